@@ -1,0 +1,264 @@
+#include "jd_base.h"
+
+#include <stdarg.h>
+#include <string.h>
+
+struct jd_diag {
+    jd_severity sev;
+    char *file;
+    int line;
+    int col;
+    char *message;
+    char *excerpt; /* source line, or NULL */
+    int span;
+};
+
+struct jd_diags {
+    GPtrArray *items; /* jd_diag* */
+};
+
+static void diag_free(gpointer p)
+{
+    jd_diag *d = p;
+    g_free(d->file);
+    g_free(d->message);
+    g_free(d->excerpt);
+    g_free(d);
+}
+
+jd_diags *jd_diags_new(void)
+{
+    jd_diags *diags = g_new0(jd_diags, 1);
+    diags->items = g_ptr_array_new_with_free_func(diag_free);
+    return diags;
+}
+
+void jd_diags_free(jd_diags *diags)
+{
+    if (!diags)
+        return;
+    g_ptr_array_free(diags->items, TRUE);
+    g_free(diags);
+}
+
+static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                  const char *source_line, int span, const char *fmt, va_list ap)
+{
+    if (!diags)
+        return;
+    jd_diag *d = g_new0(jd_diag, 1);
+    d->sev = sev;
+    d->file = g_strdup(file);
+    d->line = line;
+    d->col = col;
+    d->message = g_strdup_vprintf(fmt, ap);
+    d->excerpt = g_strdup(source_line);
+    d->span = span;
+    g_ptr_array_add(diags->items, d);
+}
+
+void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                  const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(diags, sev, file, line, col, NULL, 0, fmt, ap);
+    va_end(ap);
+}
+
+void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                          const char *source_line, int span, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(diags, sev, file, line, col, source_line, span, fmt, ap);
+    va_end(ap);
+}
+
+void jd_diags_append(jd_diags *diags, const jd_diags *from)
+{
+    if (!diags || !from)
+        return;
+    for (guint i = 0; i < from->items->len; i++) {
+        const jd_diag *s = g_ptr_array_index(from->items, i);
+        jd_diag *d = g_new0(jd_diag, 1);
+        *d = *s;
+        d->file = g_strdup(s->file);
+        d->message = g_strdup(s->message);
+        d->excerpt = g_strdup(s->excerpt);
+        g_ptr_array_add(diags->items, d);
+    }
+}
+
+size_t jd_diags_count(const jd_diags *diags)
+{
+    return diags ? diags->items->len : 0;
+}
+
+size_t jd_diags_count_severity(const jd_diags *diags, jd_severity sev)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < jd_diags_count(diags); i++)
+        if (((jd_diag *)g_ptr_array_index(diags->items, i))->sev == sev)
+            n++;
+    return n;
+}
+
+bool jd_diags_has_errors(const jd_diags *diags)
+{
+    return jd_diags_count_severity(diags, JD_ERROR) > 0;
+}
+
+const jd_diag *jd_diags_get(const jd_diags *diags, size_t index)
+{
+    return index < jd_diags_count(diags) ? g_ptr_array_index(diags->items, index) : NULL;
+}
+
+static gint diag_cmp(gconstpointer a, gconstpointer b)
+{
+    const jd_diag *x = *(jd_diag *const *)a, *y = *(jd_diag *const *)b;
+    int c = g_strcmp0(x->file, y->file);
+    if (c)
+        return c;
+    if (x->line != y->line)
+        return x->line < y->line ? -1 : 1;
+    if (x->col != y->col)
+        return x->col < y->col ? -1 : 1;
+    return 0;
+}
+
+void jd_diags_sort(jd_diags *diags)
+{
+    /* g_ptr_array_sort is a merge sort in GLib (stable) */
+    if (diags)
+        g_ptr_array_sort(diags->items, diag_cmp);
+}
+
+jd_severity jd_diag_severity(const jd_diag *d)
+{
+    return d->sev;
+}
+const char *jd_diag_file(const jd_diag *d)
+{
+    return d->file;
+}
+int jd_diag_line(const jd_diag *d)
+{
+    return d->line;
+}
+int jd_diag_col(const jd_diag *d)
+{
+    return d->col;
+}
+const char *jd_diag_message(const jd_diag *d)
+{
+    return d->message;
+}
+
+static const char *sev_name(jd_severity s)
+{
+    switch (s) {
+    case JD_ERROR:
+        return "error";
+    case JD_WARNING:
+        return "warning";
+    default:
+        return "note";
+    }
+}
+
+char *jd_diag_format(const jd_diag *d)
+{
+    GString *s = g_string_new(NULL);
+    if (d->file) {
+        g_string_append(s, d->file);
+        if (d->line > 0) {
+            g_string_append_printf(s, ":%d", d->line);
+            if (d->col > 0)
+                g_string_append_printf(s, ":%d", d->col);
+        }
+        g_string_append(s, ": ");
+    }
+    g_string_append_printf(s, "%s: %s", sev_name(d->sev), d->message);
+    if (d->excerpt) {
+        /* The caret line repeats the excerpt's own characters up to the column, so that
+         * tabs and wide (CJK) characters keep the caret under the right character. */
+        g_string_append(s, "\n    ");
+        g_string_append(s, d->excerpt);
+        g_string_append(s, "\n    ");
+        const char *p = d->excerpt;
+        for (int c = 1; c < d->col && *p; c++) {
+            gunichar ch = g_utf8_get_char(p);
+            if (ch == '\t')
+                g_string_append_c(s, '\t');
+            else if (g_unichar_iswide(ch))
+                g_string_append(s, "  ");
+            else
+                g_string_append_c(s, ' ');
+            p = g_utf8_next_char(p);
+        }
+        /* one mark per display column of each character in [col, col + span) */
+        int span = d->span > 1 ? d->span : 1;
+        for (int i = 0; i < span; i++) {
+            gunichar ch = *p ? g_utf8_get_char(p) : ' ';
+            if (*p)
+                p = g_utf8_next_char(p);
+            g_string_append_c(s, i == 0 ? '^' : '~');
+            if (g_unichar_iswide(ch))
+                g_string_append_c(s, '~');
+        }
+    }
+    return g_string_free(s, FALSE);
+}
+
+void jd_diags_print(const jd_diags *diags, FILE *out)
+{
+    for (size_t i = 0; i < jd_diags_count(diags); i++) {
+        char *line = jd_diag_format(jd_diags_get(diags, i));
+        fprintf(out, "%s\n", line);
+        g_free(line);
+    }
+}
+
+int jd_utf8_column(const char *s, size_t nbytes)
+{
+    int col = 1;
+    const char *end = s + nbytes;
+    for (const char *p = s; p < end && *p;) {
+        p = g_utf8_next_char(p);
+        col++;
+    }
+    return col;
+}
+
+void jd_text_position(const char *text, size_t offset, int *line, int *col)
+{
+    int ln = 1;
+    size_t line_start = 0;
+    for (size_t i = 0; i < offset && text[i]; i++) {
+        if (text[i] == '\n') {
+            ln++;
+            line_start = i + 1;
+        }
+    }
+    if (line)
+        *line = ln;
+    if (col)
+        *col = jd_utf8_column(text + line_start, offset - line_start);
+}
+
+char *jd_text_line(const char *text, int line)
+{
+    const char *p = text;
+    for (int l = 1; l < line && p; l++) {
+        p = strchr(p, '\n');
+        if (p)
+            p++;
+    }
+    if (!p)
+        return g_strdup("");
+    const char *e = p;
+    while (*e && *e != '\n' && *e != '\r')
+        e++;
+    return g_strndup(p, (gsize)(e - p));
+}

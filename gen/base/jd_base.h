@@ -1,0 +1,102 @@
+/* jd_base.h — diagnostics and safe output files, shared by every jindu module.
+ *
+ * Errors travel up as values: a function that can fail takes a `jd_diags *`, appends
+ * what it finds (all problems, not only the first) and returns NULL/false. Nothing in
+ * the library prints or exits; the CLI prints the list with jd_diags_print().
+ */
+#ifndef JD_BASE_H
+#define JD_BASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include <glib.h>
+
+#define JD_VERSION "0.1.0"
+
+/* ---- diagnostics ------------------------------------------------------------------- */
+
+typedef enum { JD_ERROR, JD_WARNING, JD_NOTE } jd_severity;
+
+typedef struct jd_diag jd_diag;
+typedef struct jd_diags jd_diags;
+
+jd_diags *jd_diags_new(void);
+void jd_diags_free(jd_diags *diags);
+
+/* Adds a message. `file` may be NULL; `line`/`col` are 1-based, 0 means unknown.
+ * Columns count characters (not bytes), as editors do. */
+void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                  const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+
+/* Same, with the source line to show under the message and a caret (^~~~) under
+ * characters [col, col + span) of it (span 0 or 1 gives a single caret). */
+void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                          const char *source_line, int span, const char *fmt, ...)
+    G_GNUC_PRINTF(8, 9);
+
+/* Appends copies of every message of `from`. */
+void jd_diags_append(jd_diags *diags, const jd_diags *from);
+
+size_t jd_diags_count(const jd_diags *diags);
+size_t jd_diags_count_severity(const jd_diags *diags, jd_severity sev);
+bool jd_diags_has_errors(const jd_diags *diags);
+const jd_diag *jd_diags_get(const jd_diags *diags, size_t index);
+
+/* Sorts messages by file, line, column (stable), so output order does not depend on
+ * the order in which checks ran. */
+void jd_diags_sort(jd_diags *diags);
+
+jd_severity jd_diag_severity(const jd_diag *d);
+const char *jd_diag_file(const jd_diag *d); /* may be NULL */
+int jd_diag_line(const jd_diag *d);
+int jd_diag_col(const jd_diag *d);
+const char *jd_diag_message(const jd_diag *d);
+
+/* "file:line:col: error: message" (parts that are unknown are left out), then the
+ * excerpt and caret lines if any. Returns a newly allocated string. */
+char *jd_diag_format(const jd_diag *d);
+
+/* Prints every message, one per line (plus excerpts), to `out`. */
+void jd_diags_print(const jd_diags *diags, FILE *out);
+
+/* ---- text helpers ------------------------------------------------------------------ */
+
+/* Number of characters in the first `nbytes` bytes of valid UTF-8 `s`, plus one: the
+ * 1-based column of byte offset `nbytes`. */
+int jd_utf8_column(const char *s, size_t nbytes);
+
+/* Line and column (1-based, column in characters) of byte `offset` within `text`. */
+void jd_text_position(const char *text, size_t offset, int *line, int *col);
+
+/* Newly allocated copy of line `line` (1-based) of `text`, without its end of line. */
+char *jd_text_line(const char *text, int line);
+
+/* ---- safe output files ------------------------------------------------------------- */
+
+/* An output file is written beside its target under a temporary name and renamed over
+ * the target only by jd_outfile_commit(), so a failed run never leaves a truncated file
+ * and never damages the previous one. */
+typedef struct jd_outfile jd_outfile;
+
+/* Creates the temporary file. Returns NULL with a message in `diags` if the directory
+ * does not exist or is not writable. */
+jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags);
+/* Path of the temporary file (to hand to libraries that want a file name). */
+const char *jd_outfile_temp_path(const jd_outfile *of);
+/* The open stream on the temporary file. */
+FILE *jd_outfile_stream(jd_outfile *of);
+/* Flushes, syncs and renames over the target. On failure the temporary file is removed,
+ * a message is added and false is returned. Frees `of` in every case. */
+bool jd_outfile_commit(jd_outfile *of, jd_diags *diags);
+/* Removes the temporary file and frees `of`; the target is untouched. NULL is allowed. */
+void jd_outfile_abort(jd_outfile *of);
+
+/* Writes `len` bytes to `path` through a jd_outfile. */
+bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags);
+
+/* Reads a whole file. On failure adds "file: cannot read: reason" and returns NULL. */
+char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags);
+
+#endif

@@ -1,0 +1,41 @@
+/* cli.h — the jindu command line: one function per command, and the helpers they share. */
+#ifndef JD_CLI_H
+#define JD_CLI_H
+
+#include "jd_base.h"
+
+/* Exit codes, documented in README.md */
+enum { JD_EXIT_OK = 0, JD_EXIT_BAD_INPUT = 1, JD_EXIT_USAGE = 2 };
+
+/* Each command gets argv with argv[0] = "jindu CMD" and returns an exit code. */
+int jd_cmd_import(int argc, char **argv);
+int jd_cmd_check(int argc, char **argv);
+int jd_cmd_expand(int argc, char **argv);
+int jd_cmd_render(int argc, char **argv);
+int jd_cmd_layout(int argc, char **argv);
+int jd_cmd_fonts(int argc, char **argv);
+
+/* Parses options with a GOptionContext (which answers --help itself); on a usage error
+ * prints it, sets *exit_code to JD_EXIT_USAGE and returns false. */
+typedef struct {
+    const char *parameter_string; /* "FILE" */
+    const char *summary;
+    const char *description;
+} jd_cli_usage;
+
+#include <glib.h>
+bool jd_cli_parse(int *argc, char ***argv, const GOptionEntry *entries, const jd_cli_usage *usage,
+                  int *exit_code);
+
+/* Data bindings shared by expand, layout and render:
+ *   --data FILE        bound by its kind (a task list is `list`)
+ *   --data NAME=FILE   bound to NAME
+ *   -D KEY=VALUE       params.KEY (numbers stay numbers: -D quarter=2 gives 2)
+ * Returns a new object {list: ..., params: {...}, ...}, or NULL with messages in diags. */
+#include "jd_data.h"
+jd_value *jd_cli_bindings(char **data_args, char **define_args, jd_diags *diags);
+
+/* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
+int jd_cli_report(const jd_diags *diags);
+
+#endif

@@ -1,0 +1,58 @@
+/* jindu — document generation for supervision task lists: the command-line entry point. */
+#include <locale.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+
+typedef struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+    const char *summary;
+} command;
+
+static const command commands[] = {
+    {"import", jd_cmd_import, "read a task list (TSV, CSV, JSON), validate it, summarise, write canonical JSON"},
+    {"check", jd_cmd_check, "validate data files and print every problem, writing nothing"},
+    {"expand", jd_cmd_expand, "expand a template with data and print the document tree"},
+    {"layout", jd_cmd_layout, "lay out a template with data and print the pages (--dump)"},
+    {"render", jd_cmd_render, "render a template with data to PDF, PNG or SVG"},
+    {"fonts", jd_cmd_fonts, "list the fonts each family resolves to; `fonts check DATA` finds missing glyphs"},
+};
+
+static void usage(FILE *out)
+{
+    fprintf(out, "Usage: jindu COMMAND [OPTIONS...]\n\nCommands:\n");
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
+        fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
+    fprintf(out, "\n`jindu COMMAND --help` describes a command. Exit status: 0 ok, 1 bad input, 2 usage.\n");
+}
+
+int main(int argc, char **argv)
+{
+    setlocale(LC_ALL, "");
+    if (argc < 2) {
+        usage(stderr);
+        return JD_EXIT_USAGE;
+    }
+    if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0) {
+        printf("jindu %s\n", JD_VERSION);
+        return JD_EXIT_OK;
+    }
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
+        usage(stdout);
+        return JD_EXIT_OK;
+    }
+    for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            char *name = g_strdup_printf("jindu %s", commands[i].name);
+            argv[1] = name;
+            int rc = commands[i].run(argc - 1, argv + 1);
+            g_free(name);
+            return rc;
+        }
+    }
+    fprintf(stderr, "jindu: unknown command '%s'\n\n", argv[1]);
+    usage(stderr);
+    return JD_EXIT_USAGE;
+}

@@ -1,0 +1,632 @@
+#include "jd_doc.h"
+
+#include <math.h>
+#include <string.h>
+
+typedef enum { AV_INT, AV_NUMBER, AV_STRING, AV_LENGTH } attr_kind;
+
+typedef struct {
+    jd_attr attr;
+    attr_kind kind;
+    union {
+        int64_t i;
+        double d;
+        const char *s; /* interned in the doc */
+        jd_length len;
+    } u;
+} attr_value;
+
+struct jd_node {
+    jd_doc *doc;
+    jd_node_type type;
+    jd_node *parent, *first, *last, *next, *prev;
+    const jd_style *style;
+    char *text;
+    size_t text_len;
+    attr_value *attrs;
+    guint8 n_attrs;
+    const char *src_file; /* interned */
+    int src_line;
+};
+
+struct jd_doc {
+    jd_node *root;
+    GPtrArray *nodes;     /* every node, for freeing */
+    GHashTable *strings;  /* interned strings (key == value) */
+    GHashTable *styles;   /* jd_style* -> same, owned */
+    const jd_style *default_style;
+};
+
+static const char *const type_names[JD_NODE_TYPE_COUNT] = {
+    "document", "page",   "header", "footer", "heading", "paragraph", "text",
+    "span",     "br",     "field",  "list",   "item",    "table",     "column",
+    "row",      "cell",   "image",  "page-break", "spacer",
+};
+
+const char *jd_node_type_name(jd_node_type t)
+{
+    return (unsigned)t < JD_NODE_TYPE_COUNT ? type_names[t] : "?";
+}
+
+void jd_style_init_default(jd_style *s)
+{
+    memset(s, 0, sizeof *s);
+    s->font_family = "song";
+    s->font_size = 10.5;
+    s->font_weight = 400;
+    s->color = 0x000000;
+    s->text_align = JD_ALIGN_LEFT;
+    s->vertical_align = JD_VALIGN_TOP;
+    s->line_height = 1.5;
+    s->text_indent.unit = JD_UNIT_PT;
+}
+
+/* ---- style interning --------------------------------------------------------------- */
+
+static guint hash_double(double d)
+{
+    gint64 q = (gint64)llround(d * 1000.0);
+    return (guint)(q ^ (q >> 32));
+}
+
+static guint style_hash(gconstpointer p)
+{
+    const jd_style *s = p;
+    guint h = g_direct_hash(s->font_family);
+    h = h * 31 + hash_double(s->font_size);
+    h = h * 31 + (guint)s->font_weight;
+    h = h * 31 + s->color;
+    h = h * 31 + (guint)s->text_align * 7 + (guint)s->vertical_align;
+    h = h * 31 + hash_double(s->line_height);
+    h = h * 31 + hash_double(s->text_indent.value);
+    for (int i = 0; i < 4; i++)
+        h = h * 31 + hash_double(s->padding[i]) + hash_double(s->border[i].width);
+    h = h * 31 + s->background;
+    return h;
+}
+
+static gboolean style_equal(gconstpointer a, gconstpointer b)
+{
+    const jd_style *x = a, *y = b;
+    if (x->font_family != y->font_family || x->font_size != y->font_size ||
+        x->font_weight != y->font_weight || x->italic != y->italic || x->color != y->color ||
+        x->text_align != y->text_align || x->vertical_align != y->vertical_align ||
+        x->line_height != y->line_height || x->line_height_pt != y->line_height_pt ||
+        x->text_indent.value != y->text_indent.value || x->text_indent.unit != y->text_indent.unit ||
+        x->letter_spacing != y->letter_spacing || x->has_background != y->has_background ||
+        x->background != y->background || x->margin_top != y->margin_top ||
+        x->margin_bottom != y->margin_bottom || x->keep_with_next != y->keep_with_next)
+        return FALSE;
+    for (int i = 0; i < 4; i++)
+        if (x->padding[i] != y->padding[i] || x->border[i].width != y->border[i].width ||
+            x->border[i].color != y->border[i].color)
+            return FALSE;
+    return TRUE;
+}
+
+const char *jd_doc_intern_string(jd_doc *doc, const char *s)
+{
+    if (!s)
+        return NULL;
+    char *found = g_hash_table_lookup(doc->strings, s);
+    if (found)
+        return found;
+    char *copy = g_strdup(s);
+    g_hash_table_add(doc->strings, copy);
+    return copy;
+}
+
+const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
+{
+    jd_style key = *style;
+    key.font_family = jd_doc_intern_string(doc, style->font_family ? style->font_family : "song");
+    jd_style *found = g_hash_table_lookup(doc->styles, &key);
+    if (found)
+        return found;
+    jd_style *copy = g_new(jd_style, 1);
+    *copy = key;
+    g_hash_table_add(doc->styles, copy);
+    return copy;
+}
+
+/* ---- doc and nodes ----------------------------------------------------------------- */
+
+static void node_free(gpointer p)
+{
+    jd_node *n = p;
+    g_free(n->text);
+    g_free(n->attrs);
+    g_free(n);
+}
+
+/* Attribute string values were g_strdup'd by jd_node_set_string; free them with the node. */
+static void node_free_attrs(jd_node *n)
+{
+    for (int i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].kind == AV_STRING)
+            g_free((char *)n->attrs[i].u.s);
+}
+
+/* node_free is the GPtrArray free func; wrap it to release attribute strings too */
+static void node_free_full(gpointer p)
+{
+    node_free_attrs(p);
+    node_free(p);
+}
+
+jd_doc *jd_doc_new(void)
+{
+    jd_doc *doc = g_new0(jd_doc, 1);
+    doc->nodes = g_ptr_array_new_with_free_func(node_free_full);
+    doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
+    jd_style def;
+    jd_style_init_default(&def);
+    doc->default_style = jd_doc_intern_style(doc, &def);
+    doc->root = jd_node_new(doc, JD_NODE_DOCUMENT);
+    return doc;
+}
+
+void jd_doc_free(jd_doc *doc)
+{
+    if (!doc)
+        return;
+    g_ptr_array_free(doc->nodes, TRUE);
+    g_hash_table_destroy(doc->styles);
+    g_hash_table_destroy(doc->strings);
+    g_free(doc);
+}
+
+jd_node *jd_doc_root(const jd_doc *doc)
+{
+    return doc->root;
+}
+
+jd_node *jd_node_new(jd_doc *doc, jd_node_type type)
+{
+    jd_node *n = g_new0(jd_node, 1);
+    n->doc = doc;
+    n->type = type;
+    n->style = doc->default_style;
+    g_ptr_array_add(doc->nodes, n);
+    return n;
+}
+
+void jd_node_append(jd_node *parent, jd_node *child)
+{
+    g_return_if_fail(parent && child && !child->parent);
+    child->parent = parent;
+    child->prev = parent->last;
+    if (parent->last)
+        parent->last->next = child;
+    else
+        parent->first = child;
+    parent->last = child;
+}
+
+void jd_node_unlink(jd_node *child)
+{
+    jd_node *p = child->parent;
+    if (!p)
+        return;
+    if (child->prev)
+        child->prev->next = child->next;
+    else
+        p->first = child->next;
+    if (child->next)
+        child->next->prev = child->prev;
+    else
+        p->last = child->prev;
+    child->parent = child->next = child->prev = NULL;
+}
+
+void jd_node_set_style(jd_node *node, const jd_style *interned_style)
+{
+    node->style = interned_style;
+}
+
+void jd_node_set_text(jd_node *node, const char *text, size_t len)
+{
+    g_free(node->text);
+    node->text = g_strndup(text ? text : "", text ? len : 0);
+    node->text_len = text ? len : 0;
+}
+
+void jd_node_append_text(jd_node *node, const char *text, size_t len)
+{
+    node->text = g_realloc(node->text, node->text_len + len + 1);
+    memcpy(node->text + node->text_len, text, len);
+    node->text_len += len;
+    node->text[node->text_len] = '\0';
+}
+
+static attr_value *attr_slot(jd_node *node, jd_attr attr)
+{
+    for (int i = 0; i < node->n_attrs; i++)
+        if (node->attrs[i].attr == attr)
+            return &node->attrs[i];
+    node->attrs = g_renew(attr_value, node->attrs, node->n_attrs + 1);
+    attr_value *a = &node->attrs[node->n_attrs++];
+    memset(a, 0, sizeof *a);
+    a->attr = attr;
+    return a;
+}
+
+static const attr_value *attr_find(const jd_node *node, jd_attr attr)
+{
+    for (int i = 0; i < node->n_attrs; i++)
+        if (node->attrs[i].attr == attr)
+            return &node->attrs[i];
+    return NULL;
+}
+
+void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
+{
+    attr_value *a = attr_slot(node, attr);
+    a->kind = AV_INT;
+    a->u.i = value;
+}
+
+void jd_node_set_number(jd_node *node, jd_attr attr, double value)
+{
+    attr_value *a = attr_slot(node, attr);
+    a->kind = AV_NUMBER;
+    a->u.d = value;
+}
+
+/* String attributes are rare (ids, titles, paths), so they are kept per node rather than
+ * interned: the node owns a copy. */
+void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
+{
+    attr_value *a = attr_slot(node, attr);
+    if (a->kind == AV_STRING)
+        g_free((char *)a->u.s);
+    a->kind = AV_STRING;
+    a->u.s = g_strdup(value ? value : "");
+}
+
+void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
+{
+    attr_value *a = attr_slot(node, attr);
+    a->kind = AV_LENGTH;
+    a->u.len = value;
+}
+
+void jd_node_set_source(jd_node *node, const char *file, int line)
+{
+    node->src_file = jd_doc_intern_string(node->doc, file);
+    node->src_line = line;
+}
+
+jd_node_type jd_node_get_type(const jd_node *node)
+{
+    return node->type;
+}
+jd_node *jd_node_parent(const jd_node *node)
+{
+    return node->parent;
+}
+jd_node *jd_node_first_child(const jd_node *node)
+{
+    return node->first;
+}
+jd_node *jd_node_last_child(const jd_node *node)
+{
+    return node->last;
+}
+jd_node *jd_node_next(const jd_node *node)
+{
+    return node->next;
+}
+jd_node *jd_node_prev(const jd_node *node)
+{
+    return node->prev;
+}
+
+size_t jd_node_child_count(const jd_node *node)
+{
+    size_t n = 0;
+    for (jd_node *c = node->first; c; c = c->next)
+        n++;
+    return n;
+}
+
+const jd_style *jd_node_style(const jd_node *node)
+{
+    return node->style;
+}
+
+const char *jd_node_text(const jd_node *node, size_t *len)
+{
+    if (len)
+        *len = node->text ? node->text_len : 0;
+    return node->text ? node->text : "";
+}
+
+bool jd_node_has(const jd_node *node, jd_attr attr)
+{
+    return attr_find(node, attr) != NULL;
+}
+
+int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt)
+{
+    const attr_value *a = attr_find(node, attr);
+    if (!a)
+        return dflt;
+    return a->kind == AV_INT ? a->u.i : a->kind == AV_NUMBER ? (int64_t)a->u.d : dflt;
+}
+
+double jd_node_number(const jd_node *node, jd_attr attr, double dflt)
+{
+    const attr_value *a = attr_find(node, attr);
+    if (!a)
+        return dflt;
+    return a->kind == AV_NUMBER ? a->u.d : a->kind == AV_INT ? (double)a->u.i : dflt;
+}
+
+const char *jd_node_string(const jd_node *node, jd_attr attr)
+{
+    const attr_value *a = attr_find(node, attr);
+    return a && a->kind == AV_STRING ? a->u.s : NULL;
+}
+
+jd_length jd_node_length(const jd_node *node, jd_attr attr)
+{
+    const attr_value *a = attr_find(node, attr);
+    if (a && a->kind == AV_LENGTH)
+        return a->u.len;
+    if (a && a->kind == AV_NUMBER)
+        return (jd_length){a->u.d, JD_UNIT_PT};
+    return (jd_length){0, JD_UNIT_NONE};
+}
+
+const char *jd_node_source_file(const jd_node *node)
+{
+    return node->src_file;
+}
+
+int jd_node_source_line(const jd_node *node)
+{
+    return node->src_line;
+}
+
+static void plain_text(const jd_node *n, GString *out)
+{
+    if (n->type == JD_NODE_TEXT)
+        g_string_append_len(out, n->text ? n->text : "", (gssize)n->text_len);
+    else if (n->type == JD_NODE_FIELD)
+        g_string_append(out, jd_node_int(n, JD_ATTR_FIELD, 0) == JD_FIELD_PAGE_COUNT ? "##" : "#");
+    else if (n->type == JD_NODE_LINE_BREAK)
+        g_string_append_c(out, '\n');
+    for (jd_node *c = n->first; c; c = c->next) {
+        if (c != n->first && (c->type == JD_NODE_PARAGRAPH || c->type == JD_NODE_HEADING))
+            g_string_append_c(out, '\n');
+        plain_text(c, out);
+    }
+}
+
+char *jd_node_plain_text(const jd_node *node)
+{
+    GString *s = g_string_new(NULL);
+    plain_text(node, s);
+    return g_string_free(s, FALSE);
+}
+
+/* ---- dump -------------------------------------------------------------------------- */
+
+static void put_num(GString *out, double d)
+{
+    char buf[32];
+    g_ascii_formatd(buf, sizeof buf, "%.2f", d);
+    /* trim trailing zeros: 10.50 -> 10.5, 12.00 -> 12 */
+    char *dot = strchr(buf, '.');
+    if (dot) {
+        char *e = buf + strlen(buf) - 1;
+        while (e > dot && *e == '0')
+            *e-- = '\0';
+        if (e == dot)
+            *e = '\0';
+    }
+    if (strcmp(buf, "-0") == 0)
+        strcpy(buf, "0");
+    g_string_append(out, buf);
+}
+
+static void put_str(GString *out, const char *s, size_t len)
+{
+    g_string_append_c(out, '"');
+    for (size_t i = 0; i < len; i++) {
+        char c = s[i];
+        if (c == '"' || c == '\\')
+            g_string_append_c(out, '\\'), g_string_append_c(out, c);
+        else if (c == '\n')
+            g_string_append(out, "\\n");
+        else if (c == '\t')
+            g_string_append(out, "\\t");
+        else if ((unsigned char)c < 0x20)
+            g_string_append_printf(out, "\\x%02x", (unsigned char)c);
+        else
+            g_string_append_c(out, c);
+    }
+    g_string_append_c(out, '"');
+}
+
+static void put_length(GString *out, jd_length l)
+{
+    switch (l.unit) {
+    case JD_UNIT_PT:
+        put_num(out, l.value);
+        g_string_append(out, "pt");
+        break;
+    case JD_UNIT_PERCENT:
+        put_num(out, l.value);
+        g_string_append(out, "%");
+        break;
+    case JD_UNIT_FR:
+        put_num(out, l.value);
+        g_string_append(out, "fr");
+        break;
+    case JD_UNIT_AUTO:
+        g_string_append(out, "auto");
+        break;
+    default:
+        g_string_append(out, "none");
+    }
+}
+
+static const char *align_name(jd_align a)
+{
+    static const char *const n[] = {"left", "center", "right", "justify", "outside", "inside"};
+    return (unsigned)a < G_N_ELEMENTS(n) ? n[a] : "?";
+}
+
+static const char *valign_name(jd_valign a)
+{
+    static const char *const n[] = {"top", "middle", "bottom"};
+    return (unsigned)a < G_N_ELEMENTS(n) ? n[a] : "?";
+}
+
+static void put_color(GString *out, uint32_t c)
+{
+    g_string_append_printf(out, "#%06x", c & 0xffffff);
+}
+
+static void sep(GString *out, bool *first)
+{
+    g_string_append(out, *first ? " {" : "; ");
+    *first = false;
+}
+
+/* style properties of `s` that differ from `base` */
+static void put_style_diff(GString *out, const jd_style *s, const jd_style *base)
+{
+    bool first = true;
+    if (s->font_family != base->font_family && g_strcmp0(s->font_family, base->font_family))
+        sep(out, &first), g_string_append_printf(out, "font-family: %s", s->font_family);
+    if (s->font_size != base->font_size)
+        sep(out, &first), g_string_append(out, "font-size: "), put_num(out, s->font_size),
+            g_string_append(out, "pt");
+    if (s->font_weight != base->font_weight)
+        sep(out, &first), g_string_append_printf(out, "font-weight: %d", s->font_weight);
+    if (s->italic != base->italic)
+        sep(out, &first), g_string_append_printf(out, "font-style: %s", s->italic ? "italic" : "normal");
+    if (s->color != base->color)
+        sep(out, &first), g_string_append(out, "color: "), put_color(out, s->color);
+    if (s->text_align != base->text_align)
+        sep(out, &first), g_string_append_printf(out, "text-align: %s", align_name(s->text_align));
+    if (s->vertical_align != base->vertical_align)
+        sep(out, &first),
+            g_string_append_printf(out, "vertical-align: %s", valign_name(s->vertical_align));
+    if (s->line_height != base->line_height || s->line_height_pt != base->line_height_pt) {
+        sep(out, &first), g_string_append(out, "line-height: "), put_num(out, s->line_height);
+        if (s->line_height_pt)
+            g_string_append(out, "pt");
+    }
+    if (s->text_indent.value != base->text_indent.value || s->text_indent.unit != base->text_indent.unit)
+        sep(out, &first), g_string_append(out, "text-indent: "), put_length(out, s->text_indent);
+    if (s->letter_spacing != base->letter_spacing)
+        sep(out, &first), g_string_append(out, "letter-spacing: "), put_num(out, s->letter_spacing),
+            g_string_append(out, "pt");
+    if (memcmp(s->padding, base->padding, sizeof s->padding) != 0) {
+        sep(out, &first), g_string_append(out, "padding:");
+        for (int i = 0; i < 4; i++)
+            g_string_append_c(out, ' '), put_num(out, s->padding[i]), g_string_append(out, "pt");
+    }
+    static const char *const side[] = {"top", "right", "bottom", "left"};
+    for (int i = 0; i < 4; i++) {
+        if (s->border[i].width != base->border[i].width || s->border[i].color != base->border[i].color) {
+            sep(out, &first), g_string_append_printf(out, "border-%s: ", side[i]);
+            put_num(out, s->border[i].width);
+            g_string_append(out, "pt ");
+            put_color(out, s->border[i].color);
+        }
+    }
+    if (s->has_background != base->has_background || s->background != base->background) {
+        sep(out, &first), g_string_append(out, "background: ");
+        if (s->has_background)
+            put_color(out, s->background);
+        else
+            g_string_append(out, "none");
+    }
+    if (s->margin_top != base->margin_top)
+        sep(out, &first), g_string_append(out, "margin-top: "), put_num(out, s->margin_top),
+            g_string_append(out, "pt");
+    if (s->margin_bottom != base->margin_bottom)
+        sep(out, &first), g_string_append(out, "margin-bottom: "), put_num(out, s->margin_bottom),
+            g_string_append(out, "pt");
+    if (s->keep_with_next != base->keep_with_next)
+        sep(out, &first), g_string_append_printf(out, "keep-with-next: %s", s->keep_with_next ? "yes" : "no");
+    if (!first)
+        g_string_append_c(out, '}');
+}
+
+static const char *const attr_names[JD_ATTR_COUNT] = {
+    "title",        "author",          "subject",        "keywords",       "creator",
+    "date",         "width",           "height",         "margin-top",     "margin-right",
+    "margin-bottom", "margin-left",    "header-distance", "footer-distance", "page-label",
+    "level",        "header-rows",     "width",          "rowspan",        "colspan",
+    "header",       "field",           "src",            "height",         "marker",
+    "id",           "bookmark",        "bookmark-level", "href",
+};
+
+static void put_attrs(GString *out, const jd_node *n)
+{
+    /* attributes in enum order, so the dump does not depend on the order they were set */
+    for (int a = 0; a < JD_ATTR_COUNT; a++) {
+        const attr_value *v = attr_find(n, (jd_attr)a);
+        if (!v)
+            continue;
+        g_string_append_printf(out, " %s=", attr_names[a]);
+        if (a == JD_ATTR_FIELD) {
+            g_string_append(out, v->u.i == JD_FIELD_PAGE_COUNT ? "pages" : "page");
+            continue;
+        }
+        switch (v->kind) {
+        case AV_INT:
+            g_string_append_printf(out, "%" G_GINT64_FORMAT, (gint64)v->u.i);
+            break;
+        case AV_NUMBER:
+            put_num(out, v->u.d);
+            break;
+        case AV_STRING:
+            put_str(out, v->u.s, strlen(v->u.s));
+            break;
+        case AV_LENGTH:
+            put_length(out, v->u.len);
+            break;
+        }
+    }
+}
+
+static void dump_node(GString *out, const jd_node *n, const jd_style *parent_style, int depth)
+{
+    for (int i = 0; i < depth; i++)
+        g_string_append(out, "  ");
+    g_string_append(out, jd_node_type_name(n->type));
+    put_attrs(out, n);
+    if (n->type == JD_NODE_TEXT) {
+        g_string_append_c(out, ' ');
+        put_str(out, n->text ? n->text : "", n->text_len);
+    }
+    put_style_diff(out, n->style, parent_style);
+    g_string_append_c(out, '\n');
+    for (const jd_node *c = n->first; c; c = c->next)
+        dump_node(out, c, n->style, depth + 1);
+}
+
+char *jd_doc_dump(const jd_doc *doc)
+{
+    GString *out = g_string_new(NULL);
+    dump_node(out, doc->root, doc->default_style, 0);
+    return g_string_free(out, FALSE);
+}
+
+void jd_doc_hash(const jd_doc *doc, char out[65])
+{
+    char *dump = jd_doc_dump(doc);
+    char *hex = g_compute_checksum_for_string(G_CHECKSUM_SHA256, dump, -1);
+    memcpy(out, hex, 64);
+    out[64] = '\0';
+    g_free(hex);
+    g_free(dump);
+}

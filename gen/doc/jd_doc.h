@@ -1,0 +1,224 @@
+/* jd_doc.h — the document tree: what a template expands to, and what the layout reads.
+ *
+ * A document is a tree of nodes owned by one jd_doc (freeing the doc frees every node).
+ * Structure, as the template engine guarantees and the layout expects:
+ *
+ *   DOCUMENT   children: PAGE, and blocks
+ *   PAGE       page setup for the blocks that follow it (until the next PAGE, which also
+ *              starts a new page); children: HEADER, FOOTER
+ *   HEADER, FOOTER, CELL, ITEM     block containers: children are blocks
+ *   blocks     PARAGRAPH, HEADING, TABLE, LIST, IMAGE, PAGE_BREAK, SPACER
+ *   PARAGRAPH, HEADING             inline content: TEXT, SPAN, LINE_BREAK, FIELD
+ *   SPAN       inline content with its own style (and an optional link)
+ *   TABLE      children: COLUMN*, then ROW*; ROW children: CELL*
+ *   LIST       children: ITEM*
+ *
+ * Inline content never appears directly in a block container: the template wraps it in a
+ * PARAGRAPH. A '\n' inside TEXT is a paragraph break within its block (the layout starts a
+ * new paragraph there, with the same style and first-line indent).
+ *
+ * Every node carries a fully resolved style (inheritance already applied): the layout
+ * never looks at parents to find a style. Lengths in em and Chinese sizes are converted
+ * to points by the template engine; percentages and fr stay for the layout to resolve.
+ */
+#ifndef JD_DOC_H
+#define JD_DOC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "jd_base.h"
+
+typedef enum {
+    JD_NODE_DOCUMENT,
+    JD_NODE_PAGE,
+    JD_NODE_HEADER,
+    JD_NODE_FOOTER,
+    JD_NODE_HEADING,
+    JD_NODE_PARAGRAPH,
+    JD_NODE_TEXT,
+    JD_NODE_SPAN,
+    JD_NODE_LINE_BREAK,
+    JD_NODE_FIELD,
+    JD_NODE_LIST,
+    JD_NODE_ITEM,
+    JD_NODE_TABLE,
+    JD_NODE_COLUMN,
+    JD_NODE_ROW,
+    JD_NODE_CELL,
+    JD_NODE_IMAGE,
+    JD_NODE_PAGE_BREAK,
+    JD_NODE_SPACER,
+    JD_NODE_TYPE_COUNT
+} jd_node_type;
+
+const char *jd_node_type_name(jd_node_type t); /* "paragraph", "table", ... */
+
+typedef enum {
+    JD_UNIT_NONE, /* not set */
+    JD_UNIT_PT,
+    JD_UNIT_PERCENT, /* of the available width */
+    JD_UNIT_FR,      /* share of what fixed columns leave (table columns) */
+    JD_UNIT_AUTO,    /* from content (table columns) */
+} jd_unit;
+
+typedef struct {
+    double value;
+    jd_unit unit;
+} jd_length;
+
+typedef enum {
+    JD_ALIGN_LEFT,
+    JD_ALIGN_CENTER,
+    JD_ALIGN_RIGHT,
+    JD_ALIGN_JUSTIFY,
+    JD_ALIGN_OUTSIDE, /* right on odd pages, left on even pages (GB/T 9704 page numbers) */
+    JD_ALIGN_INSIDE,  /* left on odd pages, right on even pages */
+} jd_align;
+
+typedef enum { JD_VALIGN_TOP, JD_VALIGN_MIDDLE, JD_VALIGN_BOTTOM } jd_valign;
+
+typedef struct {
+    double width;   /* pt; 0 = no border */
+    uint32_t color; /* 0xRRGGBB */
+} jd_border;
+
+enum { JD_TOP, JD_RIGHT, JD_BOTTOM, JD_LEFT };
+
+/* A resolved style. Styles are interned per document (jd_doc_intern_style), so two nodes
+ * with equal styles share one record and pointer comparison is equality. */
+typedef struct jd_style {
+    const char *font_family; /* logical (song, hei, kai, fangsong) or a real family; interned */
+    double font_size;        /* pt */
+    int font_weight;         /* 100..900; 400 normal, 700 bold */
+    bool italic;
+    uint32_t color;          /* 0xRRGGBB */
+    jd_align text_align;
+    jd_valign vertical_align;
+    double line_height;      /* factor of the font size, or pt when line_height_pt */
+    bool line_height_pt;
+    jd_length text_indent;   /* first-line indent: PT or PERCENT */
+    double letter_spacing;   /* pt added after each character */
+    double padding[4];       /* pt: JD_TOP, JD_RIGHT, JD_BOTTOM, JD_LEFT */
+    jd_border border[4];
+    uint32_t background;     /* 0xRRGGBB, when has_background */
+    bool has_background;
+    double margin_top;       /* pt of space before / after a block */
+    double margin_bottom;
+    bool keep_with_next;     /* do not end a page after this block */
+} jd_style;
+
+/* Sensible defaults: song 10.5pt (五号), black, left, top, line height 1.5, no indent. */
+void jd_style_init_default(jd_style *s);
+
+typedef enum { JD_FIELD_PAGE_NUMBER, JD_FIELD_PAGE_COUNT } jd_field_kind;
+
+/* Node attributes other than style. Which ones a node type uses: */
+typedef enum {
+    /* DOCUMENT (strings): PDF metadata */
+    JD_ATTR_TITLE,
+    JD_ATTR_AUTHOR,
+    JD_ATTR_SUBJECT,
+    JD_ATTR_KEYWORDS,
+    JD_ATTR_CREATOR,
+    JD_ATTR_DATE,      /* ISO 8601, e.g. 2023-01-17 or 2023-01-17T08:00:00+08:00 */
+    /* PAGE (numbers, pt; width/height already swapped for landscape) */
+    JD_ATTR_PAGE_WIDTH,
+    JD_ATTR_PAGE_HEIGHT,
+    JD_ATTR_MARGIN_TOP,
+    JD_ATTR_MARGIN_RIGHT,
+    JD_ATTR_MARGIN_BOTTOM,
+    JD_ATTR_MARGIN_LEFT,
+    JD_ATTR_HEADER_DISTANCE, /* pt from the page edge to the header's top / footer's bottom */
+    JD_ATTR_FOOTER_DISTANCE,
+    JD_ATTR_PAGE_LABEL,      /* string: page label style for the PDF (e.g. "decimal") */
+    /* HEADING (int 1..4) */
+    JD_ATTR_LEVEL,
+    /* TABLE (int) */
+    JD_ATTR_HEADER_ROWS,
+    /* COLUMN (length: PT, PERCENT, FR or AUTO) */
+    JD_ATTR_WIDTH,
+    /* CELL (int >= 1; bool as int) */
+    JD_ATTR_ROWSPAN,
+    JD_ATTR_COLSPAN,
+    JD_ATTR_IS_HEADER, /* th */
+    /* FIELD (int: jd_field_kind) */
+    JD_ATTR_FIELD,
+    /* IMAGE (string path, resolved; lengths) and SPACER (HEIGHT) */
+    JD_ATTR_SRC,
+    JD_ATTR_HEIGHT,
+    /* LIST (string: "disc", "decimal", "cn", "paren", "none") */
+    JD_ATTR_MARKER,
+    /* any block (strings / int) */
+    JD_ATTR_ID,             /* named destination for links */
+    JD_ATTR_BOOKMARK,       /* outline entry title */
+    JD_ATTR_BOOKMARK_LEVEL, /* int, 1 = top */
+    /* SPAN (string): "#id" for an internal link, or a URI */
+    JD_ATTR_HREF,
+    JD_ATTR_COUNT
+} jd_attr;
+
+typedef struct jd_doc jd_doc;
+typedef struct jd_node jd_node;
+
+jd_doc *jd_doc_new(void);
+void jd_doc_free(jd_doc *doc);
+
+/* The DOCUMENT node, created with the doc. */
+jd_node *jd_doc_root(const jd_doc *doc);
+
+/* Returns the document's shared copy of `style` (and of its font family string). */
+const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style);
+const char *jd_doc_intern_string(jd_doc *doc, const char *s);
+
+/* ---- building (template engine) ---------------------------------------------------- */
+
+/* A new node, owned by the doc, with the document's default style. */
+jd_node *jd_node_new(jd_doc *doc, jd_node_type type);
+void jd_node_append(jd_node *parent, jd_node *child);
+/* Removes `child` from its parent (it stays owned by the doc). */
+void jd_node_unlink(jd_node *child);
+void jd_node_set_style(jd_node *node, const jd_style *interned_style);
+void jd_node_set_text(jd_node *node, const char *text, size_t len); /* TEXT */
+void jd_node_append_text(jd_node *node, const char *text, size_t len);
+void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value);
+void jd_node_set_number(jd_node *node, jd_attr attr, double value);
+void jd_node_set_string(jd_node *node, jd_attr attr, const char *value);
+void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value);
+/* Template position the node came from, for messages from later stages. */
+void jd_node_set_source(jd_node *node, const char *file, int line);
+
+/* ---- reading (layout) --------------------------------------------------------------- */
+
+jd_node_type jd_node_get_type(const jd_node *node);
+jd_node *jd_node_parent(const jd_node *node);
+jd_node *jd_node_first_child(const jd_node *node);
+jd_node *jd_node_last_child(const jd_node *node);
+jd_node *jd_node_next(const jd_node *node);
+jd_node *jd_node_prev(const jd_node *node);
+size_t jd_node_child_count(const jd_node *node);
+const jd_style *jd_node_style(const jd_node *node);
+const char *jd_node_text(const jd_node *node, size_t *len); /* TEXT; "" otherwise */
+bool jd_node_has(const jd_node *node, jd_attr attr);
+int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt);
+double jd_node_number(const jd_node *node, jd_attr attr, double dflt);
+const char *jd_node_string(const jd_node *node, jd_attr attr); /* NULL if unset */
+jd_length jd_node_length(const jd_node *node, jd_attr attr);   /* unit NONE if unset */
+const char *jd_node_source_file(const jd_node *node);
+int jd_node_source_line(const jd_node *node);
+
+/* All the text below a node, concatenated (fields as "#" / "##"). Newly allocated. */
+char *jd_node_plain_text(const jd_node *node);
+
+/* ---- dump and hash ------------------------------------------------------------------ */
+
+/* A stable, human-readable text form of the whole tree: one node per line, indented by
+ * depth, with its attributes and the style properties that differ from its parent's.
+ * It is the golden format of template tests and what `jindu expand` prints. */
+char *jd_doc_dump(const jd_doc *doc);
+
+/* SHA-256 (hex, 64 chars + NUL) of the dump: equal documents, equal hashes. */
+void jd_doc_hash(const jd_doc *doc, char out[65]);
+
+#endif

@@ -1,0 +1,48 @@
+/* jd_fonts.h — the font set jindu lays out and draws with.
+ *
+ * jindu never uses the fonts a machine happens to have. A jd_fonts is a private
+ * fontconfig configuration holding exactly the files that fonts/fonts.ini lists (the font
+ * shipped in fonts/, and named system font files when they are present), and a pango
+ * font map over it. Logical families — song, hei, kai, fangsong — resolve through the
+ * ordered candidate lists of fonts.ini; the first candidate present wins, and the shipped
+ * font is the last resort of every family.
+ *
+ * A jd_fonts is not thread-safe: use one per thread.
+ */
+#ifndef JD_FONTS_H
+#define JD_FONTS_H
+
+#include <stdbool.h>
+
+#include <pango/pango.h>
+
+#include "jd_base.h"
+
+typedef struct jd_fonts jd_fonts;
+
+/* Loads `dir`/fonts.ini (dir NULL: $JINDU_FONTS_DIR, else the fonts/ folder of the source
+ * tree jindu was built from). Adds an error and returns NULL if no usable font is found. */
+jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags);
+void jd_fonts_free(jd_fonts *fonts);
+
+/* The pango font map to create contexts from (owned by `fonts`). */
+PangoFontMap *jd_fonts_fontmap(jd_fonts *fonts);
+
+/* The pango family list for a family named in a template: a logical name (song, hei, kai,
+ * fangsong) becomes its resolved real family followed by the shipped fallback; any other
+ * name is used as is, followed by the shipped fallback. Owned by `fonts`. */
+const char *jd_fonts_family_list(jd_fonts *fonts, const char *family);
+
+/* The font file (and face index) pango chose for a font, and its family name. */
+bool jd_fonts_font_file(PangoFont *font, const char **file, int *face_index, const char **family);
+
+/* A description of every logical family: what it resolves to and which file, one line
+ * each, as `jindu fonts` prints it. Newly allocated. */
+char *jd_fonts_describe(jd_fonts *fonts);
+
+/* Characters of `text` that no font of the set covers, for `jindu fonts check`: each
+ * distinct character once, in order of first appearance, as a newly allocated UTF-8
+ * string ("" if all are covered). `family` selects the family list to check (NULL: song). */
+char *jd_fonts_missing_chars(jd_fonts *fonts, const char *family, const char *text);
+
+#endif

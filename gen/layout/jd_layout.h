@@ -1,0 +1,23 @@
+/* jd_layout.h — layout: a document tree → pages of positioned items.
+ *
+ * Paragraphs are shaped with pango (HarfBuzz, fontconfig fallback) and broken into lines
+ * by jindu's own breaker, which adds the Chinese line-start and line-end rules (避头尾) to
+ * Unicode line breaking and justifies by spreading space evenly between characters.
+ * Tables are paginated with repeated header rows, rows split between lines of text, and
+ * rowspan groups continued on the next page with their spanning cells repeated (续).
+ * Two passes give "page N of M" totals. Each cell is measured once.
+ */
+#ifndef JD_LAYOUT_H
+#define JD_LAYOUT_H
+
+#include "jd_base.h"
+#include "jd_doc.h"
+#include "jd_fonts.h"
+#include "jd_pages.h"
+
+/* Lays out `doc` with `fonts`. Returns NULL (and messages in `diags`) if the document cannot
+ * be laid out: a line taller than a page, an image that cannot be read, a character no
+ * font has (an error, so nothing prints as tofu). */
+jd_pages *jd_layout(const jd_doc *doc, jd_fonts *fonts, jd_diags *diags);
+
+#endif

@@ -1,0 +1,2 @@
+/* module under construction */
+#include "jd_layout.h"

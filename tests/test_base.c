@@ -1,0 +1,106 @@
+#include <string.h>
+
+#include "jd_base.h"
+#include "testutil.h"
+
+START_TEST(diag_format_position_and_caret)
+{
+    jd_diags *d = jd_diags_new();
+    jd_diags_add(d, JD_WARNING, "a.tsv", 12, 3, "extra empty field dropped");
+    jd_diags_add_excerpt(d, JD_ERROR, "t.xml", 4, 5, "<p>{{ 名称 | nope }}</p>", 2, "unknown filter '%s'", "nope");
+    ck_assert_int_eq(jd_diags_count(d), 2);
+    ck_assert(jd_diags_has_errors(d));
+    char *s0 = jd_diag_format(jd_diags_get(d, 0));
+    ck_assert_str_eq(s0, "a.tsv:12:3: warning: extra empty field dropped");
+    char *s1 = jd_diag_format(jd_diags_get(d, 1));
+    /* caret under column 5 ('{' after "<p>{") counting characters; wide chars take two cells */
+    ck_assert_str_eq(s1, "t.xml:4:5: error: unknown filter 'nope'\n    <p>{{ 名称 | nope }}</p>\n        ^~");
+    g_free(s0);
+    g_free(s1);
+    jd_diags_free(d);
+}
+END_TEST
+
+START_TEST(diag_sort_is_by_file_line_col)
+{
+    jd_diags *d = jd_diags_new();
+    jd_diags_add(d, JD_ERROR, "b", 1, 1, "x");
+    jd_diags_add(d, JD_ERROR, "a", 9, 1, "y");
+    jd_diags_add(d, JD_ERROR, "a", 2, 7, "z");
+    jd_diags_sort(d);
+    ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)), "z");
+    ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 1)), "y");
+    ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 2)), "x");
+    jd_diags_free(d);
+}
+END_TEST
+
+START_TEST(text_positions_count_characters)
+{
+    const char *t = "第一行\n序号\t目标";
+    int line, col;
+    jd_text_position(t, strlen("第一行\n序号\t"), &line, &col);
+    ck_assert_int_eq(line, 2);
+    ck_assert_int_eq(col, 4);
+    char *l = jd_text_line(t, 2);
+    ck_assert_str_eq(l, "序号\t目标");
+    g_free(l);
+}
+END_TEST
+
+START_TEST(outfile_commit_and_abort_keep_old_file)
+{
+    char *dir = jt_tmpdir();
+    char *target = g_build_filename(dir, "out.txt", NULL);
+    jt_write(target, "old");
+    jd_diags *d = jd_diags_new();
+    jd_outfile *of = jd_outfile_new(target, d);
+    ck_assert_ptr_nonnull(of);
+    fputs("half", jd_outfile_stream(of));
+    jd_outfile_abort(of);
+    char *now = jt_read(target);
+    ck_assert_str_eq(now, "old");
+    g_free(now);
+    ck_assert(jd_write_file_atomic(target, "new", 3, d));
+    now = jt_read(target);
+    ck_assert_str_eq(now, "new");
+    g_free(now);
+    /* only the target remains: no temporary files left behind */
+    GDir *gd = g_dir_open(dir, 0, NULL);
+    int n = 0;
+    while (g_dir_read_name(gd))
+        n++;
+    g_dir_close(gd);
+    ck_assert_int_eq(n, 1);
+    ck_assert(!jd_diags_has_errors(d));
+    jd_diags_free(d);
+    jt_rmrf(dir);
+    g_free(target);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(outfile_missing_directory_is_an_error)
+{
+    jd_diags *d = jd_diags_new();
+    ck_assert(!jd_write_file_atomic("/nonexistent-dir-jindu/x.pdf", "x", 1, d));
+    ck_assert_int_eq(jd_diags_count(d), 1);
+    char *s = jd_diag_format(jd_diags_get(d, 0));
+    ck_assert_str_eq(s, "/nonexistent-dir-jindu/x.pdf: error: cannot write: directory /nonexistent-dir-jindu does not exist");
+    g_free(s);
+    jd_diags_free(d);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("base");
+    TCase *tc = tcase_create("core");
+    tcase_add_test(tc, diag_format_position_and_caret);
+    tcase_add_test(tc, diag_sort_is_by_file_line_col);
+    tcase_add_test(tc, text_positions_count_characters);
+    tcase_add_test(tc, outfile_commit_and_abort_keep_old_file);
+    tcase_add_test(tc, outfile_missing_directory_is_an_error);
+    suite_add_tcase(s, tc);
+    return jt_main(s);
+}

@@ -1,0 +1,134 @@
+#include "testutil.h"
+
+#include <glib/gstdio.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *jt_src(const char *relative)
+{
+    return g_build_filename(JD_SOURCE_DIR, relative, NULL);
+}
+
+char *jt_fixture(const char *name)
+{
+    return g_build_filename(JD_TEST_DIR, "fixtures", name, NULL);
+}
+
+char *jt_tmpdir(void)
+{
+    GError *err = NULL;
+    char *dir = g_dir_make_tmp("jindu-test-XXXXXX", &err);
+    ck_assert_msg(dir != NULL, "cannot make temporary directory: %s", err ? err->message : "?");
+    return dir;
+}
+
+void jt_rmrf(const char *path)
+{
+    if (!path || strlen(path) < 8)
+        return;
+    char *cmd = g_strdup_printf("rm -rf '%s'", path);
+    int rc = system(cmd);
+    (void)rc;
+    g_free(cmd);
+}
+
+char *jt_read(const char *path)
+{
+    char *data = NULL;
+    GError *err = NULL;
+    ck_assert_msg(g_file_get_contents(path, &data, NULL, &err), "cannot read %s: %s", path,
+                  err ? err->message : "?");
+    return data;
+}
+
+void jt_write(const char *path, const char *content)
+{
+    GError *err = NULL;
+    ck_assert_msg(g_file_set_contents(path, content, -1, &err), "cannot write %s: %s", path,
+                  err ? err->message : "?");
+}
+
+bool jt_exists(const char *path)
+{
+    return g_file_test(path, G_FILE_TEST_EXISTS);
+}
+
+int jt_run(const char *cmdline, char **out, char **err)
+{
+    char *argv[] = {"/bin/sh", "-c", (char *)cmdline, NULL};
+    int status = 0;
+    GError *gerr = NULL;
+    char *o = NULL, *e = NULL;
+    ck_assert_msg(g_spawn_sync(NULL, argv, NULL, G_SPAWN_DEFAULT, NULL, NULL, &o, &e, &status, &gerr),
+                  "cannot run %s: %s", cmdline, gerr ? gerr->message : "?");
+    if (out)
+        *out = o;
+    else
+        g_free(o);
+    if (err)
+        *err = e;
+    else
+        g_free(e);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
+int jt_cli(char **out, char **err, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *cmd = g_strdup_printf("'%s' %s", JD_CLI, args);
+    int rc = jt_run(cmd, out, err);
+    g_free(cmd);
+    g_free(args);
+    return rc;
+}
+
+void jt_golden(const char *actual, const char *name)
+{
+    char *path = g_build_filename(JD_TEST_DIR, "golden", name, NULL);
+    const char *update = g_getenv("JD_UPDATE_GOLDEN");
+    if (update && *update && strcmp(update, "0") != 0) {
+        jt_write(path, actual);
+        g_free(path);
+        return;
+    }
+    char *expected = NULL;
+    if (!g_file_get_contents(path, &expected, NULL, NULL))
+        ck_abort_msg("golden file %s is missing (run with JD_UPDATE_GOLDEN=1 to create it)", path);
+    if (strcmp(expected, actual) != 0) {
+        char **a = g_strsplit(actual, "\n", -1), **e = g_strsplit(expected, "\n", -1);
+        int i = 0;
+        while (a[i] && e[i] && strcmp(a[i], e[i]) == 0)
+            i++;
+        char *msg = g_strdup_printf("%s differs at line %d:\n  expected: %s\n  actual:   %s", name,
+                                    i + 1, e[i] ? e[i] : "(end)", a[i] ? a[i] : "(end)");
+        g_strfreev(a);
+        g_strfreev(e);
+        g_free(expected);
+        g_free(path);
+        ck_abort_msg("%s", msg);
+    }
+    g_free(expected);
+    g_free(path);
+}
+
+int jt_count(const char *haystack, const char *needle)
+{
+    int n = 0;
+    size_t len = strlen(needle);
+    for (const char *p = haystack; len && (p = strstr(p, needle)); p += len)
+        n++;
+    return n;
+}
+
+int jt_main(Suite *suite)
+{
+    SRunner *sr = srunner_create(suite);
+    srunner_run_all(sr, CK_NORMAL);
+    int failed = srunner_ntests_failed(sr);
+    srunner_free(sr);
+    return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

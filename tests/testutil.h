@@ -1,0 +1,31 @@
+/* testutil.h — small helpers shared by jindu's Check tests. */
+#ifndef JD_TESTUTIL_H
+#define JD_TESTUTIL_H
+
+#include <check.h>
+#include <glib.h>
+#include <stdbool.h>
+
+/* Absolute path of a file in the source tree / in tests/fixtures. Newly allocated. */
+char *jt_src(const char *relative);
+char *jt_fixture(const char *name);
+/* A new empty temporary directory (removed with jt_rmrf). */
+char *jt_tmpdir(void);
+void jt_rmrf(const char *path);
+/* Whole file as a string (fails the test if unreadable). */
+char *jt_read(const char *path);
+void jt_write(const char *path, const char *content);
+bool jt_exists(const char *path);
+/* Runs `sh -c cmdline`; returns the exit status; stdout/stderr are stored if asked. */
+int jt_run(const char *cmdline, char **out, char **err);
+/* printf-style jt_run with the jindu binary's path in front: jt_cli(&out, &err, "import %s", f) */
+int jt_cli(char **out, char **err, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Compares `actual` with tests/golden/<name>; with JD_UPDATE_GOLDEN=1 in the environment it
+ * rewrites the golden file instead. On a mismatch the first differing line is shown. */
+void jt_golden(const char *actual, const char *name);
+/* Number of non-overlapping occurrences of `needle` in `haystack`. */
+int jt_count(const char *haystack, const char *needle);
+/* Runs the suite; returns the process exit code. */
+int jt_main(Suite *suite);
+
+#endif
