@@ -35,6 +35,12 @@ bool jd_cli_parse(int *argc, char ***argv, const GOptionEntry *entries, const jd
 #include "jd_data.h"
 jd_value *jd_cli_bindings(char **data_args, char **define_args, jd_diags *diags);
 
+/* Loads a template, binds the data and expands it (the first half of render/layout).
+ * Returns NULL with messages in diags. */
+#include "jd_doc.h"
+jd_doc *jd_cli_expand(const char *template_path, char **data_args, char **define_args,
+                      jd_diags *diags);
+
 /* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
 int jd_cli_report(const jd_diags *diags);
 

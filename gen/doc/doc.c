@@ -566,7 +566,7 @@ static const char *const attr_names[JD_ATTR_COUNT] = {
     "margin-bottom", "margin-left",    "header-distance", "footer-distance", "page-label",
     "level",        "header-rows",     "width",          "rowspan",        "colspan",
     "header",       "field",           "src",            "height",         "marker",
-    "id",           "bookmark",        "bookmark-level", "href",
+    "id",           "bookmark",        "bookmark-level", "href",           "repeat-on-break",
 };
 
 static void put_attrs(GString *out, const jd_node *n)

@@ -156,6 +156,9 @@ typedef enum {
     JD_ATTR_BOOKMARK_LEVEL, /* int, 1 = top */
     /* SPAN (string): "#id" for an internal link, or a URI */
     JD_ATTR_HREF,
+    /* CELL or COLUMN (bool as int): when a page break cuts the cell's row, repeat the cell,
+     * marked （续）, on the next page (cells spanning rows always are) */
+    JD_ATTR_REPEAT_ON_BREAK,
     JD_ATTR_COUNT
 } jd_attr;
 

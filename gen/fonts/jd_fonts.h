@@ -29,20 +29,28 @@ void jd_fonts_free(jd_fonts *fonts);
 PangoFontMap *jd_fonts_fontmap(jd_fonts *fonts);
 
 /* The pango family list for a family named in a template: a logical name (song, hei, kai,
- * fangsong) becomes its resolved real family followed by the shipped fallback; any other
- * name is used as is, followed by the shipped fallback. Owned by `fonts`. */
-const char *jd_fonts_family_list(jd_fonts *fonts, const char *family);
+ * fangsong) becomes its resolved real family followed by the shipped fallback. Any other
+ * name is a real family the template asks for: it is looked up among the system's fonts
+ * and its file added to the set; if it is not installed a warning is added (once) and the
+ * shipped font is used. Owned by `fonts`. */
+const char *jd_fonts_family_list(jd_fonts *fonts, const char *family, jd_diags *diags);
 
-/* The font file (and face index) pango chose for a font, and its family name. */
-bool jd_fonts_font_file(PangoFont *font, const char **file, int *face_index, const char **family);
+/* The font file (and face index) pango chose for a font, its family name, and whether the
+ * face is emboldened synthetically (bold asked for, no bold face available). Strings are
+ * owned by the font. */
+bool jd_fonts_font_file(PangoFont *font, const char **file, int *face_index, const char **family,
+                        bool *synthetic_bold);
+
+/* Whether some font of the set has a glyph for `ch`. */
+bool jd_fonts_covers(jd_fonts *fonts, gunichar ch);
 
 /* A description of every logical family: what it resolves to and which file, one line
  * each, as `jindu fonts` prints it. Newly allocated. */
 char *jd_fonts_describe(jd_fonts *fonts);
 
-/* Characters of `text` that no font of the set covers, for `jindu fonts check`: each
- * distinct character once, in order of first appearance, as a newly allocated UTF-8
- * string ("" if all are covered). `family` selects the family list to check (NULL: song). */
-char *jd_fonts_missing_chars(jd_fonts *fonts, const char *family, const char *text);
+/* Characters of `text` that no font of the set covers (whitespace and controls aside): each
+ * distinct character once, in order of first appearance, as a newly allocated UTF-8 string
+ * ("" if all are covered). */
+char *jd_fonts_missing_chars(jd_fonts *fonts, const char *text);
 
 #endif

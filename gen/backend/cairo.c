@@ -1,0 +1,384 @@
+/* The cairo backend: PDF (subset fonts, outline, links, metadata), PNG and SVG, drawn
+ * from the page list with the glyph positions the layout computed. */
+#include <cairo-ft.h>
+#include <cairo-pdf.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <string.h>
+#include <time.h>
+
+#include "jd_backend.h"
+
+void jd_render_options_init(jd_render_options *opts)
+{
+    memset(opts, 0, sizeof *opts);
+    opts->format = JD_OUTPUT_PDF;
+    opts->page = 1;
+    opts->dpi = 96;
+}
+
+bool jd_output_format_from_path(const char *path, jd_output_format *format)
+{
+    const char *dot = strrchr(path, '.');
+    if (!dot)
+        return false;
+    if (g_ascii_strcasecmp(dot, ".pdf") == 0)
+        *format = JD_OUTPUT_PDF;
+    else if (g_ascii_strcasecmp(dot, ".png") == 0)
+        *format = JD_OUTPUT_PNG;
+    else if (g_ascii_strcasecmp(dot, ".svg") == 0)
+        *format = JD_OUTPUT_SVG;
+    else
+        return false;
+    return true;
+}
+
+/* Fixed creation date when neither the caller, the document nor SOURCE_DATE_EPOCH gives
+ * one: output must not depend on when it was made. */
+#define DEFAULT_DATE "2000-01-01T00:00:00Z"
+
+char *jd_render_creation_date(const jd_pages *pages, const jd_render_options *opts)
+{
+    const char *d = opts && opts->creation_date ? opts->creation_date : jd_pages_meta(pages, JD_META_DATE);
+    if (d && *d) {
+        /* a bare date is midnight in China (UTC+8), where these documents are dated */
+        if (strlen(d) == 10)
+            return g_strdup_printf("%sT00:00:00+08:00", d);
+        return g_strdup(d);
+    }
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    if (epoch && *epoch) {
+        char *end;
+        gint64 secs = g_ascii_strtoll(epoch, &end, 10);
+        if (*end == '\0' && secs >= 0) {
+            GDateTime *dt = g_date_time_new_from_unix_utc(secs);
+            if (dt) {
+                char *s = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%SZ");
+                g_date_time_unref(dt);
+                return s;
+            }
+        }
+    }
+    return g_strdup(DEFAULT_DATE);
+}
+
+static void set_rgb(cairo_t *cr, uint32_t c)
+{
+    cairo_set_source_rgb(cr, ((c >> 16) & 0xff) / 255.0, ((c >> 8) & 0xff) / 255.0, (c & 0xff) / 255.0);
+}
+
+typedef struct {
+    cairo_font_face_t **faces; /* per font id, created on first use */
+    size_t n;
+} font_cache;
+
+static cairo_font_face_t *face_for(font_cache *fc, const jd_pages *pages, int id)
+{
+    if (id < 0 || (size_t)id >= fc->n)
+        return NULL;
+    if (!fc->faces[id]) {
+        const jd_font *f = jd_pages_font(pages, id);
+        FcPattern *pat = FcPatternCreate();
+        FcPatternAddString(pat, FC_FILE, (const FcChar8 *)f->file);
+        FcPatternAddInteger(pat, FC_INDEX, f->face_index);
+        cairo_font_face_t *face = cairo_ft_font_face_create_for_pattern(pat);
+        FcPatternDestroy(pat);
+        if (f->synthetic_bold)
+            cairo_ft_font_face_set_synthesize(face, CAIRO_FT_SYNTHESIZE_BOLD);
+        fc->faces[id] = face;
+    }
+    return fc->faces[id];
+}
+
+static void draw_glyphs(cairo_t *cr, font_cache *fc, const jd_pages *pages, const jd_glyph_run *r)
+{
+    cairo_font_face_t *face = face_for(fc, pages, r->font);
+    if (!face || r->n_glyphs == 0)
+        return;
+    cairo_set_font_face(cr, face);
+    cairo_set_font_size(cr, r->size);
+    set_rgb(cr, r->color);
+    cairo_glyph_t *glyphs = g_new(cairo_glyph_t, r->n_glyphs);
+    cairo_text_cluster_t *clusters = g_new(cairo_text_cluster_t, r->n_glyphs);
+    int n_clusters = 0;
+    bool clusters_ok = true;
+    for (size_t i = 0; i < r->n_glyphs; i++) {
+        glyphs[i].index = r->glyphs[i].id;
+        glyphs[i].x = r->x + r->glyphs[i].x;
+        glyphs[i].y = r->y + r->glyphs[i].y;
+        if (i == 0 || r->glyphs[i].cluster != r->glyphs[i - 1].cluster) {
+            if (i > 0 && r->glyphs[i].cluster < r->glyphs[i - 1].cluster)
+                clusters_ok = false;
+            clusters[n_clusters].num_glyphs = 0;
+            clusters[n_clusters].num_bytes = 0;
+            n_clusters++;
+        }
+        clusters[n_clusters - 1].num_glyphs++;
+    }
+    /* bytes of each cluster: up to the next cluster's start, the last one to the end */
+    int k = 0;
+    for (size_t i = 0; i < r->n_glyphs && clusters_ok; i++) {
+        if (i > 0 && r->glyphs[i].cluster == r->glyphs[i - 1].cluster)
+            continue;
+        uint32_t start = r->glyphs[i].cluster;
+        size_t j = i + 1;
+        while (j < r->n_glyphs && r->glyphs[j].cluster == start)
+            j++;
+        uint32_t end = j < r->n_glyphs ? r->glyphs[j].cluster : (uint32_t)r->text_len;
+        clusters[k++].num_bytes = (int)(end - start);
+    }
+    /* the text lets PDF readers copy and search it (ToUnicode); without a clean cluster
+     * map the glyphs are still drawn */
+    if (clusters_ok && r->glyphs[0].cluster == 0)
+        cairo_show_text_glyphs(cr, r->text, (int)r->text_len, glyphs, (int)r->n_glyphs, clusters,
+                               n_clusters, 0);
+    else
+        cairo_show_glyphs(cr, glyphs, (int)r->n_glyphs);
+    g_free(glyphs);
+    g_free(clusters);
+}
+
+/* cairo tag attributes quote strings with single quotes; escape what would end them */
+static char *quote_attr(const char *s)
+{
+    GString *q = g_string_new("'");
+    for (const char *p = s; *p; p++) {
+        if (*p == '\'' || *p == '\\')
+            g_string_append_c(q, '\\');
+        g_string_append_c(q, *p);
+    }
+    g_string_append_c(q, '\'');
+    return g_string_free(q, FALSE);
+}
+
+static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const jd_page *page, bool pdf)
+{
+    for (size_t i = 0; i < jd_page_item_count(page); i++) {
+        const jd_item *it = jd_page_item(page, i);
+        switch (it->type) {
+        case JD_ITEM_GLYPHS:
+            draw_glyphs(cr, fc, pages, &it->u.glyphs);
+            break;
+        case JD_ITEM_RULE:
+            set_rgb(cr, it->u.rule.color);
+            cairo_set_line_width(cr, it->u.rule.width);
+            cairo_move_to(cr, it->u.rule.x1, it->u.rule.y1);
+            cairo_line_to(cr, it->u.rule.x2, it->u.rule.y2);
+            cairo_stroke(cr);
+            break;
+        case JD_ITEM_RECT: {
+            const jd_rect *r = &it->u.rect;
+            cairo_rectangle(cr, r->x, r->y, r->w, r->h);
+            if (r->fill) {
+                set_rgb(cr, r->fill_color);
+                cairo_fill_preserve(cr);
+            }
+            if (r->stroke_width > 0) {
+                set_rgb(cr, r->stroke_color);
+                cairo_set_line_width(cr, r->stroke_width);
+                cairo_stroke_preserve(cr);
+            }
+            cairo_new_path(cr);
+            break;
+        }
+        case JD_ITEM_IMAGE: {
+            const jd_image *im = &it->u.image;
+            cairo_surface_t *s = cairo_image_surface_create_from_png(im->path);
+            if (cairo_surface_status(s) == CAIRO_STATUS_SUCCESS) {
+                int w = cairo_image_surface_get_width(s), h = cairo_image_surface_get_height(s);
+                cairo_save(cr);
+                cairo_translate(cr, im->x, im->y);
+                cairo_scale(cr, im->w / w, im->h / h);
+                cairo_set_source_surface(cr, s, 0, 0);
+                cairo_paint(cr);
+                cairo_restore(cr);
+            }
+            cairo_surface_destroy(s);
+            break;
+        }
+        case JD_ITEM_LINK: {
+            if (!pdf)
+                break;
+            const jd_link *l = &it->u.link;
+            char *target = quote_attr(l->dest ? l->dest : l->uri ? l->uri : "");
+            char *attrs = g_strdup_printf("rect=[%.2f %.2f %.2f %.2f] %s=%s", l->x, l->y, l->w, l->h,
+                                          l->dest ? "dest" : "uri", target);
+            cairo_tag_begin(cr, CAIRO_TAG_LINK, attrs);
+            cairo_tag_end(cr, CAIRO_TAG_LINK);
+            g_free(attrs);
+            g_free(target);
+            break;
+        }
+        case JD_ITEM_DEST: {
+            if (!pdf)
+                break;
+            char *name = quote_attr(it->u.dest.name);
+            char *attrs = g_strdup_printf("name=%s x=%.2f y=%.2f", name, it->u.dest.x, it->u.dest.y);
+            cairo_tag_begin(cr, CAIRO_TAG_DEST, attrs);
+            cairo_tag_end(cr, CAIRO_TAG_DEST);
+            g_free(attrs);
+            g_free(name);
+            break;
+        }
+        }
+    }
+}
+
+static void prepare(cairo_t *cr)
+{
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    cairo_set_font_options(cr, fo);
+    cairo_font_options_destroy(fo);
+    cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+}
+
+static void add_outline(cairo_surface_t *surf, const jd_pages *pages)
+{
+    int parents[16] = {CAIRO_PDF_OUTLINE_ROOT};
+    for (size_t i = 0; i < jd_pages_outline_count(pages); i++) {
+        const jd_outline_entry *e = jd_pages_outline(pages, i);
+        int level = CLAMP(e->level, 1, 15);
+        /* a level deeper than its parent's child attaches to the deepest open one */
+        int parent = CAIRO_PDF_OUTLINE_ROOT;
+        for (int l = level - 1; l >= 1; l--)
+            if (parents[l]) {
+                parent = parents[l];
+                break;
+            }
+        char *link = g_strdup_printf("page=%zu pos=[0 %.2f]", e->page + 1, e->y);
+        int id = cairo_pdf_surface_add_outline(surf, parent, e->title, link, 0);
+        g_free(link);
+        parents[level] = id;
+        for (int l = level + 1; l < 16; l++)
+            parents[l] = 0;
+    }
+}
+
+static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
+{
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_options *opts,
+                       font_cache *fc, jd_diags *diags, const char *path)
+{
+    const jd_page *first = jd_pages_get(pages, 0);
+    cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
+        write_stream, jd_outfile_stream(of), jd_page_width(first), jd_page_height(first));
+    static const struct {
+        jd_meta key;
+        cairo_pdf_metadata_t md;
+    } meta[] = {{JD_META_TITLE, CAIRO_PDF_METADATA_TITLE},
+                {JD_META_AUTHOR, CAIRO_PDF_METADATA_AUTHOR},
+                {JD_META_SUBJECT, CAIRO_PDF_METADATA_SUBJECT},
+                {JD_META_KEYWORDS, CAIRO_PDF_METADATA_KEYWORDS}};
+    for (size_t i = 0; i < G_N_ELEMENTS(meta); i++)
+        if (jd_pages_meta(pages, meta[i].key))
+            cairo_pdf_surface_set_metadata(surf, meta[i].md, jd_pages_meta(pages, meta[i].key));
+    const char *creator = jd_pages_meta(pages, JD_META_CREATOR);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, creator ? creator : "jindu " JD_VERSION);
+    char *date = jd_render_creation_date(pages, opts);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
+    cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
+    g_free(date);
+    add_outline(surf, pages);
+
+    cairo_t *cr = cairo_create(surf);
+    prepare(cr);
+    for (size_t p = 0; p < jd_pages_count(pages); p++) {
+        const jd_page *page = jd_pages_get(pages, p);
+        cairo_pdf_surface_set_size(surf, jd_page_width(page), jd_page_height(page));
+        if (jd_pages_page_label(pages)) {
+            char label[32];
+            g_snprintf(label, sizeof label, "%zu", p + 1);
+            cairo_pdf_surface_set_page_label(surf, label);
+        }
+        draw_page(cr, fc, pages, page, true);
+        cairo_show_page(cr);
+    }
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    cairo_surface_finish(surf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot write the PDF: %s", cairo_status_to_string(st));
+        return false;
+    }
+    return true;
+}
+
+static bool render_image(const jd_pages *pages, jd_outfile *of, const jd_render_options *opts,
+                         font_cache *fc, jd_diags *diags, const char *path)
+{
+    size_t index = opts->page > 0 ? (size_t)opts->page - 1 : 0;
+    const jd_page *page = jd_pages_get(pages, index);
+    if (!page) {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "the document has %zu pages; there is no page %d",
+                     jd_pages_count(pages), opts->page);
+        return false;
+    }
+    double w = jd_page_width(page), h = jd_page_height(page);
+    cairo_surface_t *surf;
+    double scale = 1;
+    if (opts->format == JD_OUTPUT_SVG) {
+        surf = cairo_svg_surface_create_for_stream(write_stream, jd_outfile_stream(of), w, h);
+        cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
+    } else {
+        scale = (opts->dpi > 0 ? opts->dpi : 96) / 72.0;
+        surf = cairo_image_surface_create(CAIRO_FORMAT_RGB24, (int)(w * scale + 0.5), (int)(h * scale + 0.5));
+    }
+    cairo_t *cr = cairo_create(surf);
+    prepare(cr);
+    cairo_scale(cr, scale, scale);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_paint(cr);
+    draw_page(cr, fc, pages, page, false);
+    cairo_show_page(cr);
+    cairo_status_t st = cairo_status(cr);
+    cairo_destroy(cr);
+    if (st == CAIRO_STATUS_SUCCESS && opts->format == JD_OUTPUT_PNG)
+        st = cairo_surface_write_to_png_stream(surf, write_stream, jd_outfile_stream(of));
+    cairo_surface_finish(surf);
+    if (st == CAIRO_STATUS_SUCCESS)
+        st = cairo_surface_status(surf);
+    cairo_surface_destroy(surf);
+    if (st != CAIRO_STATUS_SUCCESS) {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot draw the page: %s", cairo_status_to_string(st));
+        return false;
+    }
+    return true;
+}
+
+bool jd_render_cairo(const jd_pages *pages, const char *path, const jd_render_options *opts,
+                     jd_diags *diags)
+{
+    jd_render_options defaults;
+    if (!opts) {
+        jd_render_options_init(&defaults);
+        opts = &defaults;
+    }
+    if (jd_pages_count(pages) == 0) {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "the document has no pages");
+        return false;
+    }
+    jd_outfile *of = jd_outfile_new(path, diags);
+    if (!of)
+        return false;
+    font_cache fc = {g_new0(cairo_font_face_t *, jd_pages_font_count(pages) + 1), jd_pages_font_count(pages)};
+    bool ok = opts->format == JD_OUTPUT_PDF ? render_pdf(pages, of, opts, &fc, diags, path)
+                                            : render_image(pages, of, opts, &fc, diags, path);
+    for (size_t i = 0; i < fc.n; i++)
+        if (fc.faces[i])
+            cairo_font_face_destroy(fc.faces[i]);
+    g_free(fc.faces);
+    if (!ok) {
+        jd_outfile_abort(of);
+        return false;
+    }
+    return jd_outfile_commit(of, diags);
+}

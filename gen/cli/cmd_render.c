@@ -1,0 +1,180 @@
+/* jindu render / jindu layout: template + data → pages → PDF, PNG, SVG (or a page dump). */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli.h"
+#include "jd_backend.h"
+#include "jd_layout.h"
+
+typedef struct {
+    char **data;
+    char **defines;
+    char *output;
+    char *backend;
+    int page;
+    double dpi;
+    char *date;
+    char *owner_password;
+    char *user_password;
+    char *allow;
+    gboolean dump;
+} render_args;
+
+static jd_pages *lay_out(const char *template_path, const render_args *a, jd_diags *diags)
+{
+    jd_doc *doc = jd_cli_expand(template_path, a->data, a->defines, diags);
+    if (!doc)
+        return NULL;
+    jd_fonts *fonts = jd_fonts_new(NULL, diags);
+    jd_pages *pages = fonts ? jd_layout(doc, fonts, diags) : NULL;
+    jd_fonts_free(fonts);
+    jd_doc_free(doc);
+    return pages;
+}
+
+static void free_args(render_args *a)
+{
+    g_strfreev(a->data);
+    g_strfreev(a->defines);
+    g_free(a->output);
+    g_free(a->backend);
+    g_free(a->date);
+    g_free(a->owner_password);
+    g_free(a->user_password);
+    g_free(a->allow);
+}
+
+static bool parse_allow(const char *allow, jd_render_options *o)
+{
+    if (!allow)
+        return true;
+    char **parts = g_strsplit(allow, ",", -1);
+    bool ok = true;
+    for (int i = 0; parts[i]; i++) {
+        const char *p = g_strstrip(parts[i]);
+        if (strcmp(p, "print") == 0)
+            o->allow_print = true;
+        else if (strcmp(p, "copy") == 0)
+            o->allow_copy = true;
+        else if (strcmp(p, "edit") == 0)
+            o->allow_edit = true;
+        else if (*p && strcmp(p, "none") != 0)
+            ok = false;
+    }
+    g_strfreev(parts);
+    return ok;
+}
+
+int jd_cmd_render(int argc, char **argv)
+{
+    render_args a = {0};
+    const GOptionEntry entries[] = {
+        {"data", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.data, "Data file (bound by its kind: a task list is `list`), or NAME=FILE", "FILE"},
+        {"define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &a.defines, "Template parameter, seen as params.KEY", "KEY=VALUE"},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Output file: .pdf, .png or .svg", "FILE"},
+        {"backend", 0, 0, G_OPTION_ARG_STRING, &a.backend, "PDF backend: cairo (default) or haru", "NAME"},
+        {"page", 0, 0, G_OPTION_ARG_INT, &a.page, "PNG/SVG: the page to draw (default 1)", "N"},
+        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a.dpi, "PNG: resolution (default 96)", "DPI"},
+        {"date", 0, 0, G_OPTION_ARG_STRING, &a.date, "PDF creation date (ISO 8601, or `now`); default: the document's date, SOURCE_DATE_EPOCH, or 2000-01-01", "DATE"},
+        {"owner-password", 0, 0, G_OPTION_ARG_STRING, &a.owner_password, "haru: encrypt, with this owner password", "PW"},
+        {"user-password", 0, 0, G_OPTION_ARG_STRING, &a.user_password, "haru: password needed to open the file", "PW"},
+        {"allow", 0, 0, G_OPTION_ARG_STRING, &a.allow, "haru, with a password: what readers may do: print,copy,edit or none (default none)", "LIST"},
+        {NULL}};
+    const jd_cli_usage usage = {"TEMPLATE", "Render a template with data to PDF, PNG or SVG.",
+                                "The output format follows the file name. The file is written only "
+                                "when everything succeeded; a previous file stays untouched otherwise."};
+    int rc = JD_EXIT_OK;
+    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))
+        return rc;
+    jd_render_options o;
+    jd_render_options_init(&o);
+    const char *problem = NULL;
+    if (argc != 2)
+        problem = "exactly one TEMPLATE is needed";
+    else if (!a.output)
+        problem = "-o FILE is needed";
+    else if (!jd_output_format_from_path(a.output, &o.format))
+        problem = "the output file name must end in .pdf, .png or .svg";
+    else if (a.backend && strcmp(a.backend, "cairo") != 0 && strcmp(a.backend, "haru") != 0)
+        problem = "--backend is cairo or haru";
+    else if (a.backend && strcmp(a.backend, "haru") == 0 && o.format != JD_OUTPUT_PDF)
+        problem = "the haru backend writes PDF only";
+    else if ((a.owner_password || a.user_password || a.allow) && !(a.backend && strcmp(a.backend, "haru") == 0))
+        problem = "passwords and permissions need --backend haru (cairo cannot encrypt)";
+    else if (!parse_allow(a.allow, &o))
+        problem = "--allow takes print, copy, edit or none, separated by commas";
+    if (problem) {
+        fprintf(stderr, "%s: %s\nTry '%s --help'.\n", argv[0], problem, argv[0]);
+        free_args(&a);
+        return JD_EXIT_USAGE;
+    }
+    if (a.page > 0)
+        o.page = a.page;
+    if (a.dpi > 0)
+        o.dpi = a.dpi;
+    char *now = NULL;
+    if (a.date && strcmp(a.date, "now") == 0) {
+        GDateTime *dt = g_date_time_new_now_local();
+        now = g_date_time_format(dt, "%Y-%m-%dT%H:%M:%S%:z");
+        g_date_time_unref(dt);
+    }
+    o.creation_date = now ? now : a.date;
+    o.owner_password = a.owner_password;
+    o.user_password = a.user_password;
+
+    jd_diags *diags = jd_diags_new();
+    jd_pages *pages = lay_out(argv[1], &a, diags);
+    if (pages) {
+        if (a.backend && strcmp(a.backend, "haru") == 0)
+            jd_render_haru(pages, a.output, &o, diags);
+        else
+            jd_render_cairo(pages, a.output, &o, diags);
+    }
+    rc = jd_cli_report(diags);
+    if (!pages && rc == JD_EXIT_OK)
+        rc = JD_EXIT_BAD_INPUT;
+    jd_pages_free(pages);
+    jd_diags_free(diags);
+    g_free(now);
+    free_args(&a);
+    return rc;
+}
+
+int jd_cmd_layout(int argc, char **argv)
+{
+    render_args a = {0};
+    const GOptionEntry entries[] = {
+        {"data", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.data, "Data file (bound by its kind), or NAME=FILE", "FILE"},
+        {"define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &a.defines, "Template parameter, seen as params.KEY", "KEY=VALUE"},
+        {"dump", 0, 0, G_OPTION_ARG_NONE, &a.dump, "Print every page's items (the layout's golden format)", NULL},
+        {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Write the dump to FILE instead of standard output", "FILE"},
+        {NULL}};
+    const jd_cli_usage usage = {"TEMPLATE", "Lay out a template with data and print the pages.",
+                                "Without --dump, prints the page count. The dump lists every text "
+                                "run, rule and rectangle with its position in points."};
+    int rc = JD_EXIT_OK;
+    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))
+        return rc;
+    if (argc != 2) {
+        fprintf(stderr, "%s: exactly one TEMPLATE is needed\nTry '%s --help'.\n", argv[0], argv[0]);
+        free_args(&a);
+        return JD_EXIT_USAGE;
+    }
+    jd_diags *diags = jd_diags_new();
+    jd_pages *pages = lay_out(argv[1], &a, diags);
+    if (pages) {
+        char *text = a.dump ? jd_pages_dump(pages) : g_strdup_printf("%zu pages\n", jd_pages_count(pages));
+        if (a.output)
+            jd_write_file_atomic(a.output, text, strlen(text), diags);
+        else
+            fputs(text, stdout);
+        g_free(text);
+    }
+    rc = jd_cli_report(diags);
+    if (!pages && rc == JD_EXIT_OK)
+        rc = JD_EXIT_BAD_INPUT;
+    jd_pages_free(pages);
+    jd_diags_free(diags);
+    free_args(&a);
+    return rc;
+}

@@ -1,0 +1,308 @@
+#include "jd_fonts.h"
+
+#include <fontconfig/fontconfig.h>
+#include <pango/pangocairo.h>
+#include <pango/pangofc-fontmap.h>
+#include <string.h>
+
+static const char *const logical_names[] = {"song", "hei", "kai", "fangsong"};
+enum { N_LOGICAL = G_N_ELEMENTS(logical_names) };
+
+typedef struct {
+    char *file;   /* chosen file, or NULL when falling back to the shipped font */
+    char *family; /* its family name */
+    char *list;   /* pango family list: family, shipped family */
+    char *wanted; /* first candidate, to say what is missing */
+} logical_family;
+
+struct jd_fonts {
+    char *dir;
+    FcConfig *config;
+    PangoFontMap *fontmap;
+    char *shipped_file;
+    char *shipped_family;
+    logical_family logical[N_LOGICAL];
+    GHashTable *real_lists; /* template family name -> family list (owned) */
+    FcCharSet *coverage;    /* union over every font of the set */
+    FcConfig *system;       /* the machine's config, loaded only if a template names a real family */
+};
+
+/* Without a config file fontconfig has no rule for faces that lack bold; this is the rule
+ * of fontconfig's own 90-synthetic.conf, so bold text gets an emboldened face (and the
+ * FC_EMBOLDEN flag that backends read) instead of silently coming out regular. */
+static const char synthetic_bold_rule[] =
+    "<?xml version=\"1.0\"?><!DOCTYPE fontconfig SYSTEM \"urn:fontconfig:fonts.dtd\">"
+    "<fontconfig><match target=\"font\">"
+    "<test name=\"weight\" compare=\"less_eq\"><const>medium</const></test>"
+    "<test target=\"pattern\" name=\"weight\" compare=\"more_eq\"><const>bold</const></test>"
+    "<edit name=\"embolden\" mode=\"assign\"><bool>true</bool></edit>"
+    "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>"
+    "</match></fontconfig>";
+
+static char *family_of_file(const char *file)
+{
+    int count = 0;
+    FcPattern *p = FcFreeTypeQuery((const FcChar8 *)file, 0, NULL, &count);
+    if (!p)
+        return NULL;
+    FcChar8 *fam = NULL;
+    char *result = NULL;
+    if (FcPatternGetString(p, FC_FAMILY, 0, &fam) == FcResultMatch)
+        result = g_strdup((const char *)fam);
+    FcPatternDestroy(p);
+    return result;
+}
+
+static char *resolve_path(const char *dir, const char *entry)
+{
+    return g_path_is_absolute(entry) ? g_strdup(entry) : g_build_filename(dir, entry, NULL);
+}
+
+static bool add_file(jd_fonts *fonts, const char *file)
+{
+    return FcConfigAppFontAddFile(fonts->config, (const FcChar8 *)file) == FcTrue;
+}
+
+static void build_coverage(jd_fonts *fonts)
+{
+    if (fonts->coverage)
+        FcCharSetDestroy(fonts->coverage);
+    fonts->coverage = FcCharSetCreate();
+    FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcCharSet *cs = NULL;
+        if (FcPatternGetCharSet(set->fonts[i], FC_CHARSET, 0, &cs) == FcResultMatch)
+            FcCharSetMerge(fonts->coverage, cs, NULL);
+    }
+}
+
+jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
+{
+    if (!dir)
+        dir = g_getenv("JINDU_FONTS_DIR");
+    if (!dir || !*dir)
+        dir = JD_FONTS_DIR;
+    char *ini_path = g_build_filename(dir, "fonts.ini", NULL);
+    GKeyFile *ini = g_key_file_new();
+    GError *err = NULL;
+    if (!g_key_file_load_from_file(ini, ini_path, G_KEY_FILE_NONE, &err)) {
+        jd_diags_add(diags, JD_ERROR, ini_path, 0, 0, "cannot read the font configuration: %s",
+                     err->message);
+        g_error_free(err);
+        g_key_file_free(ini);
+        g_free(ini_path);
+        return NULL;
+    }
+    jd_fonts *fonts = g_new0(jd_fonts, 1);
+    fonts->dir = g_strdup(dir);
+    fonts->config = FcConfigCreate();
+    FcConfigParseAndLoadFromMemory(fonts->config, (const FcChar8 *)synthetic_bold_rule, FcFalse);
+    fonts->real_lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+
+    char *shipped = g_key_file_get_string(ini, "shipped", "file", NULL);
+    if (shipped) {
+        fonts->shipped_file = resolve_path(dir, shipped);
+        g_free(shipped);
+    }
+    if (!fonts->shipped_file || !g_file_test(fonts->shipped_file, G_FILE_TEST_IS_REGULAR) ||
+        !add_file(fonts, fonts->shipped_file) ||
+        !(fonts->shipped_family = family_of_file(fonts->shipped_file))) {
+        jd_diags_add(diags, JD_ERROR, ini_path, 0, 0,
+                     "the shipped font %s is missing or unreadable (fonts/regenerate.sh makes it)",
+                     fonts->shipped_file ? fonts->shipped_file : "([shipped] file=)");
+        g_key_file_free(ini);
+        g_free(ini_path);
+        jd_fonts_free(fonts);
+        return NULL;
+    }
+
+    for (int i = 0; i < N_LOGICAL; i++) {
+        logical_family *lf = &fonts->logical[i];
+        char **cands = g_key_file_get_string_list(ini, logical_names[i], "candidates", NULL, NULL);
+        for (int c = 0; cands && cands[c]; c++) {
+            char *path = resolve_path(dir, g_strstrip(cands[c]));
+            if (!lf->wanted)
+                lf->wanted = g_strdup(path);
+            char *fam = NULL;
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (fam = family_of_file(path)) &&
+                add_file(fonts, path)) {
+                lf->file = path;
+                lf->family = fam;
+                break;
+            }
+            g_free(fam);
+            g_free(path);
+        }
+        g_strfreev(cands);
+        if (!lf->family)
+            lf->family = g_strdup(fonts->shipped_family);
+        lf->list = strcmp(lf->family, fonts->shipped_family) == 0
+                       ? g_strdup(lf->family)
+                       : g_strdup_printf("%s,%s", lf->family, fonts->shipped_family);
+    }
+    g_key_file_free(ini);
+    g_free(ini_path);
+
+    fonts->fontmap = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->fontmap), fonts->config);
+    build_coverage(fonts);
+    return fonts;
+}
+
+void jd_fonts_free(jd_fonts *fonts)
+{
+    if (!fonts)
+        return;
+    if (fonts->fontmap)
+        g_object_unref(fonts->fontmap);
+    if (fonts->config)
+        FcConfigDestroy(fonts->config);
+    if (fonts->system)
+        FcConfigDestroy(fonts->system);
+    if (fonts->coverage)
+        FcCharSetDestroy(fonts->coverage);
+    for (int i = 0; i < N_LOGICAL; i++) {
+        g_free(fonts->logical[i].file);
+        g_free(fonts->logical[i].family);
+        g_free(fonts->logical[i].list);
+        g_free(fonts->logical[i].wanted);
+    }
+    g_hash_table_destroy(fonts->real_lists);
+    g_free(fonts->shipped_file);
+    g_free(fonts->shipped_family);
+    g_free(fonts->dir);
+    g_free(fonts);
+}
+
+PangoFontMap *jd_fonts_fontmap(jd_fonts *fonts)
+{
+    return fonts->fontmap;
+}
+
+/* The file of an installed family, from the machine's own fontconfig. */
+static char *system_file_for_family(jd_fonts *fonts, const char *family)
+{
+    if (!fonts->system)
+        fonts->system = FcInitLoadConfigAndFonts();
+    if (!fonts->system)
+        return NULL;
+    FcPattern *pat = FcPatternCreate();
+    FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
+    FcObjectSet *os = FcObjectSetBuild(FC_FILE, FC_WEIGHT, NULL);
+    FcFontSet *set = FcFontList(fonts->system, pat, os);
+    char *file = NULL;
+    /* prefer the regular face when the family has several */
+    int best = -1;
+    for (int i = 0; set && i < set->nfont; i++) {
+        int weight = 0;
+        FcPatternGetInteger(set->fonts[i], FC_WEIGHT, 0, &weight);
+        if (best < 0 || abs(weight - FC_WEIGHT_REGULAR) < abs(best - FC_WEIGHT_REGULAR)) {
+            FcChar8 *f = NULL;
+            if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &f) == FcResultMatch) {
+                g_free(file);
+                file = g_strdup((const char *)f);
+                best = weight;
+            }
+        }
+    }
+    if (set)
+        FcFontSetDestroy(set);
+    FcObjectSetDestroy(os);
+    FcPatternDestroy(pat);
+    return file;
+}
+
+const char *jd_fonts_family_list(jd_fonts *fonts, const char *family, jd_diags *diags)
+{
+    if (!family || !*family)
+        family = "song";
+    for (int i = 0; i < N_LOGICAL; i++)
+        if (g_ascii_strcasecmp(family, logical_names[i]) == 0)
+            return fonts->logical[i].list;
+    const char *known = g_hash_table_lookup(fonts->real_lists, family);
+    if (known)
+        return known;
+    char *list;
+    if (g_ascii_strcasecmp(family, fonts->shipped_family) == 0) {
+        list = g_strdup(fonts->shipped_family);
+    } else {
+        char *file = system_file_for_family(fonts, family);
+        if (file && add_file(fonts, file)) {
+            pango_fc_font_map_config_changed(PANGO_FC_FONT_MAP(fonts->fontmap));
+            build_coverage(fonts);
+            list = g_strdup_printf("%s,%s", family, fonts->shipped_family);
+        } else {
+            jd_diags_add(diags, JD_WARNING, NULL, 0, 0,
+                         "font family '%s' is not installed; using %s instead", family,
+                         fonts->shipped_family);
+            list = g_strdup(fonts->shipped_family);
+        }
+        g_free(file);
+    }
+    g_hash_table_insert(fonts->real_lists, g_strdup(family), list);
+    return list;
+}
+
+bool jd_fonts_font_file(PangoFont *font, const char **file, int *face_index, const char **family,
+                        bool *synthetic_bold)
+{
+    if (!font || !PANGO_IS_FC_FONT(font))
+        return false;
+    FcPattern *pat = pango_fc_font_get_pattern(PANGO_FC_FONT(font));
+    FcChar8 *f = NULL, *fam = NULL;
+    int index = 0;
+    FcBool bold = FcFalse;
+    if (!pat || FcPatternGetString(pat, FC_FILE, 0, &f) != FcResultMatch)
+        return false;
+    FcPatternGetInteger(pat, FC_INDEX, 0, &index);
+    FcPatternGetString(pat, FC_FAMILY, 0, &fam);
+    FcPatternGetBool(pat, FC_EMBOLDEN, 0, &bold);
+    if (file)
+        *file = (const char *)f;
+    if (face_index)
+        *face_index = index;
+    if (family)
+        *family = fam ? (const char *)fam : "";
+    if (synthetic_bold)
+        *synthetic_bold = bold == FcTrue;
+    return true;
+}
+
+bool jd_fonts_covers(jd_fonts *fonts, gunichar ch)
+{
+    return FcCharSetHasChar(fonts->coverage, ch) == FcTrue;
+}
+
+char *jd_fonts_describe(jd_fonts *fonts)
+{
+    GString *out = g_string_new(NULL);
+    for (int i = 0; i < N_LOGICAL; i++) {
+        const logical_family *lf = &fonts->logical[i];
+        if (lf->file)
+            g_string_append_printf(out, "%-9s %s (%s)\n", logical_names[i], lf->family, lf->file);
+        else
+            g_string_append_printf(out, "%-9s %s (%s) — %s is not installed\n", logical_names[i],
+                                   fonts->shipped_family, fonts->shipped_file,
+                                   lf->wanted ? lf->wanted : "no candidate listed");
+    }
+    g_string_append_printf(out, "%-9s %s (%s)\n", "fallback", fonts->shipped_family,
+                           fonts->shipped_file);
+    return g_string_free(out, FALSE);
+}
+
+char *jd_fonts_missing_chars(jd_fonts *fonts, const char *text)
+{
+    GString *out = g_string_new(NULL);
+    GHashTable *seen = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (const char *p = text; p && *p; p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        if (g_unichar_isspace(ch) || g_unichar_iscntrl(ch) || ch == 0x200B || ch == 0xFEFF)
+            continue;
+        if (!jd_fonts_covers(fonts, ch) && !g_hash_table_contains(seen, GUINT_TO_POINTER(ch))) {
+            g_hash_table_add(seen, GUINT_TO_POINTER(ch));
+            g_string_append_unichar(out, ch);
+        }
+    }
+    g_hash_table_destroy(seen);
+    return g_string_free(out, FALSE);
+}

@@ -1,0 +1,56 @@
+/* Chinese line breaking rules (禁则 / 避头尾), after GB/T 15834-2011 and W3C clreq:
+ * a line must not start with a closing or pause mark, nor end with an opening one. */
+#include "layout_private.h"
+
+/* Closing brackets and quotes, pause and stop marks, the connector marks, full-width and
+ * half-width forms alike, and the iteration marks of Japanese text. */
+static const gunichar no_start[] = {
+    0x3001, 0x3002, 0xFF0C, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, /* 、。，．：；！？ */
+    0xFF09, 0x3011, 0x300B, 0x3009, 0x300D, 0x300F, 0x3015, 0x3017, 0x3019, 0x301B, 0xFF3D,
+    0xFF5D, 0x201D, 0x2019, 0x301E, 0x301F,                         /* ）】》〉」』〕〗〙〛］｝”’〞〟 */
+    0x2026, 0x2025, 0x00B7, 0x30FB, 0xFF5E, 0x301C,                 /* …‥·・～〜 */
+    0xFF05, 0x2030, 0x2103, 0x00B0, 0x2032, 0x2033,                 /* ％‰℃°′″ */
+    0x3005, 0x309D, 0x309E, 0x30FD, 0x30FE, 0x30FC,                 /* 々ゝゞヽヾー */
+    ',',    '.',    ':',    ';',    '!',    '?',    ')',    ']',    '}',    '%',
+};
+
+static const gunichar no_end[] = {
+    0xFF08, 0x3010, 0x300A, 0x3008, 0x300C, 0x300E, 0x3014, 0x3016, 0x3018, 0x301A, 0xFF3B,
+    0xFF5B, 0x201C, 0x2018, 0x301D,                                 /* （【《〈「『〔〖〘〚［｛“‘〝 */
+    '(',    '[',    '{',
+};
+
+static bool in_set(gunichar ch, const gunichar *set, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (set[i] == ch)
+            return true;
+    return false;
+}
+
+bool jl_forbidden_at_line_start(gunichar ch)
+{
+    return in_set(ch, no_start, G_N_ELEMENTS(no_start));
+}
+
+bool jl_forbidden_at_line_end(gunichar ch)
+{
+    return in_set(ch, no_end, G_N_ELEMENTS(no_end));
+}
+
+bool jl_inseparable(gunichar ch)
+{
+    return ch == 0x2014 || ch == 0x2026 || ch == 0x2015 || ch == 0x2E3A; /* — … ― ⸺ */
+}
+
+bool jl_is_cjk(gunichar ch)
+{
+    return (ch >= 0x2E80 && ch <= 0x9FFF) ||  /* radicals, CJK symbols, kana, ideographs */
+           (ch >= 0xAC00 && ch <= 0xD7AF) ||  /* hangul */
+           (ch >= 0xF900 && ch <= 0xFAFF) ||  /* compatibility ideographs */
+           (ch >= 0xFE30 && ch <= 0xFE4F) ||  /* compatibility forms */
+           (ch >= 0xFF00 && ch <= 0xFFEF) ||  /* full-width forms */
+           (ch >= 0x20000 && ch <= 0x3FFFF) || /* supplementary ideographs */
+           ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
+           ch == 0x2026 || ch == 0x00B7;
+}

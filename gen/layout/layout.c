@@ -1,0 +1,466 @@
+/* The block flow: pages, paragraphs, lists, images, tables; then, once the page count is
+ * known, headers and footers (the second pass). */
+#include <cairo.h>
+#include <math.h>
+#include <pango/pangocairo.h>
+#include <string.h>
+
+#include "layout_private.h"
+
+/* Page setup when a document has no PAGE node: A4 portrait, 25 mm margins. */
+#define MM (72.0 / 25.4)
+static const double default_page[6] = {595.28, 841.89, 25 * MM, 25 * MM, 25 * MM, 25 * MM};
+
+typedef struct {
+    jl_flow flow;
+    const jd_node *setup;     /* PAGE node in force, or NULL */
+    GPtrArray *page_setups;   /* per page: the PAGE node it was made with */
+    bool page_has_content;
+} state;
+
+/* ---- context ----------------------------------------------------------------------- */
+
+PangoFontDescription *jl_font_desc(jl_ctx *ctx, const jd_style *style)
+{
+    PangoFontDescription *d = g_hash_table_lookup(ctx->font_descs, style);
+    if (d)
+        return d;
+    d = pango_font_description_new();
+    pango_font_description_set_family(d, jd_fonts_family_list(ctx->fonts, style->font_family, ctx->diags));
+    pango_font_description_set_size(d, (gint)lround(style->font_size * PANGO_SCALE));
+    pango_font_description_set_weight(d, (PangoWeight)style->font_weight);
+    pango_font_description_set_style(d, style->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    g_hash_table_insert(ctx->font_descs, (gpointer)style, d);
+    return d;
+}
+
+const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style)
+{
+    jd_style *s = g_hash_table_lookup(ctx->mark_styles, cell_style);
+    if (!s) {
+        s = g_new(jd_style, 1);
+        *s = *cell_style;
+        s->font_size = cell_style->font_size * 0.8;
+        s->font_weight = 400;
+        s->text_indent = (jd_length){0, JD_UNIT_PT};
+        s->letter_spacing = 0;
+        g_hash_table_insert(ctx->mark_styles, (gpointer)cell_style, s);
+    }
+    return s;
+}
+
+static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, jd_diags *diags)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->fonts = fonts;
+    ctx->pages = pages;
+    ctx->diags = diags;
+    ctx->pango = pango_font_map_create_context(jd_fonts_fontmap(fonts));
+    /* 1 pt = 1 unit (pango-cairo assumes 96 dpi), unhinted metrics and unrounded positions:
+     * widths are then the same on every surface and for every backend */
+    pango_cairo_context_set_resolution(ctx->pango, 72);
+    cairo_font_options_t *fo = cairo_font_options_create();
+    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+    pango_cairo_context_set_font_options(ctx->pango, fo);
+    cairo_font_options_destroy(fo);
+    pango_context_set_round_glyph_positions(ctx->pango, FALSE);
+    pango_context_set_language(ctx->pango, pango_language_from_string("zh-cn"));
+    ctx->layout = pango_layout_new(ctx->pango);
+    pango_layout_set_width(ctx->layout, -1);
+    ctx->font_descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                            (GDestroyNotify)pango_font_description_free);
+    ctx->font_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+    ctx->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
+    ctx->reported_chars = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ctx->mark_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+}
+
+static void ctx_clear(jl_ctx *ctx)
+{
+    g_object_unref(ctx->layout);
+    g_object_unref(ctx->pango);
+    g_hash_table_destroy(ctx->font_descs);
+    g_hash_table_destroy(ctx->font_ids);
+    g_hash_table_destroy(ctx->metrics);
+    g_hash_table_destroy(ctx->reported_chars);
+    g_hash_table_destroy(ctx->mark_styles);
+}
+
+/* ---- pages ------------------------------------------------------------------------- */
+
+static double setup_value(const jd_node *setup, jd_attr a, int i)
+{
+    return setup ? jd_node_number(setup, a, default_page[i]) : default_page[i];
+}
+
+static void start_page(jl_flow *flow)
+{
+    state *st = flow->owner;
+    double w = setup_value(st->setup, JD_ATTR_PAGE_WIDTH, 0);
+    double h = setup_value(st->setup, JD_ATTR_PAGE_HEIGHT, 1);
+    double mt = setup_value(st->setup, JD_ATTR_MARGIN_TOP, 2);
+    double mr = setup_value(st->setup, JD_ATTR_MARGIN_RIGHT, 3);
+    double mb = setup_value(st->setup, JD_ATTR_MARGIN_BOTTOM, 4);
+    double ml = setup_value(st->setup, JD_ATTR_MARGIN_LEFT, 5);
+    flow->page = jd_pages_add_page(flow->ctx->pages, w, h);
+    g_ptr_array_add(st->page_setups, (gpointer)st->setup);
+    flow->x = ml;
+    flow->width = MAX(10, w - ml - mr);
+    flow->top = mt;
+    flow->bottom = MAX(mt + 10, h - mb);
+    flow->y = flow->top;
+    st->page_has_content = false;
+}
+
+static void ensure_page(state *st)
+{
+    if (!st->flow.page)
+        start_page(&st->flow);
+}
+
+static void mark_block(state *st, const jd_node *n, double y)
+{
+    const char *bm = jd_node_string(n, JD_ATTR_BOOKMARK);
+    if (bm && *bm)
+        jd_pages_add_outline(st->flow.ctx->pages, bm, (int)jd_node_int(n, JD_ATTR_BOOKMARK_LEVEL, 1),
+                             jd_page_index(st->flow.page), y);
+    const char *id = jd_node_string(n, JD_ATTR_ID);
+    if (id && *id) {
+        jd_dest d = {id, st->flow.x, y};
+        jd_page_add_dest(st->flow.page, &d);
+    }
+}
+
+/* ---- paragraphs -------------------------------------------------------------------- */
+
+/* Places the lines of a box, breaking pages between lines. A first line alone at the
+ * bottom of a page (an orphan) moves to the next page with the rest. */
+static void place_box(state *st, const jl_box *box, double x, double width, const jd_node *marker_of,
+                      double space_before, bool keep_with_next, double next_height,
+                      jd_page **first_page, double *first_y)
+{
+    jl_flow *f = &st->flow;
+    size_t n = box->lines->len;
+    if (st->page_has_content)
+        f->y += space_before;
+    double first_two = jl_box_range_height(box, 0, MIN(n, 2));
+    double whole = box->height + (keep_with_next ? next_height : 0);
+    if (st->page_has_content && f->y + MIN(whole, first_two > 0 ? first_two : whole) > f->bottom + 0.01)
+        start_page(f);
+    else if (st->page_has_content && keep_with_next && f->y + whole > f->bottom + 0.01 &&
+             whole <= f->bottom - f->top)
+        start_page(f);
+    if (marker_of)
+        mark_block(st, marker_of, f->y);
+    size_t i = 0;
+    while (i < n) {
+        size_t fit = jl_box_lines_fitting(box, i, f->bottom - f->y);
+        if (fit == 0) {
+            if (!st->page_has_content && f->y <= f->top + 0.01) {
+                jd_diags_add(f->ctx->diags, JD_ERROR, NULL, 0, 0, "a line is taller than the page body");
+                f->ctx->failed = true;
+                return;
+            }
+            start_page(f);
+            continue;
+        }
+        /* do not leave a single last line (a widow) at the top of the next page */
+        if (i + fit == n - 1 && fit >= 2)
+            fit--;
+        if (i == 0 && first_page)
+            *first_page = f->page, *first_y = f->y;
+        jl_box_emit(f->ctx, box, i, i + fit, x, f->y, width, f->page);
+        f->y += jl_box_range_height(box, i, i + fit);
+        st->page_has_content = true;
+        i += fit;
+        if (i < n)
+            start_page(f);
+    }
+}
+
+/* Room the block after a heading needs so that the heading is not left alone at the
+ * bottom of a page: its first two lines. */
+static double first_lines_height(const jd_node *next)
+{
+    if (!next)
+        return 0;
+    const jd_style *s = jd_node_style(next);
+    return s->margin_top + jl_style_line_height(s) * 2;
+}
+
+static void place_paragraph(state *st, const jd_node *n)
+{
+    jl_flow *f = &st->flow;
+    jl_para *para = jl_para_shape(f->ctx, n, NULL, NULL);
+    jl_box box = {g_array_new(FALSE, FALSE, sizeof(jl_box_line)), g_ptr_array_new(),
+                  g_array_new(FALSE, FALSE, sizeof(double)), 0};
+    GArray *lines = g_array_new(FALSE, FALSE, sizeof(jl_line));
+    jl_para_break(para, f->width, lines);
+    for (guint i = 0; i < lines->len; i++) {
+        jl_box_line bl = {para, g_array_index(lines, jl_line, i), 0};
+        box.height += bl.line.height;
+        g_array_append_val(box.lines, bl);
+    }
+    const jd_style *s = jd_node_style(n);
+    bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
+    place_box(st, &box, f->x, f->width, n, s->margin_top, keep,
+              keep ? first_lines_height(jd_node_next(n)) : 0, NULL, NULL);
+    f->y += s->margin_bottom;
+    g_array_free(lines, TRUE);
+    g_array_free(box.lines, TRUE);
+    g_ptr_array_free(box.paras, TRUE);
+    g_array_free(box.spaces, TRUE);
+    jl_para_free(para);
+}
+
+/* ---- lists ------------------------------------------------------------------------- */
+
+static const char *const cn_digits[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+
+static char *cn_number(int n)
+{
+    GString *s = g_string_new(NULL);
+    if (n >= 100)
+        g_string_append(s, cn_digits[(n / 100) % 10]), g_string_append(s, "百"), n %= 100;
+    if (n >= 10) {
+        if (n / 10 > 1 || s->len)
+            g_string_append(s, cn_digits[n / 10]);
+        g_string_append(s, "十");
+        n %= 10;
+        if (n)
+            g_string_append(s, cn_digits[n]);
+    } else if (n || !s->len) {
+        if (s->len)
+            g_string_append(s, "零");
+        g_string_append(s, cn_digits[n]);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static char *marker_text(const char *kind, int index)
+{
+    if (!kind || strcmp(kind, "disc") == 0)
+        return g_strdup("•");
+    if (strcmp(kind, "decimal") == 0)
+        return g_strdup_printf("%d.", index);
+    if (strcmp(kind, "paren") == 0)
+        return g_strdup_printf("（%d）", index);
+    if (strcmp(kind, "cn") == 0) {
+        char *n = cn_number(index), *s = g_strdup_printf("%s、", n);
+        g_free(n);
+        return s;
+    }
+    return g_strdup("");
+}
+
+static void place_list(state *st, const jd_node *list)
+{
+    jl_flow *f = &st->flow;
+    const char *kind = jd_node_string(list, JD_ATTR_MARKER);
+    int index = 0;
+    double indent = jd_node_style(list)->font_size * 2;
+    if (kind && strcmp(kind, "cn") == 0)
+        indent = jd_node_style(list)->font_size * 3;
+    for (const jd_node *item = jd_node_first_child(list); item; item = jd_node_next(item)) {
+        index++;
+        jl_box *box = jl_box_measure(f->ctx, item, f->width - indent, NULL, NULL);
+        char *m = marker_text(kind, index);
+        jl_box *mark = *m ? jl_box_of_text(f->ctx, m, jd_node_style(item), indent) : NULL;
+        g_free(m);
+        const jd_style *s = jd_node_style(item);
+        jd_page *page = NULL;
+        double y = 0;
+        place_box(st, box, f->x + indent, f->width - indent, item, s->margin_top, false, 0, &page, &y);
+        if (mark && page) {
+            /* the marker shares the baseline of the item's first line */
+            const jl_box_line *first = &g_array_index(box->lines, jl_box_line, 0);
+            const jl_box_line *mfirst = &g_array_index(mark->lines, jl_box_line, 0);
+            jl_line_emit(f->ctx, mfirst->para, &mfirst->line, f->x,
+                         y + first->line.ascent - mfirst->line.ascent, indent, page);
+        }
+        f->y += s->margin_bottom;
+        jl_box_free(mark);
+        jl_box_free(box);
+    }
+}
+
+/* ---- images ------------------------------------------------------------------------ */
+
+static double resolve_len(jd_length l, double of, double dflt)
+{
+    if (l.unit == JD_UNIT_PT)
+        return l.value;
+    if (l.unit == JD_UNIT_PERCENT)
+        return of * l.value / 100.0;
+    return dflt;
+}
+
+static void place_image(state *st, const jd_node *n)
+{
+    jl_flow *f = &st->flow;
+    const char *src = jd_node_string(n, JD_ATTR_SRC);
+    cairo_surface_t *img = src ? cairo_image_surface_create_from_png(src) : NULL;
+    if (!img || cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        jd_diags_add(f->ctx->diags, JD_ERROR, jd_node_source_file(n), jd_node_source_line(n), 0,
+                     "cannot read image %s: %s", src ? src : "(no src)",
+                     img ? cairo_status_to_string(cairo_surface_status(img)) : "no file");
+        f->ctx->failed = true;
+        if (img)
+            cairo_surface_destroy(img);
+        return;
+    }
+    /* natural size at 96 dpi, as browsers show images */
+    double nw = cairo_image_surface_get_width(img) * 0.75, nh = cairo_image_surface_get_height(img) * 0.75;
+    cairo_surface_destroy(img);
+    jd_length lw = jd_node_length(n, JD_ATTR_WIDTH), lh = jd_node_length(n, JD_ATTR_HEIGHT);
+    double w = resolve_len(lw, f->width, -1), h = resolve_len(lh, f->bottom - f->top, -1);
+    if (w < 0 && h < 0)
+        w = MIN(nw, f->width), h = nh * w / nw;
+    else if (w < 0)
+        w = nw * h / nh;
+    else if (h < 0)
+        h = nh * w / nw;
+    const jd_style *s = jd_node_style(n);
+    if (st->page_has_content)
+        f->y += s->margin_top;
+    if (f->y + h > f->bottom && st->page_has_content)
+        start_page(f);
+    double x = f->x;
+    if (s->text_align == JD_ALIGN_CENTER)
+        x += (f->width - w) / 2;
+    else if (s->text_align == JD_ALIGN_RIGHT)
+        x += f->width - w;
+    mark_block(st, n, f->y);
+    jd_image im = {x, f->y, w, h, src};
+    jd_page_add_image(f->page, &im);
+    f->y += h + s->margin_bottom;
+    st->page_has_content = true;
+}
+
+/* ---- the flow ---------------------------------------------------------------------- */
+
+static void place_blocks(state *st, const jd_node *parent)
+{
+    jl_flow *f = &st->flow;
+    for (const jd_node *n = jd_node_first_child(parent); n; n = jd_node_next(n)) {
+        jd_node_type t = jd_node_get_type(n);
+        if (t == JD_NODE_PAGE) {
+            st->setup = n;
+            if (st->page_has_content || f->page)
+                start_page(f);
+            continue;
+        }
+        ensure_page(st);
+        switch (t) {
+        case JD_NODE_PARAGRAPH:
+        case JD_NODE_HEADING:
+            place_paragraph(st, n);
+            break;
+        case JD_NODE_TABLE: {
+            const jd_style *s = jd_node_style(n);
+            if (st->page_has_content)
+                f->y += s->margin_top;
+            mark_block(st, n, f->y);
+            jl_table_layout(f, n);
+            f->y += s->margin_bottom;
+            st->page_has_content = true;
+            break;
+        }
+        case JD_NODE_LIST:
+            place_list(st, n);
+            break;
+        case JD_NODE_IMAGE:
+            place_image(st, n);
+            break;
+        case JD_NODE_PAGE_BREAK:
+            start_page(f);
+            break;
+        case JD_NODE_SPACER:
+            f->y += resolve_len(jd_node_length(n, JD_ATTR_HEIGHT), f->bottom - f->top, 0);
+            if (f->y > f->bottom)
+                start_page(f);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+/* Headers and footers, once the page count is known. */
+static void place_margins(state *st)
+{
+    jl_ctx *ctx = st->flow.ctx;
+    size_t count = jd_pages_count(ctx->pages);
+    char total[32];
+    g_snprintf(total, sizeof total, "%zu", count);
+    for (size_t p = 0; p < count; p++) {
+        const jd_node *setup = g_ptr_array_index(st->page_setups, p);
+        if (!setup)
+            continue;
+        jd_page *page = jd_pages_get(ctx->pages, p);
+        double w = jd_page_width(page), h = jd_page_height(page);
+        double ml = setup_value(setup, JD_ATTR_MARGIN_LEFT, 5), mr = setup_value(setup, JD_ATTR_MARGIN_RIGHT, 3);
+        char number[32];
+        g_snprintf(number, sizeof number, "%zu", p + 1);
+        for (const jd_node *c = jd_node_first_child(setup); c; c = jd_node_next(c)) {
+            jd_node_type t = jd_node_get_type(c);
+            if (t != JD_NODE_HEADER && t != JD_NODE_FOOTER)
+                continue;
+            double width = w - ml - mr;
+            jl_box *box = jl_box_measure(ctx, c, width, number, total);
+            double y;
+            if (t == JD_NODE_HEADER)
+                y = jd_node_number(setup, JD_ATTR_HEADER_DISTANCE, 10 * MM);
+            else
+                y = h - jd_node_number(setup, JD_ATTR_FOOTER_DISTANCE, 10 * MM) - box->height;
+            jl_box_emit(ctx, box, 0, box->lines->len, ml, y, width, page);
+            jl_box_free(box);
+        }
+    }
+}
+
+static void set_metadata(jd_pages *pages, const jd_node *root)
+{
+    static const struct {
+        jd_attr attr;
+        jd_meta meta;
+    } map[] = {{JD_ATTR_TITLE, JD_META_TITLE},       {JD_ATTR_AUTHOR, JD_META_AUTHOR},
+               {JD_ATTR_SUBJECT, JD_META_SUBJECT},   {JD_ATTR_KEYWORDS, JD_META_KEYWORDS},
+               {JD_ATTR_CREATOR, JD_META_CREATOR},   {JD_ATTR_DATE, JD_META_DATE}};
+    for (size_t i = 0; i < G_N_ELEMENTS(map); i++) {
+        const char *v = jd_node_string(root, map[i].attr);
+        if (v && *v)
+            jd_pages_set_meta(pages, map[i].meta, v);
+    }
+    for (const jd_node *c = jd_node_first_child(root); c; c = jd_node_next(c))
+        if (jd_node_get_type(c) == JD_NODE_PAGE && jd_node_string(c, JD_ATTR_PAGE_LABEL)) {
+            jd_pages_set_page_label(pages, jd_node_string(c, JD_ATTR_PAGE_LABEL));
+            break;
+        }
+}
+
+jd_pages *jd_layout(const jd_doc *doc, jd_fonts *fonts, jd_diags *diags)
+{
+    jd_pages *pages = jd_pages_new();
+    jl_ctx ctx;
+    ctx_init(&ctx, fonts, pages, diags);
+    state st = {0};
+    st.flow.ctx = &ctx;
+    st.flow.new_page = start_page;
+    st.flow.owner = &st;
+    st.page_setups = g_ptr_array_new();
+    const jd_node *root = jd_doc_root(doc);
+    set_metadata(pages, root);
+    place_blocks(&st, root);
+    ensure_page(&st); /* an empty document is one empty page */
+    place_margins(&st);
+    g_ptr_array_free(st.page_setups, TRUE);
+    bool failed = ctx.failed;
+    ctx_clear(&ctx);
+    if (failed) {
+        jd_pages_free(pages);
+        return NULL;
+    }
+    return pages;
+}

@@ -1,0 +1,648 @@
+/* Tables: column widths, a grid of cells with row and column spans, and pagination.
+ *
+ * Pagination walks the body rows once. A row that does not fit what is left of the page
+ * is split between two lines of its cells' text and continues under the repeated header
+ * rows; a cell that spans rows and is cut by a page break continues on the next page, and
+ * one that was already shown in full is repeated there marked （续） so the reader of that
+ * page still sees the task it belongs to. Each cell is shaped once, when the walk reaches
+ * its row group, and freed when the group is done. */
+#include <math.h>
+#include <string.h>
+
+#include "layout_private.h"
+
+#define MARK_TEXT "（续）"
+#define MARK_TEXT_NARROW "续"
+enum { MAX_COLUMNS = 512 };
+
+typedef struct tcell {
+    const jd_node *node;
+    const jd_style *style;
+    int row, col, rowspan, colspan; /* rowspan/colspan clamped to the table */
+    bool repeat;                    /* repeated, marked, on the pages a break carries it to */
+    jl_box *box;                    /* lines, once measured */
+    jl_box *mark;                   /* the （续） mark at the cell's width */
+    double content_width;
+    /* pagination state */
+    size_t next_line;   /* first line the next fragment shows */
+    bool continued;     /* the current fragment continues the cell from an earlier page */
+    bool with_mark;     /* the current fragment starts with the mark */
+    double frag_top;    /* top of the cell's fragment on the current page */
+    bool placed;        /* reached by the walk (bookmarks and ids are added once) */
+} tcell;
+
+typedef struct {
+    const jd_node *node;
+    GPtrArray *starting; /* tcell* starting in this row, left to right */
+    int group_end;       /* last row of the row group this row belongs to */
+    bool placed;
+} trow;
+
+typedef struct {
+    double x1, y1, x2, y2, width;
+    uint32_t color;
+} edge;
+
+typedef struct {
+    jl_flow *flow;
+    jl_ctx *ctx;
+    int ncols, nrows, header_rows;
+    double *col_x; /* ncols + 1 boundaries, relative to the table's left edge */
+    double x;      /* table's left edge on the page */
+    trow *rows;
+    GPtrArray *cells; /* every tcell, owned */
+    double *header_heights;
+    double header_height;
+    GArray *edges;    /* borders of the current page, drawn when the page is left */
+} table;
+
+/* ---- building the grid ------------------------------------------------------------- */
+
+static int int_attr(const jd_node *n, jd_attr a, int dflt, int lo, int hi)
+{
+    int64_t v = jd_node_int(n, a, dflt);
+    return (int)CLAMP(v, lo, hi);
+}
+
+static void build_grid(table *t, const jd_node *tn, GPtrArray *columns)
+{
+    GPtrArray *row_nodes = g_ptr_array_new();
+    for (const jd_node *c = jd_node_first_child(tn); c; c = jd_node_next(c)) {
+        if (jd_node_get_type(c) == JD_NODE_COLUMN)
+            g_ptr_array_add(columns, (gpointer)c);
+        else if (jd_node_get_type(c) == JD_NODE_ROW)
+            g_ptr_array_add(row_nodes, (gpointer)c);
+    }
+    t->nrows = (int)row_nodes->len;
+    t->rows = g_new0(trow, t->nrows ? t->nrows : 1);
+    t->cells = g_ptr_array_new();
+    t->header_rows = int_attr(tn, JD_ATTR_HEADER_ROWS, 0, 0, t->nrows);
+
+    /* occupancy, as HTML places cells: each cell takes the first free column of its row
+     * (a table has at most MAX_COLUMNS columns) */
+    GArray *occupied = g_array_new(FALSE, TRUE, sizeof(guint8)); /* nrows x width, grown */
+    int width = (int)columns->len;
+    for (int r = 0; r < t->nrows; r++) {
+        trow *row = &t->rows[r];
+        row->node = g_ptr_array_index(row_nodes, r);
+        row->starting = g_ptr_array_new();
+        int section_end = r < t->header_rows ? t->header_rows : t->nrows;
+        int col = 0;
+        for (const jd_node *c = jd_node_first_child(row->node); c; c = jd_node_next(c)) {
+            if (jd_node_get_type(c) != JD_NODE_CELL)
+                continue;
+            for (;;) {
+                guint idx = (guint)(r * MAX_COLUMNS + col);
+                if (idx >= occupied->len || !g_array_index(occupied, guint8, idx))
+                    break;
+                col++;
+            }
+            tcell *cell = g_new0(tcell, 1);
+            cell->node = c;
+            cell->style = jd_node_style(c);
+            cell->row = r;
+            cell->col = col;
+            cell->rowspan = int_attr(c, JD_ATTR_ROWSPAN, 1, 1, section_end - r);
+            cell->colspan = int_attr(c, JD_ATTR_COLSPAN, 1, 1, MAX_COLUMNS - 1 - col);
+            const jd_node *column = (guint)col < columns->len ? g_ptr_array_index(columns, col) : NULL;
+            cell->repeat = cell->rowspan > 1 || jd_node_int(c, JD_ATTR_REPEAT_ON_BREAK, 0) ||
+                           (column && jd_node_int(column, JD_ATTR_REPEAT_ON_BREAK, 0));
+            for (int rr = r; rr < r + cell->rowspan; rr++)
+                for (int cc = col; cc < col + cell->colspan; cc++) {
+                    guint idx = (guint)(rr * MAX_COLUMNS + cc);
+                    if (idx >= occupied->len)
+                        g_array_set_size(occupied, idx + 1);
+                    g_array_index(occupied, guint8, idx) = 1;
+                }
+            col += cell->colspan;
+            width = MAX(width, col);
+            g_ptr_array_add(row->starting, cell);
+            g_ptr_array_add(t->cells, cell);
+        }
+    }
+    t->ncols = MAX(width, 1);
+    /* row groups: rows tied together by row spans */
+    for (int r = 0; r < t->nrows;) {
+        int end = r;
+        for (int k = r; k <= end; k++) {
+            for (guint i = 0; i < t->rows[k].starting->len; i++) {
+                tcell *c = g_ptr_array_index(t->rows[k].starting, i);
+                end = MAX(end, c->row + c->rowspan - 1);
+            }
+        }
+        for (int k = r; k <= end; k++)
+            t->rows[k].group_end = end;
+        r = end + 1;
+    }
+    g_array_free(occupied, TRUE);
+    g_ptr_array_free(row_nodes, TRUE);
+}
+
+/* ---- column widths ----------------------------------------------------------------- */
+
+static double pad_h(const tcell *c)
+{
+    return c->style->padding[JD_LEFT] + c->style->padding[JD_RIGHT];
+}
+
+static double pad_v(const tcell *c)
+{
+    return c->style->padding[JD_TOP] + c->style->padding[JD_BOTTOM];
+}
+
+static void column_widths(table *t, const jd_node *tn, GPtrArray *columns)
+{
+    double avail = t->flow->width;
+    jd_length *spec = g_new0(jd_length, t->ncols);
+    for (int j = 0; j < t->ncols; j++) {
+        spec[j] = (guint)j < columns->len ? jd_node_length(g_ptr_array_index(columns, j), JD_ATTR_WIDTH)
+                                          : (jd_length){1, JD_UNIT_FR};
+        if (spec[j].unit == JD_UNIT_NONE)
+            spec[j] = (jd_length){1, JD_UNIT_FR};
+    }
+    double *w = g_new0(double, t->ncols), *amin = g_new0(double, t->ncols), *amax = g_new0(double, t->ncols);
+    double fixed = 0, fr_total = 0, auto_min = 0, auto_max = 0;
+    bool any_auto = false;
+    for (int j = 0; j < t->ncols; j++) {
+        if (spec[j].unit == JD_UNIT_PT)
+            w[j] = spec[j].value, fixed += w[j];
+        else if (spec[j].unit == JD_UNIT_PERCENT)
+            w[j] = avail * spec[j].value / 100.0, fixed += w[j];
+        else if (spec[j].unit == JD_UNIT_FR)
+            fr_total += spec[j].value;
+        else
+            any_auto = true;
+    }
+    if (any_auto) {
+        /* content widths of single-column cells; their boxes are kept and rebroken later */
+        for (guint i = 0; i < t->cells->len; i++) {
+            tcell *c = g_ptr_array_index(t->cells, i);
+            if (c->colspan != 1 || spec[c->col].unit != JD_UNIT_AUTO)
+                continue;
+            c->box = jl_box_measure(t->ctx, c->node, avail, NULL, NULL);
+            double mn, mx;
+            jl_box_widths(c->box, &mn, &mx);
+            amin[c->col] = MAX(amin[c->col], mn + pad_h(c) + 0.5);
+            amax[c->col] = MAX(amax[c->col], mx + pad_h(c) + 0.5);
+        }
+        for (int j = 0; j < t->ncols; j++)
+            if (spec[j].unit == JD_UNIT_AUTO)
+                auto_min += amin[j], auto_max += amax[j];
+    }
+    double left = avail - fixed;
+    if (left >= auto_max) {
+        for (int j = 0; j < t->ncols; j++)
+            if (spec[j].unit == JD_UNIT_AUTO)
+                w[j] = amax[j];
+        left -= auto_max;
+    } else {
+        /* not enough room for every auto column's longest line: give each its minimum and
+         * share the rest in proportion to what it would still like */
+        double extra = MAX(0, left - auto_min), want = auto_max - auto_min;
+        for (int j = 0; j < t->ncols; j++)
+            if (spec[j].unit == JD_UNIT_AUTO)
+                w[j] = amin[j] + (want > 0 ? extra * (amax[j] - amin[j]) / want : 0);
+        left = 0;
+    }
+    for (int j = 0; j < t->ncols; j++)
+        if (spec[j].unit == JD_UNIT_FR)
+            w[j] = fr_total > 0 ? MAX(0, left) * spec[j].value / fr_total : 0;
+    double total = 0;
+    for (int j = 0; j < t->ncols; j++)
+        total += w[j];
+    if (total > avail + 0.5) {
+        jd_diags_add(t->ctx->diags, JD_WARNING, jd_node_source_file(tn), jd_node_source_line(tn), 0,
+                     "the table's columns are %.1fpt wide but the page leaves %.1fpt; columns are "
+                     "narrowed in proportion",
+                     total, avail);
+        for (int j = 0; j < t->ncols; j++)
+            w[j] *= avail / total;
+    }
+    t->col_x = g_new0(double, t->ncols + 1);
+    for (int j = 0; j < t->ncols; j++)
+        t->col_x[j + 1] = t->col_x[j] + w[j];
+    g_free(w);
+    g_free(amin);
+    g_free(amax);
+    g_free(spec);
+}
+
+/* ---- measuring --------------------------------------------------------------------- */
+
+static void measure_cell(table *t, tcell *c)
+{
+    c->content_width = MAX(1, t->col_x[c->col + c->colspan] - t->col_x[c->col] - pad_h(c));
+    if (c->box)
+        jl_box_rebreak(c->box, c->content_width);
+    else
+        c->box = jl_box_measure(t->ctx, c->node, c->content_width, NULL, NULL);
+    if (c->repeat && !c->mark) {
+        const jd_style *ms = jl_mark_style(t->ctx, c->style);
+        c->mark = jl_box_of_text(t->ctx, MARK_TEXT, ms, c->content_width);
+        if (c->mark->lines->len > 1) {
+            /* a column too narrow for （续） on one line gets the bare character */
+            jl_box_free(c->mark);
+            c->mark = jl_box_of_text(t->ctx, MARK_TEXT_NARROW, ms, c->content_width);
+        }
+    }
+}
+
+static void measure_rows(table *t, int first, int last)
+{
+    for (int r = first; r <= last; r++)
+        for (guint i = 0; i < t->rows[r].starting->len; i++)
+            measure_cell(t, g_ptr_array_index(t->rows[r].starting, i));
+}
+
+static void release_rows(table *t, int first, int last)
+{
+    for (int r = first; r <= last; r++)
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            jl_box_free(c->box);
+            jl_box_free(c->mark);
+            c->box = c->mark = NULL;
+        }
+}
+
+static size_t n_lines(const tcell *c)
+{
+    return c->box ? c->box->lines->len : 0;
+}
+
+/* Height the cell still needs for its current fragment: the mark, if it has one, and
+ * every line not shown yet. */
+static double remaining_height(const tcell *c)
+{
+    double h = jl_box_range_height(c->box, c->next_line, n_lines(c));
+    if (c->with_mark)
+        h += c->mark->height;
+    return h;
+}
+
+/* ---- drawing ----------------------------------------------------------------------- */
+
+static void add_edge(table *t, double x1, double y1, double x2, double y2, const jd_border *b)
+{
+    if (b->width <= 0)
+        return;
+    edge e = {x1, y1, x2, y2, b->width, b->color};
+    g_array_append_val(t->edges, e);
+}
+
+static int edge_cmp(gconstpointer a, gconstpointer b)
+{
+    const edge *x = a, *y = b;
+    const double *px = &x->x1, *py = &y->x1;
+    for (int i = 0; i < 4; i++)
+        if (fabs(px[i] - py[i]) > 0.005)
+            return px[i] < py[i] ? -1 : 1;
+    if (x->width != y->width)
+        return x->width > y->width ? -1 : 1; /* widest first, so it survives the dedup */
+    return 0;
+}
+
+/* Borders go on top of backgrounds and text, once per page; an edge shared by two cells
+ * is drawn once, with the wider border. Lines are extended by half the width of the
+ * lines they meet, so corners close. */
+static void flush_edges(table *t, jd_page *page)
+{
+    if (!t->edges->len)
+        return;
+    g_array_sort(t->edges, edge_cmp);
+    const edge *prev = NULL;
+    for (guint i = 0; i < t->edges->len; i++) {
+        const edge *e = &g_array_index(t->edges, edge, i);
+        if (prev && fabs(prev->x1 - e->x1) < 0.005 && fabs(prev->y1 - e->y1) < 0.005 &&
+            fabs(prev->x2 - e->x2) < 0.005 && fabs(prev->y2 - e->y2) < 0.005)
+            continue;
+        prev = e;
+        double h = e->width / 2;
+        jd_rule rule = {e->x1, e->y1, e->x2, e->y2, e->width, e->color};
+        if (e->y1 == e->y2)
+            rule.x1 -= h, rule.x2 += h;
+        else
+            rule.y1 -= h, rule.y2 += h;
+        jd_page_add_rule(page, &rule);
+    }
+    g_array_set_size(t->edges, 0);
+}
+
+static void mark_placed(table *t, const jd_node *n, double y)
+{
+    const char *bm = jd_node_string(n, JD_ATTR_BOOKMARK);
+    if (bm && *bm)
+        jd_pages_add_outline(t->ctx->pages, bm, (int)jd_node_int(n, JD_ATTR_BOOKMARK_LEVEL, 1),
+                             jd_page_index(t->flow->page), y);
+    const char *id = jd_node_string(n, JD_ATTR_ID);
+    if (id && *id) {
+        jd_dest d = {id, t->x, y};
+        jd_page_add_dest(t->flow->page, &d);
+    }
+}
+
+/* Draws a cell's fragment [top, bottom) showing lines [next_line, next_line + count). */
+static void draw_fragment(table *t, tcell *c, double top, double bottom, size_t count, bool whole)
+{
+    jd_page *page = t->flow->page;
+    double x0 = t->x + t->col_x[c->col], x1 = t->x + t->col_x[c->col + c->colspan];
+    const jd_style *s = c->style;
+    if (s->has_background) {
+        jd_rect r = {x0, top, x1 - x0, bottom - top, true, s->background, 0, 0};
+        jd_page_add_rect(page, &r);
+    }
+    double inner_top = top + s->padding[JD_TOP];
+    double inner_h = bottom - top - pad_v(c);
+    double content_h = jl_box_range_height(c->box, c->next_line, c->next_line + count);
+    if (c->with_mark)
+        content_h += c->mark->height;
+    double y = inner_top;
+    if (whole && inner_h > content_h) {
+        if (s->vertical_align == JD_VALIGN_MIDDLE)
+            y += (inner_h - content_h) / 2;
+        else if (s->vertical_align == JD_VALIGN_BOTTOM)
+            y += inner_h - content_h;
+    }
+    double cx = x0 + s->padding[JD_LEFT];
+    if (c->with_mark) {
+        jl_box_emit(t->ctx, c->mark, 0, c->mark->lines->len, cx, y, c->content_width, page);
+        y += c->mark->height;
+    }
+    jl_box_emit(t->ctx, c->box, c->next_line, c->next_line + count, cx, y, c->content_width, page);
+    add_edge(t, x0, top, x1, top, &s->border[JD_TOP]);
+    add_edge(t, x0, bottom, x1, bottom, &s->border[JD_BOTTOM]);
+    add_edge(t, x0, top, x0, bottom, &s->border[JD_LEFT]);
+    add_edge(t, x1, top, x1, bottom, &s->border[JD_RIGHT]);
+}
+
+/* ---- header rows ------------------------------------------------------------------- */
+
+/* Row heights of rows [first, last] when nothing breaks them: each row as tall as its
+ * one-row cells, the last row of a span taller if the spanning cell needs it. */
+static void natural_heights(table *t, int first, int last, double *h)
+{
+    for (int r = first; r <= last; r++) {
+        h[r - first] = 0;
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            if (c->rowspan == 1)
+                h[r - first] = MAX(h[r - first], c->box->height + pad_v(c));
+        }
+    }
+    for (int r = first; r <= last; r++)
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            if (c->rowspan == 1)
+                continue;
+            int end = MIN(last, c->row + c->rowspan - 1);
+            double have = 0;
+            for (int k = r; k <= end; k++)
+                have += h[k - first];
+            double need = c->box->height + pad_v(c);
+            if (need > have)
+                h[end - first] += need - have;
+        }
+}
+
+static void draw_header(table *t)
+{
+    if (!t->header_rows)
+        return;
+    double y = t->flow->y;
+    double *row_top = g_new(double, t->header_rows + 1);
+    for (int r = 0; r <= t->header_rows; r++) {
+        row_top[r] = y;
+        if (r < t->header_rows)
+            y += t->header_heights[r];
+    }
+    for (int r = 0; r < t->header_rows; r++)
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            draw_fragment(t, c, row_top[r], row_top[r + c->rowspan], n_lines(c), true);
+        }
+    g_free(row_top);
+    t->flow->y = y;
+}
+
+/* ---- body pagination --------------------------------------------------------------- */
+
+static bool active_at(const tcell *c, int r)
+{
+    return c->row <= r && r < c->row + c->rowspan;
+}
+
+/* Cells that cover row r, from its group's rows up to r. */
+static void active_cells(table *t, int r, GPtrArray *out)
+{
+    g_ptr_array_set_size(out, 0);
+    int g0 = r;
+    while (g0 > t->header_rows && t->rows[g0 - 1].group_end == t->rows[r].group_end)
+        g0--;
+    for (int k = g0; k <= r; k++)
+        for (guint i = 0; i < t->rows[k].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[k].starting, i);
+            if (active_at(c, r))
+                g_ptr_array_add(out, c);
+        }
+}
+
+static void begin_page(table *t)
+{
+    flush_edges(t, t->flow->page);
+    t->flow->new_page(t->flow);
+    draw_header(t);
+}
+
+/* The page is full at `bottom`: draw the fragments of the cells still open, and prepare
+ * them to continue (or repeat) on the next page. */
+static void break_cells(table *t, GPtrArray *open, double bottom)
+{
+    for (guint i = 0; i < open->len; i++) {
+        tcell *c = g_ptr_array_index(open, i);
+        double room = bottom - c->frag_top - pad_v(c) - (c->with_mark ? c->mark->height : 0);
+        size_t fit = room > 0 ? jl_box_lines_fitting(c->box, c->next_line, room) : 0;
+        draw_fragment(t, c, c->frag_top, bottom, fit, false);
+        c->next_line += fit;
+        bool done = c->next_line >= n_lines(c);
+        if (done && c->repeat && n_lines(c) > 0)
+            c->next_line = 0; /* shown in full: repeat it on the next page */
+        c->continued = true;
+        c->with_mark = c->repeat && n_lines(c) > 0;
+    }
+}
+
+static double line_height_at(const tcell *c)
+{
+    if (c->next_line < n_lines(c))
+        return g_array_index(c->box->lines, jl_box_line, c->next_line).line.height;
+    return 0;
+}
+
+static void place_body(table *t)
+{
+    jl_flow *flow = t->flow;
+    GPtrArray *open = g_ptr_array_new();
+    int group_start = t->header_rows, measured_to = t->header_rows - 1;
+    for (int r = t->header_rows; r < t->nrows; r++) {
+        if (r > measured_to) {
+            /* a new row group: the previous one is done (no span crosses groups) */
+            if (measured_to >= group_start)
+                release_rows(t, group_start, measured_to);
+            group_start = r;
+            measured_to = t->rows[r].group_end;
+            measure_rows(t, r, measured_to);
+        }
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            c->frag_top = flow->y;
+        }
+        for (;;) {
+            active_cells(t, r, open);
+            /* what row r needs: its one-row cells in full, and the spanning cells that end
+             * here whatever their earlier rows on this page did not give them */
+            double need = 0;
+            for (guint i = 0; i < open->len; i++) {
+                tcell *c = g_ptr_array_index(open, i);
+                if (c->row + c->rowspan - 1 != r)
+                    continue;
+                need = MAX(need, c->frag_top + pad_v(c) + remaining_height(c) - flow->y);
+            }
+            bool fresh = flow->y <= flow->top + t->header_height + 0.01;
+            if (flow->y + need <= flow->bottom + 0.01) {
+                if (!t->rows[r].placed) {
+                    mark_placed(t, t->rows[r].node, flow->y);
+                    t->rows[r].placed = true;
+                }
+                flow->y += need;
+                for (guint i = 0; i < open->len; i++) {
+                    tcell *c = g_ptr_array_index(open, i);
+                    if (c->row + c->rowspan - 1 == r) {
+                        draw_fragment(t, c, c->frag_top, flow->y, n_lines(c) - c->next_line, true);
+                        c->next_line = n_lines(c);
+                    }
+                }
+                break;
+            }
+            /* Row r does not fit. Split it between lines when what is left of the page
+             * holds two lines of its tallest cell (or the page is fresh and nothing would
+             * fit better); otherwise end the page before it. */
+            double avail = flow->bottom - flow->y;
+            double two_lines = 0;
+            for (guint i = 0; i < open->len; i++) {
+                tcell *c = g_ptr_array_index(open, i);
+                if (c->row == r)
+                    two_lines = MAX(two_lines, pad_v(c) + 2 * line_height_at(c) +
+                                                   (c->with_mark ? c->mark->height : 0));
+            }
+            if (!t->rows[r].placed && avail > 0 && (avail >= two_lines || fresh)) {
+                mark_placed(t, t->rows[r].node, flow->y);
+                t->rows[r].placed = true;
+            }
+            if (fresh || avail >= two_lines) {
+                bool progress = false;
+                for (guint i = 0; i < open->len; i++) {
+                    tcell *c = g_ptr_array_index(open, i);
+                    double room = flow->bottom - c->frag_top - pad_v(c) - (c->with_mark ? c->mark->height : 0);
+                    if (room > 0 && jl_box_lines_fitting(c->box, c->next_line, room) > 0)
+                        progress = true;
+                }
+                if (!progress && fresh) {
+                    jd_diags_add(t->ctx->diags, JD_ERROR, jd_node_source_file(t->rows[r].node),
+                                 jd_node_source_line(t->rows[r].node), 0,
+                                 "a line of this table row is taller than the page body; it cannot be placed");
+                    t->ctx->failed = true;
+                    break;
+                }
+                break_cells(t, open, flow->bottom);
+            } else {
+                /* end the page before row r: cells spanning into it stop here */
+                GPtrArray *earlier = g_ptr_array_new();
+                for (guint i = 0; i < open->len; i++) {
+                    tcell *c = g_ptr_array_index(open, i);
+                    if (c->row < r)
+                        g_ptr_array_add(earlier, c);
+                }
+                break_cells(t, earlier, flow->y);
+                g_ptr_array_free(earlier, TRUE);
+            }
+            begin_page(t);
+            for (guint i = 0; i < open->len; i++) {
+                tcell *c = g_ptr_array_index(open, i);
+                c->frag_top = flow->y;
+            }
+        }
+    }
+    if (measured_to >= group_start)
+        release_rows(t, group_start, measured_to);
+    g_ptr_array_free(open, TRUE);
+}
+
+void jl_table_layout(jl_flow *flow, const jd_node *tn)
+{
+    table t = {0};
+    t.flow = flow;
+    t.ctx = flow->ctx;
+    t.x = flow->x;
+    t.edges = g_array_new(FALSE, FALSE, sizeof(edge));
+    GPtrArray *columns = g_ptr_array_new();
+    build_grid(&t, tn, columns);
+    if (t.nrows == 0) {
+        g_ptr_array_free(columns, TRUE);
+        g_array_free(t.edges, TRUE);
+        g_ptr_array_free(t.cells, TRUE);
+        g_free(t.rows);
+        return;
+    }
+    column_widths(&t, tn, columns);
+    g_ptr_array_free(columns, TRUE);
+
+    if (t.header_rows) {
+        measure_rows(&t, 0, t.header_rows - 1);
+        t.header_heights = g_new0(double, t.header_rows);
+        natural_heights(&t, 0, t.header_rows - 1, t.header_heights);
+        for (int r = 0; r < t.header_rows; r++)
+            t.header_height += t.header_heights[r];
+        if (t.header_height > flow->bottom - flow->top) {
+            jd_diags_add(t.ctx->diags, JD_ERROR, jd_node_source_file(tn), jd_node_source_line(tn), 0,
+                         "the table's header rows are taller than the page body");
+            t.ctx->failed = true;
+        }
+    }
+    /* start on a new page if the header and a first line of the body do not fit */
+    double first_line = 0;
+    if (t.header_rows < t.nrows) {
+        for (guint i = 0; i < t.rows[t.header_rows].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t.rows[t.header_rows].starting, i);
+            first_line = MAX(first_line, pad_v(c) + 2 * c->style->font_size * c->style->line_height);
+        }
+    }
+    if (flow->y > flow->top + 0.01 && flow->y + t.header_height + first_line > flow->bottom) {
+        flow->new_page(flow);
+    }
+    if (!t.ctx->failed || t.header_height <= flow->bottom - flow->top) {
+        for (int r = 0; r < t.header_rows; r++)
+            if (!t.rows[r].placed) {
+                mark_placed(&t, t.rows[r].node, flow->y);
+                t.rows[r].placed = true;
+            }
+        draw_header(&t);
+        place_body(&t);
+    }
+    flush_edges(&t, flow->page);
+
+    if (t.header_rows)
+        release_rows(&t, 0, t.header_rows - 1);
+    for (int r = 0; r < t.nrows; r++)
+        g_ptr_array_free(t.rows[r].starting, TRUE);
+    for (guint i = 0; i < t.cells->len; i++) {
+        tcell *c = g_ptr_array_index(t.cells, i);
+        jl_box_free(c->box);
+        jl_box_free(c->mark);
+        g_free(c);
+    }
+    g_ptr_array_free(t.cells, TRUE);
+    g_array_free(t.edges, TRUE);
+    g_free(t.rows);
+    g_free(t.col_x);
+    g_free(t.header_heights);
+}

@@ -1,0 +1,557 @@
+/* Paragraphs: shaping with pango (once per paragraph, at no width), then jindu's own line
+ * breaker: Unicode line breaking from pango, tailored for Chinese quotes, with the
+ * line-start and line-end prohibitions of kinsoku.c, and even inter-character
+ * justification. */
+#include <math.h>
+#include <string.h>
+
+#include "layout_private.h"
+
+#define PT(u) ((float)(u) / (float)PANGO_SCALE)
+
+/* ---- flattening inline content ----------------------------------------------------- */
+
+typedef struct {
+    size_t start, end; /* byte range in the text */
+    const jd_style *style;
+    const char *href;
+    const jd_node *node; /* for messages */
+} style_range;
+
+typedef struct {
+    GString *text;
+    GArray *ranges; /* style_range */
+    const char *page_number, *page_count;
+} flat;
+
+static void flat_add(flat *f, const char *s, size_t len, const jd_style *style, const char *href,
+                     const jd_node *node)
+{
+    if (!len)
+        return;
+    style_range r = {f->text->len, f->text->len + len, style, href, node};
+    g_string_append_len(f->text, s, (gssize)len);
+    g_array_append_val(f->ranges, r);
+}
+
+static void flatten(flat *f, const jd_node *n, const char *href)
+{
+    for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c)) {
+        switch (jd_node_get_type(c)) {
+        case JD_NODE_TEXT: {
+            size_t len;
+            const char *t = jd_node_text(c, &len);
+            flat_add(f, t, len, jd_node_style(c), href, c);
+            break;
+        }
+        case JD_NODE_SPAN: {
+            const char *h = jd_node_string(c, JD_ATTR_HREF);
+            flatten(f, c, h ? h : href);
+            break;
+        }
+        case JD_NODE_LINE_BREAK:
+            /* U+2028: a line break inside the paragraph (no new first-line indent) */
+            flat_add(f, "\xe2\x80\xa8", 3, jd_node_style(c), href, c);
+            break;
+        case JD_NODE_FIELD: {
+            bool total = jd_node_int(c, JD_ATTR_FIELD, 0) == JD_FIELD_PAGE_COUNT;
+            const char *v = total ? f->page_count : f->page_number;
+            if (!v)
+                v = "#";
+            flat_add(f, v, strlen(v), jd_node_style(c), href, c);
+            break;
+        }
+        default:
+            flatten(f, c, href);
+            break;
+        }
+    }
+}
+
+/* ---- shaping ----------------------------------------------------------------------- */
+
+typedef struct {
+    GArray *clusters, *glyphs, *runs;
+} builder;
+
+static const float *font_metrics(jl_ctx *ctx, PangoFont *font)
+{
+    float *m = g_hash_table_lookup(ctx->metrics, font);
+    if (!m) {
+        PangoFontMetrics *fm = pango_font_get_metrics(font, pango_language_from_string("zh-cn"));
+        m = g_new(float, 2);
+        m[0] = PT(pango_font_metrics_get_ascent(fm));
+        m[1] = PT(pango_font_metrics_get_descent(fm));
+        pango_font_metrics_unref(fm);
+        g_hash_table_insert(ctx->metrics, g_object_ref(font), m);
+    }
+    return m;
+}
+
+static int font_id(jl_ctx *ctx, PangoFont *font)
+{
+    gpointer id = g_hash_table_lookup(ctx->font_ids, font);
+    if (id)
+        return GPOINTER_TO_INT(id) - 1;
+    const char *file, *family;
+    int index;
+    bool bold;
+    int fid = -1;
+    if (jd_fonts_font_file(font, &file, &index, &family, &bold))
+        fid = jd_pages_add_font(ctx->pages, file, index, family, bold);
+    g_hash_table_insert(ctx->font_ids, g_object_ref(font), GINT_TO_POINTER(fid + 1));
+    return fid;
+}
+
+static uint16_t run_for(jl_ctx *ctx, builder *b, const style_range *r, PangoFont *font)
+{
+    int fid = font_id(ctx, font);
+    if (b->runs->len > 0) {
+        jl_run *last = &g_array_index(b->runs, jl_run, b->runs->len - 1);
+        if (last->font_id == fid && last->style == r->style && last->href == r->href)
+            return (uint16_t)(b->runs->len - 1);
+    }
+    const float *m = font_metrics(ctx, font);
+    jl_run run = {fid, r->style->font_size, r->style->color, r->style, r->href, m[0], m[1]};
+    g_array_append_val(b->runs, run);
+    return (uint16_t)(b->runs->len - 1);
+}
+
+static void report_missing(jl_ctx *ctx, const char *text, size_t at, const style_range *r)
+{
+    gunichar ch = g_utf8_get_char(text + at);
+    if (g_hash_table_contains(ctx->reported_chars, GUINT_TO_POINTER(ch)))
+        return;
+    g_hash_table_add(ctx->reported_chars, GUINT_TO_POINTER(ch));
+    char buf[8] = {0};
+    g_unichar_to_utf8(ch, buf);
+    const jd_node *n = r ? r->node : NULL;
+    jd_diags_add(ctx->diags, JD_ERROR, n ? jd_node_source_file(n) : NULL, n ? jd_node_source_line(n) : 0, 0,
+                 "character %s (U+%04X) is in no font of the font set; it would print as an empty box "
+                 "(`jindu fonts check` lists every such character of a data file)",
+                 buf, ch);
+    ctx->failed = true;
+}
+
+static const style_range *range_at(const GArray *ranges, size_t *cursor, size_t byte)
+{
+    while (*cursor + 1 < ranges->len && g_array_index(ranges, style_range, *cursor).end <= byte)
+        (*cursor)++;
+    return ranges->len ? &g_array_index(ranges, style_range, *cursor) : NULL;
+}
+
+/* Clusters of one pango glyph item, appended in logical (= visual, LTR) order. */
+static void add_glyph_item(jl_ctx *ctx, builder *b, const char *text, PangoGlyphItem *gi,
+                           const GArray *ranges, size_t *range_cursor)
+{
+    PangoGlyphString *gs = gi->glyphs;
+    PangoItem *item = gi->item;
+    int i = 0;
+    while (i < gs->num_glyphs) {
+        int start = gs->log_clusters[i];
+        int j = i;
+        float width = 0;
+        while (j < gs->num_glyphs && gs->log_clusters[j] == start) {
+            width += PT(gs->glyphs[j].geometry.width);
+            j++;
+        }
+        size_t byte = (size_t)item->offset + (size_t)start;
+        size_t next = j < gs->num_glyphs ? (size_t)item->offset + (size_t)gs->log_clusters[j]
+                                         : (size_t)(item->offset + item->length);
+        const style_range *r = range_at(ranges, range_cursor, byte);
+        jl_cluster c = {0};
+        c.byte_start = (uint32_t)byte;
+        c.byte_len = (uint32_t)(next - byte);
+        c.glyph_start = b->glyphs->len;
+        c.n_glyphs = (uint16_t)(j - i);
+        c.width = width;
+        c.run = run_for(ctx, b, r, item->analysis.font);
+        for (int k = i; k < j; k++) {
+            PangoGlyphInfo *g = &gs->glyphs[k];
+            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)
+                report_missing(ctx, text, byte, r);
+            jl_glyph jg = {g->glyph, PT(g->geometry.x_offset), PT(g->geometry.y_offset),
+                           PT(g->geometry.width)};
+            g_array_append_val(b->glyphs, jg);
+        }
+        g_array_append_val(b->clusters, c);
+        i = j;
+    }
+}
+
+/* Break opportunities and character classes of every cluster. */
+static void classify(jl_para *p, PangoLayout *layout)
+{
+    int n_attrs = 0;
+    const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
+    /* char index of each cluster start, walking the text once */
+    const char *t = p->text;
+    size_t byte = 0;
+    int char_index = 0;
+    gunichar prev_last = 0; /* last character of the previous cluster */
+    for (size_t i = 0; i < p->n_clusters; i++) {
+        jl_cluster *c = &p->clusters[i];
+        while (byte < c->byte_start) {
+            byte = (size_t)(g_utf8_next_char(t + byte) - t);
+            char_index++;
+        }
+        gunichar first = g_utf8_get_char(t + c->byte_start);
+        const char *last_p = g_utf8_find_prev_char(t, t + c->byte_start + c->byte_len);
+        gunichar last = last_p ? g_utf8_get_char(last_p) : first;
+        uint8_t flags = c->flags; /* mandatory flags were set while shaping */
+        if (g_unichar_isspace(first) && first != 0x2028)
+            flags |= JL_SPACE;
+        if (jl_is_cjk(first))
+            flags |= JL_CJK;
+        if (i > 0 && !(flags & JL_MANDATORY_BEFORE)) {
+            bool allowed = char_index < n_attrs && attrs[char_index].is_line_break;
+            /* UAX #14 keeps curly quotes glued to both neighbours (class QU); in Chinese an
+             * opening quote may start a line and a closing one may end it */
+            if (!allowed && (first == 0x201C || first == 0x2018) && !g_unichar_isspace(prev_last))
+                allowed = true;
+            if (!allowed && (prev_last == 0x201D || prev_last == 0x2019) && !g_unichar_isspace(first))
+                allowed = true;
+            if (allowed && (jl_forbidden_at_line_start(first) || jl_forbidden_at_line_end(prev_last) ||
+                            (jl_inseparable(first) && first == prev_last)))
+                allowed = false;
+            if (allowed)
+                flags |= JL_BREAK_BEFORE;
+            /* an emergency break may cut between any two characters that the rules allow */
+            if (!jl_forbidden_at_line_start(first) && !jl_forbidden_at_line_end(prev_last) &&
+                !(jl_inseparable(first) && first == prev_last))
+                flags |= JL_CHAR_BREAK;
+        }
+        c->flags = flags;
+        prev_last = last;
+    }
+}
+
+jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_number,
+                       const char *page_count)
+{
+    flat f = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(style_range)), page_number,
+              page_count};
+    flatten(&f, block, NULL);
+    const jd_style *bstyle = jd_node_style(block);
+
+    jl_para *p = g_new0(jl_para, 1);
+    p->style = bstyle;
+    p->text_len = f.text->len;
+    p->text = g_string_free(f.text, FALSE);
+    {
+        PangoFontMetrics *m = pango_context_get_metrics(ctx->pango, jl_font_desc(ctx, bstyle),
+                                                        pango_language_from_string("zh-cn"));
+        float asc = PT(pango_font_metrics_get_ascent(m)), desc = PT(pango_font_metrics_get_descent(m));
+        float lh = (float)jl_style_line_height(bstyle);
+        p->empty_ascent = (lh - (asc + desc)) / 2 + asc;
+        p->empty_height = lh;
+        pango_font_metrics_unref(m);
+    }
+    if (p->text_len == 0) {
+        g_array_free(f.ranges, TRUE);
+        return p;
+    }
+
+    PangoLayout *layout = ctx->layout;
+    PangoAttrList *attrs = pango_attr_list_new();
+    for (guint i = 0; i < f.ranges->len; i++) {
+        const style_range *r = &g_array_index(f.ranges, style_range, i);
+        PangoAttribute *a = pango_attr_font_desc_new(jl_font_desc(ctx, r->style));
+        a->start_index = (guint)r->start;
+        a->end_index = (guint)r->end;
+        pango_attr_list_insert(attrs, a);
+        if (r->style->letter_spacing != 0) {
+            a = pango_attr_letter_spacing_new((int)lround(r->style->letter_spacing * PANGO_SCALE));
+            a->start_index = (guint)r->start;
+            a->end_index = (guint)r->end;
+            pango_attr_list_insert(attrs, a);
+        }
+    }
+    pango_layout_set_font_description(layout, jl_font_desc(ctx, bstyle));
+    pango_layout_set_text(layout, p->text, (int)p->text_len);
+    pango_layout_set_attributes(layout, attrs);
+    pango_attr_list_unref(attrs);
+
+    builder b = {g_array_new(FALSE, FALSE, sizeof(jl_cluster)), g_array_new(FALSE, FALSE, sizeof(jl_glyph)),
+                 g_array_new(FALSE, FALSE, sizeof(jl_run))};
+    size_t range_cursor = 0;
+    /* With no width set, every pango line is a paragraph ('\n') or ends at a line
+     * separator (U+2028); jindu breaks the lines itself. */
+    bool first_line = true;
+    for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+        PangoLayoutLine *line = l->data;
+        guint before = b.clusters->len;
+        for (GSList *r = line->runs; r; r = r->next)
+            add_glyph_item(ctx, &b, p->text, r->data, f.ranges, &range_cursor);
+        if (b.clusters->len == before && l->next) {
+            /* an empty paragraph still takes a line: a zero-width cluster holds its place */
+            const style_range *rg = range_at(f.ranges, &range_cursor, (size_t)line->start_index);
+            PangoFont *font = pango_context_load_font(ctx->pango, jl_font_desc(ctx, rg ? rg->style : bstyle));
+            style_range fallback = {0, 0, bstyle, NULL, block};
+            jl_cluster c = {(uint32_t)line->start_index, 0, b.glyphs->len, 0,
+                            run_for(ctx, &b, rg ? rg : &fallback, font), 0, 0};
+            g_object_unref(font);
+            g_array_append_val(b.clusters, c);
+        }
+        if (!first_line && b.clusters->len > before) {
+            jl_cluster *c = &g_array_index(b.clusters, jl_cluster, before);
+            c->flags |= JL_MANDATORY_BEFORE;
+        }
+        first_line = false;
+    }
+    p->n_clusters = b.clusters->len;
+    p->clusters = (jl_cluster *)g_array_free(b.clusters, FALSE);
+    p->n_glyphs = b.glyphs->len;
+    p->glyphs = (jl_glyph *)g_array_free(b.glyphs, FALSE);
+    p->n_runs = b.runs->len;
+    p->runs = (jl_run *)g_array_free(b.runs, FALSE);
+    g_array_free(f.ranges, TRUE);
+    classify(p, layout);
+    return p;
+}
+
+jl_para *jl_para_shape_text(jl_ctx *ctx, const char *text, const jd_style *style)
+{
+    /* a throwaway one-node tree keeps a single shaping path */
+    jd_doc *doc = jd_doc_new();
+    jd_node *para = jd_node_new(doc, JD_NODE_PARAGRAPH);
+    jd_node *t = jd_node_new(doc, JD_NODE_TEXT);
+    const jd_style *st = jd_doc_intern_style(doc, style);
+    jd_node_set_style(para, st);
+    jd_node_set_style(t, st);
+    jd_node_set_text(t, text, strlen(text));
+    jd_node_append(para, t);
+    jl_para *p = jl_para_shape(ctx, para, NULL, NULL);
+    /* the shaped paragraph keeps pointers to the style; make them point to the caller's */
+    p->style = style;
+    for (size_t i = 0; i < p->n_runs; i++)
+        p->runs[i].style = style;
+    jd_doc_free(doc);
+    return p;
+}
+
+void jl_para_free(jl_para *para)
+{
+    if (!para)
+        return;
+    g_free(para->text);
+    g_free(para->clusters);
+    g_free(para->glyphs);
+    g_free(para->runs);
+    g_free(para);
+}
+
+/* ---- line breaking ----------------------------------------------------------------- */
+
+double jl_style_line_height(const jd_style *s)
+{
+    return s->line_height_pt ? s->line_height : s->line_height * s->font_size;
+}
+
+static double indent_of(const jd_style *s, double width)
+{
+    if (s->text_indent.unit == JD_UNIT_PERCENT)
+        return width * s->text_indent.value / 100.0;
+    return s->text_indent.value;
+}
+
+/* Height and baseline of a line box holding clusters [a, b): each run contributes its
+ * line height with the leading split evenly above and below its font's ascent+descent. */
+static void line_box(const jl_para *p, uint32_t a, uint32_t b, jl_line *line)
+{
+    float above = 0, below = 0;
+    int last_run = -1;
+    for (uint32_t i = a; i < b; i++) {
+        int r = p->clusters[i].run;
+        if (r == last_run)
+            continue;
+        last_run = r;
+        const jl_run *run = &p->runs[r];
+        float lh = (float)jl_style_line_height(run->style);
+        float top = (lh - (run->ascent + run->descent)) / 2 + run->ascent;
+        above = MAX(above, top);
+        below = MAX(below, lh - top);
+    }
+    if (last_run < 0) {
+        above = p->empty_ascent;
+        below = p->empty_height - p->empty_ascent;
+    }
+    line->ascent = above;
+    line->height = above + below;
+}
+
+static void finish_line(const jl_para *p, uint32_t a, uint32_t b, double avail, double indent,
+                        bool last_of_paragraph, GArray *lines)
+{
+    jl_line line = {a, b, 0, 0, 0, 0, 0};
+    uint32_t draw_end = b;
+    while (draw_end > a && (p->clusters[draw_end - 1].flags & JL_SPACE))
+        draw_end--;
+    float w = 0;
+    for (uint32_t i = a; i < draw_end; i++)
+        w += p->clusters[i].width;
+    line.width = w;
+    line.end = draw_end;
+    line_box(p, a, b, &line);
+    double free_space = avail - w;
+    switch (p->style->text_align) {
+    case JD_ALIGN_CENTER:
+        line.x = (float)(indent + free_space / 2);
+        break;
+    case JD_ALIGN_RIGHT:
+        line.x = (float)(indent + free_space);
+        break;
+    case JD_ALIGN_JUSTIFY:
+        line.x = (float)indent;
+        if (!last_of_paragraph && free_space > 0 && draw_end - a > 1)
+            line.gap_extra = (float)(free_space / (double)(draw_end - a - 1));
+        break;
+    default:
+        line.x = (float)indent;
+        break;
+    }
+    g_array_append_val(lines, line);
+}
+
+void jl_para_break(const jl_para *p, double width, GArray *lines)
+{
+    uint32_t n = (uint32_t)p->n_clusters;
+    uint32_t i = 0;
+    bool new_paragraph = true;
+    while (i < n) {
+        /* a line after a soft break does not start with spaces */
+        if (!new_paragraph)
+            while (i < n && (p->clusters[i].flags & JL_SPACE) && !(p->clusters[i].flags & JL_MANDATORY_BEFORE))
+                i++;
+        if (i >= n)
+            break;
+        const jl_cluster *first = &p->clusters[i];
+        bool starts_paragraph = i == 0 || (first->flags & JL_MANDATORY_BEFORE);
+        bool after_separator = starts_paragraph && i > 0 &&
+                               p->text[first->byte_start - 1] != '\n'; /* U+2028: same paragraph */
+        double indent = starts_paragraph && !after_separator ? indent_of(p->style, width) : 0;
+        double avail = width - indent;
+        float w = 0;
+        uint32_t j = i, last_break = i;
+        bool overflow = false;
+        while (j < n) {
+            const jl_cluster *c = &p->clusters[j];
+            if (j > i && (c->flags & JL_MANDATORY_BEFORE))
+                break;
+            if (j > i && (c->flags & JL_BREAK_BEFORE))
+                last_break = j;
+            if (j > i && w + c->width > avail + 0.001f && !(c->flags & JL_SPACE)) {
+                overflow = true;
+                break;
+            }
+            w += c->width;
+            j++;
+        }
+        uint32_t end;
+        if (!overflow) {
+            end = j;
+        } else if (last_break > i) {
+            end = last_break;
+        } else {
+            /* no legal break in the line: cut between characters, as late as the
+             * line-start and line-end rules allow, and never before one cluster */
+            end = j;
+            while (end > i + 1 && !(p->clusters[end].flags & JL_CHAR_BREAK))
+                end--;
+            if (end == i + 1 && !(p->clusters[end].flags & JL_CHAR_BREAK))
+                end = j > i ? j : i + 1;
+        }
+        bool last = end >= n || (p->clusters[end].flags & JL_MANDATORY_BEFORE);
+        finish_line(p, i, end, avail, indent, last, lines);
+        new_paragraph = last;
+        i = end;
+    }
+}
+
+void jl_para_widths(const jl_para *p, double *min_width, double *max_width)
+{
+    double widest_piece = 0, piece = 0, line = 0, widest_line = 0;
+    for (size_t i = 0; i < p->n_clusters; i++) {
+        const jl_cluster *c = &p->clusters[i];
+        if (c->flags & JL_MANDATORY_BEFORE) {
+            widest_line = MAX(widest_line, line);
+            line = 0;
+            widest_piece = MAX(widest_piece, piece);
+            piece = 0;
+        } else if (c->flags & JL_BREAK_BEFORE) {
+            widest_piece = MAX(widest_piece, piece);
+            piece = 0;
+        }
+        if (!(c->flags & JL_SPACE))
+            piece += c->width;
+        line += c->width;
+    }
+    widest_piece = MAX(widest_piece, piece);
+    widest_line = MAX(widest_line, line);
+    double indent = indent_of(p->style, 0);
+    if (min_width)
+        *min_width = widest_piece + indent;
+    if (max_width)
+        *max_width = widest_line + indent;
+}
+
+/* ---- drawing ----------------------------------------------------------------------- */
+
+void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, double y,
+                  double box_width, jd_page *page)
+{
+    if (line->end <= line->first)
+        return;
+    double lx = line->x;
+    jd_align align = p->style->text_align;
+    if (align == JD_ALIGN_OUTSIDE || align == JD_ALIGN_INSIDE) {
+        bool odd = (jd_page_index(page) % 2) == 0; /* page 1 is odd */
+        bool right = (align == JD_ALIGN_OUTSIDE) == odd;
+        lx = right ? box_width - line->width : 0;
+    }
+    double baseline = y + line->ascent;
+    GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(jd_glyph));
+    double pen = x + lx;
+    uint32_t i = line->first;
+    while (i < line->end) {
+        const jl_cluster *c0 = &p->clusters[i];
+        int run = c0->run;
+        double run_x = pen;
+        uint32_t byte0 = c0->byte_start, byte1 = byte0;
+        g_array_set_size(glyphs, 0);
+        while (i < line->end && p->clusters[i].run == run) {
+            const jl_cluster *c = &p->clusters[i];
+            for (uint16_t k = 0; k < c->n_glyphs; k++) {
+                const jl_glyph *g = &p->glyphs[c->glyph_start + k];
+                jd_glyph jg = {g->id, (float)(pen - run_x + g->x_offset), g->y_offset,
+                               c->byte_start - byte0};
+                g_array_append_val(glyphs, jg);
+                pen += g->advance;
+            }
+            byte1 = c->byte_start + c->byte_len;
+            i++;
+            if (i < line->end)
+                pen += line->gap_extra;
+        }
+        const jl_run *r = &p->runs[run];
+        if (glyphs->len > 0 && r->font_id >= 0) {
+            jd_glyph_run gr = {r->font_id, r->size, r->color, run_x, baseline, p->text + byte0,
+                               byte1 - byte0, (const jd_glyph *)glyphs->data, glyphs->len, pen - run_x};
+            /* the run's text must be NUL-terminated for the page list's copy */
+            char *text = g_strndup(p->text + byte0, byte1 - byte0);
+            gr.text = text;
+            jd_page_add_glyphs(page, &gr);
+            g_free(text);
+            if (r->href) {
+                jd_link link = {run_x, y, pen - run_x, line->height, NULL, NULL};
+                if (r->href[0] == '#')
+                    link.dest = r->href + 1;
+                else
+                    link.uri = r->href;
+                jd_page_add_link(page, &link);
+            }
+        }
+    }
+    g_array_free(glyphs, TRUE);
+    (void)ctx;
+}

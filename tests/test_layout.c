@@ -1,0 +1,540 @@
+/* Layout: Chinese line breaking, paragraphs, tables across pages. Each table scenario is
+ * checked twice: against its golden page dump (tests/golden/layout/), and against
+ * invariants that hold whatever the fonts — no text outside the body, none overlapping,
+ * every cell's text present in reading order. */
+#include <math.h>
+#include <string.h>
+
+#include "docbuild.h"
+#include "jd_backend.h"
+#include "jd_layout.h"
+#include "testutil.h"
+
+#define A5_W 595.28
+#define A5_H 419.53
+#define MARGIN 30.0
+
+static jd_fonts *fonts;
+static jd_diags *diags;
+
+static void setup(void)
+{
+    diags = jd_diags_new();
+    fonts = jd_fonts_new(NULL, diags);
+    ck_assert_msg(fonts != NULL, "font set failed to load");
+}
+
+static void teardown(void)
+{
+    jd_fonts_free(fonts);
+    jd_diags_free(diags);
+}
+
+static jd_pages *lay(jd_doc *doc)
+{
+    jd_pages *pages = jd_layout(doc, fonts, diags);
+    if (!pages)
+        jd_diags_print(diags, stderr);
+    ck_assert_ptr_nonnull(pages);
+    return pages;
+}
+
+/* All glyph-run text of a page, in item order, concatenated. */
+static char *page_text(const jd_page *page)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < jd_page_item_count(page); i++) {
+        const jd_item *it = jd_page_item(page, i);
+        if (it->type == JD_ITEM_GLYPHS)
+            g_string_append(s, it->u.glyphs.text);
+    }
+    return g_string_free(s, FALSE);
+}
+
+static char *all_text(const jd_pages *pages)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t p = 0; p < jd_pages_count(pages); p++) {
+        char *t = page_text(jd_pages_get(pages, p));
+        g_string_append(s, t);
+        g_free(t);
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* Text of a string with its whitespace removed (line breaks turn spaces into nothing). */
+static char *squeeze(const char *s)
+{
+    GString *o = g_string_new(NULL);
+    for (const char *p = s; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (!g_unichar_isspace(c) && c != 0x2028)
+            g_string_append_unichar(o, c);
+    }
+    return g_string_free(o, FALSE);
+}
+
+/* Every glyph run lies inside the page body (footers: inside the bottom margin), and no
+ * two runs of a page overlap. */
+static void check_geometry(const jd_pages *pages)
+{
+    for (size_t p = 0; p < jd_pages_count(pages); p++) {
+        const jd_page *page = jd_pages_get(pages, p);
+        GArray *boxes = g_array_new(FALSE, FALSE, sizeof(double) * 4);
+        for (size_t i = 0; i < jd_page_item_count(page); i++) {
+            const jd_item *it = jd_page_item(page, i);
+            if (it->type == JD_ITEM_RULE) {
+                ck_assert_msg(it->u.rule.y1 >= MARGIN - 1 && it->u.rule.y2 <= jd_page_height(page) - MARGIN + 1,
+                              "page %zu: a rule leaves the body (y %.1f..%.1f)", p + 1, it->u.rule.y1, it->u.rule.y2);
+                continue;
+            }
+            if (it->type != JD_ITEM_GLYPHS)
+                continue;
+            const jd_glyph_run *r = &it->u.glyphs;
+            double box[4] = {r->x, r->y - r->size, r->x + r->width, r->y + r->size * 0.2};
+            bool footer = r->y > jd_page_height(page) - MARGIN;
+            if (!footer) {
+                ck_assert_msg(box[1] >= MARGIN - 0.5, "page %zu: text above the body: %s", p + 1, r->text);
+                ck_assert_msg(box[2] <= jd_page_width(page) - MARGIN + 0.5, "page %zu: text right of the body: %s",
+                              p + 1, r->text);
+            }
+            for (guint k = 0; k < boxes->len; k++) {
+                const double *o = &g_array_index(boxes, double, k * 4);
+                bool overlap = box[0] < o[2] - 0.5 && o[0] < box[2] - 0.5 && box[1] < o[3] - 0.5 &&
+                               o[1] < box[3] - 0.5;
+                ck_assert_msg(!overlap, "page %zu: text overlaps other text: %s", p + 1, r->text);
+            }
+            g_array_append_vals(boxes, box, 1);
+        }
+        g_array_free(boxes, TRUE);
+    }
+}
+
+/* `s` without any occurrence of `what` (repeated table headers, say). */
+static char *without(const char *s, const char *what)
+{
+    char **parts = g_strsplit(s, what, -1);
+    char *joined = g_strjoinv("", parts);
+    g_strfreev(parts);
+    return joined;
+}
+
+/* How many pages carry `needle` */
+static int pages_with(const jd_pages *pages, const char *needle)
+{
+    int n = 0;
+    for (size_t p = 0; p < jd_pages_count(pages); p++) {
+        char *t = page_text(jd_pages_get(pages, p));
+        if (strstr(t, needle))
+            n++;
+        g_free(t);
+    }
+    return n;
+}
+
+static const char *const sentence =
+    "严格落实重大行政决策程序，加强重大行政决策目录管理，推进科学决策、民主决策、依法决策。";
+
+static char *long_text(int sentences)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; i < sentences; i++)
+        g_string_append(s, sentence);
+    return g_string_free(s, FALSE);
+}
+
+static void header_row(jd_doc *doc, jd_node *t)
+{
+    jd_node *r = db_row(doc, t);
+    db_cell(doc, r, "序号", 1, 1);
+    db_cell(doc, r, "目标任务", 1, 1);
+    db_cell(doc, r, "进度", 1, 1);
+}
+
+/* ---- line breaking ----------------------------------------------------------------- */
+
+static const char *const no_start = "，。、；：？！）》」』”’…";
+static const char *const no_end = "（《「『“‘";
+
+static bool starts_with_any(const char *line, const char *set)
+{
+    return *line && g_utf8_strchr(set, -1, g_utf8_get_char(line)) != NULL;
+}
+
+static bool ends_with_any(const char *line, const char *set)
+{
+    const char *last = g_utf8_find_prev_char(line, line + strlen(line));
+    return last && g_utf8_strchr(set, -1, g_utf8_get_char(last)) != NULL;
+}
+
+START_TEST(kinsoku_holds_at_every_width)
+{
+    const char *text = "现将《关于西青区2022年国民经济和社会发展规划执行情况与2023年国民经济和社会发展规划草案的报告》"
+                       "印发给你们，请认真贯彻落实。（此件主动公开）地区生产总值完成“十四五”规划目标；一般公共预算收入同比增长5.2%！"
+                       "是否达到预期？主要措施：一、稳增长；二、促改革。“双碳”工作、“放管服”改革持续推进……";
+    int violations = 0, lines_seen = 0;
+    /* widths from 3 to 30 characters of 10pt: pango alone breaks the rules at 3 */
+    for (int chars = 3; chars <= 30; chars++) {
+        jd_doc *doc = db_doc(chars * 10 + 2 * MARGIN + 0.01, 2000, MARGIN, 10, false);
+        db_para(doc, jd_doc_root(doc), text);
+        jd_pages *pages = lay(doc);
+        for (size_t p = 0; p < jd_pages_count(pages); p++) {
+            const jd_page *page = jd_pages_get(pages, p);
+            /* one glyph run per line here: one font, one style */
+            for (size_t i = 0; i < jd_page_item_count(page); i++) {
+                const jd_item *it = jd_page_item(page, i);
+                if (it->type != JD_ITEM_GLYPHS)
+                    continue;
+                lines_seen++;
+                if (starts_with_any(it->u.glyphs.text, no_start) || ends_with_any(it->u.glyphs.text, no_end)) {
+                    violations++;
+                    fprintf(stderr, "width %d: line '%s'\n", chars, it->u.glyphs.text);
+                }
+                ck_assert_msg(it->u.glyphs.width <= chars * 10 + 0.02, "width %d: line '%s' is %.2fpt wide",
+                              chars, it->u.glyphs.text, it->u.glyphs.width);
+            }
+        }
+        char *all = all_text(pages), *a = squeeze(all), *b = squeeze(text);
+        ck_assert_str_eq(a, b); /* nothing lost, nothing doubled */
+        g_free(all), g_free(a), g_free(b);
+        jd_pages_free(pages);
+        jd_doc_free(doc);
+    }
+    ck_assert_int_eq(violations, 0);
+    ck_assert_int_gt(lines_seen, 300);
+}
+END_TEST
+
+static void justify(jd_style *s)
+{
+    s->text_align = JD_ALIGN_JUSTIFY;
+    s->text_indent = (jd_length){20, JD_UNIT_PT};
+}
+
+START_TEST(justified_lines_fill_the_width_evenly)
+{
+    jd_doc *doc = db_doc(400, 800, MARGIN, 10, false);
+    /* the second line has room to spare: the next one starts with a mark that must not */
+    jd_node *p = db_para(doc, jd_doc_root(doc), "坚持把政治建设摆在首位，旗帜鲜明讲政治，以党的政治建设统领区政府各项工作，"
+                                               "坚定不移做好“两个确立”的忠诚拥护者、“两个维护”的示范引领者。\n第二段。");
+    db_restyle(doc, p, justify);
+    jd_pages *pages = lay(doc);
+    const jd_page *page = jd_pages_get(pages, 0);
+    GPtrArray *lines = g_ptr_array_new();
+    for (size_t i = 0; i < jd_page_item_count(page); i++)
+        if (jd_page_item(page, i)->type == JD_ITEM_GLYPHS)
+            g_ptr_array_add(lines, (gpointer)&jd_page_item(page, i)->u.glyphs);
+    size_t runs = lines->len;
+    for (guint i = 0; i < lines->len; i++) {
+        const jd_glyph_run *r = g_ptr_array_index(lines, i);
+        const jd_glyph_run *next = i + 1 < lines->len ? g_ptr_array_index(lines, i + 1) : NULL;
+        bool starts_paragraph = i == 0 || g_str_has_prefix(r->text, "第二段");
+        bool last_of_para = !next || g_str_has_prefix(next->text, "第二段");
+        if (starts_paragraph)
+            ck_assert_msg(fabs(r->x - (MARGIN + 20)) < 0.01, "paragraph start is indented: %.2f", r->x);
+        else
+            ck_assert_msg(fabs(r->x - MARGIN) < 0.01, "continuation line starts at the margin");
+        if (last_of_para)
+            continue;
+        double right = r->x + r->width;
+        ck_assert_msg(fabs(right - (400 - MARGIN)) < 0.05, "justified line '%s' ends at %.2f", r->text, right);
+        /* the space is spread evenly: every advance is the same (one font size, all CJK) */
+        double step = r->glyphs[1].x - r->glyphs[0].x;
+        for (size_t g = 2; g < r->n_glyphs; g++)
+            ck_assert_msg(fabs((r->glyphs[g].x - r->glyphs[g - 1].x) - step) < 0.02, "uneven gap in '%s' at glyph %zu",
+                          r->text, g);
+    }
+    g_ptr_array_free(lines, TRUE);
+    ck_assert_int_ge(runs, 4);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+/* ---- tables ------------------------------------------------------------------------ */
+
+static void finish_table_test(jd_doc *doc, const char *golden, jd_pages **out)
+{
+    jd_pages *pages = lay(doc);
+    /* JD_TEST_OUTPUT=DIR keeps a PDF of each scenario, to look at */
+    const char *dir = g_getenv("JD_TEST_OUTPUT");
+    if (dir && *dir) {
+        char *base = g_path_get_basename(golden);
+        char *pdf = g_strdup_printf("%s/%s.pdf", dir, base);
+        jd_render_cairo(pages, pdf, NULL, diags);
+        g_free(pdf);
+        g_free(base);
+    }
+    check_geometry(pages);
+    char *dump = jd_pages_dump(pages);
+    jt_golden(dump, golden);
+    g_free(dump);
+    *out = pages;
+}
+
+START_TEST(table_longer_than_a_page_repeats_its_header)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
+    double w[3] = {30, 200, 0};
+    jd_node *t = db_table(doc, 1, 3, w);
+    header_row(doc, t);
+    for (int i = 1; i <= 40; i++) {
+        jd_node *r = db_row(doc, t);
+        char id[8];
+        g_snprintf(id, sizeof id, "%d", i);
+        db_cell(doc, r, id, 1, 1);
+        db_cell(doc, r, "推进科学决策、民主决策、依法决策", 1, 1);
+        db_cell(doc, r, "第二季度完成", 1, 1);
+    }
+    jd_pages *pages;
+    finish_table_test(doc, "layout/long-table.dump", &pages);
+    ck_assert_int_eq(jd_pages_count(pages), 3);
+    ck_assert_int_eq(pages_with(pages, "序号"), 3);
+    ck_assert_int_eq(pages_with(pages, "第 3 页 共 3 页"), 1);
+    /* rows come in order and each exactly once */
+    char *all = all_text(pages);
+    int found = 0;
+    const char *p = all;
+    for (int i = 1; i <= 40; i++) {
+        char row[64];
+        g_snprintf(row, sizeof row, "%d推进科学决策", i);
+        const char *hit = strstr(p, row);
+        ck_assert_msg(hit != NULL, "row %d missing or out of order", i);
+        p = hit + 1;
+        found++;
+    }
+    ck_assert_int_eq(found, 40);
+    ck_assert_int_eq(jt_count(all, "推进科学决策"), 40);
+    g_free(all);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(row_taller_than_what_is_left_is_split_between_lines)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    double w[3] = {30, 200, 0};
+    jd_node *t = db_table(doc, 1, 3, w);
+    header_row(doc, t);
+    for (int i = 1; i <= 15; i++) {
+        jd_node *r = db_row(doc, t);
+        db_cell(doc, r, "1", 1, 1);
+        db_cell(doc, r, "短行", 1, 1);
+        db_cell(doc, r, "短行", 1, 1);
+    }
+    char *text = long_text(6);
+    jd_node *r = db_row(doc, t);
+    db_cell(doc, r, "16", 1, 1);
+    db_cell(doc, r, "长行", 1, 1);
+    db_cell(doc, r, text, 1, 1);
+    jd_pages *pages;
+    finish_table_test(doc, "layout/split-row.dump", &pages);
+    ck_assert_int_eq(jd_pages_count(pages), 2);
+    /* the long cell starts on page 1 and ends on page 2, its text whole and once */
+    char *t1 = page_text(jd_pages_get(pages, 0)), *t2 = page_text(jd_pages_get(pages, 1));
+    ck_assert_ptr_nonnull(strstr(t1, "长行"));
+    ck_assert_ptr_nonnull(strstr(t1, "严格落实"));
+    ck_assert_ptr_nonnull(strstr(t2, "依法决策。"));
+    char *all = all_text(pages), *sq = squeeze(all), *body = without(sq, "序号目标任务进度"),
+         *want = squeeze(text);
+    ck_assert_ptr_nonnull(strstr(body, want));
+    ck_assert_int_eq(jt_count(sq, "长行"), 1);
+    g_free(t1), g_free(t2), g_free(all), g_free(sq), g_free(body), g_free(want), g_free(text);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(cell_taller_than_a_page_runs_over_several_pages)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    double w[2] = {60, 0};
+    jd_node *t = db_table(doc, 1, 2, w);
+    jd_node *h = db_row(doc, t);
+    db_cell(doc, h, "单位", 1, 1);
+    db_cell(doc, h, "计划", 1, 1);
+    char *text = long_text(100);
+    jd_node *r = db_row(doc, t);
+    db_cell(doc, r, "商务局", 1, 1);
+    db_cell(doc, r, text, 1, 1);
+    jd_pages *pages;
+    finish_table_test(doc, "layout/tall-cell.dump", &pages);
+    ck_assert_int_ge(jd_pages_count(pages), 3);
+    ck_assert_int_eq(pages_with(pages, "计划"), (int)jd_pages_count(pages));
+    /* the cell's text, read across the pages with the repeated headers taken out */
+    char *all = all_text(pages), *sq = squeeze(all), *body = without(sq, "单位计划"), *want = squeeze(text);
+    char *expected = g_strconcat("商务局", want, NULL);
+    ck_assert_str_eq(body, expected);
+    g_free(expected);
+    ck_assert_int_eq(jt_count(body, sentence), 100);
+    g_free(all), g_free(sq), g_free(body), g_free(want), g_free(text);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(rowspan_group_across_a_break_repeats_its_spanning_cells)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    double w[4] = {30, 120, 60, 0};
+    jd_node *t = db_table(doc, 1, 4, w);
+    /* the unit column is repeated too when a break cuts a unit's row */
+    jd_node_set_int(jd_node_next(jd_node_next(jd_node_first_child(t))), JD_ATTR_REPEAT_ON_BREAK, 1);
+    jd_node *h = db_row(doc, t);
+    db_cell(doc, h, "序号", 1, 1);
+    db_cell(doc, h, "目标任务", 1, 1);
+    db_cell(doc, h, "责任单位", 1, 1);
+    db_cell(doc, h, "计划", 1, 1);
+    for (int i = 0; i < 9; i++) {
+        jd_node *r = db_row(doc, t);
+        db_cell(doc, r, "1", 1, 1);
+        db_cell(doc, r, "短任务", 1, 1);
+        db_cell(doc, r, "甲局", 1, 1);
+        db_cell(doc, r, "按期推进", 1, 1);
+    }
+    char *plan = long_text(2);
+    const char *units[] = {"商务局", "张家窝镇", "中北镇", "杨柳青镇", "精武镇"};
+    for (int u = 0; u < 5; u++) {
+        jd_node *r = db_row(doc, t);
+        if (u == 0) {
+            db_cell(doc, r, "20", 5, 1);
+            db_cell(doc, r, "加快融入“双中心”城市布局，推动商业综合体建设", 5, 1);
+        }
+        db_cell(doc, r, units[u], 1, 1);
+        db_cell(doc, r, plan, 1, 1);
+    }
+    jd_pages *pages;
+    finish_table_test(doc, "layout/rowspan-break.dump", &pages);
+    ck_assert_int_eq(jd_pages_count(pages), 2);
+    /* the task is on both pages; the second time marked as continued */
+    ck_assert_int_eq(pages_with(pages, "加快融入"), 2);
+    char *t2 = page_text(jd_pages_get(pages, 1));
+    ck_assert_ptr_nonnull(strstr(t2, "（续）"));
+    /* 序号 and 目标任务 span the rows; 杨柳青镇's row is cut, its unit column repeats */
+    ck_assert_int_eq(jt_count(t2, "（续）"), 3);
+    ck_assert_ptr_nonnull(strstr(t2, "精武镇"));
+    char *all = all_text(pages);
+    for (int u = 0; u < 5; u++)
+        ck_assert_int_eq(jt_count(all, units[u]), strcmp(units[u], "杨柳青镇") == 0 ? 2 : 1);
+    /* four plans are whole on a page; the fifth is cut between the pages */
+    char *sq = squeeze(all), *sq_plan = squeeze(plan);
+    ck_assert_int_eq(jt_count(sq, sq_plan), 4);
+    g_free(sq), g_free(sq_plan);
+    g_free(all), g_free(t2), g_free(plan);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(colspans_and_two_header_rows)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    double w[6] = {30, 90, 0, 0, 0, 0};
+    jd_node *t = db_table(doc, 2, 6, w);
+    jd_node *h1 = db_row(doc, t), *h2 = db_row(doc, t);
+    db_cell(doc, h1, "序号", 2, 1);
+    db_cell(doc, h1, "责任单位", 2, 1);
+    db_cell(doc, h1, "进度安排", 1, 4);
+    const char *q[] = {"第一季度", "第二季度", "第三季度", "第四季度"};
+    for (int i = 0; i < 4; i++)
+        db_cell(doc, h2, q[i], 1, 1);
+    for (int i = 0; i < 40; i++) {
+        jd_node *r = db_row(doc, t);
+        db_cell(doc, r, "1", 1, 1);
+        db_cell(doc, r, "区政府办公室", 1, 1);
+        if (i % 2 == 0) {
+            db_cell(doc, r, "全年计划：持续推进重大行政决策目录编制公布备案工作", 1, 4);
+        } else {
+            db_cell(doc, r, "一季度计划", 1, 1);
+            db_cell(doc, r, "二至四季度计划", 1, 3);
+        }
+    }
+    jd_pages *pages;
+    finish_table_test(doc, "layout/colspan-header.dump", &pages);
+    size_t n = jd_pages_count(pages);
+    ck_assert_int_ge(n, 2);
+    ck_assert_int_eq(pages_with(pages, "进度安排"), (int)n);
+    ck_assert_int_eq(pages_with(pages, "第四季度"), (int)n);
+    /* a whole-year plan starts in the first quarter's column: find its x */
+    const jd_page *p1 = jd_pages_get(pages, 0);
+    double q1_x = -1, year_x = -2, later_x = -3;
+    for (size_t i = 0; i < jd_page_item_count(p1); i++) {
+        const jd_item *it = jd_page_item(p1, i);
+        if (it->type != JD_ITEM_GLYPHS)
+            continue;
+        if (strcmp(it->u.glyphs.text, "第一季度") == 0)
+            q1_x = it->u.glyphs.x;
+        if (g_str_has_prefix(it->u.glyphs.text, "全年计划"))
+            year_x = it->u.glyphs.x;
+        if (strcmp(it->u.glyphs.text, "二至四季度计划") == 0)
+            later_x = it->u.glyphs.x;
+    }
+    double col = (A5_W - 2 * MARGIN - 120) / 4; /* width of a quarter column */
+    double q1_left = MARGIN + 120;
+    ck_assert_msg(fabs(year_x - (q1_left + 3)) < 0.01, "whole-year plan starts at the first quarter column");
+    ck_assert_msg(fabs(later_x - (q1_left + col + 3)) < 0.01, "three-quarter plan starts at the second column");
+    ck_assert_msg(q1_x > q1_left && q1_x < q1_left + col, "header 第一季度 sits over its column");
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(page_totals_in_footers)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
+    char *text = long_text(70);
+    db_para(doc, jd_doc_root(doc), text);
+    jd_pages *pages = lay(doc);
+    size_t n = jd_pages_count(pages);
+    ck_assert_int_eq(n, 2);
+    for (size_t p = 0; p < n; p++) {
+        char want[64];
+        g_snprintf(want, sizeof want, "第 %zu 页 共 %zu 页", p + 1, n);
+        char *t = page_text(jd_pages_get(pages, p));
+        ck_assert_msg(strstr(t, want) != NULL, "page %zu lacks '%s'", p + 1, want);
+        g_free(t);
+    }
+    char *dump = jd_pages_dump(pages);
+    jt_golden(dump, "layout/page-totals.dump");
+    g_free(dump);
+    g_free(text);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+START_TEST(missing_glyph_is_an_error)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    db_para(doc, jd_doc_root(doc), "正常文字𬴂");
+    jd_diags *d = jd_diags_new();
+    jd_pages *pages = jd_layout(doc, fonts, d);
+    ck_assert_ptr_null(pages);
+    ck_assert_int_eq(jd_diags_count(d), 1);
+    ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)),
+                     "character 𬴂 (U+2CD02) is in no font of the font set; it would print as an empty box "
+                     "(`jindu fonts check` lists every such character of a data file)");
+    jd_diags_free(d);
+    jd_doc_free(doc);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("layout");
+    TCase *tc = tcase_create("core");
+    tcase_add_checked_fixture(tc, setup, teardown);
+    tcase_set_timeout(tc, 120);
+    tcase_add_test(tc, kinsoku_holds_at_every_width);
+    tcase_add_test(tc, justified_lines_fill_the_width_evenly);
+    tcase_add_test(tc, table_longer_than_a_page_repeats_its_header);
+    tcase_add_test(tc, row_taller_than_what_is_left_is_split_between_lines);
+    tcase_add_test(tc, cell_taller_than_a_page_runs_over_several_pages);
+    tcase_add_test(tc, rowspan_group_across_a_break_repeats_its_spanning_cells);
+    tcase_add_test(tc, colspans_and_two_header_rows);
+    tcase_add_test(tc, page_totals_in_footers);
+    tcase_add_test(tc, missing_glyph_is_an_error);
+    suite_add_tcase(s, tc);
+    return jt_main(s);
+}
