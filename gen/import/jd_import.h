@@ -1,8 +1,8 @@
 /* jd_import.h — importers: data files as offices keep them → the canonical data tree.
  *
- * Reads delimited text (TSV, CSV; UTF-8, UTF-8 with BOM or GB18030; LF or CRLF; RFC 4180
- * quoting) and JSON. For a task list (重点工作任务清单) the result is the canonical tree
- * documented in docs/data-format.md:
+ * Reads delimited text (TSV, CSV; UTF-8, UTF-8 with BOM, GB18030 or UTF-16 with BOM; LF,
+ * CRLF or CR; RFC 4180 quoting) and JSON. For a task list (重点工作任务清单) the result is
+ * the canonical tree documented in docs/data-format.md:
  *
  *   { "title": "...", "tasks": [ { "id": 1, "title": "...", "leaders": ["..."],
  *       "units": [ { "names": ["..."], "plan": [ {"from": 1, "to": 4, "text": "..."} ] } ] } ] }
@@ -26,13 +26,21 @@ typedef enum {
     JD_FORMAT_JSON,
 } jd_format;
 
+const char *jd_format_name(jd_format f); /* "TSV", "CSV", "JSON" ("auto" for JD_FORMAT_AUTO) */
+
+/* "tsv", "csv" or "json" (any case) → *format; false for anything else. */
+bool jd_format_parse(const char *text, jd_format *format);
+
 typedef enum {
     JD_ENCODING_UTF8,
     JD_ENCODING_UTF8_BOM,
     JD_ENCODING_GB18030,
+    JD_ENCODING_UTF16LE, /* with its byte order mark: Excel's "Unicode text" export */
+    JD_ENCODING_UTF16BE,
 } jd_encoding;
 
-const char *jd_encoding_name(jd_encoding e); /* "UTF-8", "UTF-8 with BOM", "GB18030" */
+/* "UTF-8", "UTF-8 with BOM", "GB18030", "UTF-16LE", "UTF-16BE" */
+const char *jd_encoding_name(jd_encoding e);
 
 /* What kind of data a file holds; templates see it under this name (list, progress, ...). */
 typedef enum {
@@ -40,14 +48,14 @@ typedef enum {
     JD_DATA_TASK_LIST, /* bound as `list` */
 } jd_data_kind;
 
-const char *jd_data_kind_binding(jd_data_kind k); /* "list", ... */
+const char *jd_data_kind_binding(jd_data_kind k); /* "list", ...; NULL for JD_DATA_UNKNOWN */
 
 /* What an import saw, for the summary `jindu import` prints. */
 typedef struct {
-    jd_format format;        /* the format actually read */
-    jd_encoding encoding;    /* of the text (JSON: always UTF-8) */
+    jd_format format;     /* the format actually read */
+    jd_encoding encoding; /* of the text (JSON files are decoded the same way) */
     jd_data_kind kind;
-    size_t warnings;         /* warnings added to diags by this import */
+    size_t warnings; /* warnings added to diags by this import */
 } jd_import_info;
 
 /* Reads `path` (format given or detected). `info` may be NULL. Returns a new reference to

@@ -1,0 +1,626 @@
+/* Task-list interpretation: the rows of a 重点工作任务清单 export → the canonical tree.
+ * docs/data-format.md describes every rule with an example. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "jd_import_layers.h"
+
+enum { QUARTERS = 4, HEADER_CELL_MAX_BYTES = 64 };
+
+/* What a header cell names, after its spaces are removed. */
+typedef enum {
+    HEADER_EMPTY,
+    HEADER_OTHER, /* a column a task list does not use (备注, say) */
+    HEADER_ID,
+    HEADER_TASK,
+    HEADER_UNITS,
+    HEADER_LEADERS,
+    HEADER_PLAN, /* 进度安排, spanning the quarter columns */
+    HEADER_QUARTER,
+} header_kind;
+
+/* Where each column of the current page section is (field index, -1 if absent). */
+typedef struct {
+    int id, task, units, leaders;
+    int quarter[QUARTERS];
+    size_t width; /* columns the header names; fields beyond them are surplus */
+} columns;
+
+typedef struct {
+    jd_value *value; /* the task object, owned by the tree */
+    char *title;
+    int line;
+} task;
+
+typedef struct {
+    const jd_records *records;
+    const char *name;
+    jd_diags *diags;
+    GString *title; /* the list's title: the text above the first header */
+    int title_line, title_col;
+    jd_value *tasks;
+    GHashTable *by_id; /* id → task*, owning the task */
+    task *current;     /* the task that continuation rows add units to */
+    /* After a rejected task row its continuation rows are skipped without more errors. */
+    bool skipping_rejected;
+    bool have_header, header_usable;
+    columns cols;
+    GHashTable *unused_columns; /* header words already warned about */
+} builder;
+
+/* ---- cells ---------------------------------------------------------------------------- */
+
+static bool is_blank(const char *cell)
+{
+    char *text = jd_cell_text(cell ? cell : "");
+    bool blank = *text == '\0';
+    g_free(text);
+    return blank;
+}
+
+static bool row_is_blank(const jd_records *records, size_t r)
+{
+    for (size_t i = 0; i < jd_records_width(records, r); i++)
+        if (!is_blank(jd_records_field(records, r, i))) return false;
+    return true;
+}
+
+/* Up to `max` characters of `text`, with "…" if it was longer: enough to recognise a
+ * cell in a message without flooding the terminal. */
+static char *excerpt(const char *text, long max)
+{
+    if (g_utf8_strlen(text, -1) <= max) return g_strdup(text);
+    char *head = g_utf8_substring(text, 0, max);
+    char *result = g_strconcat(head, "…", NULL);
+    g_free(head);
+    return result;
+}
+
+/* ---- header rows ------------------------------------------------------------------------ */
+
+/* 第一季度, 一季度, 1季度, 第1季度, Q1 → 1; 0 for anything else. */
+static int quarter_of(const char *word)
+{
+    static const char *const numerals[QUARTERS] = {"一", "二", "三", "四"};
+    if (word[0] == 'Q' && word[1] >= '1' && word[1] <= '4' && word[2] == '\0') return word[1] - '0';
+    if (g_str_has_prefix(word, "第")) word += strlen("第");
+    int q = 0;
+    if (*word >= '1' && *word <= '4') {
+        q = *word++ - '0';
+    } else {
+        for (int i = 0; i < QUARTERS && !q; i++) {
+            if (g_str_has_prefix(word, numerals[i])) {
+                q = i + 1;
+                word += strlen(numerals[i]);
+            }
+        }
+    }
+    return q && strcmp(word, "季度") == 0 ? q : 0;
+}
+
+/* The header word of a cell with its spaces removed ("责任 区领导" → 责任区领导) and
+ * full-width letters and digits made ASCII ("Ｑ１" → Q1). */
+static char *header_word(const char *cell)
+{
+    GString *word = g_string_new(NULL);
+    for (const char *p = cell; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c)) continue;
+        if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+        g_string_append_unichar(word, c < 0x80 ? (gunichar)g_ascii_toupper((char)c) : c);
+    }
+    return g_string_free(word, FALSE);
+}
+
+static header_kind classify(const char *cell, int *quarter)
+{
+    static const struct {
+        const char *word;
+        header_kind kind;
+    } words[] = {
+        {"序号", HEADER_ID},
+        {"编号", HEADER_ID},
+        {"目标任务", HEADER_TASK},
+        {"重点任务", HEADER_TASK},
+        {"工作任务", HEADER_TASK},
+        {"主要任务", HEADER_TASK},
+        {"任务", HEADER_TASK},
+        {"责任单位", HEADER_UNITS},
+        {"牵头单位", HEADER_UNITS},
+        {"责任部门", HEADER_UNITS},
+        {"牵头部门", HEADER_UNITS},
+        {"责任区领导", HEADER_LEADERS},
+        {"责任领导", HEADER_LEADERS},
+        {"区领导", HEADER_LEADERS},
+        {"牵头领导", HEADER_LEADERS},
+        {"分管领导", HEADER_LEADERS},
+        {"牵头区领导", HEADER_LEADERS},
+        {"进度安排", HEADER_PLAN},
+        {"进度计划", HEADER_PLAN},
+        {"计划进度", HEADER_PLAN},
+        {"时间安排", HEADER_PLAN},
+    };
+    *quarter = 0;
+    /* header words are a few characters: a longer cell (a task's text) is none of them */
+    if (cell && strnlen(cell, HEADER_CELL_MAX_BYTES + 1) > HEADER_CELL_MAX_BYTES)
+        return HEADER_OTHER;
+    char *word = header_word(cell ? cell : "");
+    header_kind kind = *word ? HEADER_OTHER : HEADER_EMPTY;
+    *quarter = quarter_of(word);
+    if (*quarter) kind = HEADER_QUARTER;
+    for (size_t i = 0; i < G_N_ELEMENTS(words) && kind == HEADER_OTHER; i++)
+        if (strcmp(word, words[i].word) == 0) kind = words[i].kind;
+    g_free(word);
+    return kind;
+}
+
+/* The first header row names at least 序号, 目标任务 and 责任单位. */
+static bool is_header_row(const jd_records *records, size_t r)
+{
+    bool id = false, task_col = false, units = false;
+    int quarter;
+    for (size_t i = 0; i < jd_records_width(records, r); i++) {
+        header_kind kind = classify(jd_records_field(records, r, i), &quarter);
+        id |= kind == HEADER_ID;
+        task_col |= kind == HEADER_TASK;
+        units |= kind == HEADER_UNITS;
+    }
+    return id && task_col && units;
+}
+
+/* The second header row holds only quarter names (and perhaps 进度安排). */
+static bool is_quarter_row(const jd_records *records, size_t r)
+{
+    bool any = false;
+    int quarter;
+    for (size_t i = 0; i < jd_records_width(records, r); i++) {
+        header_kind kind = classify(jd_records_field(records, r, i), &quarter);
+        if (kind != HEADER_EMPTY && kind != HEADER_QUARTER && kind != HEADER_PLAN) return false;
+        any |= kind == HEADER_QUARTER;
+    }
+    return any;
+}
+
+/* Records the columns row `r` names into `cols`. */
+static void read_header_cells(builder *b, size_t r, columns *cols)
+{
+    for (size_t i = 0; i < jd_records_width(b->records, r); i++) {
+        const char *cell = jd_records_field(b->records, r, i);
+        int quarter;
+        header_kind kind = classify(cell, &quarter);
+        int *slot = kind == HEADER_ID        ? &cols->id
+                    : kind == HEADER_TASK    ? &cols->task
+                    : kind == HEADER_UNITS   ? &cols->units
+                    : kind == HEADER_LEADERS ? &cols->leaders
+                    : kind == HEADER_QUARTER ? &cols->quarter[quarter - 1]
+                                             : NULL;
+        if (slot && *slot < 0) *slot = (int)i;
+        if (kind != HEADER_EMPTY) cols->width = MAX(cols->width, i + 1);
+        if (kind == HEADER_OTHER) {
+            char *word = header_word(cell);
+            if (!g_hash_table_contains(b->unused_columns, word)) {
+                jd_diags_add(b->diags, JD_WARNING, b->name, jd_records_field_line(b->records, r, i),
+                             jd_records_field_col(b->records, r, i),
+                             "column '%s' is not a task-list column; its cells are ignored", word);
+                g_hash_table_add(b->unused_columns, word);
+            } else {
+                g_free(word);
+            }
+        }
+    }
+}
+
+/* Reads the header that starts at row `r` (one row, or two when the quarter names are in
+ * a second row) and returns the last row it used. */
+static size_t read_header(builder *b, size_t r)
+{
+    static const char *const quarter_names[QUARTERS] = {"第一季度", "第二季度", "第三季度",
+                                                        "第四季度"};
+    columns cols = {-1, -1, -1, -1, {-1, -1, -1, -1}, 0};
+    size_t last = r;
+    read_header_cells(b, r, &cols);
+    if (r + 1 < jd_records_count(b->records) && is_quarter_row(b->records, r + 1))
+        read_header_cells(b, ++last, &cols);
+    GString *missing = g_string_new(NULL);
+    for (int q = 0; q < QUARTERS; q++)
+        if (cols.quarter[q] < 0)
+            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", quarter_names[q]);
+    b->have_header = true;
+    b->header_usable = missing->len == 0;
+    if (missing->len)
+        jd_diags_add(b->diags, JD_ERROR, b->name, jd_records_field_line(b->records, r, 0), 1,
+                     "the header has no column for %s (the quarters are named in the header or "
+                     "in the row below it: 第一季度 … 第四季度)",
+                     missing->str);
+    g_string_free(missing, TRUE);
+    b->cols = cols;
+    return last;
+}
+
+/* Text above the first header: the list's title, but not an attachment label (附件1). */
+static void add_title_row(builder *b, size_t r)
+{
+    GString *row_text = g_string_new(NULL);
+    for (size_t i = 0; i < jd_records_width(b->records, r); i++) {
+        char *text = jd_cell_text(jd_records_field(b->records, r, i));
+        if (*text) g_string_append_printf(row_text, "%s%s", row_text->len ? " " : "", text);
+        g_free(text);
+    }
+    const char *rest =
+        row_text->str + (g_str_has_prefix(row_text->str, "附件") ? strlen("附件") : 0);
+    bool label = rest != row_text->str && strspn(rest, "0123456789:： ") == strlen(rest);
+    if (row_text->len && !label) {
+        if (!b->title->len) {
+            b->title_line = jd_records_field_line(b->records, r, 0);
+            b->title_col = jd_records_field_col(b->records, r, 0);
+        }
+        g_string_append_printf(b->title, "%s%s", b->title->len ? "\n" : "", row_text->str);
+    }
+    g_string_free(row_text, TRUE);
+}
+
+/* ---- data rows -------------------------------------------------------------------------- */
+
+static void report(builder *b, jd_severity sev, size_t r, size_t field, const char *fmt, ...)
+    G_GNUC_PRINTF(5, 6);
+
+/* Adds a message at the start of field `field` of row `r`. */
+static void report(builder *b, jd_severity sev, size_t r, size_t field, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    jd_diags_add(b->diags, sev, b->name, jd_records_field_line(b->records, r, field),
+                 jd_records_field_col(b->records, r, field), "%s", message);
+    g_free(message);
+}
+
+/* Maps the fields of row `r` onto the header's columns (map[k]: the field of column k, or
+ * -1). A row with more fields than the header loses its trailing empty fields; if it is
+ * still too wide, the export inserted empty cells after a merged quarter cell, and empty
+ * fields inside the widened quarter block are dropped. False (with an error) when the
+ * surplus fields are not empty. */
+static bool fit_row(builder *b, size_t r, int *map)
+{
+    const jd_records *records = b->records;
+    size_t width = b->cols.width, n = jd_records_width(records, r);
+    size_t trailing = 0;
+    while (n - trailing > width && is_blank(jd_records_field(records, r, n - trailing - 1)))
+        trailing++;
+    if (trailing)
+        report(b, JD_WARNING, r, n - trailing,
+               "dropped %zu empty field%s after the last column (the header has %zu columns)",
+               trailing, trailing == 1 ? "" : "s", width);
+    n -= trailing;
+    bool *dropped = g_new0(bool, n);
+    if (n > width) {
+        size_t surplus = n - width;
+        int first = b->cols.quarter[0], last = b->cols.quarter[0];
+        for (int q = 1; q < QUARTERS; q++) {
+            first = MIN(first, b->cols.quarter[q]);
+            last = MAX(last, b->cols.quarter[q]);
+        }
+        size_t block_end = MIN((size_t)last + surplus, n - 1);
+        GArray *empties = g_array_new(FALSE, FALSE, sizeof(size_t));
+        bool after_filled = false;
+        for (size_t i = (size_t)first; i <= block_end; i++) {
+            bool blank = is_blank(jd_records_field(records, r, i));
+            if (blank && after_filled) g_array_append_val(empties, i);
+            after_filled |= !blank;
+        }
+        if (empties->len < surplus) {
+            char *text = excerpt(jd_records_field(records, r, n - 1), 20);
+            report(b, JD_ERROR, r, n - 1,
+                   "row has %zu fields but the header has %zu: extra non-empty field %zu ('%s')", n,
+                   width, n, text);
+            g_free(text);
+            g_array_free(empties, TRUE);
+            g_free(dropped);
+            return false;
+        }
+        for (size_t k = empties->len - surplus; k < empties->len; k++) {
+            size_t i = g_array_index(empties, size_t, k);
+            dropped[i] = true;
+            report(b, JD_WARNING, r, i,
+                   "dropped empty field %zu inside the quarter cells: the row has %zu fields "
+                   "but the header has %zu (an export artifact after a merged cell)",
+                   i + 1, n, width);
+        }
+        g_array_free(empties, TRUE);
+    }
+    size_t column = 0;
+    for (size_t i = 0; i < n && column < width; i++)
+        if (!dropped[i]) map[column++] = (int)i;
+    while (column < width)
+        map[column++] = -1;
+    g_free(dropped);
+    return true;
+}
+
+/* One row as the header's columns see it. */
+typedef struct {
+    builder *b;
+    size_t r;
+    const int *map;
+} row_view;
+
+static const char *cell(const row_view *v, int column)
+{
+    const char *text = column >= 0 && v->map[column] >= 0
+                           ? jd_records_field(v->b->records, v->r, (size_t)v->map[column])
+                           : NULL;
+    return text ? text : "";
+}
+
+/* The field a message about `column` points at: the column's own, else the row's first. */
+static size_t field_of(const row_view *v, int column)
+{
+    return column >= 0 && v->map[column] >= 0 ? (size_t)v->map[column] : 0;
+}
+
+static void set_pos(jd_value *value, const row_view *v, int column)
+{
+    size_t f = field_of(v, column);
+    jd_value_set_pos(value, jd_records_field_line(v->b->records, v->r, f),
+                     jd_records_field_col(v->b->records, v->r, f));
+}
+
+/* 序号: digits (full-width ones too), optionally followed by "." or "、". */
+static bool parse_id(const char *text, int *id)
+{
+    GString *digits = g_string_new(NULL);
+    const char *p = text;
+    for (; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (c >= 0xFF10 && c <= 0xFF19) c -= 0xFEE0;
+        if (c < '0' || c > '9') break;
+        g_string_append_c(digits, (char)c);
+    }
+    if (g_str_has_prefix(p, ".") || g_str_has_prefix(p, "．") || g_str_has_prefix(p, "、"))
+        p = g_utf8_next_char(p);
+    /* nine digits keep the value inside an int */
+    bool ok = *p == '\0' && digits->len > 0 && digits->len <= 9;
+    *id = ok ? (int)g_ascii_strtoll(digits->str, NULL, 10) : 0;
+    g_string_free(digits, TRUE);
+    return ok && *id > 0;
+}
+
+static task *new_task(builder *b, int id, const char *title, const row_view *v)
+{
+    task *t = g_new0(task, 1);
+    t->title = g_strdup(title);
+    t->line = jd_records_field_line(b->records, v->r, field_of(v, b->cols.id));
+    t->value = jd_value_new_object();
+    set_pos(t->value, v, b->cols.id);
+    jd_value *id_value = jd_value_new_int(id);
+    set_pos(id_value, v, b->cols.id);
+    jd_object_set(t->value, "id", id_value);
+    jd_value *title_value = jd_value_new_string(title);
+    set_pos(title_value, v, b->cols.task);
+    jd_object_set(t->value, "title", title_value);
+    jd_object_set(t->value, "leaders", jd_value_new_array());
+    jd_object_set(t->value, "units", jd_value_new_array());
+    jd_array_append(b->tasks, t->value);
+    g_hash_table_insert(b->by_id, GINT_TO_POINTER(id), t);
+    return t;
+}
+
+/* Each plan cell covers its own quarter and the empty ones after it (a merged cell in the
+ * original table); empty quarters before the first filled one have no plan. */
+static jd_value *read_plan(const row_view *v)
+{
+    jd_value *plan = jd_value_new_array();
+    char *texts[QUARTERS];
+    for (int q = 0; q < QUARTERS; q++)
+        texts[q] = jd_cell_text(cell(v, v->b->cols.quarter[q]));
+    int q = 0;
+    while (q < QUARTERS && !*texts[q])
+        q++;
+    while (q < QUARTERS) {
+        int end = q + 1;
+        while (end < QUARTERS && !*texts[end])
+            end++;
+        jd_value *segment = jd_value_new_object();
+        set_pos(segment, v, v->b->cols.quarter[q]);
+        jd_object_set(segment, "from", jd_value_new_int(q + 1));
+        jd_object_set(segment, "to", jd_value_new_int(end));
+        jd_value *text = jd_value_new_string(texts[q]);
+        set_pos(text, v, v->b->cols.quarter[q]);
+        jd_object_set(segment, "text", text);
+        jd_array_append(plan, segment);
+        q = end;
+    }
+    for (q = 0; q < QUARTERS; q++)
+        g_free(texts[q]);
+    return plan;
+}
+
+static jd_value *names_array(char **names, const row_view *v, int column)
+{
+    jd_value *array = jd_value_new_array();
+    for (char **n = names; *n; n++) {
+        jd_value *name = jd_value_new_string(*n);
+        set_pos(name, v, column);
+        jd_array_append(array, name);
+    }
+    return array;
+}
+
+static void add_unit(task *t, const row_view *v)
+{
+    builder *b = v->b;
+    char **names = jd_cell_names(cell(v, b->cols.units));
+    if (!names[0]) {
+        report(b, JD_ERROR, v->r, field_of(v, b->cols.units), "row has no 责任单位");
+    } else {
+        jd_value *unit = jd_value_new_object();
+        set_pos(unit, v, b->cols.units);
+        jd_object_set(unit, "names", names_array(names, v, b->cols.units));
+        jd_object_set(unit, "plan", read_plan(v));
+        jd_array_append(jd_object_get(t->value, "units"), unit);
+    }
+    g_strfreev(names);
+}
+
+/* A task split by a page break repeats its leaders: each is listed once. */
+static void add_leaders(task *t, const row_view *v)
+{
+    char **names = jd_cell_names(cell(v, v->b->cols.leaders));
+    jd_value *leaders = jd_object_get(t->value, "leaders");
+    for (char **n = names; *n; n++) {
+        bool known = false;
+        for (size_t i = 0; i < jd_array_length(leaders) && !known; i++)
+            known = strcmp(jd_value_string(jd_array_get(leaders, i)), *n) == 0;
+        if (!known) {
+            jd_value *name = jd_value_new_string(*n);
+            set_pos(name, v, v->b->cols.leaders);
+            jd_array_append(leaders, name);
+        }
+    }
+    g_strfreev(names);
+}
+
+/* The task a row with a 序号 or a new 目标任务 starts: the task with the same 序号 and
+ * 目标任务 when a page break repeated it, else a new one. NULL (with an error) for a row
+ * that cannot start a task. */
+static task *task_of_row(const row_view *v, const char *id_text, const char *title)
+{
+    builder *b = v->b;
+    if (!*id_text) {
+        report(b, JD_ERROR, v->r, field_of(v, b->cols.task), "row has a 目标任务 but no 序号");
+        return NULL;
+    }
+    int id;
+    if (!parse_id(id_text, &id)) {
+        report(b, JD_ERROR, v->r, field_of(v, b->cols.id), "序号 '%s' is not a task number",
+               id_text);
+        return NULL;
+    }
+    task *t = g_hash_table_lookup(b->by_id, GINT_TO_POINTER(id));
+    if (t && *title && strcmp(title, t->title) != 0) {
+        char *first = excerpt(t->title, 16), *here = excerpt(title, 16);
+        report(b, JD_ERROR, v->r, field_of(v, b->cols.id),
+               "序号 %d is already used by the task at line %d ('%s'); this row's 目标任务 is "
+               "different ('%s')",
+               id, t->line, first, here);
+        g_free(first);
+        g_free(here);
+        return NULL;
+    }
+    if (!t && !*title) {
+        report(b, JD_ERROR, v->r, field_of(v, b->cols.task), "task %d has no 目标任务", id);
+        return NULL;
+    }
+    return t ? t : new_task(b, id, title, v);
+}
+
+/* A continuation row (empty 序号 and 目标任务, or only the 目标任务 of the task above
+ * repeated) adds a unit to the task above; any other row starts or resumes a task. */
+static void read_task_row(builder *b, size_t r)
+{
+    int *map = g_new(int, b->cols.width);
+    if (!fit_row(b, r, map)) {
+        g_free(map);
+        return;
+    }
+    row_view v = {b, r, map};
+    char *id_text = jd_cell_text(cell(&v, b->cols.id));
+    char *title = jd_cell_text(cell(&v, b->cols.task));
+    task *t;
+    if (!*id_text && (!*title || (b->current && strcmp(title, b->current->title) == 0))) {
+        t = b->current;
+        if (!t && !b->skipping_rejected) {
+            size_t first = 0;
+            while (is_blank(jd_records_field(b->records, r, first)))
+                first++;
+            report(b, JD_ERROR, r, first,
+                   "continuation row (empty 序号 and 目标任务) before any task");
+        }
+    } else {
+        t = task_of_row(&v, id_text, title);
+        b->current = t;
+        b->skipping_rejected = t == NULL;
+    }
+    if (t) {
+        add_unit(t, &v);
+        add_leaders(t, &v);
+    }
+    g_free(id_text);
+    g_free(title);
+    g_free(map);
+}
+
+/* ---- the whole list ---------------------------------------------------------------------- */
+
+static void task_free(gpointer p)
+{
+    task *t = p;
+    g_free(t->title);
+    g_free(t);
+}
+
+static void report_missing_header(builder *b)
+{
+    size_t r = 0, n = jd_records_count(b->records);
+    while (r < n && row_is_blank(b->records, r))
+        r++;
+    GString *first = g_string_new(NULL);
+    for (size_t i = 0; r < n && i < jd_records_width(b->records, r); i++) {
+        char *text = jd_cell_text(jd_records_field(b->records, r, i));
+        if (*text) g_string_append_printf(first, "%s%s", first->len ? " " : "", text);
+        g_free(text);
+    }
+    char *shown = excerpt(first->str, 30);
+    jd_diags_add(b->diags, JD_ERROR, b->name, 1, 1,
+                 "no header row: expected a row with 序号, 目标任务, 责任单位 … (the first row "
+                 "is '%s')",
+                 shown);
+    g_free(shown);
+    g_string_free(first, TRUE);
+}
+
+jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags)
+{
+    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    builder b = {0};
+    b.records = records;
+    b.name = name;
+    b.diags = diags;
+    b.title = g_string_new(NULL);
+    b.tasks = jd_value_new_array();
+    b.by_id = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, task_free);
+    b.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    size_t header_line = 0;
+    for (size_t r = 0; r < jd_records_count(records); r++) {
+        if (row_is_blank(records, r)) continue;
+        if (is_header_row(records, r)) {
+            if (!header_line) header_line = (size_t)jd_records_field_line(records, r, 0);
+            r = read_header(&b, r);
+        } else if (!b.have_header) {
+            add_title_row(&b, r);
+        } else if (b.header_usable && !is_quarter_row(records, r)) {
+            /* (a quarter row on its own is the second header row repeated) */
+            read_task_row(&b, r);
+        }
+    }
+    if (!b.have_header)
+        report_missing_header(&b);
+    else if (jd_array_length(b.tasks) == 0 &&
+             jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+        jd_diags_add(diags, JD_ERROR, name, (int)header_line, 1, "no task rows below the header");
+    jd_value *list = NULL;
+    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before) {
+        list = jd_value_new_object();
+        jd_value_set_pos(list, 1, 1);
+        jd_value *title = jd_value_new_string(b.title->str);
+        jd_value_set_pos(title, b.title_line, b.title_col);
+        jd_object_set(list, "title", title);
+        jd_object_set(list, "tasks", jd_value_ref(b.tasks));
+    }
+    jd_value_unref(b.tasks);
+    g_string_free(b.title, TRUE);
+    g_hash_table_destroy(b.by_id);
+    g_hash_table_destroy(b.unused_columns);
+    return list;
+}

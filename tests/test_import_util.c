@@ -1,0 +1,66 @@
+#include "test_import_util.h"
+
+#include <string.h>
+
+char *jti_diags_text(jd_diags *diags)
+{
+    jd_diags_sort(diags);
+    GString *out = g_string_new(NULL);
+    for (size_t i = 0; i < jd_diags_count(diags); i++) {
+        char *line = jd_diag_format(jd_diags_get(diags, i));
+        g_string_append_printf(out, "%s%s", i ? "\n" : "", line);
+        g_free(line);
+    }
+    return g_string_free(out, FALSE);
+}
+
+jd_value *jti_import_fixture(const char *name, jd_format format, jd_import_info *info,
+                             jd_diags *diags)
+{
+    char *relative = g_build_filename("import", name, NULL);
+    char *path = jt_fixture(relative);
+    char *data = NULL;
+    gsize len = 0;
+    ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "cannot read %s", path);
+    jd_value *list = jd_import_data(data, len, name, format, info, diags);
+    ck_assert_int_eq(list == NULL, jd_diags_has_errors(diags));
+    g_free(data);
+    g_free(path);
+    g_free(relative);
+    return list;
+}
+
+jd_value *jti_import_bytes(const char *data, size_t len, const char *name, jd_format format,
+                           jd_import_info *info, char **messages)
+{
+    jd_diags *diags = jd_diags_new();
+    jd_value *list = jd_import_data(data, len, name, format, info, diags);
+    ck_assert_int_eq(list == NULL, jd_diags_has_errors(diags));
+    *messages = jti_diags_text(diags);
+    jd_diags_free(diags);
+    return list;
+}
+
+char *jti_seed(size_t *len)
+{
+    char *path = jt_src("samples/xiqing-2023/tasks.tsv");
+    char *data = NULL;
+    gsize n = 0;
+    ck_assert_msg(g_file_get_contents(path, &data, &n, NULL), "cannot read %s", path);
+    g_free(path);
+    *len = n;
+    return data;
+}
+
+const jd_value *jti_task(const jd_value *list, int64_t id)
+{
+    const jd_value *tasks = jd_object_get(list, "tasks");
+    for (size_t i = 0; i < jd_array_length(tasks); i++)
+        if (jd_object_get_int(jd_array_get(tasks, i), "id", 0) == id) return jd_array_get(tasks, i);
+    return NULL;
+}
+
+char *jti_json(const jd_value *v)
+{
+    return jd_value_to_json(v, false);
+}
