@@ -361,10 +361,10 @@ START_TEST(json_canonical_order_and_unknown_members)
         "{\"title\":\"清单\",\"tasks\":[{\"id\":1,\"title\":\"任务甲\",\"leaders\":[\"陈力予\"],"
         "\"units\":[{\"names\":[\"商务局\"],\"plan\":[{\"from\":1,\"to\":4,\"text\":\"全年\"}]}]}]"
         "}",
-        "unordered.json:1:110: warning: list.tasks[0].units[0]: unknown member \"lead\" is "
+        "unordered.json:1:100: warning: list.tasks[0].units[0]: unknown member \"lead\" is "
         "ignored\n"
-        "unordered.json:2:90: warning: list.tasks[0]: unknown member \"state\" is ignored\n"
-        "unordered.json:3:33: warning: list: unknown member \"year\" is ignored");
+        "unordered.json:2:72: warning: list.tasks[0]: unknown member \"state\" is ignored\n"
+        "unordered.json:3:29: warning: list: unknown member \"year\" is ignored");
 }
 END_TEST
 
@@ -399,7 +399,7 @@ START_TEST(json_leader_check_applies_too)
         jti_import_bytes(json, strlen(json), "j.json", JD_FORMAT_AUTO, &info, &messages);
     ck_assert_ptr_nonnull(list);
     ck_assert_uint_eq(info.warnings, 1);
-    ck_assert_str_eq(messages, "j.json:3:48: warning: leader '梁军强' (1 task) looks like '梁军' "
+    ck_assert_str_eq(messages, "j.json:3:42: warning: leader '梁军强' (1 task) looks like '梁军' "
                                "(1 task) with one extra character; check the source");
     g_free(messages);
     jd_value_unref(list);

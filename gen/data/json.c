@@ -172,7 +172,9 @@ char *jd_value_to_text(const jd_value *v)
  * parses; the signal handlers below remember, for each node, where its parse ended. */
 typedef struct {
     const char *text;
-    GHashTable *pos; /* JsonNode* -> packed line<<20 | col */
+    size_t len;
+    GArray *line_starts; /* byte offset of each line */
+    GHashTable *pos;     /* JsonNode* -> packed line << 12 | column */
 } parse_ctx;
 
 static void remember(JsonParser *parser, JsonNode *node, parse_ctx *ctx)
@@ -180,8 +182,15 @@ static void remember(JsonParser *parser, JsonNode *node, parse_ctx *ctx)
     if (!node)
         return;
     guint line = json_parser_get_current_line(parser);
-    guint col = json_parser_get_current_pos(parser);
-    g_hash_table_insert(ctx->pos, node, GUINT_TO_POINTER((line << 12) | MIN(col + 1, 4095u)));
+    guint byte = json_parser_get_current_pos(parser); /* bytes into the line, from 0 */
+    guint col = byte + 1;
+    if (line >= 1 && line <= ctx->line_starts->len) {
+        /* columns count characters, as everywhere in jindu's messages */
+        size_t start = g_array_index(ctx->line_starts, size_t, line - 1);
+        size_t end = MIN(ctx->len, start + byte);
+        col = (guint)jd_utf8_column(ctx->text + start, end - start);
+    }
+    g_hash_table_insert(ctx->pos, node, GUINT_TO_POINTER((line << 12) | MIN(col, 4095u)));
 }
 
 static void on_member(JsonParser *parser, JsonObject *obj, const gchar *name, gpointer data)
@@ -250,7 +259,15 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
         jd_diags_add(diags, JD_ERROR, file, line, col, "invalid UTF-8 in JSON text");
         return NULL;
     }
-    parse_ctx ctx = {text, g_hash_table_new(g_direct_hash, g_direct_equal)};
+    parse_ctx ctx = {text, len, g_array_new(FALSE, FALSE, sizeof(size_t)),
+                     g_hash_table_new(g_direct_hash, g_direct_equal)};
+    size_t zero = 0;
+    g_array_append_val(ctx.line_starts, zero);
+    for (size_t i = 0; i < len; i++)
+        if (text[i] == '\n') {
+            size_t next = i + 1;
+            g_array_append_val(ctx.line_starts, next);
+        }
     JsonParser *parser = json_parser_new_immutable();
     g_signal_connect(parser, "object-member", G_CALLBACK(on_member), &ctx);
     g_signal_connect(parser, "array-element", G_CALLBACK(on_element), &ctx);
@@ -284,5 +301,6 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
     }
     g_object_unref(parser);
     g_hash_table_destroy(ctx.pos);
+    g_array_free(ctx.line_starts, TRUE);
     return result;
 }
