@@ -160,13 +160,25 @@ static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const 
         case JD_ITEM_GLYPHS:
             draw_glyphs(cr, fc, pages, &it->u.glyphs);
             break;
-        case JD_ITEM_RULE:
-            set_rgb(cr, it->u.rule.color);
-            cairo_set_line_width(cr, it->u.rule.width);
-            cairo_move_to(cr, it->u.rule.x1, it->u.rule.y1);
-            cairo_line_to(cr, it->u.rule.x2, it->u.rule.y2);
+        case JD_ITEM_RULE: {
+            /* rules of one width and colour in a row become one path: a table's grid is
+             * thousands of rules, and one stroke each would bloat the page */
+            const jd_rule *r = &it->u.rule;
+            set_rgb(cr, r->color);
+            cairo_set_line_width(cr, r->width);
+            for (;;) {
+                cairo_move_to(cr, r->x1, r->y1);
+                cairo_line_to(cr, r->x2, r->y2);
+                const jd_item *next = jd_page_item(page, i + 1);
+                if (!next || next->type != JD_ITEM_RULE || next->u.rule.width != r->width ||
+                    next->u.rule.color != r->color)
+                    break;
+                r = &next->u.rule;
+                i++;
+            }
             cairo_stroke(cr);
             break;
+        }
         case JD_ITEM_RECT: {
             const jd_rect *r = &it->u.rect;
             cairo_rectangle(cr, r->x, r->y, r->w, r->h);
