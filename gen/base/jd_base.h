@@ -75,6 +75,12 @@ char *jd_text_line(const char *text, int line);
 
 /* ---- safe output files ------------------------------------------------------------- */
 
+/* A file name made safe from any text (a unit's or a leader's name): path separators,
+ * control characters and the characters Windows forbids (:*?"<>|) become '_', a leading
+ * '.' becomes '_' (no hidden files, no ".."), at most 120 bytes (cut on a character
+ * boundary), never empty. Chinese is kept. Newly allocated. */
+char *jd_safe_file_name(const char *name);
+
 /* An output file is written beside its target under a temporary name and renamed over
  * the target only by jd_outfile_commit(), so a failed run never leaves a truncated file
  * and never damages the previous one. */

@@ -133,3 +133,29 @@ char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
         *len_out = len;
     return data;
 }
+
+enum { MAX_NAME_BYTES = 120 };
+
+char *jd_safe_file_name(const char *name)
+{
+    GString *s = g_string_new(NULL);
+    for (const char *p = name ? name : ""; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char_validated(p, -1);
+        bool unsafe = c == (gunichar)-1 || c == (gunichar)-2 || c < 0x20 || c == 0x7F ||
+                      (c < 0x80 && strchr("/\\:*?\"<>|", (int)c)) || (c == '.' && s->len == 0);
+        size_t before = s->len;
+        if (unsafe)
+            g_string_append_c(s, '_');
+        else
+            g_string_append_unichar(s, c);
+        if (s->len > MAX_NAME_BYTES) {
+            g_string_truncate(s, before);
+            break;
+        }
+        if (c == (gunichar)-1 || c == (gunichar)-2)
+            break; /* invalid UTF-8: stop rather than guess where the next character starts */
+    }
+    if (s->len == 0)
+        g_string_append_c(s, '_');
+    return g_string_free(s, FALSE);
+}

@@ -14,6 +14,9 @@ int jd_cmd_expand(int argc, char **argv);
 int jd_cmd_render(int argc, char **argv);
 int jd_cmd_layout(int argc, char **argv);
 int jd_cmd_fonts(int argc, char **argv);
+int jd_cmd_forms(int argc, char **argv);
+int jd_cmd_build(int argc, char **argv);
+int jd_cmd_watch(int argc, char **argv);
 
 /* Parses options with a GOptionContext (which answers --help itself); on a usage error
  * prints it, sets *exit_code to JD_EXIT_USAGE and returns false. */

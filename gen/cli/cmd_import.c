@@ -1,19 +1,24 @@
-/* `jindu import` and `jindu check`: read data files, report every problem, summarise. */
+/* `jindu import` and `jindu check`: read data files (task lists, progress data), report
+ * every problem, summarise; check also merges progress data onto the task list. */
 #include <stdio.h>
 #include <string.h>
 
 #include "cli.h"
 #include "jd_import.h"
 
-/* Reads --format's value (NULL, not given, means detection) and checks the number of FILE
- * arguments; on a usage error prints it and sets *rc. */
-static bool check_usage(int argc, char **argv, const char *format_text, int max_files,
-                        jd_format *format, int *rc)
+/* Reads --format's value (NULL, not given, means detection) and --period's, and checks the
+ * number of FILE arguments; on a usage error prints it and sets *rc. */
+static bool check_usage(int argc, char **argv, const char *format_text, const char *period,
+                        int max_files, jd_format *format, int *rc)
 {
+    jd_period parsed;
     *format = JD_FORMAT_AUTO;
     if (format_text && !jd_format_parse(format_text, format))
         fprintf(stderr, "%s: unknown format '%s' (expected tsv, csv or json)\n", argv[0],
                 format_text);
+    else if (period && !jd_period_parse(period, &parsed))
+        fprintf(stderr, "%s: --period: '%s' is not a period (2023Q2, 2023年第二季度, 2023-05)\n",
+                argv[0], period);
     else if (argc < 2 || (max_files && argc - 1 > max_files))
         fprintf(stderr, "%s: expected %s FILE, got %d\n", argv[0],
                 max_files ? "one" : "at least one", argc - 1);
@@ -25,94 +30,211 @@ static bool check_usage(int argc, char **argv, const char *format_text, int max_
 }
 
 static const char *const formats_help =
-    "Formats: TSV and CSV exports of a task list (UTF-8, UTF-8 with BOM, GB18030 or UTF-16,\n"
-    "detected), or its canonical JSON. Without --format the file name's extension decides\n"
-    "(.tsv .txt .csv .json), else the content. docs/data-format.md describes the rules.\n"
+    "Formats: TSV and CSV exports of a task list or of progress reports (UTF-8, UTF-8 with\n"
+    "BOM, GB18030 or UTF-16, detected), or their canonical JSON; a folder is read as progress\n"
+    "data (every .csv .tsv .txt .json in it, e.g. returned forms). Without --format the file\n"
+    "name's extension decides (.tsv .txt .csv .json), else the content. docs/data-format.md\n"
+    "describes the rules.\n"
     "\n"
     "Exit status: 0 ok, 1 bad input (every problem is printed as file:line:column), 2 usage.";
 
 /* Problems to stderr, then the summary, then the JSON file if asked for and all is well. */
-static int run_import(const char *path, jd_format format, const char *output)
+static int run_import(const char *path, const jd_import_options *options, const char *output)
 {
     jd_diags *diags = jd_diags_new();
     jd_import_info info;
-    jd_value *list = jd_import_file(path, format, &info, diags);
-    if (list && output) {
-        char *json = jd_value_to_json(list, true);
+    jd_value *tree = jd_import_file_with(path, options, &info, diags);
+    bool progress = info.kind == JD_DATA_PROGRESS;
+    if (tree && output) {
+        jd_value *canonical = progress ? jd_progress_canonical(tree) : jd_value_ref(tree);
+        char *json = jd_value_to_json(canonical, true);
         jd_write_file_atomic(output, json, strlen(json), diags);
         g_free(json);
+        jd_value_unref(canonical);
     }
     jd_diags_sort(diags);
     int rc = jd_cli_report(diags);
-    if (list) {
-        char *summary = jd_tasklist_summary(list, &info);
+    if (tree) {
+        char *summary =
+            progress ? jd_progress_summary(tree, &info) : jd_tasklist_summary(tree, &info);
         printf("%s: %s", path, summary);
         if (output && rc == JD_EXIT_OK) printf("  written: %s\n", output);
         g_free(summary);
     }
-    jd_value_unref(list);
+    jd_value_unref(tree);
     jd_diags_free(diags);
     return rc;
 }
 
-/* Problems to stderr, one line per file to stdout. */
-static int run_check(const char *path, jd_format format)
+/* Problems to stderr, one line per file to stdout. Returns the tree read (or NULL). */
+static jd_value *run_check(const char *path, const jd_import_options *options, jd_data_kind *kind)
 {
     jd_diags *diags = jd_diags_new();
     jd_import_info info;
-    jd_value *list = jd_import_file(path, format, &info, diags);
+    jd_value *tree = jd_import_file_with(path, options, &info, diags);
+    jd_diags_sort(diags);
+    jd_cli_report(diags);
+    size_t errors = jd_diags_count_severity(diags, JD_ERROR);
+    bool progress = info.kind == JD_DATA_PROGRESS;
+    size_t items = jd_array_length(jd_object_get(tree, progress ? "reports" : "tasks"));
+    const char *noun = progress ? "report" : "task";
+    if (tree)
+        printf("%s: ok (%s, %zu %s%s, %zu warning%s)\n", path, progress ? "progress" : "task list",
+               items, noun, items == 1 ? "" : "s", info.warnings, info.warnings == 1 ? "" : "s");
+    else
+        printf("%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
+    *kind = info.kind;
+    jd_diags_free(diags);
+    return tree;
+}
+
+/* The periods of the reports, in order. */
+static GArray *report_periods(const jd_value *progress)
+{
+    GArray *periods = g_array_new(FALSE, FALSE, sizeof(jd_period));
+    const jd_value *reports = jd_object_get(progress, "reports");
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        jd_period p;
+        if (!jd_period_parse(jd_object_get_string(jd_array_get(reports, i), "period"), &p))
+            continue;
+        guint at = 0;
+        while (at < periods->len &&
+               jd_period_compare(&g_array_index(periods, jd_period, at), &p) < 0)
+            at++;
+        if (at == periods->len || jd_period_compare(&g_array_index(periods, jd_period, at), &p))
+            g_array_insert_val(periods, at, p);
+    }
+    return periods;
+}
+
+/* "  2023Q2: 225 reports, 未报送 7: 赛达办 (8), 大寺镇 (40, 41)" for each period. */
+static void print_missing(const jd_value *merged, const jd_value *progress)
+{
+    GArray *periods = report_periods(progress);
+    const jd_value *reports = jd_object_get(progress, "reports");
+    for (guint i = 0; i < periods->len; i++) {
+        const jd_period *p = &g_array_index(periods, jd_period, i);
+        char *period = jd_period_format(p);
+        size_t in_period = 0;
+        for (size_t r = 0; r < jd_array_length(reports); r++)
+            in_period +=
+                g_strcmp0(jd_object_get_string(jd_array_get(reports, r), "period"), period) == 0;
+        jd_value *missing = jd_progress_missing(merged, p);
+        /* unit → its tasks, units in order of first appearance */
+        GString *by_unit = g_string_new(NULL);
+        GHashTable *listed = g_hash_table_new(g_str_hash, g_str_equal);
+        for (size_t m = 0; m < jd_array_length(missing); m++) {
+            const char *unit = jd_object_get_string(jd_array_get(missing, m), "unit");
+            if (!g_hash_table_add(listed, (gpointer)unit)) continue;
+            g_string_append_printf(by_unit, "%s %s (", by_unit->len ? "," : ":", unit);
+            for (size_t k = m, n = 0; k < jd_array_length(missing); k++) {
+                const jd_value *pair = jd_array_get(missing, k);
+                if (strcmp(jd_object_get_string(pair, "unit"), unit) == 0)
+                    g_string_append_printf(by_unit, "%s%" G_GINT64_FORMAT, n++ ? ", " : "",
+                                           jd_object_get_int(pair, "task", 0));
+            }
+            g_string_append_c(by_unit, ')');
+        }
+        printf("  %s: %zu report%s, 未报送 %zu%s\n", period, in_period, in_period == 1 ? "" : "s",
+               jd_array_length(missing), by_unit->str);
+        g_hash_table_destroy(listed);
+        g_string_free(by_unit, TRUE);
+        jd_value_unref(missing);
+        g_free(period);
+    }
+    g_array_free(periods, TRUE);
+}
+
+/* Merges progress data onto the task list: problems to stderr, what has not been reported
+ * to stdout. Returns the exit code. */
+static int run_merge(const char *list_path, const jd_value *list, const char *progress_path,
+                     const jd_value *progress)
+{
+    jd_diags *diags = jd_diags_new();
+    jd_value *merged = jd_progress_merge(list, progress, NULL, diags);
     jd_diags_sort(diags);
     int rc = jd_cli_report(diags);
     size_t errors = jd_diags_count_severity(diags, JD_ERROR);
-    size_t tasks = jd_array_length(jd_object_get(list, "tasks"));
-    if (list)
-        printf("%s: ok (task list, %zu task%s, %zu warning%s)\n", path, tasks,
-               tasks == 1 ? "" : "s", info.warnings, info.warnings == 1 ? "" : "s");
-    else
-        printf("%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
-    jd_value_unref(list);
+    if (merged) {
+        printf("%s: merged onto %s\n", progress_path, list_path);
+        print_missing(merged, progress);
+    } else {
+        printf("%s: %zu error%s merging onto %s\n", progress_path, errors, errors == 1 ? "" : "s",
+               list_path);
+    }
+    jd_value_unref(merged);
     jd_diags_free(diags);
     return rc;
 }
 
+#define PERIOD_OPTION                                                                              \
+    {                                                                                              \
+        "period", 0, 0, G_OPTION_ARG_STRING, &period,                                              \
+            "Progress data: the 报告期 of files without that column (2023Q2, 2023-05)", "PERIOD"   \
+    }
+
 int jd_cmd_import(int argc, char **argv)
 {
-    char *output = NULL, *format_text = NULL;
+    char *output = NULL, *format_text = NULL, *period = NULL;
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
-         "Write the task list as canonical JSON to OUT.json (only if there is no error)",
-         "OUT.json"},
+         "Write the data as canonical JSON to OUT.json (only if there is no error)", "OUT.json"},
         {"format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Read FILE as tsv, csv or json",
          "FORMAT"},
+        PERIOD_OPTION,
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     jd_cli_usage usage = {"FILE",
-                          "Read a task list, check it, print a summary and optionally "
-                          "write it as canonical JSON.",
+                          "Read a task list or progress data, check it, print a summary and "
+                          "optionally write it as canonical JSON.",
                           formats_help};
     int rc = JD_EXIT_OK;
-    jd_format format;
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
-        check_usage(argc, argv, format_text, 1, &format, &rc))
-        rc = run_import(argv[1], format, output);
+        check_usage(argc, argv, format_text, period, 1, &options.format, &rc)) {
+        options.period = period;
+        rc = run_import(argv[1], &options, output);
+    }
     g_free(output);
     g_free(format_text);
+    g_free(period);
     return rc;
 }
 
 int jd_cmd_check(int argc, char **argv)
 {
-    char *format_text = NULL;
+    char *format_text = NULL, *period = NULL;
     GOptionEntry entries[] = {{"format", 0, 0, G_OPTION_ARG_STRING, &format_text,
                                "Read every FILE as tsv, csv or json", "FORMAT"},
+                              PERIOD_OPTION,
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    jd_cli_usage usage = {
-        "FILE...", "Check data files and print every problem; nothing is written.", formats_help};
+    jd_cli_usage usage = {"FILE...",
+                          "Check data files and print every problem; nothing is written. "
+                          "Progress data is also merged onto the first task list given, and "
+                          "what has not been reported (未报送) is listed.",
+                          formats_help};
     int rc = JD_EXIT_OK;
-    jd_format format;
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
-        check_usage(argc, argv, format_text, 0, &format, &rc))
+        check_usage(argc, argv, format_text, period, 0, &options.format, &rc)) {
+        options.period = period;
+        jd_value **trees = g_new0(jd_value *, (size_t)argc);
+        jd_data_kind *kinds = g_new0(jd_data_kind, (size_t)argc);
+        int list = 0; /* argv index of the first task list */
+        for (int i = 1; i < argc; i++) {
+            trees[i] = run_check(argv[i], &options, &kinds[i]);
+            if (!trees[i]) rc = JD_EXIT_BAD_INPUT;
+            if (trees[i] && kinds[i] == JD_DATA_TASK_LIST && !list) list = i;
+        }
+        for (int i = 1; list && i < argc; i++)
+            if (trees[i] && kinds[i] == JD_DATA_PROGRESS &&
+                run_merge(argv[list], trees[list], argv[i], trees[i]) != JD_EXIT_OK)
+                rc = JD_EXIT_BAD_INPUT;
         for (int i = 1; i < argc; i++)
-            if (run_check(argv[i], format) != JD_EXIT_OK) rc = JD_EXIT_BAD_INPUT;
+            jd_value_unref(trees[i]);
+        g_free(kinds);
+        g_free(trees);
+    }
     g_free(format_text);
+    g_free(period);
     return rc;
 }

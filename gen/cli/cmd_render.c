@@ -20,13 +20,22 @@ typedef struct {
     gboolean dump;
 } render_args;
 
+static gpointer load_fonts(gpointer diags)
+{
+    return jd_fonts_new(NULL, diags);
+}
+
 static jd_pages *lay_out(const char *template_path, const render_args *a, jd_diags *diags)
 {
+    /* the font set (reading font files) loads on the other core while the data is read
+     * and the template expanded */
+    jd_diags *font_diags = jd_diags_new();
+    GThread *loader = g_thread_new("fonts", load_fonts, font_diags);
     jd_doc *doc = jd_cli_expand(template_path, a->data, a->defines, diags);
-    if (!doc)
-        return NULL;
-    jd_fonts *fonts = jd_fonts_new(NULL, diags);
-    jd_pages *pages = fonts ? jd_layout(doc, fonts, diags) : NULL;
+    jd_fonts *fonts = g_thread_join(loader);
+    jd_diags_append(diags, font_diags);
+    jd_diags_free(font_diags);
+    jd_pages *pages = doc && fonts ? jd_layout(doc, fonts, diags) : NULL;
     jd_fonts_free(fonts);
     jd_doc_free(doc);
     return pages;

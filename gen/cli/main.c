@@ -18,6 +18,9 @@ static const command commands[] = {
     {"layout", jd_cmd_layout, "lay out a template with data and print the pages (--dump)"},
     {"render", jd_cmd_render, "render a template with data to PDF, PNG or SVG"},
     {"fonts", jd_cmd_fonts, "list the fonts each family resolves to; `fonts check DATA` finds missing glyphs"},
+    {"forms", jd_cmd_forms, "write one pre-filled progress form (CSV) per responsible unit"},
+    {"build", jd_cmd_build, "build every output of a project (jindu.ini), only what changed"},
+    {"watch", jd_cmd_watch, "build a project again on every saved change"},
 };
 
 static void usage(FILE *out)

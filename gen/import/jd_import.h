@@ -7,6 +7,9 @@
  *   { "title": "...", "tasks": [ { "id": 1, "title": "...", "leaders": ["..."],
  *       "units": [ { "names": ["..."], "plan": [ {"from": 1, "to": 4, "text": "..."} ] } ] } ] }
  *
+ * Progress data (what each unit reports per task and period) is read the same way, from
+ * delimited files, folders of them, or JSON; see "progress reports" below.
+ *
  * Every problem found is added to `diags` as file:line:column (all of them, not only the
  * first); the result is NULL when any of them is an error.
  */
@@ -46,6 +49,7 @@ const char *jd_encoding_name(jd_encoding e);
 typedef enum {
     JD_DATA_UNKNOWN,
     JD_DATA_TASK_LIST, /* bound as `list` */
+    JD_DATA_PROGRESS,  /* bound as `progress` */
 } jd_data_kind;
 
 const char *jd_data_kind_binding(jd_data_kind k); /* "list", ...; NULL for JD_DATA_UNKNOWN */
@@ -56,6 +60,7 @@ typedef struct {
     jd_encoding encoding; /* of the text (JSON files are decoded the same way) */
     jd_data_kind kind;
     size_t warnings; /* warnings added to diags by this import */
+    size_t files;    /* files read: 1, or the data files of a folder */
 } jd_import_info;
 
 /* Reads `path` (format given or detected). `info` may be NULL. Returns a new reference to
@@ -66,6 +71,25 @@ jd_value *jd_import_file(const char *path, jd_format format, jd_import_info *inf
 jd_value *jd_import_data(const char *data, size_t len, const char *name, jd_format format,
                          jd_import_info *info, jd_diags *diags);
 
+/* How to read a file; a zeroed struct reads as jd_import_file() does. */
+typedef struct {
+    jd_format format;
+    /* Progress data: the 报告期 of rows in files without that column (any form
+     * jd_period_parse() accepts), and the states a report may have (NULL-terminated).
+     * NULL: no default period; jd_progress_default_states(). */
+    const char *period;
+    const char *const *states;
+} jd_import_options;
+
+/* jd_import_file() with options. `path` may also be a folder: every .csv, .tsv, .txt and
+ * .json file in it (hidden files aside), in file-name order, is read as progress data and
+ * the reports are concatenated. */
+jd_value *jd_import_file_with(const char *path, const jd_import_options *options,
+                              jd_import_info *info, jd_diags *diags);
+jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
+                              const jd_import_options *options, jd_import_info *info,
+                              jd_diags *diags);
+
 /* Validates a tree claimed to be a task list in canonical form (as read from JSON): every
  * problem is reported with the position the values carry. */
 bool jd_tasklist_validate(const jd_value *list, const char *name, jd_diags *diags);
@@ -73,5 +97,95 @@ bool jd_tasklist_validate(const jd_value *list, const char *name, jd_diags *diag
 /* The summary of a task list that `jindu import` prints (counts, leaders with their task
  * counts, whole-year vs quarterly plans, encoding, warnings). Newly allocated. */
 char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info);
+
+/* ---- progress reports ----------------------------------------------------------------
+ *
+ * The canonical progress tree (docs/data-format.md, "Progress data"):
+ *
+ *   { "title": "...", "reports": [ { "task": 12, "unit": "文旅局", "period": "2023Q2",
+ *       "state": "序时推进", "done": "...", "problems": "...", "next": "...",
+ *       "reporter": "...", "date": "2023-06-25" } ] }
+ *
+ * Reports read by jindu also carry "source": {"file": ..., "title": ...}, the file the
+ * report was read from and the 目标任务 written beside it, so that a later merge can
+ * name the right file; jd_progress_canonical() leaves it out. */
+
+/* A reporting period: a quarter, or a month of a year. The functions below expect the
+ * values jd_period_parse() gives (quarter 1–4 always set, month 0 or in that quarter). */
+typedef struct {
+    int year;
+    int quarter; /* 1–4; for a month, the quarter it belongs to (whose plan is in force) */
+    int month;   /* 1–12, or 0 for a whole quarter */
+} jd_period;
+
+/* Reads "2023Q2", "2023 Q2", "2023年第二季度", "2023年二季度", "2023-05", "2023.05",
+ * "2023/5", "2023年5月" (spaces ignored, full-width digits accepted). */
+bool jd_period_parse(const char *text, jd_period *period);
+/* The quarter (1–4) of a period written any of those ways; 0 if `text` is not a period. */
+int jd_period_quarter(const char *text);
+/* Canonical text: "2023Q2" or "2023-05". Newly allocated. */
+char *jd_period_format(const jd_period *period);
+/* As people write it: "2023年第二季度" or "2023年5月". Newly allocated. */
+char *jd_period_name(const jd_period *period);
+/* Chronological by the period's last month; a month comes before the quarter it ends. */
+int jd_period_compare(const jd_period *a, const jd_period *b);
+
+/* Reads "2023-06-25", "2023/6/25", "2023.6.25", "2023年6月25日", optionally followed by a
+ * time of day ("2023-06-25 00:00:00", as Excel writes dates), into "2023-06-25" (newly
+ * allocated in *iso). False for anything else, or a day that does not exist. */
+bool jd_date_parse(const char *text, char **iso);
+
+/* 已完成, 序时推进, 滞后, 未启动 (NULL-terminated). */
+const char *const *jd_progress_default_states(void);
+/* The state of `states` that `text` names: the state itself, or a common variant of it
+ * ("完成" → 已完成, "正常推进" → 序时推进, "滞后于序时" → 滞后, "未开始" → 未启动; spaces
+ * ignored). The variants are interchangeable: with 正常推进 among `states`, "序时推进"
+ * gives 正常推进. NULL if `text` names none of them. */
+const char *jd_progress_state(const char *text, const char *const *states);
+
+/* A copy of a progress tree with only its canonical members (what `jindu import -o`
+ * writes). */
+jd_value *jd_progress_canonical(const jd_value *progress);
+
+/* The summary `jindu import` prints for progress data: reports, periods, units, tasks,
+ * counts by state. Newly allocated. */
+char *jd_progress_summary(const jd_value *progress, const jd_import_info *info);
+
+/* Merges progress data onto a task list. Returns a new list (the input is not changed;
+ * unchanged members are shared) in which every unit row has "reports": the reports for
+ * its task by any of its names, by period and then in the order of the row's names, each
+ * in canonical form with its state one of `states` (NULL: the defaults). A name in several
+ * rows of a task gets its report in each of them. Reports for an unknown task or for a unit
+ * the task does not name, duplicates (same task, unit and period), invalid states and
+ * periods are errors, all reported at the report's file, line and column; a 目标任务 that
+ * differs from the list's is a warning. NULL if there was any error. */
+jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
+                            const char *const *states, jd_diags *diags);
+
+/* The (task, unit) pairs of a merged list without a report for `period`, in list order,
+ * each unit once per task: [{"task": 5, "unit": "商务局"}, ...] (a new array). What a
+ * summary counts as 未报送. */
+jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period);
+
+/* ---- pre-filled forms ------------------------------------------------------------------ */
+
+/* The file name of a unit's form: the name with / \ : * ? " < > | and control characters
+ * replaced by "_", a leading "." made "_" (no hidden files, never "." or ".."), plus
+ * ".csv". Newly allocated. */
+char *jd_form_file_name(const char *unit);
+
+/* The form for `unit` (UTF-8 with BOM, CRLF, RFC 4180): a title line, the header 序号,
+ * 目标任务, 责任单位, 报告期, 本期计划, 进展状态, 完成情况, 存在问题, 下步措施, 填报人,
+ * 填报日期, and one row per task the unit carries, with the plan in force in the period's
+ * quarter (the texts of all the unit's rows of the task, joined by "\n") and empty columns
+ * to fill in. *rows (may be NULL) gets the number of task rows. Newly allocated. */
+char *jd_progress_form(const jd_value *list, const jd_period *period, const char *unit,
+                       size_t *rows);
+
+/* Writes the form of every unit name of `list` into `dir` (created if missing), each file
+ * atomically; with any error (two names giving one file name, an unwritable folder) no
+ * form is written. `forms` and `rows` (may be NULL) get the counts. */
+bool jd_progress_write_forms(const jd_value *list, const jd_period *period, const char *dir,
+                             size_t *forms, size_t *rows, jd_diags *diags);
 
 #endif

@@ -4,6 +4,9 @@
  *                                                   (cell text: HTML, paragraphs, names)
  *   JSON ──jd_value_from_json──▶ tree ──jd_tasklist_validate──▶ canonical tree
  *
+ * Progress data goes the same way (rows of fields ──progress──▶ reports), and pre-filled
+ * forms come out through the CSV writer at the end of this header.
+ *
  * jd_import.h is what the rest of jindu uses; this header is for the importer itself and
  * its tests. The rules are documented with examples in docs/data-format.md.
  */
@@ -73,5 +76,49 @@ jd_value *jd_tasklist_canonical(const jd_value *list);
 /* Warns about a leader whose name is another leader's name plus one character ("梁军强"
  * beside "梁军"), a typing slip a person has to resolve. */
 void jd_tasklist_check_leaders(const jd_value *list, const char *name, jd_diags *diags);
+
+/* ---- progress data ---------------------------------------------------------------------- */
+
+/* `text` without white space and with full-width ASCII made ASCII ("２０２３年 ５月" →
+ * "2023年5月"), as header words, periods, dates and states are compared. Newly allocated. */
+char *jd_text_compact(const char *text);
+
+/* The columns of a progress export in the order forms have them: 序号, 目标任务, 责任单位,
+ * 报告期, 本期计划, 进展状态, 完成情况, 存在问题, 下步措施, 填报人, 填报日期 (NULL-terminated). */
+const char *const *jd_progress_columns(void);
+
+/* True when the first row naming 序号 and 责任单位 also has a 进展状态 or 完成情况 column:
+ * the rows are progress reports rather than a task list. */
+bool jd_records_are_progress(const jd_records *records);
+
+/* Interprets the rows of a progress export (title lines, header, one report per row and
+ * unit name, rows left blank by units that did not report). Returns the progress tree with
+ * each report's "source", or NULL when an error was added. */
+jd_value *jd_progress_from_records(const jd_records *records, const char *name,
+                                   const jd_import_options *options, jd_diags *diags);
+
+/* Validates a tree read from JSON claimed to be progress data; returns its canonical form
+ * (periods, states and dates normalised) with each report's "source", or NULL. */
+jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
+                                const jd_import_options *options, jd_diags *diags);
+
+/* Reads every data file of folder `dir` as progress data (see jd_import_file_with()). */
+jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *options,
+                                  jd_import_info *info, jd_diags *diags);
+
+/* Reports each report whose task, unit and period an earlier report already has. */
+void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags);
+
+/* The file a report was read from (its "source"), or NULL. */
+const char *jd_progress_report_file(const jd_value *report);
+
+/* The states as a message lists them: "已完成, 序时推进, 滞后 or 未启动". Newly allocated. */
+char *jd_progress_states_text(const char *const *states);
+
+/* ---- CSV output ------------------------------------------------------------------------- */
+
+/* Appends one RFC 4180 record of `n` fields and a CRLF: a field holding a comma, a double
+ * quote, CR or LF is quoted, with its quotes doubled. */
+void jd_csv_append_row(GString *out, const char *const *fields, size_t n);
 
 #endif

@@ -1,0 +1,206 @@
+/* Pre-filled progress forms: one CSV per unit with its tasks and the plan in force, for the
+ * unit to fill in (Excel, WPS) and send back; reading the returned forms gives the progress
+ * data. Also the CSV writer they use. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <string.h>
+
+#include "jd_import_layers.h"
+
+void jd_csv_append_row(GString *out, const char *const *fields, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const char *field = fields[i] ? fields[i] : "";
+        if (i) g_string_append_c(out, ',');
+        if (!strpbrk(field, ",\"\r\n")) {
+            g_string_append(out, field);
+            continue;
+        }
+        g_string_append_c(out, '"');
+        for (const char *p = field; *p; p++) {
+            if (*p == '"') g_string_append_c(out, '"');
+            g_string_append_c(out, *p);
+        }
+        g_string_append_c(out, '"');
+    }
+    g_string_append(out, "\r\n");
+}
+
+char *jd_form_file_name(const char *unit)
+{
+    char *safe = jd_safe_file_name(unit);
+    char *name = g_strconcat(safe, ".csv", NULL);
+    g_free(safe);
+    return name;
+}
+
+/* The text of the unit row's plan segment that covers `quarter`, or NULL. */
+static const char *plan_in_force(const jd_value *unit, int quarter)
+{
+    const jd_value *plan = jd_object_get(unit, "plan");
+    for (size_t i = 0; i < jd_array_length(plan); i++) {
+        const jd_value *segment = jd_array_get(plan, i);
+        if (jd_object_get_int(segment, "from", 0) <= quarter &&
+            quarter <= jd_object_get_int(segment, "to", 0))
+            return jd_object_get_string(segment, "text");
+    }
+    return NULL;
+}
+
+static bool row_names(const jd_value *unit, const char *name)
+{
+    const jd_value *names = jd_object_get(unit, "names");
+    for (size_t i = 0; i < jd_array_length(names); i++)
+        if (g_strcmp0(jd_value_string(jd_array_get(names, i)), name) == 0) return true;
+    return false;
+}
+
+/* The 本期计划 of `name` in `task`: the plans in force of every row naming it, one per
+ * line. NULL if no row names it. */
+static char *task_plan_for(const jd_value *task, const char *name, int quarter)
+{
+    const jd_value *units = jd_object_get(task, "units");
+    GString *plan = NULL;
+    for (size_t u = 0; u < jd_array_length(units); u++) {
+        const jd_value *unit = jd_array_get(units, u);
+        if (!row_names(unit, name)) continue;
+        if (!plan) plan = g_string_new(NULL);
+        const char *text = plan_in_force(unit, quarter);
+        if (text && *text) g_string_append_printf(plan, "%s%s", plan->len ? "\n" : "", text);
+    }
+    return plan ? g_string_free(plan, FALSE) : NULL;
+}
+
+char *jd_progress_form(const jd_value *list, const jd_period *period, const char *unit,
+                       size_t *rows)
+{
+    const char *const *columns = jd_progress_columns();
+    size_t width = g_strv_length((char **)columns);
+    char *period_name = jd_period_name(period);
+    const char *list_title = jd_object_get_string(list, "title");
+    char *title = g_strdelimit(g_strdup(list_title ? list_title : ""), "\n", ' ');
+    char *title_line = g_strdup_printf("%s%s%s推进情况表（责任单位：%s）", title, *title ? " " : "",
+                                       period_name, unit);
+    GString *out = g_string_new("\xEF\xBB\xBF"); /* the BOM makes Excel read UTF-8 */
+    jd_csv_append_row(out, (const char *const *)&title_line, 1);
+    jd_csv_append_row(out, columns, width);
+    size_t count = 0;
+    const jd_value *tasks = jd_object_get(list, "tasks");
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const jd_value *task = jd_array_get(tasks, t);
+        char *plan = task_plan_for(task, unit, period->quarter);
+        if (!plan) continue;
+        char *id = g_strdup_printf("%" G_GINT64_FORMAT, jd_object_get_int(task, "id", 0));
+        const char *fields[] = {
+            id, jd_object_get_string(task, "title"), unit, period_name, plan, "", "", "", "", "",
+            ""};
+        jd_csv_append_row(out, fields, G_N_ELEMENTS(fields));
+        count++;
+        g_free(id);
+        g_free(plan);
+    }
+    if (rows) *rows = count;
+    g_free(title_line);
+    g_free(title);
+    g_free(period_name);
+    return g_string_free(out, FALSE);
+}
+
+/* Every unit name of the list, in order of first appearance (borrowed). */
+static GPtrArray *unit_names(const jd_value *list)
+{
+    GPtrArray *names = g_ptr_array_new();
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+    const jd_value *tasks = jd_object_get(list, "tasks");
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const jd_value *units = jd_object_get(jd_array_get(tasks, t), "units");
+        for (size_t u = 0; u < jd_array_length(units); u++) {
+            const jd_value *row = jd_object_get(jd_array_get(units, u), "names");
+            for (size_t n = 0; n < jd_array_length(row); n++) {
+                const char *name = jd_value_string(jd_array_get(row, n));
+                if (name && g_hash_table_add(seen, (gpointer)name))
+                    g_ptr_array_add(names, (gpointer)name);
+            }
+        }
+    }
+    g_hash_table_destroy(seen);
+    return names;
+}
+
+/* The path of each name's form (newly allocated, in the order of `names`); NULL with an
+ * error when two names would share one file. */
+static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_diags *diags)
+{
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
+    GHashTable *owner = g_hash_table_new(g_str_hash, g_str_equal); /* path → name */
+    bool ok = true;
+    for (guint i = 0; i < names->len; i++) {
+        const char *name = g_ptr_array_index(names, i);
+        char *file = jd_form_file_name(name);
+        char *path = g_build_filename(dir, file, NULL);
+        const char *other = g_hash_table_lookup(owner, path);
+        if (other) {
+            jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                         "units '%s' and '%s' would both have their form in this file", other,
+                         name);
+            ok = false;
+        }
+        g_hash_table_insert(owner, path, (gpointer)name);
+        g_ptr_array_add(paths, path);
+        g_free(file);
+    }
+    g_hash_table_destroy(owner);
+    if (!ok) {
+        g_ptr_array_free(paths, TRUE);
+        return NULL;
+    }
+    return paths;
+}
+
+bool jd_progress_write_forms(const jd_value *list, const jd_period *period, const char *dir,
+                             size_t *forms, size_t *rows, jd_diags *diags)
+{
+    GPtrArray *names = unit_names(list);
+    GPtrArray *paths = form_paths(names, dir, diags);
+    bool ok = paths != NULL;
+    if (ok && g_mkdir_with_parents(dir, 0777) != 0) {
+        jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot create the folder: %s", g_strerror(errno));
+        ok = false;
+    }
+    /* Every form goes to its temporary file first; only when all are written are they
+     * renamed into place, so a failure leaves no mix of old and new forms. */
+    GPtrArray *pending = g_ptr_array_new();
+    size_t total_rows = 0;
+    for (guint i = 0; ok && i < names->len; i++) {
+        size_t form_rows = 0;
+        char *text = jd_progress_form(list, period, g_ptr_array_index(names, i), &form_rows);
+        total_rows += form_rows;
+        jd_outfile *of = jd_outfile_new(g_ptr_array_index(paths, i), diags);
+        if (of) {
+            g_ptr_array_add(pending, of);
+            size_t len = strlen(text);
+            FILE *stream = jd_outfile_stream(of);
+            if (fwrite(text, 1, len, stream) != len || fflush(stream) != 0) {
+                jd_diags_add(diags, JD_ERROR, g_ptr_array_index(paths, i), 0, 0, "cannot write: %s",
+                             g_strerror(errno));
+                ok = false;
+            }
+        } else {
+            ok = false;
+        }
+        g_free(text);
+    }
+    for (guint i = 0; i < pending->len; i++) {
+        jd_outfile *of = g_ptr_array_index(pending, i);
+        if (ok)
+            ok = jd_outfile_commit(of, diags);
+        else
+            jd_outfile_abort(of);
+    }
+    if (forms) *forms = ok ? names->len : 0;
+    if (rows) *rows = ok ? total_rows : 0;
+    g_ptr_array_free(pending, TRUE);
+    if (paths) g_ptr_array_free(paths, TRUE);
+    g_ptr_array_free(names, TRUE);
+    return ok;
+}

@@ -1,0 +1,219 @@
+/* Reporting periods, report dates and progress states: the forms people write them in →
+ * canonical text. docs/data-format.md ("Progress data") lists what is accepted. */
+#include <string.h>
+
+#include "jd_import_layers.h"
+
+enum { QUARTERS = 4, MONTHS = 12, FIRST_YEAR = 1900 };
+
+static const char *const quarter_numerals[QUARTERS] = {"一", "二", "三", "四"};
+
+char *jd_text_compact(const char *text)
+{
+    GString *out = g_string_new(NULL);
+    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
+        gunichar c = g_utf8_get_char(p);
+        if (g_unichar_isspace(c)) continue;
+        if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+        g_string_append_unichar(out, c);
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Reads 1 to `max_digits` ASCII digits at *p into *n and moves *p past them. */
+static bool read_number(const char **p, int max_digits, int *n)
+{
+    int digits = 0;
+    *n = 0;
+    while (digits < max_digits && g_ascii_isdigit(**p)) {
+        *n = *n * 10 + (**p - '0');
+        (*p)++;
+        digits++;
+    }
+    return digits > 0 && !g_ascii_isdigit(**p);
+}
+
+/* A number from 1 to 12 written in Chinese numerals (一 … 十二) at *p. */
+static bool read_chinese_number(const char **p, int *n)
+{
+    static const char *const numerals[] = {"十二", "十一", "十", "九", "八", "七",
+                                           "六",   "五",   "四", "三", "二", "一"};
+    for (size_t i = 0; i < G_N_ELEMENTS(numerals); i++) {
+        if (g_str_has_prefix(*p, numerals[i])) {
+            *p += strlen(numerals[i]);
+            *n = MONTHS - (int)i;
+            return true;
+        }
+    }
+    return false;
+}
+
+/* The part after "年": 第二季度, 二季度, 2季度, Q2 → quarter; 5月, 五月 → month. */
+static bool read_chinese_period(const char *p, jd_period *period)
+{
+    int n = 0;
+    if (*p == 'Q' || *p == 'q') {
+        p++;
+        if (!read_number(&p, 1, &n) || *p != '\0' || n < 1 || n > QUARTERS) return false;
+        period->quarter = n;
+        return true;
+    }
+    bool ordinal = g_str_has_prefix(p, "第");
+    if (ordinal) p += strlen("第");
+    if (!read_number(&p, 2, &n) && !read_chinese_number(&p, &n)) return false;
+    if (strcmp(p, "季度") == 0 && n >= 1 && n <= QUARTERS) {
+        period->quarter = n;
+        return true;
+    }
+    if (strcmp(p, "月") == 0 && !ordinal && n >= 1 && n <= MONTHS) {
+        period->month = n;
+        return true;
+    }
+    return false;
+}
+
+bool jd_period_parse(const char *text, jd_period *period)
+{
+    char *word = jd_text_compact(text ? text : "");
+    const char *p = word;
+    jd_period found = {0, 0, 0};
+    bool ok = read_number(&p, 4, &found.year) && found.year >= FIRST_YEAR && p - word == 4;
+    if (ok && (*p == 'Q' || *p == 'q')) {
+        p++;
+        ok = read_number(&p, 1, &found.quarter) && *p == '\0' && found.quarter >= 1 &&
+             found.quarter <= QUARTERS;
+    } else if (ok && (*p == '-' || *p == '.' || *p == '/')) {
+        p++;
+        ok = read_number(&p, 2, &found.month) && *p == '\0' && found.month >= 1 &&
+             found.month <= MONTHS;
+    } else if (ok && g_str_has_prefix(p, "年")) {
+        ok = read_chinese_period(p + strlen("年"), &found);
+    } else {
+        ok = false;
+    }
+    g_free(word);
+    if (!ok) return false;
+    if (found.month) found.quarter = (found.month - 1) / 3 + 1;
+    *period = found;
+    return true;
+}
+
+int jd_period_quarter(const char *text)
+{
+    jd_period period;
+    return jd_period_parse(text, &period) ? period.quarter : 0;
+}
+
+char *jd_period_format(const jd_period *period)
+{
+    if (period->month) return g_strdup_printf("%04d-%02d", period->year, period->month);
+    return g_strdup_printf("%04dQ%d", period->year, period->quarter);
+}
+
+char *jd_period_name(const jd_period *period)
+{
+    if (period->month) return g_strdup_printf("%d年%d月", period->year, period->month);
+    return g_strdup_printf("%d年第%s季度", period->year, quarter_numerals[period->quarter - 1]);
+}
+
+int jd_period_compare(const jd_period *a, const jd_period *b)
+{
+    int a_end = a->month ? a->month : a->quarter * 3, b_end = b->month ? b->month : b->quarter * 3;
+    if (a->year != b->year) return a->year < b->year ? -1 : 1;
+    if (a_end != b_end) return a_end < b_end ? -1 : 1;
+    /* the month that ends a quarter, then the quarter */
+    return (a->month == 0) - (b->month == 0);
+}
+
+/* A time of day as Excel writes it after a date: "00:00", "0:00:00", "12:30:05". */
+static bool is_time_of_day(const char *p)
+{
+    int hours, minutes, seconds = 0;
+    if (!read_number(&p, 2, &hours) || *p++ != ':' || !read_number(&p, 2, &minutes)) return false;
+    if (*p == ':') {
+        p++;
+        if (!read_number(&p, 2, &seconds)) return false;
+    }
+    return *p == '\0' && hours <= 23 && minutes <= 59 && seconds <= 59;
+}
+
+bool jd_date_parse(const char *text, char **iso)
+{
+    char *date = g_strstrip(g_strdup(text ? text : ""));
+    /* a time of day is the last word, after a space */
+    char *space = strrchr(date, ' ');
+    bool time_ok = true;
+    if (space && strchr(space, ':')) {
+        time_ok = is_time_of_day(space + 1);
+        *space = '\0';
+    }
+    char *word = jd_text_compact(date);
+    const char *p = word;
+    int year = 0, month = 0, day = 0;
+    bool ok = time_ok && read_number(&p, 4, &year) && p - word == 4 && year >= FIRST_YEAR;
+    if (ok && (*p == '-' || *p == '/' || *p == '.')) {
+        char separator = *p++;
+        ok = read_number(&p, 2, &month) && *p++ == separator && read_number(&p, 2, &day) &&
+             *p == '\0';
+    } else if (ok && g_str_has_prefix(p, "年")) {
+        p += strlen("年");
+        ok = read_number(&p, 2, &month) && g_str_has_prefix(p, "月");
+        if (ok) p += strlen("月");
+        ok = ok && read_number(&p, 2, &day) && strcmp(p, "日") == 0;
+    } else {
+        ok = false;
+    }
+    ok = ok && g_date_valid_dmy((GDateDay)day, (GDateMonth)month, (GDateYear)year);
+    g_free(word);
+    g_free(date);
+    if (ok) *iso = g_strdup_printf("%04d-%02d-%02d", year, month, day);
+    return ok;
+}
+
+/* ---- states ------------------------------------------------------------------------------ */
+
+const char *const *jd_progress_default_states(void)
+{
+    static const char *const states[] = {"已完成", "序时推进", "滞后", "未启动", NULL};
+    return states;
+}
+
+/* Words that mean the same state; a list of states may use any one of them. */
+static const char *const state_variants[][5] = {
+    {"已完成", "完成", NULL},
+    {"序时推进", "正常推进", "按序时推进", "序时", NULL},
+    {"滞后", "滞后序时", "滞后于序时", NULL},
+    {"未启动", "未开始", NULL},
+};
+
+static const char *find_state(const char *word, const char *const *states)
+{
+    for (const char *const *s = states; *s; s++)
+        if (strcmp(*s, word) == 0) return *s;
+    return NULL;
+}
+
+const char *jd_progress_state(const char *text, const char *const *states)
+{
+    if (!states) states = jd_progress_default_states();
+    char *word = jd_text_compact(text ? text : "");
+    const char *state = find_state(word, states);
+    for (size_t i = 0; !state && i < G_N_ELEMENTS(state_variants); i++) {
+        bool in_group = false;
+        for (const char *const *v = state_variants[i]; *v && !in_group; v++)
+            in_group = strcmp(*v, word) == 0;
+        for (const char *const *v = state_variants[i]; in_group && *v && !state; v++)
+            state = find_state(*v, states);
+    }
+    g_free(word);
+    return state;
+}
+
+char *jd_progress_states_text(const char *const *states)
+{
+    if (!states) states = jd_progress_default_states();
+    GString *out = g_string_new(NULL);
+    for (const char *const *s = states; *s; s++)
+        g_string_append_printf(out, "%s%s", s == states ? "" : s[1] ? ", " : " or ", *s);
+    return g_string_free(out, FALSE);
+}

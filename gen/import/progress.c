@@ -1,0 +1,812 @@
+/* Progress data: the rows of a progress export, or a JSON tree, → canonical reports; a
+ * folder of returned forms read as one; the summary `jindu import` prints.
+ * docs/data-format.md ("Progress data") describes every rule with an example. */
+#include <stdarg.h>
+#include <string.h>
+
+#include "jd_import_layers.h"
+
+/* The columns of a progress export. */
+typedef enum {
+    COL_ID,
+    COL_TASK,
+    COL_UNIT,
+    COL_PERIOD,
+    COL_PLAN, /* what the form showed the unit; not read back */
+    COL_STATE,
+    COL_DONE,
+    COL_PROBLEMS,
+    COL_NEXT,
+    COL_REPORTER,
+    COL_DATE,
+    COL_COUNT,
+    COL_EMPTY = COL_COUNT,
+    COL_OTHER,
+} column;
+
+const char *const *jd_progress_columns(void)
+{
+    static const char *const names[COL_COUNT + 1] = {"序号",     "目标任务", "责任单位", "报告期",
+                                                     "本期计划", "进展状态", "完成情况", "存在问题",
+                                                     "下步措施", "填报人",   "填报日期", NULL};
+    return names;
+}
+
+/* The members of a report, in canonical order. */
+static const char *const report_members[] = {"task",     "unit", "period",   "state", "done",
+                                             "problems", "next", "reporter", "date"};
+
+/* The free-text members of a report, and the columns they come from. */
+static const struct {
+    const char *key;
+    column col;
+} text_members[] = {
+    {"done", COL_DONE}, {"problems", COL_PROBLEMS}, {"next", COL_NEXT}, {"reporter", COL_REPORTER}};
+
+static column classify(const char *cell)
+{
+    static const struct {
+        const char *word;
+        column col;
+    } words[] = {
+        {"序号", COL_ID},           {"目标任务", COL_TASK},   {"责任单位", COL_UNIT},
+        {"填报单位", COL_UNIT},     {"报告期", COL_PERIOD},   {"填报期间", COL_PERIOD},
+        {"期间", COL_PERIOD},       {"本期计划", COL_PLAN},   {"本季度计划", COL_PLAN},
+        {"本月计划", COL_PLAN},     {"进展状态", COL_STATE},  {"完成状态", COL_STATE},
+        {"状态", COL_STATE},        {"完成情况", COL_DONE},   {"进展情况", COL_DONE},
+        {"存在问题", COL_PROBLEMS}, {"问题", COL_PROBLEMS},   {"下步措施", COL_NEXT},
+        {"下一步工作", COL_NEXT},   {"填报人", COL_REPORTER}, {"联系人", COL_REPORTER},
+        {"填报日期", COL_DATE},     {"日期", COL_DATE},
+    };
+    char *word = jd_text_compact(cell ? cell : "");
+    column col = *word ? COL_OTHER : COL_EMPTY;
+    for (size_t i = 0; i < G_N_ELEMENTS(words) && col == COL_OTHER; i++)
+        if (strcmp(word, words[i].word) == 0) col = words[i].col;
+    g_free(word);
+    return col;
+}
+
+/* A header row names 序号 and 责任单位; *progress tells whether it also names a state
+ * or 完成情况 column. */
+static bool is_header_row(const jd_records *records, size_t r, bool *progress)
+{
+    bool seen[COL_OTHER + 1] = {false};
+    for (size_t i = 0; i < jd_records_width(records, r); i++)
+        seen[classify(jd_records_field(records, r, i))] = true;
+    *progress = seen[COL_STATE] || seen[COL_DONE];
+    return seen[COL_ID] && seen[COL_UNIT];
+}
+
+bool jd_records_are_progress(const jd_records *records)
+{
+    bool progress = false;
+    for (size_t r = 0; r < jd_records_count(records); r++)
+        if (is_header_row(records, r, &progress)) return progress;
+    return false;
+}
+
+/* ---- reading rows ------------------------------------------------------------------------ */
+
+typedef struct {
+    const jd_records *records;
+    const char *name;
+    jd_diags *diags;
+    const char *const *states;
+    char *default_period; /* canonical, or NULL */
+    jd_value *file;       /* the file name, shared by every report's source */
+    GString *title;
+    jd_value *reports;
+    bool have_header, header_usable;
+    int cols[COL_COUNT]; /* field of each column, -1 if the header has none */
+    GHashTable *unused_columns;
+    /* The task that rows with an empty 序号 continue (0: none or rejected), and its
+     * 目标任务 (NULL before the first task row). A rejected task row that carried no report
+     * was not reported; `quiet_rejection` is its line, for the rows that continue it. */
+    int64_t current_id;
+    char *current_title;
+    int quiet_rejection;
+} reader;
+
+/* The field of column `col` in row `r`, or the row's first field when the row is too short
+ * to have one: where a message or a value points. */
+static size_t field_of(const reader *rd, size_t r, column col)
+{
+    int field = rd->cols[col];
+    return field >= 0 && (size_t)field < jd_records_width(rd->records, r) ? (size_t)field : 0;
+}
+
+static void row_problem(reader *rd, size_t r, column col, const char *fmt, ...) G_GNUC_PRINTF(4, 5);
+
+/* Adds an error at the cell of column `col` in row `r`. */
+static void row_problem(reader *rd, size_t r, column col, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    size_t field = field_of(rd, r, col);
+    jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, field),
+                 jd_records_field_col(rd->records, r, field), "%s", message);
+    g_free(message);
+}
+
+static void set_pos(jd_value *value, const reader *rd, size_t r, column col)
+{
+    size_t field = field_of(rd, r, col);
+    jd_value_set_pos(value, jd_records_field_line(rd->records, r, field),
+                     jd_records_field_col(rd->records, r, field));
+}
+
+static void read_header(reader *rd, size_t r)
+{
+    for (int c = 0; c < COL_COUNT; c++)
+        rd->cols[c] = -1;
+    for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
+        const char *cell = jd_records_field(rd->records, r, i);
+        column col = classify(cell);
+        if (col < COL_COUNT && rd->cols[col] < 0) {
+            rd->cols[col] = (int)i;
+        } else if (col == COL_OTHER) {
+            char *word = jd_text_compact(cell);
+            if (g_hash_table_add(rd->unused_columns, word))
+                jd_diags_add(rd->diags, JD_WARNING, rd->name,
+                             jd_records_field_line(rd->records, r, i),
+                             jd_records_field_col(rd->records, r, i),
+                             "column '%s' is not a progress column; its cells are ignored", word);
+        }
+    }
+    static const column required[] = {COL_ID, COL_UNIT, COL_STATE, COL_PERIOD};
+    GString *missing = g_string_new(NULL);
+    for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
+        if (rd->cols[required[i]] < 0 && (required[i] != COL_PERIOD || !rd->default_period))
+            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "",
+                                   jd_progress_columns()[required[i]]);
+    rd->have_header = true;
+    rd->header_usable = missing->len == 0;
+    if (missing->len)
+        jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, 0), 1,
+                     "the header has no column for %s%s", missing->str,
+                     rd->cols[COL_PERIOD] < 0 && !rd->default_period
+                         ? " (without a 报告期 column, give the period: --period 2023Q2)"
+                         : "");
+    g_string_free(missing, TRUE);
+}
+
+static void add_title_row(reader *rd, size_t r)
+{
+    GString *row_text = g_string_new(NULL);
+    for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
+        char *text = jd_cell_text(jd_records_field(rd->records, r, i));
+        if (*text) g_string_append_printf(row_text, "%s%s", row_text->len ? " " : "", text);
+        g_free(text);
+    }
+    if (row_text->len)
+        g_string_append_printf(rd->title, "%s%s", rd->title->len ? "\n" : "", row_text->str);
+    g_string_free(row_text, TRUE);
+}
+
+/* 序号: ASCII or full-width digits. 0 if it is not a number. */
+static int64_t parse_task_id(const char *text)
+{
+    char *digits = jd_text_compact(text);
+    guint64 id = 0;
+    bool ok = g_ascii_string_to_unsigned(digits, 10, 1, G_MAXINT32, &id, NULL);
+    g_free(digits);
+    return ok ? (int64_t)id : 0;
+}
+
+/* The task of row `r`: its 序号, or for a row with an empty 序号 (a merged cell in the
+ * original sheet) the task above. Problems are reported only for rows that carry a report;
+ * 0 if there is no task. */
+static int64_t task_of_row(reader *rd, size_t r, const char *id_text, const char *title,
+                           bool reported)
+{
+    bool continues =
+        !*id_text && (!*title || (rd->current_title && strcmp(title, rd->current_title) == 0));
+    if (continues) {
+        if (!rd->current_title && reported)
+            row_problem(rd, r, COL_ID, "row has no 序号 and no task above it");
+        else if (!rd->current_id && rd->quiet_rejection && reported)
+            row_problem(rd, r, COL_ID,
+                        "row has no 序号 and the task row above it (line %d) has no valid one",
+                        rd->quiet_rejection);
+        return rd->current_id;
+    }
+    /* a task row; once rejected, rows continuing it are skipped without more messages */
+    int64_t id = *id_text ? parse_task_id(id_text) : 0;
+    if (!id && reported && *id_text)
+        row_problem(rd, r, COL_ID, "序号 '%s' is not a task number", id_text);
+    else if (!id && reported)
+        row_problem(rd, r, COL_TASK, "row has a 目标任务 but no 序号");
+    rd->quiet_rejection = !id && !reported ? jd_records_field_line(rd->records, r, 0) : 0;
+    rd->current_id = id;
+    g_free(rd->current_title);
+    rd->current_title = g_strdup(title);
+    return id;
+}
+
+static jd_value *string_at(const char *text, const reader *rd, size_t r, column col)
+{
+    jd_value *v = jd_value_new_string(text);
+    set_pos(v, rd, r, col);
+    return v;
+}
+
+/* The period of a row: its 报告期 cell, else the default period. NULL after an error. */
+static char *row_period(reader *rd, size_t r, const char *text)
+{
+    jd_period period;
+    if (!*text && rd->default_period) return g_strdup(rd->default_period);
+    if (!*text)
+        row_problem(rd, r, COL_PERIOD, "报告期 is empty");
+    else if (!jd_period_parse(text, &period))
+        row_problem(rd, r, COL_PERIOD,
+                    "报告期 '%s' is not a period (write 2023Q2 or 2023年第二季度, or a month: "
+                    "2023-05 or 2023年5月)",
+                    text);
+    else
+        return jd_period_format(&period);
+    return NULL;
+}
+
+static const char *row_state(reader *rd, size_t r, const char *text)
+{
+    const char *state = jd_progress_state(text, rd->states);
+    if (!state) {
+        char *allowed = jd_progress_states_text(rd->states);
+        if (*text)
+            row_problem(rd, r, COL_STATE, "进展状态 '%s' is not a state: use %s", text, allowed);
+        else
+            row_problem(rd, r, COL_STATE, "进展状态 is empty: use %s", allowed);
+        g_free(allowed);
+    }
+    return state;
+}
+
+/* "" for an empty cell, else the date as YYYY-MM-DD; NULL after an error. */
+static char *row_date(reader *rd, size_t r, const char *text)
+{
+    char *iso = NULL;
+    if (!*text) return g_strdup("");
+    if (!jd_date_parse(text, &iso))
+        row_problem(rd, r, COL_DATE,
+                    "填报日期 '%s' is not a date (write 2023-06-25, 2023/6/25 or 2023年6月25日)",
+                    text);
+    return iso;
+}
+
+static jd_value *new_source(jd_value *file, jd_value *title)
+{
+    jd_value *source = jd_value_new_object();
+    jd_object_set(source, "file", jd_value_ref(file));
+    if (title) jd_object_set(source, "title", title);
+    return source;
+}
+
+/* Adds one report per unit name of the row. */
+static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **names,
+                        const char *period, const char *state, const char *date)
+{
+    for (char **n = names; *n; n++) {
+        jd_value *report = jd_value_new_object();
+        set_pos(report, rd, r, COL_ID);
+        jd_value *task = jd_value_new_int(id);
+        set_pos(task, rd, r, COL_ID);
+        jd_object_set(report, "task", task);
+        jd_object_set(report, "unit", string_at(*n, rd, r, COL_UNIT));
+        jd_object_set(report, "period", string_at(period, rd, r, COL_PERIOD));
+        jd_object_set(report, "state", string_at(state, rd, r, COL_STATE));
+        for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
+            jd_object_set(report, text_members[i].key,
+                          string_at(text[text_members[i].col], rd, r, text_members[i].col));
+        jd_object_set(report, "date", string_at(date, rd, r, COL_DATE));
+        jd_value *title = *text[COL_TASK] ? string_at(text[COL_TASK], rd, r, COL_TASK) : NULL;
+        jd_object_set(report, "source", new_source(rd->file, title));
+        jd_array_append(rd->reports, report);
+    }
+}
+
+/* A row is a report unless its state and texts are all empty: a unit that did not report
+ * leaves its line of the form blank. */
+static void read_report_row(reader *rd, size_t r)
+{
+    char *text[COL_COUNT];
+    for (int c = 0; c < COL_COUNT; c++) {
+        const char *cell =
+            rd->cols[c] >= 0 ? jd_records_field(rd->records, r, (size_t)rd->cols[c]) : NULL;
+        text[c] = jd_cell_text(cell ? cell : "");
+    }
+    bool reported = *text[COL_STATE] || *text[COL_DONE] || *text[COL_PROBLEMS] || *text[COL_NEXT];
+    int64_t id = task_of_row(rd, r, text[COL_ID], text[COL_TASK], reported);
+    if (reported) {
+        size_t errors_before = jd_diags_count_severity(rd->diags, JD_ERROR);
+        const char *unit_cell = jd_records_field(rd->records, r, (size_t)rd->cols[COL_UNIT]);
+        char **names = jd_cell_names(unit_cell ? unit_cell : "");
+        if (!names[0]) row_problem(rd, r, COL_UNIT, "row has no 责任单位");
+        char *period = row_period(rd, r, text[COL_PERIOD]);
+        const char *state = row_state(rd, r, text[COL_STATE]);
+        char *date = row_date(rd, r, text[COL_DATE]);
+        if (id && jd_diags_count_severity(rd->diags, JD_ERROR) == errors_before)
+            add_reports(rd, r, id, text, names, period, state, date);
+        g_free(date);
+        g_free(period);
+        g_strfreev(names);
+    }
+    for (int c = 0; c < COL_COUNT; c++)
+        g_free(text[c]);
+}
+
+static bool row_is_blank(const jd_records *records, size_t r)
+{
+    for (size_t i = 0; i < jd_records_width(records, r); i++) {
+        char *text = jd_cell_text(jd_records_field(records, r, i));
+        bool blank = *text == '\0';
+        g_free(text);
+        if (!blank) return false;
+    }
+    return true;
+}
+
+/* The default period of `options` in canonical form; NULL (with an error if it was given
+ * but is not a period) otherwise. */
+static char *default_period(const jd_import_options *options, const char *name, jd_diags *diags)
+{
+    jd_period period;
+    if (!options || !options->period) return NULL;
+    if (jd_period_parse(options->period, &period)) return jd_period_format(&period);
+    jd_diags_add(diags, JD_ERROR, name, 0, 0, "the default period '%s' is not a period",
+                 options->period);
+    return NULL;
+}
+
+/* Takes over `reports`. */
+static jd_value *new_progress(const char *title, int title_line, int title_col, jd_value *reports)
+{
+    jd_value *progress = jd_value_new_object();
+    jd_value_set_pos(progress, 1, 1);
+    jd_value *title_value = jd_value_new_string(title);
+    jd_value_set_pos(title_value, title_line, title_col);
+    jd_object_set(progress, "title", title_value);
+    jd_object_set(progress, "reports", reports);
+    return progress;
+}
+
+jd_value *jd_progress_from_records(const jd_records *records, const char *name,
+                                   const jd_import_options *options, jd_diags *diags)
+{
+    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    reader rd = {0};
+    rd.records = records;
+    rd.name = name;
+    rd.diags = diags;
+    rd.states = options && options->states ? options->states : jd_progress_default_states();
+    rd.default_period = default_period(options, name, diags);
+    rd.file = jd_value_new_string(name);
+    rd.title = g_string_new(NULL);
+    rd.reports = jd_value_new_array();
+    rd.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    int title_line = 0;
+    for (size_t r = 0; r < jd_records_count(records); r++) {
+        bool progress_header;
+        if (row_is_blank(records, r)) continue;
+        if (is_header_row(records, r, &progress_header)) {
+            read_header(&rd, r);
+        } else if (!rd.have_header) {
+            if (!title_line) title_line = jd_records_field_line(records, r, 0);
+            add_title_row(&rd, r);
+        } else if (rd.header_usable) {
+            read_report_row(&rd, r);
+        }
+    }
+    if (!rd.have_header)
+        jd_diags_add(diags, JD_ERROR, name, 1, 1,
+                     "no header row: expected a row with 序号, 责任单位 and 进展状态 …");
+    jd_progress_check_duplicates(rd.reports, diags);
+    jd_value *progress = NULL;
+    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+        progress =
+            new_progress(rd.title->str, title_line, title_line ? 1 : 0, jd_value_ref(rd.reports));
+    jd_value_unref(rd.reports);
+    jd_value_unref(rd.file);
+    g_string_free(rd.title, TRUE);
+    g_free(rd.current_title);
+    g_free(rd.default_period);
+    g_hash_table_destroy(rd.unused_columns);
+    return progress;
+}
+
+/* ---- JSON -------------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    jd_diags *diags;
+    const char *const *states;
+    const char *default_period;
+    jd_value *file;
+} json_reader;
+
+static void problem(json_reader *jr, jd_severity sev, const jd_value *at, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+
+static void problem(json_reader *jr, jd_severity sev, const jd_value *at, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    jd_diags_add(jr->diags, sev, jr->name, jd_value_line(at), jd_value_col(at), "%s", message);
+    g_free(message);
+}
+
+/* Member `key` of `obj` as a string; missing gives NULL (reported if `required`), another
+ * kind is reported and gives NULL too. */
+static const jd_value *string_member(json_reader *jr, const jd_value *obj, const char *path,
+                                     const char *key, bool required)
+{
+    const jd_value *v = jd_object_get(obj, key);
+    if (!v && required)
+        problem(jr, JD_ERROR, obj, "%s: missing \"%s\" (a string)", path, key);
+    else if (v && jd_value_kind_of(v) != JD_VALUE_STRING)
+        problem(jr, JD_ERROR, v, "%s.%s must be a string, not %s", path, key,
+                jd_value_kind_name(jd_value_kind_of(v)));
+    return v && jd_value_kind_of(v) == JD_VALUE_STRING ? v : NULL;
+}
+
+/* A copy of string `v` with `text` in place of its own (its position kept); "" if `v` is
+ * NULL. */
+static jd_value *restring(const jd_value *v, const char *text)
+{
+    jd_value *copy = jd_value_new_string(text ? text : jd_value_string(v));
+    if (v) jd_value_set_pos(copy, jd_value_line(v), jd_value_col(v));
+    return copy;
+}
+
+/* Checks one report and returns its canonical form, or NULL after an error. */
+static jd_value *json_report(json_reader *jr, const jd_value *in, const char *path)
+{
+    if (jd_value_kind_of(in) != JD_VALUE_OBJECT) {
+        problem(jr, JD_ERROR, in, "%s must be an object, not %s", path,
+                jd_value_kind_name(jd_value_kind_of(in)));
+        return NULL;
+    }
+    size_t errors_before = jd_diags_count_severity(jr->diags, JD_ERROR);
+    for (size_t i = 0; i < jd_object_size(in); i++) {
+        const char *key = jd_object_key(in, i);
+        bool known = false;
+        for (size_t k = 0; k < G_N_ELEMENTS(report_members) && !known; k++)
+            known = strcmp(report_members[k], key) == 0;
+        if (!known)
+            problem(jr, JD_WARNING, jd_object_value(in, i), "%s: unknown member \"%s\" is ignored",
+                    path, key);
+    }
+    const jd_value *task = jd_object_get(in, "task");
+    if (!task)
+        problem(jr, JD_ERROR, in, "%s: missing \"task\" (a whole number)", path);
+    else if (jd_value_kind_of(task) != JD_VALUE_INT || jd_value_int(task) < 1)
+        problem(jr, JD_ERROR, task, "%s.task must be a task number (1 or more)", path);
+    const jd_value *unit = string_member(jr, in, path, "unit", true);
+    if (unit && !jd_value_string_len(unit)) problem(jr, JD_ERROR, unit, "%s.unit is empty", path);
+
+    const jd_value *period = string_member(jr, in, path, "period", !jr->default_period);
+    jd_period parsed;
+    char *period_text = NULL;
+    if (period && jd_period_parse(jd_value_string(period), &parsed))
+        period_text = jd_period_format(&parsed);
+    else if (period)
+        problem(jr, JD_ERROR, period, "%s.period '%s' is not a period (write 2023Q2 or 2023-05)",
+                path, jd_value_string(period));
+    else if (!jd_object_get(in, "period"))
+        period_text = g_strdup(jr->default_period);
+
+    const jd_value *state_value = string_member(jr, in, path, "state", true);
+    const char *state =
+        state_value ? jd_progress_state(jd_value_string(state_value), jr->states) : NULL;
+    if (state_value && !state) {
+        char *allowed = jd_progress_states_text(jr->states);
+        problem(jr, JD_ERROR, state_value, "%s.state '%s' is not a state: use %s", path,
+                jd_value_string(state_value), allowed);
+        g_free(allowed);
+    }
+    const jd_value *date = string_member(jr, in, path, "date", false);
+    char *iso = NULL;
+    if (date && jd_value_string_len(date) && !jd_date_parse(jd_value_string(date), &iso))
+        problem(jr, JD_ERROR, date, "%s.date '%s' is not a date (write 2023-06-25)", path,
+                jd_value_string(date));
+    const jd_value *texts[G_N_ELEMENTS(text_members)];
+    for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
+        texts[i] = string_member(jr, in, path, text_members[i].key, false);
+
+    jd_value *report = NULL;
+    if (jd_diags_count_severity(jr->diags, JD_ERROR) == errors_before) {
+        report = jd_value_new_object();
+        jd_value_set_pos(report, jd_value_line(in), jd_value_col(in));
+        jd_object_set(report, "task", jd_value_copy(task));
+        jd_object_set(report, "unit", jd_value_copy(unit));
+        jd_value *period_value = restring(period, period_text);
+        if (!period) jd_value_set_pos(period_value, jd_value_line(in), jd_value_col(in));
+        jd_object_set(report, "period", period_value);
+        jd_object_set(report, "state", restring(state_value, state));
+        for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
+            jd_object_set(report, text_members[i].key, restring(texts[i], NULL));
+        jd_object_set(report, "date", restring(date, iso ? iso : ""));
+        jd_object_set(report, "source", new_source(jr->file, NULL));
+    }
+    g_free(iso);
+    g_free(period_text);
+    return report;
+}
+
+jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
+                                const jd_import_options *options, jd_diags *diags)
+{
+    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    json_reader jr = {name, diags,
+                      options && options->states ? options->states : jd_progress_default_states(),
+                      NULL, NULL};
+    char *period = default_period(options, name, diags);
+    jr.default_period = period;
+    jr.file = jd_value_new_string(name);
+    for (size_t i = 0; i < jd_object_size(tree); i++) {
+        const char *key = jd_object_key(tree, i);
+        if (strcmp(key, "title") != 0 && strcmp(key, "reports") != 0)
+            problem(&jr, JD_WARNING, jd_object_value(tree, i),
+                    "progress: unknown member \"%s\" is ignored", key);
+    }
+    const jd_value *title = string_member(&jr, tree, "progress", "title", true);
+    const jd_value *reports_in = jd_object_get(tree, "reports");
+    jd_value *reports = jd_value_new_array();
+    if (jd_value_kind_of(reports_in) != JD_VALUE_ARRAY)
+        problem(&jr, JD_ERROR, reports_in, "progress.reports must be a list, not %s",
+                jd_value_kind_name(jd_value_kind_of(reports_in)));
+    for (size_t i = 0; i < jd_array_length(reports_in); i++) {
+        char *path = g_strdup_printf("progress.reports[%zu]", i);
+        jd_value *report = json_report(&jr, jd_array_get(reports_in, i), path);
+        if (report) jd_array_append(reports, report);
+        g_free(path);
+    }
+    jd_progress_check_duplicates(reports, diags);
+    jd_value *progress = NULL;
+    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+        progress = new_progress(jd_value_string(title), jd_value_line(title), jd_value_col(title),
+                                jd_value_ref(reports));
+    jd_value_unref(reports);
+    jd_value_unref(jr.file);
+    g_free(period);
+    return progress;
+}
+
+/* ---- shared checks and the canonical form -------------------------------------------------- */
+
+const char *jd_progress_report_file(const jd_value *report)
+{
+    return jd_object_get_string(jd_object_get(report, "source"), "file");
+}
+
+void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags)
+{
+    GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        const jd_value *report = jd_array_get(reports, i);
+        const char *unit = jd_object_get_string(report, "unit");
+        const char *period = jd_object_get_string(report, "period");
+        int64_t task = jd_object_get_int(report, "task", 0);
+        char *key = g_strdup_printf("%" G_GINT64_FORMAT "\x1f%s\x1f%s", task, unit ? unit : "",
+                                    period ? period : "");
+        const jd_value *earlier = g_hash_table_lookup(first, key);
+        if (!earlier) {
+            g_hash_table_insert(first, key, (gpointer)report);
+            continue;
+        }
+        g_free(key);
+        const char *file = jd_progress_report_file(report);
+        const char *earlier_file = jd_progress_report_file(earlier);
+        const jd_value *at = jd_object_get(report, "unit");
+        char *where = g_strcmp0(file, earlier_file) == 0
+                          ? g_strdup_printf("line %d", jd_value_line(earlier))
+                          : g_strdup_printf("%s:%d", earlier_file ? earlier_file : "?",
+                                            jd_value_line(earlier));
+        jd_diags_add(diags, JD_ERROR, file, jd_value_line(at), jd_value_col(at),
+                     "duplicate report: task %" G_GINT64_FORMAT ", %s, %s is already reported at "
+                     "%s",
+                     task, unit, period, where);
+        g_free(where);
+    }
+    g_hash_table_destroy(first);
+}
+
+jd_value *jd_progress_canonical(const jd_value *progress)
+{
+    jd_value *out = jd_value_new_object();
+    jd_value_set_pos(out, jd_value_line(progress), jd_value_col(progress));
+    jd_object_set(out, "title", jd_value_ref(jd_object_get(progress, "title")));
+    const jd_value *reports = jd_object_get(progress, "reports");
+    jd_value *list = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        const jd_value *report = jd_array_get(reports, i);
+        jd_value *copy = jd_value_new_object();
+        jd_value_set_pos(copy, jd_value_line(report), jd_value_col(report));
+        for (size_t m = 0; m < G_N_ELEMENTS(report_members); m++)
+            jd_object_set(copy, report_members[m],
+                          jd_value_ref(jd_object_get(report, report_members[m])));
+        jd_array_append(list, copy);
+    }
+    jd_object_set(out, "reports", list);
+    return out;
+}
+
+/* ---- a folder of files ------------------------------------------------------------------- */
+
+static bool is_data_file(const char *dir, const char *name)
+{
+    static const char *const extensions[] = {".csv", ".tsv", ".txt", ".json"};
+    if (name[0] == '.') return false;
+    char *lower = g_ascii_strdown(name, -1);
+    bool data = false;
+    for (size_t i = 0; i < G_N_ELEMENTS(extensions) && !data; i++)
+        data = g_str_has_suffix(lower, extensions[i]);
+    g_free(lower);
+    char *path = g_build_filename(dir, name, NULL);
+    data = data && g_file_test(path, G_FILE_TEST_IS_REGULAR);
+    g_free(path);
+    return data;
+}
+
+static gint compare_names(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The data files of `dir`, sorted by name; NULL (with an error) if it cannot be read. */
+static GPtrArray *folder_files(const char *dir, jd_diags *diags)
+{
+    GError *err = NULL;
+    GDir *d = g_dir_open(dir, 0, &err);
+    if (!d) {
+        jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot read: %s", err->message);
+        g_error_free(err);
+        return NULL;
+    }
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    for (const char *name; (name = g_dir_read_name(d));)
+        if (is_data_file(dir, name)) g_ptr_array_add(names, g_strdup(name));
+    g_dir_close(d);
+    g_ptr_array_sort(names, compare_names);
+    return names;
+}
+
+jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *options,
+                                  jd_import_info *info, jd_diags *diags)
+{
+    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    size_t warnings_before = jd_diags_count_severity(diags, JD_WARNING);
+    jd_import_info first = {options ? options->format : JD_FORMAT_AUTO, JD_ENCODING_UTF8,
+                            JD_DATA_PROGRESS, 0, 0};
+    GPtrArray *names = folder_files(dir, diags);
+    if (names && names->len == 0)
+        jd_diags_add(diags, JD_ERROR, dir, 0, 0,
+                     "no .csv, .tsv, .txt or .json file in this folder");
+    jd_value *reports = jd_value_new_array();
+    char *title = NULL;
+    bool titles_agree = true;
+    for (guint i = 0; names && i < names->len; i++) {
+        char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
+        jd_import_info file_info;
+        jd_value *part = jd_import_file_with(path, options, &file_info, diags);
+        if (i == 0) first = file_info;
+        if (part && file_info.kind != JD_DATA_PROGRESS) {
+            jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                         "a task list, not progress data (the folder is read as progress data)");
+        } else if (part) {
+            const char *part_title = jd_object_get_string(part, "title");
+            if (!title) title = g_strdup(part_title);
+            titles_agree &= strcmp(title, part_title) == 0;
+            const jd_value *part_reports = jd_object_get(part, "reports");
+            for (size_t k = 0; k < jd_array_length(part_reports); k++)
+                jd_array_append(reports, jd_value_ref(jd_array_get(part_reports, k)));
+        }
+        jd_value_unref(part);
+        g_free(path);
+    }
+    jd_progress_check_duplicates(reports, diags);
+    jd_value *progress = NULL;
+    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+        progress = new_progress(title && titles_agree ? title : "", 0, 0, jd_value_ref(reports));
+    jd_value_unref(reports);
+    g_free(title);
+    if (info) {
+        *info = first;
+        info->kind = progress ? JD_DATA_PROGRESS : JD_DATA_UNKNOWN;
+        info->files = names ? names->len : 0;
+        info->warnings = jd_diags_count_severity(diags, JD_WARNING) - warnings_before;
+    }
+    if (names) g_ptr_array_free(names, TRUE);
+    return progress;
+}
+
+/* ---- summary ----------------------------------------------------------------------------- */
+
+typedef struct {
+    const char *key; /* borrowed from the tree */
+    size_t count;
+} tally;
+
+/* Counts `key` in `tallies` (first-seen order). */
+static void count(GArray *tallies, const char *key)
+{
+    if (!key) return;
+    for (guint i = 0; i < tallies->len; i++) {
+        tally *t = &g_array_index(tallies, tally, i);
+        if (strcmp(t->key, key) == 0) {
+            t->count++;
+            return;
+        }
+    }
+    tally t = {key, 1};
+    g_array_append_val(tallies, t);
+}
+
+static gint by_period(gconstpointer a, gconstpointer b)
+{
+    jd_period x = {0, 0, 0}, y = {0, 0, 0};
+    jd_period_parse(((const tally *)a)->key, &x);
+    jd_period_parse(((const tally *)b)->key, &y);
+    return jd_period_compare(&x, &y);
+}
+
+static void append_tallies(GString *out, const char *label, const GArray *tallies)
+{
+    g_string_append_printf(out, "  %s:", label);
+    for (guint i = 0; i < tallies->len; i++) {
+        const tally *t = &g_array_index(tallies, tally, i);
+        g_string_append_printf(out, "%s %s %zu", i ? "," : "", t->key, t->count);
+    }
+    g_string_append(out, tallies->len ? "\n" : " (none)\n");
+}
+
+char *jd_progress_summary(const jd_value *progress, const jd_import_info *info)
+{
+    const jd_value *reports = jd_object_get(progress, "reports");
+    GArray *periods = g_array_new(FALSE, FALSE, sizeof(tally));
+    GArray *states = g_array_new(FALSE, FALSE, sizeof(tally));
+    /* the default states first, in their order, even when no report has them */
+    for (const char *const *s = jd_progress_default_states(); *s; s++)
+        g_array_append_val(states, ((tally){*s, 0}));
+    GHashTable *units = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTable *tasks = g_hash_table_new(g_int64_hash, g_int64_equal);
+    GArray *task_ids = g_array_new(FALSE, FALSE, sizeof(gint64));
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        const jd_value *report = jd_array_get(reports, i);
+        count(periods, jd_object_get_string(report, "period"));
+        count(states, jd_object_get_string(report, "state"));
+        const char *unit = jd_object_get_string(report, "unit");
+        if (unit) g_hash_table_add(units, (gpointer)unit);
+        gint64 id = jd_object_get_int(report, "task", 0);
+        g_array_append_val(task_ids, id);
+    }
+    for (guint i = 0; i < task_ids->len; i++)
+        g_hash_table_add(tasks, &g_array_index(task_ids, gint64, i));
+    g_array_sort(periods, by_period);
+
+    GString *out = g_string_new("progress");
+    if (info && info->files > 1)
+        g_string_append_printf(out, " (%zu files)", info->files);
+    else if (info)
+        g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
+                               jd_encoding_name(info->encoding));
+    const char *title = jd_object_get_string(progress, "title");
+    char *title_line = g_strdelimit(g_strdup(title ? title : ""), "\n", ' ');
+    g_string_append_printf(out, "\n  title: %s\n", *title_line ? title_line : "(none)");
+    g_free(title_line);
+    g_string_append_printf(out, "  reports: %zu   units: %u   tasks: %u\n",
+                           jd_array_length(reports), g_hash_table_size(units),
+                           g_hash_table_size(tasks));
+    append_tallies(out, "periods", periods);
+    append_tallies(out, "states", states);
+    if (info) g_string_append_printf(out, "  warnings: %zu\n", info->warnings);
+    g_hash_table_destroy(tasks);
+    g_array_free(task_ids, TRUE);
+    g_hash_table_destroy(units);
+    g_array_free(states, TRUE);
+    g_array_free(periods, TRUE);
+    return g_string_free(out, FALSE);
+}

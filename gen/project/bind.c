@@ -1,0 +1,113 @@
+/* Data binding: the names a template sees, from data files and parameters. */
+#include <string.h>
+
+#include "jd_import.h"
+#include "jd_project.h"
+
+static bool is_name(const char *s, size_t len)
+{
+    if (len == 0 || g_ascii_isdigit(s[0]))
+        return false;
+    for (size_t i = 0; i < len; i++)
+        if (!g_ascii_isalnum(s[i]) && s[i] != '_')
+            return false;
+    return true;
+}
+
+/* A parameter value: a decimal number becomes a number (quarter=2 gives 2), anything else
+ * stays text. */
+static jd_value *param_value(const char *text)
+{
+    const char *digits = text[0] == '-' ? text + 1 : text;
+    size_t n = strspn(digits, "0123456789");
+    gint64 i;
+    if (n > 0 && !digits[n] && g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &i, NULL))
+        return jd_value_new_int(i);
+    if (n > 0 && digits[n] == '.' && digits[n + 1] &&
+        strspn(digits + n + 1, "0123456789") == strlen(digits + n + 1))
+        return jd_value_new_double(g_ascii_strtod(text, NULL));
+    return jd_value_new_string(text);
+}
+
+/* NAME=FILE reads JSON as it is (any shape: settings, a lookup table…) unless it is data
+ * jindu knows (a task list, progress reports), which goes through the importer and its
+ * checks like every other data file. */
+static jd_value *read_named(const char *path, jd_diags *diags)
+{
+    if (!g_str_has_suffix(path, ".json") && !g_str_has_suffix(path, ".JSON"))
+        return jd_import_file(path, JD_FORMAT_AUTO, NULL, diags);
+    size_t len = 0;
+    char *text = jd_read_file(path, &len, diags);
+    if (!text)
+        return NULL;
+    jd_value *v = jd_value_from_json(text, len, path, diags);
+    g_free(text);
+    if (jd_value_kind_of(v) == JD_VALUE_OBJECT && (jd_object_get(v, "tasks") || jd_object_get(v, "reports"))) {
+        jd_value_unref(v);
+        v = jd_import_file(path, JD_FORMAT_AUTO, NULL, diags);
+    }
+    return v;
+}
+
+static bool bind_one(jd_value *globals, const char *arg, jd_diags *diags)
+{
+    const char *eq = strchr(arg, '=');
+    bool named = eq && is_name(arg, (size_t)(eq - arg));
+    const char *path = named ? eq + 1 : arg;
+    char *name = named ? g_strndup(arg, (size_t)(eq - arg)) : NULL;
+    jd_value *value = NULL;
+    if (named) {
+        value = read_named(path, diags);
+    } else {
+        jd_import_info info = {0};
+        value = jd_import_file(path, JD_FORMAT_AUTO, &info, diags);
+        const char *binding = value ? jd_data_kind_binding(info.kind) : NULL;
+        if (value && !binding)
+            jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                         "cannot tell what kind of data this is; bind it with --data NAME=%s", path);
+        name = binding ? g_strdup(binding) : NULL;
+    }
+    bool ok = value && name;
+    if (ok && strcmp(name, "params") == 0) {
+        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "--data %s: 'params' is reserved for parameters", arg);
+        ok = false;
+    } else if (ok && jd_object_get(globals, name)) {
+        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "--data %s: '%s' is already bound", arg, name);
+        ok = false;
+    }
+    if (ok)
+        jd_object_set(globals, name, value);
+    else
+        jd_value_unref(value);
+    g_free(name);
+    return ok;
+}
+
+jd_value *jd_bind_data(const char *const *data_args, const char *const *define_args,
+                       const char *const *states, jd_diags *diags)
+{
+    jd_value *globals = jd_value_new_object();
+    jd_value *params = jd_value_new_object();
+    bool ok = true;
+    for (const char *const *d = data_args; d && *d; d++)
+        ok &= bind_one(globals, *d, diags);
+    for (const char *const *d = define_args; d && *d; d++) {
+        const char *eq = strchr(*d, '=');
+        if (!eq || !is_name(*d, (size_t)(eq - *d))) {
+            jd_diags_add(diags, JD_ERROR, NULL, 0, 0,
+                         "a parameter is KEY=VALUE with KEY made of letters, digits and _, not '%s'", *d);
+            ok = false;
+            continue;
+        }
+        char *key = g_strndup(*d, (size_t)(eq - *d));
+        jd_object_set(params, key, param_value(eq + 1));
+        g_free(key);
+    }
+    jd_object_set(globals, "params", params);
+    (void)states;
+    if (!ok) {
+        jd_value_unref(globals);
+        return NULL;
+    }
+    return globals;
+}

@@ -1,0 +1,102 @@
+/* jd_project.h — projects: data binding, split documents, and incremental builds.
+ *
+ * A project directory holds `jindu.ini` (a GLib key file) naming its data files, its
+ * parameters and its outputs (template, file name pattern, parameters, split). Building a
+ * project expands every output's template, hashes the document tree, and lays out and
+ * renders only the outputs whose hash changed since the last build (the hashes live in
+ * DIR/.jindu-cache/). When no input file changed at all, nothing is even expanded.
+ *
+ * This module sits above the pipeline (import → template → layout → backend) and drives
+ * it; nothing below depends on it.
+ */
+#ifndef JD_PROJECT_H
+#define JD_PROJECT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "jd_base.h"
+#include "jd_data.h"
+
+/* ---- data binding ------------------------------------------------------------------ */
+
+/* The names templates see, from data files and parameters:
+ *   "FILE"       imported and bound by its kind (task list → list, progress → progress)
+ *   "NAME=FILE"  bound to NAME (JSON of any shape is read as it is)
+ *   params       "KEY=VALUE" strings; decimal numbers become numbers
+ * When both a task list and progress reports are bound, the reports are merged onto the
+ * list (every unit row gets its `reports`); a report that matches nothing is an error.
+ * `states` is the allowed list of progress states (NULL: the default four).
+ * Returns a new object, or NULL with messages in diags. */
+jd_value *jd_bind_data(const char *const *data_args, const char *const *define_args,
+                       const char *const *states, jd_diags *diags);
+
+/* Marks what changed since `previous` (an earlier task list or progress file): every unit
+ * row whose plan, names or reports differ gets "changed": true, and its task too; the
+ * list gets "changes_since" (the file's name) and "changed_count". Returns a new list. */
+jd_value *jd_mark_changes(const jd_value *list, const jd_value *previous_list, const char *previous_name);
+
+/* ---- split documents --------------------------------------------------------------- */
+
+typedef enum { JD_SPLIT_NONE, JD_SPLIT_UNIT, JD_SPLIT_LEADER } jd_split;
+
+bool jd_split_parse(const char *text, jd_split *split);
+
+/* The keys of a split over a task list: every unit name, or every leader, in the order
+ * first seen. A NULL-terminated array to free with g_strfreev. */
+char **jd_split_keys(const jd_value *list, jd_split split);
+
+/* The globals one split document is expanded with: `list` holds only the tasks of the key
+ * (a task with several units or leaders is in each of their documents), and `split` is
+ * {"by": "unit"|"leader", "key": KEY}. Shares the task values; returns a new object. */
+jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *key);
+
+/* Fills a file name pattern: {key} (made safe by jd_safe_file_name), and {NAME} for any
+ * member of `params` (made safe too). Newly allocated. */
+char *jd_expand_file_pattern(const char *pattern, const char *key, const jd_value *params);
+
+/* ---- projects ---------------------------------------------------------------------- */
+
+typedef struct jd_project jd_project;
+
+/* Reads DIR/jindu.ini and checks it (unknown keys, missing templates or data are errors
+ * with their line in the file). */
+jd_project *jd_project_load(const char *dir, jd_diags *diags);
+void jd_project_free(jd_project *project);
+
+const char *jd_project_dir(const jd_project *project);
+/* Files and directories a watcher should monitor (jindu.ini, data, templates and their
+ * includes). NULL-terminated, owned by the project. */
+const char *const *jd_project_watch_paths(const jd_project *project);
+
+typedef struct {
+    int jobs;               /* worker threads for layout and rendering; 0 = one per core */
+    int shard_index;        /* build only the i-th (1-based) of shard_count parts; 0 = all */
+    int shard_count;
+    bool force;             /* ignore the cache */
+    const char *only;       /* build only the outputs whose name is this (NULL: all) */
+    const char *mark_changes_since; /* a previous data file: mark what changed */
+    /* called from the building thread after each output, for a progress line */
+    void (*progress)(void *user, size_t done, size_t total, const char *path, bool built);
+    void *user;
+} jd_build_options;
+
+void jd_build_options_init(jd_build_options *opts);
+
+typedef struct {
+    size_t total;     /* outputs in this build (this shard's share) */
+    size_t built;     /* laid out and rendered */
+    size_t unchanged; /* same document as last time: left as it was */
+    size_t failed;
+    double seconds;
+    char **built_paths; /* NULL-terminated, relative to the project dir; g_strfreev */
+} jd_build_result;
+
+/* Builds the project. Every output that fails leaves its previous file untouched; the
+ * others are still built. Returns false if anything failed (messages in diags). */
+bool jd_project_build(jd_project *project, const jd_build_options *opts, jd_build_result *result,
+                      jd_diags *diags);
+
+void jd_build_result_clear(jd_build_result *result);
+
+#endif

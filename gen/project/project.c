@@ -1,0 +1,263 @@
+/* Reading jindu.ini: the project's data, parameters and outputs. */
+#include <string.h>
+
+#include "project_private.h"
+
+static const char *const project_keys[] = {"title", "data", "states", "out", "backend", "jobs", NULL};
+static const char *const output_keys[] = {"template", "file", "split", "params", "data", "backend", NULL};
+
+/* GKeyFile keeps no line numbers; find the line of [group] or of key= inside it. */
+int jp_ini_line(const char *text, const char *group, const char *key)
+{
+    int line = 1, group_line = 0;
+    bool in_group = false;
+    for (const char *p = text; p && *p; line++) {
+        const char *end = strchr(p, '\n');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        char *l = g_strstrip(g_strndup(p, len));
+        if (l[0] == '[') {
+            in_group = strlen(l) >= 2 && strncmp(l + 1, group, strlen(group)) == 0 && l[strlen(group) + 1] == ']';
+            if (in_group)
+                group_line = line;
+        } else if (in_group && key) {
+            size_t klen = strlen(key);
+            if (strncmp(l, key, klen) == 0 && (l[klen] == '=' || l[klen] == ' ')) {
+                g_free(l);
+                return line;
+            }
+        }
+        g_free(l);
+        p = end ? end + 1 : NULL;
+    }
+    return group_line;
+}
+
+static void check_keys(jd_project *p, const char *group, const char *const *allowed, jd_diags *diags)
+{
+    char **keys = g_key_file_get_keys(p->ini, group, NULL, NULL);
+    for (int i = 0; keys && keys[i]; i++) {
+        if (!g_strv_contains(allowed, keys[i])) {
+            char *list = g_strjoinv(", ", (char **)allowed);
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, group, keys[i]), 1,
+                         "[%s]: unknown key '%s' (known: %s)", group, keys[i], list);
+            g_free(list);
+        }
+    }
+    g_strfreev(keys);
+}
+
+/* A template named in jindu.ini: relative to the project, else one of jindu's own. */
+static char *find_template(const jd_project *p, const char *name)
+{
+    if (g_path_is_absolute(name))
+        return g_strdup(name);
+    char *local = g_build_filename(p->dir, name, NULL);
+    if (g_file_test(local, G_FILE_TEST_EXISTS))
+        return local;
+    g_free(local);
+    return g_build_filename(JD_TEMPLATES_DIR, name, NULL);
+}
+
+static char **string_list(GKeyFile *ini, const char *group, const char *key)
+{
+    char **list = g_key_file_get_string_list(ini, group, key, NULL, NULL);
+    for (int i = 0; list && list[i]; i++)
+        g_strstrip(list[i]);
+    return list;
+}
+
+/* "data" entries are paths relative to the project, possibly NAME=PATH */
+static char **resolve_data(const char *dir, char **entries)
+{
+    GPtrArray *out = g_ptr_array_new();
+    for (int i = 0; entries && entries[i]; i++) {
+        if (!*entries[i])
+            continue;
+        const char *eq = strchr(entries[i], '=');
+        if (eq) {
+            char *name = g_strndup(entries[i], (gsize)(eq - entries[i]));
+            char *path = g_path_is_absolute(eq + 1) ? g_strdup(eq + 1) : g_build_filename(dir, eq + 1, NULL);
+            g_ptr_array_add(out, g_strdup_printf("%s=%s", name, path));
+            g_free(name);
+            g_free(path);
+        } else {
+            g_ptr_array_add(out, g_path_is_absolute(entries[i]) ? g_strdup(entries[i])
+                                                               : g_build_filename(dir, entries[i], NULL));
+        }
+    }
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
+static void output_free(gpointer data)
+{
+    jp_output *o = data;
+    g_free(o->name);
+    g_free(o->template_path);
+    g_free(o->pattern);
+    g_free(o->backend);
+    g_strfreev(o->params);
+    g_strfreev(o->data);
+    g_free(o);
+}
+
+jd_project *jd_project_load(const char *dir, jd_diags *diags)
+{
+    jd_project *p = g_new0(jd_project, 1);
+    p->dir = g_strdup(dir && *dir ? dir : ".");
+    p->ini_path = g_build_filename(p->dir, "jindu.ini", NULL);
+    p->outputs = g_ptr_array_new_with_free_func(output_free);
+    p->ini = g_key_file_new();
+    size_t len = 0;
+    p->ini_text = jd_read_file(p->ini_path, &len, diags);
+    GError *err = NULL;
+    if (!p->ini_text) {
+        jd_project_free(p);
+        return NULL;
+    }
+    if (!g_key_file_load_from_data(p->ini, p->ini_text, len, G_KEY_FILE_NONE, &err)) {
+        jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "not a valid project file: %s", err->message);
+        g_error_free(err);
+        jd_project_free(p);
+        return NULL;
+    }
+    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    if (!g_key_file_has_group(p->ini, "project"))
+        jd_diags_add(diags, JD_ERROR, p->ini_path, 1, 1, "no [project] group");
+    check_keys(p, "project", project_keys, diags);
+    char **data = string_list(p->ini, "project", "data");
+    p->data = resolve_data(p->dir, data);
+    g_strfreev(data);
+    p->states = string_list(p->ini, "project", "states");
+    char *out = g_key_file_get_string(p->ini, "project", "out", NULL);
+    p->out_dir = g_build_filename(p->dir, out && *out ? g_strstrip(out) : "out", NULL);
+    g_free(out);
+    p->backend = g_key_file_get_string(p->ini, "project", "backend", NULL);
+    p->jobs = g_key_file_get_integer(p->ini, "project", "jobs", NULL);
+
+    /* [params]: every key is a parameter */
+    char **pkeys = g_key_file_get_keys(p->ini, "params", NULL, NULL);
+    GPtrArray *params = g_ptr_array_new();
+    for (int i = 0; pkeys && pkeys[i]; i++) {
+        char *v = g_key_file_get_string(p->ini, "params", pkeys[i], NULL);
+        g_ptr_array_add(params, g_strdup_printf("%s=%s", pkeys[i], v ? g_strstrip(v) : ""));
+        g_free(v);
+    }
+    g_strfreev(pkeys);
+    g_ptr_array_add(params, NULL);
+    p->params = (char **)g_ptr_array_free(params, FALSE);
+
+    char **groups = g_key_file_get_groups(p->ini, NULL);
+    for (int i = 0; groups[i]; i++) {
+        const char *g = groups[i];
+        if (strcmp(g, "project") == 0 || strcmp(g, "params") == 0)
+            continue;
+        int line = jp_ini_line(p->ini_text, g, NULL);
+        if (!g_str_has_prefix(g, "output ") || !g[7]) {
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1,
+                         "unknown group [%s]: groups are [project], [params] and [output NAME]", g);
+            continue;
+        }
+        check_keys(p, g, output_keys, diags);
+        jp_output *o = g_new0(jp_output, 1);
+        o->name = g_strdup(g + 7);
+        char *tpl = g_key_file_get_string(p->ini, g, "template", NULL);
+        o->pattern = g_key_file_get_string(p->ini, g, "file", NULL);
+        char *split = g_key_file_get_string(p->ini, g, "split", NULL);
+        o->backend = g_key_file_get_string(p->ini, g, "backend", NULL);
+        o->params = string_list(p->ini, g, "params");
+        char **odata = string_list(p->ini, g, "data");
+        o->data = resolve_data(p->dir, odata);
+        g_strfreev(odata);
+        if (!tpl || !*g_strstrip(tpl)) {
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: template= is missing", g);
+        } else {
+            o->template_path = find_template(p, tpl);
+            if (!g_file_test(o->template_path, G_FILE_TEST_IS_REGULAR))
+                jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, g, "template"), 1,
+                             "[%s]: template %s not found (looked beside jindu.ini and in %s)", g, tpl,
+                             JD_TEMPLATES_DIR);
+        }
+        if (!o->pattern || !*g_strstrip(o->pattern))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: file= is missing", g);
+        if (!jd_split_parse(split ? g_strstrip(split) : NULL, &o->split))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, g, "split"), 1,
+                         "[%s]: split is unit, leader or none, not '%s'", g, split);
+        if (o->split != JD_SPLIT_NONE && o->pattern && !strstr(o->pattern, "{key}"))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, g, "file"), 1,
+                         "[%s]: a split output needs {key} in its file name, or every document would "
+                         "overwrite the last",
+                         g);
+        const char *backend = o->backend ? o->backend : p->backend;
+        if (backend && strcmp(backend, "cairo") != 0 && strcmp(backend, "haru") != 0)
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: backend is cairo or haru, not '%s'",
+                         g, backend);
+        g_free(tpl);
+        g_free(split);
+        g_ptr_array_add(p->outputs, o);
+    }
+    g_strfreev(groups);
+    if (p->outputs->len == 0)
+        jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "no [output NAME] group: nothing to build");
+    for (int i = 0; p->data && p->data[i]; i++) {
+        const char *path = strchr(p->data[i], '=') ? strchr(p->data[i], '=') + 1 : p->data[i];
+        if (!g_file_test(path, G_FILE_TEST_EXISTS))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, "project", "data"), 1,
+                         "data file %s does not exist", path);
+    }
+    if (jd_diags_count_severity(diags, JD_ERROR) > errors_before) {
+        jd_project_free(p);
+        return NULL;
+    }
+
+    /* what a watcher monitors: the project file, the data, the templates' folders */
+    GPtrArray *watch = g_ptr_array_new();
+    g_ptr_array_add(watch, g_strdup(p->ini_path));
+    for (int i = 0; p->data[i]; i++) {
+        const char *path = strchr(p->data[i], '=') ? strchr(p->data[i], '=') + 1 : p->data[i];
+        g_ptr_array_add(watch, g_strdup(path));
+    }
+    for (guint i = 0; i < p->outputs->len; i++) {
+        jp_output *o = g_ptr_array_index(p->outputs, i);
+        char *d = g_path_get_dirname(o->template_path);
+        bool seen = false;
+        for (guint k = 0; k < watch->len; k++)
+            seen = seen || strcmp(g_ptr_array_index(watch, k), d) == 0;
+        if (seen)
+            g_free(d);
+        else
+            g_ptr_array_add(watch, d);
+    }
+    g_ptr_array_add(watch, NULL);
+    p->watch = (char **)g_ptr_array_free(watch, FALSE);
+    return p;
+}
+
+void jd_project_free(jd_project *p)
+{
+    if (!p)
+        return;
+    g_free(p->dir);
+    g_free(p->ini_path);
+    g_free(p->ini_text);
+    if (p->ini)
+        g_key_file_free(p->ini);
+    g_ptr_array_free(p->outputs, TRUE);
+    g_strfreev(p->data);
+    g_strfreev(p->states);
+    g_strfreev(p->params);
+    g_strfreev(p->watch);
+    g_free(p->out_dir);
+    g_free(p->backend);
+    g_free(p);
+}
+
+const char *jd_project_dir(const jd_project *p)
+{
+    return p->dir;
+}
+
+const char *const *jd_project_watch_paths(const jd_project *p)
+{
+    return (const char *const *)p->watch;
+}
