@@ -30,15 +30,11 @@ typedef struct {
 bool jd_cli_parse(int *argc, char ***argv, const GOptionEntry *entries, const jd_cli_usage *usage,
                   int *exit_code);
 
-/* Data bindings shared by expand, layout and render:
- *   --data FILE        bound by its kind (a task list is `list`)
+/* Loads a template, binds the data and expands it (the first half of render/layout):
+ *   --data FILE        bound by its kind (a task list is `list`, progress is `progress`,
+ *                      and progress is merged onto the list)
  *   --data NAME=FILE   bound to NAME
  *   -D KEY=VALUE       params.KEY (numbers stay numbers: -D quarter=2 gives 2)
- * Returns a new object {list: ..., params: {...}, ...}, or NULL with messages in diags. */
-#include "jd_data.h"
-jd_value *jd_cli_bindings(char **data_args, char **define_args, jd_diags *diags);
-
-/* Loads a template, binds the data and expands it (the first half of render/layout).
  * Returns NULL with messages in diags. */
 #include "jd_doc.h"
 jd_doc *jd_cli_expand(const char *template_path, char **data_args, char **define_args,

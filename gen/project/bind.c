@@ -32,10 +32,10 @@ static jd_value *param_value(const char *text)
 /* NAME=FILE reads JSON as it is (any shape: settings, a lookup table…) unless it is data
  * jindu knows (a task list, progress reports), which goes through the importer and its
  * checks like every other data file. */
-static jd_value *read_named(const char *path, jd_diags *diags)
+static jd_value *read_named(const char *path, const jd_import_options *io, jd_diags *diags)
 {
     if (!g_str_has_suffix(path, ".json") && !g_str_has_suffix(path, ".JSON"))
-        return jd_import_file(path, JD_FORMAT_AUTO, NULL, diags);
+        return jd_import_file_with(path, io, NULL, diags);
     size_t len = 0;
     char *text = jd_read_file(path, &len, diags);
     if (!text)
@@ -44,12 +44,12 @@ static jd_value *read_named(const char *path, jd_diags *diags)
     g_free(text);
     if (jd_value_kind_of(v) == JD_VALUE_OBJECT && (jd_object_get(v, "tasks") || jd_object_get(v, "reports"))) {
         jd_value_unref(v);
-        v = jd_import_file(path, JD_FORMAT_AUTO, NULL, diags);
+        v = jd_import_file_with(path, io, NULL, diags);
     }
     return v;
 }
 
-static bool bind_one(jd_value *globals, const char *arg, jd_diags *diags)
+static bool bind_one(jd_value *globals, const char *arg, const jd_import_options *io, jd_diags *diags)
 {
     const char *eq = strchr(arg, '=');
     bool named = eq && is_name(arg, (size_t)(eq - arg));
@@ -57,10 +57,10 @@ static bool bind_one(jd_value *globals, const char *arg, jd_diags *diags)
     char *name = named ? g_strndup(arg, (size_t)(eq - arg)) : NULL;
     jd_value *value = NULL;
     if (named) {
-        value = read_named(path, diags);
+        value = read_named(path, io, diags);
     } else {
         jd_import_info info = {0};
-        value = jd_import_file(path, JD_FORMAT_AUTO, &info, diags);
+        value = jd_import_file_with(path, io, &info, diags);
         const char *binding = value ? jd_data_kind_binding(info.kind) : NULL;
         if (value && !binding)
             jd_diags_add(diags, JD_ERROR, path, 0, 0,
@@ -88,9 +88,19 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
 {
     jd_value *globals = jd_value_new_object();
     jd_value *params = jd_value_new_object();
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, states};
     bool ok = true;
     for (const char *const *d = data_args; d && *d; d++)
-        ok &= bind_one(globals, *d, diags);
+        ok &= bind_one(globals, *d, &io, diags);
+    /* progress reports go onto the task list: every unit row gets its reports */
+    const jd_value *list = jd_object_get(globals, "list"), *progress = jd_object_get(globals, "progress");
+    if (ok && list && progress) {
+        jd_value *merged = jd_progress_merge(list, progress, states, diags);
+        if (merged)
+            jd_object_set(globals, "list", merged);
+        else
+            ok = false;
+    }
     for (const char *const *d = define_args; d && *d; d++) {
         const char *eq = strchr(*d, '=');
         if (!eq || !is_name(*d, (size_t)(eq - *d))) {
@@ -104,7 +114,6 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
         g_free(key);
     }
     jd_object_set(globals, "params", params);
-    (void)states;
     if (!ok) {
         jd_value_unref(globals);
         return NULL;

@@ -1,2 +1,0 @@
-/* module under construction */
-#include "jd_template.h"
