@@ -38,7 +38,7 @@ START_TEST(dump_shows_structure_attrs_and_style_differences)
                      "    column width=1.5fr\n"
                      "    row\n"
                      "      cell rowspan=2 {font-weight: 700; text-align: center; padding: 2pt 0pt 0pt 0pt}\n"
-                     "        paragraph\n"
+                     "        paragraph {padding: 2pt 0pt 0pt 0pt}\n"
                      "          text \"序号\\n\\\"1\\\"\"\n");
     char h1[65], h2[65];
     jd_doc_hash(doc, h1);

@@ -52,7 +52,8 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
     d->line = line;
     d->col = col;
     d->message = g_strdup_vprintf(fmt, ap);
-    d->excerpt = g_strdup(source_line);
+    /* the excerpt is walked character by character when formatted: keep it valid UTF-8 */
+    d->excerpt = source_line ? g_utf8_make_valid(source_line, -1) : NULL;
     d->span = span;
     g_ptr_array_add(diags->items, d);
 }

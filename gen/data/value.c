@@ -161,8 +161,14 @@ int64_t jd_value_int(const jd_value *v)
         return 0;
     if (v->kind == JD_VALUE_INT)
         return v->u.i;
-    if (v->kind == JD_VALUE_DOUBLE && isfinite(v->u.d))
+    /* converting a double outside int64's range is undefined behaviour: clamp it */
+    if (v->kind == JD_VALUE_DOUBLE && isfinite(v->u.d)) {
+        if (v->u.d >= 9223372036854775807.0)
+            return INT64_MAX;
+        if (v->u.d <= -9223372036854775808.0)
+            return INT64_MIN;
         return (int64_t)v->u.d;
+    }
     return 0;
 }
 

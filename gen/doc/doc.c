@@ -497,9 +497,13 @@ static void sep(GString *out, bool *first)
     *first = false;
 }
 
-/* style properties of `s` that differ from `base` */
-static void put_style_diff(GString *out, const jd_style *s, const jd_style *base)
+/* style properties of `s` that differ from `base` (the parent's style) — and for the box
+ * properties, which do not inherit, from `box_base` (the defaults; NULL for inline nodes,
+ * which have no box of their own) */
+static void put_style_diff(GString *out, const jd_style *s, const jd_style *base, const jd_style *box_base)
 {
+    if (!box_base)
+        box_base = s;
     bool first = true;
     if (s->font_family != base->font_family && g_strcmp0(s->font_family, base->font_family))
         sep(out, &first), g_string_append_printf(out, "font-family: %s", s->font_family);
@@ -527,31 +531,31 @@ static void put_style_diff(GString *out, const jd_style *s, const jd_style *base
     if (s->letter_spacing != base->letter_spacing)
         sep(out, &first), g_string_append(out, "letter-spacing: "), put_num(out, s->letter_spacing),
             g_string_append(out, "pt");
-    if (memcmp(s->padding, base->padding, sizeof s->padding) != 0) {
+    if (memcmp(s->padding, box_base->padding, sizeof s->padding) != 0) {
         sep(out, &first), g_string_append(out, "padding:");
         for (int i = 0; i < 4; i++)
             g_string_append_c(out, ' '), put_num(out, s->padding[i]), g_string_append(out, "pt");
     }
     static const char *const side[] = {"top", "right", "bottom", "left"};
     for (int i = 0; i < 4; i++) {
-        if (s->border[i].width != base->border[i].width || s->border[i].color != base->border[i].color) {
+        if (s->border[i].width != box_base->border[i].width || s->border[i].color != box_base->border[i].color) {
             sep(out, &first), g_string_append_printf(out, "border-%s: ", side[i]);
             put_num(out, s->border[i].width);
             g_string_append(out, "pt ");
             put_color(out, s->border[i].color);
         }
     }
-    if (s->has_background != base->has_background || s->background != base->background) {
+    if (s->has_background != box_base->has_background || s->background != box_base->background) {
         sep(out, &first), g_string_append(out, "background: ");
         if (s->has_background)
             put_color(out, s->background);
         else
             g_string_append(out, "none");
     }
-    if (s->margin_top != base->margin_top)
+    if (s->margin_top != box_base->margin_top)
         sep(out, &first), g_string_append(out, "margin-top: "), put_num(out, s->margin_top),
             g_string_append(out, "pt");
-    if (s->margin_bottom != base->margin_bottom)
+    if (s->margin_bottom != box_base->margin_bottom)
         sep(out, &first), g_string_append(out, "margin-bottom: "), put_num(out, s->margin_bottom),
             g_string_append(out, "pt");
     if (s->keep_with_next != base->keep_with_next)
@@ -598,7 +602,8 @@ static void put_attrs(GString *out, const jd_node *n)
     }
 }
 
-static void dump_node(GString *out, const jd_node *n, const jd_style *parent_style, int depth)
+static void dump_node(GString *out, const jd_node *n, const jd_style *parent_style,
+                      const jd_style *defaults, int depth)
 {
     for (int i = 0; i < depth; i++)
         g_string_append(out, "  ");
@@ -608,16 +613,18 @@ static void dump_node(GString *out, const jd_node *n, const jd_style *parent_sty
         g_string_append_c(out, ' ');
         put_str(out, n->text ? n->text : "", n->text_len);
     }
-    put_style_diff(out, n->style, parent_style);
+    bool is_inline = n->type == JD_NODE_TEXT || n->type == JD_NODE_SPAN || n->type == JD_NODE_FIELD ||
+                     n->type == JD_NODE_LINE_BREAK;
+    put_style_diff(out, n->style, parent_style, is_inline ? NULL : defaults);
     g_string_append_c(out, '\n');
     for (const jd_node *c = n->first; c; c = c->next)
-        dump_node(out, c, n->style, depth + 1);
+        dump_node(out, c, n->style, defaults, depth + 1);
 }
 
 char *jd_doc_dump(const jd_doc *doc)
 {
     GString *out = g_string_new(NULL);
-    dump_node(out, doc->root, doc->default_style, 0);
+    dump_node(out, doc->root, doc->default_style, doc->default_style, 0);
     return g_string_free(out, FALSE);
 }
 
