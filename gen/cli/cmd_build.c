@@ -128,6 +128,24 @@ static int build_once(const char *dir, const jd_build_options *opts, bool quiet,
     return rc;
 }
 
+/* GOption takes "-j 2" but not "-j2", which is how make users type it: split it. The new
+ * vector borrows the strings of the old one. */
+static char **split_short_jobs(int *argc, char **argv)
+{
+    GPtrArray *out = g_ptr_array_new();
+    for (int i = 0; i < *argc; i++) {
+        if (strncmp(argv[i], "-j", 2) == 0 && g_ascii_isdigit(argv[i][2])) {
+            g_ptr_array_add(out, (gpointer) "-j");
+            g_ptr_array_add(out, argv[i] + 2);
+        } else {
+            g_ptr_array_add(out, argv[i]);
+        }
+    }
+    *argc = (int)out->len;
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
 static bool options_from(build_args *a, const char *argv0, jd_build_options *o)
 {
     jd_build_options_init(o);
@@ -170,17 +188,23 @@ int jd_cmd_build(int argc, char **argv)
                                 "DIR holds jindu.ini. Outputs whose document did not change since the last "
                                 "build are left as they are; a failed output keeps its previous file."};
     int rc = JD_EXIT_OK;
-    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))
+    char **args = split_short_jobs(&argc, argv), **to_free = args;
+    if (!jd_cli_parse(&argc, &args, entries, &usage, &rc)) {
+        g_free(to_free);
         return rc;
+    }
+    argv = args;
     jd_build_options o;
     if (argc > 2 || !options_from(&a, argv[0], &o)) {
         if (argc > 2)
             fprintf(stderr, "%s: one project folder at most\n", argv[0]);
         free_args(&a);
+        g_free(to_free);
         return JD_EXIT_USAGE;
     }
     rc = build_once(argc == 2 ? argv[1] : ".", &o, a.quiet, a.verbose, false);
     free_args(&a);
+    g_free(to_free);
     return rc;
 }
 
@@ -250,11 +274,17 @@ int jd_cmd_watch(int argc, char **argv)
                                 "Watches jindu.ini, the data files and the templates' folders. A bad edit "
                                 "prints its problems and keeps the last good outputs. Stop with Ctrl-C."};
     int rc = JD_EXIT_OK;
-    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))
+    char **args = split_short_jobs(&argc, argv), **to_free = args;
+    if (!jd_cli_parse(&argc, &args, entries, &usage, &rc)) {
+        g_free(to_free);
         return rc;
+    }
+    argv = args;
     watcher w = {argc == 2 ? argv[1] : ".", {0}, a.quiet, a.verbose, 0, g_ptr_array_new_with_free_func(g_object_unref)};
     if (argc > 2 || !options_from(&a, argv[0], &w.opts)) {
+        g_ptr_array_free(w.monitors, TRUE);
         free_args(&a);
+        g_free(to_free);
         return JD_EXIT_USAGE;
     }
     jd_diags *diags = jd_diags_new();
@@ -262,7 +292,9 @@ int jd_cmd_watch(int argc, char **argv)
     if (!project) {
         jd_cli_report(diags);
         jd_diags_free(diags);
+        g_ptr_array_free(w.monitors, TRUE);
         free_args(&a);
+        g_free(to_free);
         return JD_EXIT_BAD_INPUT;
     }
     /* the folders to watch are fixed at start; the project file itself is among them */
@@ -287,5 +319,6 @@ int jd_cmd_watch(int argc, char **argv)
     g_main_loop_unref(loop);
     g_ptr_array_free(w.monitors, TRUE);
     free_args(&a);
+    g_free(to_free);
     return JD_EXIT_OK;
 }

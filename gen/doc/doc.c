@@ -571,6 +571,7 @@ static const char *const attr_names[JD_ATTR_COUNT] = {
     "level",        "header-rows",     "width",          "rowspan",        "colspan",
     "header",       "field",           "src",            "height",         "marker",
     "id",           "bookmark",        "bookmark-level", "href",           "repeat-on-break",
+    "change-bar",
 };
 
 static void put_attrs(GString *out, const jd_node *n)

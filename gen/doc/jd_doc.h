@@ -159,6 +159,8 @@ typedef enum {
     /* CELL or COLUMN (bool as int): when a page break cuts the cell's row, repeat the cell,
      * marked （续）, on the next page (cells spanning rows always are) */
     JD_ATTR_REPEAT_ON_BREAK,
+    /* ROW (bool as int): the row changed since an earlier version: a bar in the margin */
+    JD_ATTR_CHANGE_BAR,
     JD_ATTR_COUNT
 } jd_attr;
 

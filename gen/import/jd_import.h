@@ -162,6 +162,17 @@ char *jd_progress_summary(const jd_value *progress, const jd_import_info *info);
 jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
                             const char *const *states, jd_diags *diags);
 
+/* The state shown for a unit that has not reported for a period. */
+#define JD_STATE_NOT_REPORTED "未报送"
+
+/* What a merged unit row reports for `period`, as a sheet shows it:
+ *   { "state": …, "done": …, "problems": …, "next": …, "reporter": …, "date": …,
+ *     "units": [names that reported], "missing": [names that did not] }
+ * With no report at all the state is "未报送" and the texts are empty. When several names
+ * of the row reported, the state is the most worrying one (滞后, then 未启动, 序时推进, 已完成,
+ * then any other) and each text line starts with its unit ("商务局：…"). New reference. */
+jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period);
+
 /* The (task, unit) pairs of a merged list without a report for `period`, in list order,
  * each unit once per task: [{"task": 5, "unit": "商务局"}, ...] (a new array). What a
  * summary counts as 未报送. */

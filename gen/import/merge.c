@@ -306,3 +306,63 @@ jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period)
     g_free(wanted);
     return missing;
 }
+
+/* ---- one row's report for a period ------------------------------------------------ */
+
+static int severity(const char *state)
+{
+    static const char *const order[] = {"滞后", "未启动", "序时推进", "已完成"};
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
+        if (g_strcmp0(state, order[i]) == 0) return (int)i;
+    return (int)G_N_ELEMENTS(order);
+}
+
+jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
+{
+    static const char *const texts[] = {"done", "problems", "next", "reporter"};
+    char *wanted = jd_period_format(period);
+    const jd_value *reports = jd_object_get(unit_row, "reports");
+    GPtrArray *mine = g_ptr_array_new();
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        const jd_value *r = jd_array_get(reports, i);
+        if (g_strcmp0(jd_object_get_string(r, "period"), wanted) == 0) g_ptr_array_add(mine, (gpointer)r);
+    }
+    g_free(wanted);
+
+    jd_value *out = jd_value_new_object();
+    const char *state = JD_STATE_NOT_REPORTED, *date = "";
+    for (guint i = 0; i < mine->len; i++) {
+        const jd_value *r = g_ptr_array_index(mine, i);
+        const char *s = jd_object_get_string(r, "state");
+        if (i == 0 || severity(s) < severity(state)) state = s;
+        const char *d = jd_object_get_string(r, "date");
+        if (d && strcmp(d, date) > 0) date = d; /* the latest, as ISO dates sort */
+    }
+    jd_object_set(out, "state", jd_value_new_string(state));
+    for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+        GString *text = g_string_new(NULL);
+        for (guint i = 0; i < mine->len; i++) {
+            const jd_value *r = g_ptr_array_index(mine, i);
+            const char *v = jd_object_get_string(r, texts[t]);
+            if (!v || !*v) continue;
+            if (text->len) g_string_append_c(text, '\n');
+            if (mine->len > 1) g_string_append_printf(text, "%s：", jd_object_get_string(r, "unit"));
+            g_string_append(text, v);
+        }
+        jd_object_set(out, texts[t], jd_value_new_string_take(g_string_free(text, FALSE)));
+    }
+    jd_object_set(out, "date", jd_value_new_string(date));
+    jd_value *units = jd_value_new_array(), *missing = jd_value_new_array();
+    const jd_value *names = jd_object_get(unit_row, "names");
+    for (size_t n = 0; n < jd_array_length(names); n++) {
+        const char *name = jd_value_string(jd_array_get(names, n));
+        bool reported = false;
+        for (guint i = 0; i < mine->len && !reported; i++)
+            reported = g_strcmp0(jd_object_get_string(g_ptr_array_index(mine, i), "unit"), name) == 0;
+        jd_array_append(reported ? units : missing, jd_value_new_string(name));
+    }
+    jd_object_set(out, "units", units);
+    jd_object_set(out, "missing", missing);
+    g_ptr_array_free(mine, TRUE);
+    return out;
+}

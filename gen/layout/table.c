@@ -14,12 +14,16 @@
 #define MARK_TEXT "（续）"
 #define MARK_TEXT_NARROW "续"
 enum { MAX_COLUMNS = 512 };
+#define CHANGE_BAR_WIDTH 2.5
+#define CHANGE_BAR_GAP 3.0
+#define CHANGE_BAR_COLOR 0x1f4e9a
 
 typedef struct tcell {
     const jd_node *node;
     const jd_style *style;
     int row, col, rowspan, colspan; /* rowspan/colspan clamped to the table */
     bool repeat;                    /* repeated, marked, on the pages a break carries it to */
+    bool change_bar;                /* its row changed since an earlier version */
     jl_box *box;                    /* lines, once measured */
     jl_box *mark;                   /* the （续） mark at the cell's width */
     double content_width;
@@ -54,6 +58,8 @@ typedef struct {
     double *header_heights;
     double header_height;
     GArray *edges;    /* borders of the current page, drawn when the page is left */
+    double bar_top, bar_bottom; /* the last change bar drawn, not to draw it twice */
+    size_t bar_page;
 } table;
 
 /* ---- building the grid ------------------------------------------------------------- */
@@ -105,6 +111,7 @@ static void build_grid(table *t, const jd_node *tn, GPtrArray *columns)
             cell->rowspan = int_attr(c, JD_ATTR_ROWSPAN, 1, 1, section_end - r);
             cell->colspan = int_attr(c, JD_ATTR_COLSPAN, 1, 1, MAX_COLUMNS - 1 - col);
             const jd_node *column = (guint)col < columns->len ? g_ptr_array_index(columns, col) : NULL;
+            cell->change_bar = jd_node_int(row->node, JD_ATTR_CHANGE_BAR, 0) != 0;
             cell->repeat = cell->rowspan > 1 || jd_node_int(c, JD_ATTR_REPEAT_ON_BREAK, 0) ||
                            (column && jd_node_int(column, JD_ATTR_REPEAT_ON_BREAK, 0));
             for (int rr = r; rr < r + cell->rowspan; rr++)
@@ -369,6 +376,15 @@ static void draw_fragment(table *t, tcell *c, double top, double bottom, size_t 
         y += c->mark->height;
     }
     jl_box_emit(t->ctx, c->box, c->next_line, c->next_line + count, cx, y, c->content_width, page);
+    if (c->change_bar && !(t->bar_page == jd_page_index(page) && t->bar_top == top && t->bar_bottom == bottom)) {
+        /* a bar in the left margin beside a changed row, as revision marks in print */
+        jd_rect bar = {t->x - CHANGE_BAR_GAP - CHANGE_BAR_WIDTH, top, CHANGE_BAR_WIDTH, bottom - top, true,
+                       CHANGE_BAR_COLOR, 0, 0};
+        jd_page_add_rect(page, &bar);
+        t->bar_page = jd_page_index(page);
+        t->bar_top = top;
+        t->bar_bottom = bottom;
+    }
     add_edge(t, x0, top, x1, top, &s->border[JD_TOP]);
     add_edge(t, x0, bottom, x1, bottom, &s->border[JD_BOTTOM]);
     add_edge(t, x0, top, x0, bottom, &s->border[JD_LEFT]);
@@ -584,6 +600,7 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     t.ctx = flow->ctx;
     t.x = flow->x;
     t.edges = g_array_new(FALSE, FALSE, sizeof(edge));
+    t.bar_page = (size_t)-1;
     GPtrArray *columns = g_ptr_array_new();
     build_grid(&t, tn, columns);
     if (t.nrows == 0) {

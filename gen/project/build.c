@@ -7,12 +7,17 @@
  *  2. the documents: each output's expanded document tree is hashed (with the backend, the
  *     font set and the creation date); an output whose hash equals the one recorded in
  *     .jindu-cache/ is left as it is, the others are laid out and rendered.
- * Expansion runs on the calling thread; layout and rendering on `jobs` worker threads, each
- * with its own font set (pango and fontconfig objects are not shared between threads). */
+ * With several workers, the outputs are shared out to `jobs` worker processes forked once
+ * the data and templates are loaded: each expands, hashes, lays out and renders the
+ * outputs it is given, one at a time, and reports back on a pipe. Processes, not threads:
+ * cairo 1.16 deadlocks when two threads draw with the same FreeType font (its font caches
+ * are global and their locks are taken in different orders). */
 #include <errno.h>
 #include <glib/gstdio.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "jd_backend.h"
@@ -22,25 +27,22 @@
 
 #define CACHE_DIR ".jindu-cache"
 
+typedef enum { JOB_PENDING, JOB_BUILT, JOB_UNCHANGED, JOB_FAILED } job_status;
+
 typedef struct {
     size_t index;
     const jp_output *out;
-    char *key;       /* split key, or NULL */
-    char *rel_path;  /* as shown to the user: relative to the project folder */
+    const jd_template *tpl;  /* NULL when it failed to load */
+    const jd_value *globals; /* the output's data and parameters (owned by the build) */
+    char *key;      /* split key, or NULL */
+    char *rel_path; /* as shown to the user: relative to the project folder */
     char *path;
-    jd_doc *doc;
     char hash[65];
     bool haru;
-    char *date;
     jd_diags *diags;
-    bool ok;
+    job_status status;
 } job;
 
-typedef struct {
-    GAsyncQueue *done;  /* finished jobs */
-    GAsyncQueue *fonts; /* idle font sets: a worker takes one, or makes one, and gives it back */
-    char *fonts_dir;
-} build_ctx;
 
 void jd_build_options_init(jd_build_options *opts)
 {
@@ -58,8 +60,6 @@ static void job_free(job *j)
     g_free(j->key);
     g_free(j->rel_path);
     g_free(j->path);
-    g_free(j->date);
-    jd_doc_free(j->doc);
     jd_diags_free(j->diags);
     g_free(j);
 }
@@ -256,82 +256,17 @@ static void store_inputs(jd_project *p, const jd_build_options *opts, const char
     g_string_free(s, TRUE);
 }
 
-/* ---- workers ----------------------------------------------------------------------- */
-
-static void render_job(gpointer data, gpointer user)
-{
-    job *j = data;
-    build_ctx *ctx = user;
-    jd_fonts *fonts = g_async_queue_try_pop(ctx->fonts);
-    if (!fonts)
-        fonts = jd_fonts_new(ctx->fonts_dir, j->diags);
-    jd_pages *pages = fonts ? jd_layout(j->doc, fonts, j->diags) : NULL;
-    if (fonts)
-        g_async_queue_push(ctx->fonts, fonts);
-    if (pages) {
-        jd_render_options ro;
-        jd_render_options_init(&ro);
-        ro.creation_date = j->date;
-        char *dir = g_path_get_dirname(j->path);
-        if (g_mkdir_with_parents(dir, 0755) != 0)
-            jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "cannot create %s: %s", dir, g_strerror(errno));
-        else
-            j->ok = j->haru ? jd_render_haru(pages, j->path, &ro, j->diags)
-                            : jd_render_cairo(pages, j->path, &ro, j->diags);
-        g_free(dir);
-    }
-    jd_pages_free(pages);
-    jd_doc_free(j->doc);
-    j->doc = NULL;
-    g_async_queue_push(ctx->done, j);
-}
-
-/* ---- the build --------------------------------------------------------------------- */
+/* ---- one output -------------------------------------------------------------------- */
 
 typedef struct {
     jd_project *project;
     const jd_build_options *opts;
     jd_build_result *result;
-    build_ctx ctx;
+    GPtrArray *jobs;  /* job*, every output of the project (for the record of outputs) */
+    jd_fonts *fonts;  /* loaded on first use, in whichever process lays out */
     GPtrArray *built; /* rel paths */
-    size_t in_flight, finished;
+    size_t finished;
 } build_state;
-
-/* Takes one finished job: its cache entry, the counts, the progress line. */
-static void collect_one(build_state *b)
-{
-    job *f = g_async_queue_pop(b->ctx.done);
-    b->in_flight--;
-    b->finished++;
-    if (f->ok) {
-        cache_store(b->project, f, f->diags);
-        b->result->built++;
-        g_ptr_array_add(b->built, g_strdup(f->rel_path));
-    } else {
-        b->result->failed++;
-    }
-    if (b->opts->progress)
-        b->opts->progress(b->opts->user, b->finished, b->result->total, f->rel_path, true);
-}
-
-static jd_value *output_globals(const jd_value *base, const jp_output *o, jd_diags *diags)
-{
-    /* [params] with the output's own params= on top */
-    jd_value *g = jd_value_new_object();
-    for (size_t i = 0; i < jd_object_size(base); i++)
-        if (strcmp(jd_object_key(base, i), "params") != 0)
-            jd_object_set(g, jd_object_key(base, i), jd_value_ref(jd_object_value(base, i)));
-    jd_value *params = jd_value_copy(jd_object_get(base, "params"));
-    if (o->params && o->params[0]) {
-        jd_value *extra = jd_bind_data(NULL, (const char *const *)o->params, NULL, diags);
-        const jd_value *ep = jd_object_get(extra, "params");
-        for (size_t i = 0; i < jd_object_size(ep); i++)
-            jd_object_set(params, jd_object_key(ep, i), jd_value_ref(jd_object_value(ep, i)));
-        jd_value_unref(extra);
-    }
-    jd_object_set(g, "params", params);
-    return g;
-}
 
 /* Is `path` inside `dir` once both are made absolute and normalised? */
 static bool inside(const char *dir, const char *path)
@@ -354,6 +289,356 @@ static char *relative_to(const char *dir, const char *path)
     return rel;
 }
 
+static bool layout_and_render(build_state *b, job *j, const jd_doc *doc, const char *date)
+{
+    if (!b->fonts && !(b->fonts = jd_fonts_new(fonts_dir(), j->diags)))
+        return false;
+    jd_pages *pages = jd_layout(doc, b->fonts, j->diags);
+    bool ok = false;
+    if (pages) {
+        jd_render_options ro;
+        jd_render_options_init(&ro);
+        ro.creation_date = date;
+        char *dir = g_path_get_dirname(j->path);
+        if (g_mkdir_with_parents(dir, 0755) != 0)
+            jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "cannot create %s: %s", dir, g_strerror(errno));
+        else
+            ok = j->haru ? jd_render_haru(pages, j->path, &ro, j->diags)
+                         : jd_render_cairo(pages, j->path, &ro, j->diags);
+        g_free(dir);
+    }
+    jd_pages_free(pages);
+    return ok;
+}
+
+/* Expands one output, and lays it out and renders it if its document changed. */
+static job_status run_job(build_state *b, job *j)
+{
+    if (!j->tpl)
+        return JOB_FAILED; /* the template's errors are already reported */
+    if (!inside(b->project->out_dir, j->path)) {
+        jd_diags_add(j->diags, JD_ERROR, b->project->ini_path, 0, 0,
+                     "[output %s]: file %s is outside the output folder %s", j->out->name, j->path,
+                     b->project->out_dir);
+        return JOB_FAILED;
+    }
+    jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
+    jd_doc *doc = jd_template_expand(j->tpl, g, j->diags);
+    jd_value_unref(g);
+    if (!doc)
+        return JOB_FAILED;
+    /* what the output's bytes depend on besides the document */
+    jd_pages *meta = jd_pages_new();
+    const char *doc_date = jd_node_string(jd_doc_root(doc), JD_ATTR_DATE);
+    if (doc_date)
+        jd_pages_set_meta(meta, JD_META_DATE, doc_date);
+    char *date = jd_render_creation_date(meta, NULL);
+    jd_pages_free(meta);
+    char dochash[65];
+    jd_doc_hash(doc, dochash);
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)dochash, 64);
+    g_checksum_update(sum, (const guchar *)(j->haru ? "haru" : "cairo"), -1);
+    g_checksum_update(sum, (const guchar *)date, -1);
+    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
+    hash_fonts(sum, fonts_dir());
+    memcpy(j->hash, g_checksum_get_string(sum), 64);
+    j->hash[64] = '\0';
+    g_checksum_free(sum);
+    job_status status = JOB_UNCHANGED;
+    if (b->opts->force || !cached_equal(b->project, j))
+        status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED;
+    g_free(date);
+    jd_doc_free(doc);
+    return status;
+}
+
+/* A job is done (here or in a worker): its cache entry, the counts, the progress line. */
+static void finish_job(build_state *b, job *j, job_status status)
+{
+    j->status = status;
+    b->finished++;
+    if (status == JOB_BUILT) {
+        cache_store(b->project, j, j->diags);
+        b->result->built++;
+        g_ptr_array_add(b->built, g_strdup(j->rel_path));
+    } else if (status == JOB_UNCHANGED) {
+        b->result->unchanged++;
+    } else {
+        b->result->failed++;
+    }
+    if (b->opts->progress)
+        b->opts->progress(b->opts->user, b->finished, b->result->total, j->rel_path, status == JOB_BUILT);
+}
+
+/* ---- worker processes -------------------------------------------------------------- */
+
+/* A worker reads job numbers (uint32) on one pipe and answers on another, one line of JSON
+ * per job: {"job": N, "status": S, "hash": "…", "diags": [{severity, file, line, col,
+ * message}…]}. */
+typedef struct {
+    pid_t pid;
+    int to;       /* job numbers to the worker */
+    int from;     /* its answers */
+    GString *in;  /* answer text not yet complete */
+    gint64 busy;  /* job it is working on, or -1 */
+} worker;
+
+static char *answer(const job *j, job_status status)
+{
+    jd_value *o = jd_value_new_object(), *list = jd_value_new_array();
+    jd_object_set(o, "job", jd_value_new_int((int64_t)j->index));
+    jd_object_set(o, "status", jd_value_new_int(status));
+    jd_object_set(o, "hash", jd_value_new_string(j->hash));
+    for (size_t i = 0; i < jd_diags_count(j->diags); i++) {
+        const jd_diag *d = jd_diags_get(j->diags, i);
+        jd_value *m = jd_value_new_object();
+        jd_object_set(m, "severity", jd_value_new_int(jd_diag_severity(d)));
+        jd_object_set(m, "file", jd_value_new_string(jd_diag_file(d) ? jd_diag_file(d) : ""));
+        jd_object_set(m, "line", jd_value_new_int(jd_diag_line(d)));
+        jd_object_set(m, "col", jd_value_new_int(jd_diag_col(d)));
+        jd_object_set(m, "message", jd_value_new_string(jd_diag_message(d)));
+        jd_array_append(list, m);
+    }
+    jd_object_set(o, "diags", list);
+    char *json = jd_value_to_json(o, false);
+    jd_value_unref(o);
+    char *line = g_strconcat(json, "\n", NULL);
+    g_free(json);
+    return line;
+}
+
+static bool write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return false;
+        p += n;
+        len -= (size_t)n;
+    }
+    return true;
+}
+
+/* In the child: work until the job pipe closes, then leave without running the parent's
+ * exit handlers or flushing its stdio buffers. */
+G_GNUC_NORETURN static void worker_main(build_state *b, int from_parent, int to_parent)
+{
+    guint32 index;
+    for (;;) {
+        ssize_t n = read(from_parent, &index, sizeof index);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n != sizeof index || index >= b->jobs->len)
+            break;
+        job *j = g_ptr_array_index(b->jobs, index);
+        job_status status = run_job(b, j);
+        char *line = answer(j, status);
+        bool sent = write_all(to_parent, line, strlen(line));
+        g_free(line);
+        if (!sent)
+            break;
+    }
+    _exit(0);
+}
+
+/* An answer from a worker: the job's status, hash and messages. */
+static void take_answer(build_state *b, const char *line)
+{
+    jd_value *o = jd_value_from_json(line, strlen(line), "worker", NULL);
+    gint64 index = jd_object_get_int(o, "job", -1);
+    if (index >= 0 && (guint)index < b->jobs->len) {
+        job *j = g_ptr_array_index(b->jobs, index);
+        const char *hash = jd_object_get_string(o, "hash");
+        g_strlcpy(j->hash, hash ? hash : "", sizeof j->hash);
+        const jd_value *list = jd_object_get(o, "diags");
+        for (size_t i = 0; i < jd_array_length(list); i++) {
+            const jd_value *m = jd_array_get(list, i);
+            const char *file = jd_object_get_string(m, "file");
+            jd_diags_add(j->diags, (jd_severity)jd_object_get_int(m, "severity", JD_ERROR),
+                         file && *file ? file : NULL, (int)jd_object_get_int(m, "line", 0),
+                         (int)jd_object_get_int(m, "col", 0), "%s", jd_object_get_string(m, "message"));
+        }
+        finish_job(b, j, (job_status)jd_object_get_int(o, "status", JOB_FAILED));
+    }
+    jd_value_unref(o);
+}
+
+static bool give_job(worker *w, GArray *todo, guint *next)
+{
+    if (*next >= todo->len) {
+        if (w->to >= 0)
+            close(w->to);
+        w->to = -1;
+        return false;
+    }
+    guint32 index = g_array_index(todo, guint32, *next);
+    if (!write_all(w->to, &index, sizeof index))
+        return false;
+    (*next)++;
+    w->busy = index;
+    return true;
+}
+
+static void run_workers(build_state *b, GArray *todo, int n_workers)
+{
+    GArray *workers = g_array_new(FALSE, FALSE, sizeof(worker));
+    fflush(stdout);
+    fflush(stderr);
+    for (int i = 0; i < n_workers; i++) {
+        int down[2], up[2];
+        if (pipe(down) != 0)
+            break;
+        if (pipe(up) != 0) {
+            close(down[0]);
+            close(down[1]);
+            break;
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+            close(down[1]);
+            close(up[0]);
+            /* the pipes of the workers started before are the parent's business */
+            for (guint k = 0; k < workers->len; k++) {
+                close(g_array_index(workers, worker, k).to);
+                close(g_array_index(workers, worker, k).from);
+            }
+            worker_main(b, down[0], up[1]);
+        }
+        close(down[0]);
+        close(up[1]);
+        if (pid < 0) {
+            close(down[1]);
+            close(up[0]);
+            break;
+        }
+        worker w = {pid, down[1], up[0], g_string_new(NULL), -1};
+        g_array_append_val(workers, w);
+    }
+    guint next = 0;
+    for (guint i = 0; i < workers->len; i++)
+        give_job(&g_array_index(workers, worker, i), todo, &next);
+
+    guint alive = workers->len;
+    while (alive > 0) {
+        struct pollfd *fds = g_new0(struct pollfd, workers->len);
+        for (guint i = 0; i < workers->len; i++) {
+            fds[i].fd = g_array_index(workers, worker, i).from;
+            fds[i].events = POLLIN;
+        }
+        if (poll(fds, workers->len, -1) < 0 && errno != EINTR) {
+            g_free(fds);
+            break;
+        }
+        for (guint i = 0; i < workers->len; i++) {
+            worker *w = &g_array_index(workers, worker, i);
+            if (w->from < 0 || !fds[i].revents)
+                continue;
+            char buf[8192];
+            ssize_t got = read(w->from, buf, sizeof buf);
+            if (got < 0 && errno == EINTR)
+                continue;
+            if (got > 0) {
+                g_string_append_len(w->in, buf, got);
+                char *nl;
+                while ((nl = memchr(w->in->str, '\n', w->in->len))) {
+                    *nl = '\0';
+                    take_answer(b, w->in->str);
+                    g_string_erase(w->in, 0, (gssize)(nl - w->in->str) + 1);
+                    w->busy = -1;
+                    give_job(w, todo, &next);
+                }
+                continue;
+            }
+            /* the worker is gone: finished, or died in the middle of a job */
+            close(w->from);
+            w->from = -1;
+            alive--;
+            if (w->busy >= 0) {
+                job *j = g_ptr_array_index(b->jobs, w->busy);
+                jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "the worker building it stopped unexpectedly");
+                finish_job(b, j, JOB_FAILED);
+            }
+        }
+        g_free(fds);
+    }
+    for (guint i = 0; i < workers->len; i++) {
+        worker *w = &g_array_index(workers, worker, i);
+        if (w->to >= 0)
+            close(w->to);
+        if (w->from >= 0)
+            close(w->from);
+        int status;
+        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+            ;
+        g_string_free(w->in, TRUE);
+    }
+    g_array_free(workers, TRUE);
+    /* whatever no worker took (none could be started, or all died) is built here */
+    for (; next < todo->len; next++)
+        finish_job(b, g_ptr_array_index(b->jobs, g_array_index(todo, guint32, next)),
+                   run_job(b, g_ptr_array_index(b->jobs, g_array_index(todo, guint32, next))));
+}
+
+/* ---- the build --------------------------------------------------------------------- */
+
+static jd_value *output_globals(const jd_value *base, const jp_output *o, jd_diags *diags)
+{
+    /* [params] with the output's own params= on top */
+    jd_value *g = jd_value_new_object();
+    for (size_t i = 0; i < jd_object_size(base); i++)
+        if (strcmp(jd_object_key(base, i), "params") != 0)
+            jd_object_set(g, jd_object_key(base, i), jd_value_ref(jd_object_value(base, i)));
+    jd_value *params = jd_value_copy(jd_object_get(base, "params"));
+    if (o->params && o->params[0]) {
+        jd_value *extra = jd_bind_data(NULL, (const char *const *)o->params, NULL, diags);
+        const jd_value *ep = jd_object_get(extra, "params");
+        for (size_t i = 0; i < jd_object_size(ep); i++)
+            jd_object_set(params, jd_object_key(ep, i), jd_value_ref(jd_object_value(ep, i)));
+        jd_value_unref(extra);
+    }
+    jd_object_set(g, "params", params);
+    return g;
+}
+
+/* The data an output sees: the project's, plus the output's own data files if any. */
+static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, jd_diags *diags)
+{
+    if (!o->data || !o->data[0])
+        return jd_value_ref(base);
+    GPtrArray *all = g_ptr_array_new();
+    for (int k = 0; p->data[k]; k++)
+        g_ptr_array_add(all, p->data[k]);
+    for (int k = 0; o->data[k]; k++)
+        g_ptr_array_add(all, o->data[k]);
+    g_ptr_array_add(all, NULL);
+    jd_value *v = jd_bind_data((const char *const *)all->pdata, (const char *const *)p->params,
+                               (const char *const *)p->states, diags);
+    g_ptr_array_free(all, TRUE);
+    return v;
+}
+
+static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_diags *diags)
+{
+    jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
+                                  (const char *const *)p->states, diags);
+    if (!base || !opts->mark_changes_since)
+        return base;
+    jd_value *prev = jd_bind_data((const char *const[]){opts->mark_changes_since, NULL}, NULL,
+                                  (const char *const *)p->states, diags);
+    const jd_value *list = jd_object_get(base, "list");
+    const jd_value *prev_list = prev ? jd_object_get(prev, "list") : NULL;
+    if (list && prev_list)
+        jd_object_set(base, "list", jd_mark_changes(list, prev_list, opts->mark_changes_since));
+    else if (prev)
+        jd_diags_add(diags, JD_ERROR, opts->mark_changes_since, 0, 0, "--mark-changes-since needs an earlier task list");
+    jd_value_unref(prev);
+    return base;
+}
+
 bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_result *result,
                       jd_diags *diags)
 {
@@ -364,7 +649,8 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         jd_build_options_init(&defaults);
         opts = &defaults;
     }
-    if (opts->shard_count < 0 || (opts->shard_count > 0 && (opts->shard_index < 1 || opts->shard_index > opts->shard_count))) {
+    if (opts->shard_count < 0 ||
+        (opts->shard_count > 0 && (opts->shard_index < 1 || opts->shard_index > opts->shard_count))) {
         jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "shard %d/%d does not exist", opts->shard_index, opts->shard_count);
         return false;
     }
@@ -388,149 +674,84 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         return true;
     }
 
-    /* the data, once for the project (and once more for outputs with data of their own) */
-    jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
-                                  (const char *const *)p->states, diags);
-    if (base && opts->mark_changes_since) {
-        jd_value *prev = jd_bind_data((const char *const[]){opts->mark_changes_since, NULL}, NULL,
-                                      (const char *const *)p->states, diags);
-        const jd_value *list = jd_object_get(base, "list");
-        const jd_value *prev_list = prev ? jd_object_get(prev, "list") : NULL;
-        if (list && prev_list) {
-            jd_object_set(base, "list", jd_mark_changes(list, prev_list, opts->mark_changes_since));
-        } else if (prev) {
-            jd_diags_add(diags, JD_ERROR, opts->mark_changes_since, 0, 0,
-                         "--mark-changes-since needs an earlier task list");
-        }
-        jd_value_unref(prev);
-    }
+    jd_value *base = bind_project(p, opts, diags);
+    build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
+                     g_ptr_array_new(), 0};
+    GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
+    GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint32));
+    bool ok = base != NULL;
 
-    build_state b = {p, opts, result, {g_async_queue_new(), g_async_queue_new(), g_strdup(fonts_dir())},
-                     g_ptr_array_new(), 0, 0};
-    int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
-    GThreadPool *pool = g_thread_pool_new(render_job, &b.ctx, workers, TRUE, NULL);
-    GPtrArray *jobs = g_ptr_array_new_with_free_func((GDestroyNotify)job_free);
-    bool ok = base != NULL && templates_ok;
-
+    /* every output of the project, and this shard's share of them to do */
     for (guint i = 0; ok && i < p->outputs->len; i++) {
         jp_output *o = g_ptr_array_index(p->outputs, i);
-        if (opts->only && strcmp(opts->only, o->name) != 0)
-            continue;
-        const jd_template *tpl = g_ptr_array_index(templates, i);
-        jd_value *odata = base;
-        if (o->data && o->data[0]) {
-            /* an output with data of its own binds the project's data and its own together */
-            GPtrArray *all = g_ptr_array_new();
-            for (int k = 0; p->data[k]; k++)
-                g_ptr_array_add(all, p->data[k]);
-            for (int k = 0; o->data[k]; k++)
-                g_ptr_array_add(all, o->data[k]);
-            g_ptr_array_add(all, NULL);
-            odata = jd_bind_data((const char *const *)all->pdata, (const char *const *)p->params,
-                                 (const char *const *)p->states, diags);
-            g_ptr_array_free(all, TRUE);
-            if (!odata) {
-                result->failed++;
-                continue;
-            }
-        } else {
-            jd_value_ref(odata);
+        jd_value *data = output_data(p, o, base, diags);
+        if (!data) {
+            ok = false;
+            break;
         }
-        jd_value *globals = output_globals(odata, o, diags);
-        jd_value_unref(odata);
-        char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(globals, "list"), o->split)
+        jd_value *g = output_globals(data, o, diags);
+        jd_value_unref(data);
+        g_ptr_array_add(globals, g);
+        char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
                                                 : g_strdupv((char *[]){"", NULL});
         for (int k = 0; keys[k]; k++) {
             const char *key = o->split == JD_SPLIT_NONE ? NULL : keys[k];
-            char *file = jd_expand_file_pattern(o->pattern, key, jd_object_get(globals, "params"));
-            char *path = g_build_filename(p->out_dir, file, NULL);
-            g_free(file);
+            char *file = jd_expand_file_pattern(o->pattern, key, jd_object_get(g, "params"));
             job *j = g_new0(job, 1);
-            j->index = jobs->len;
+            j->index = b.jobs->len;
             j->out = o;
+            j->tpl = g_ptr_array_index(templates, i);
+            j->globals = g;
             j->key = g_strdup(key);
-            j->path = path;
-            j->rel_path = relative_to(p->dir, path);
+            j->path = g_build_filename(p->out_dir, file, NULL);
+            j->rel_path = relative_to(p->dir, j->path);
             j->diags = jd_diags_new();
             const char *backend = o->backend ? o->backend : p->backend;
             j->haru = backend && strcmp(backend, "haru") == 0;
-            g_ptr_array_add(jobs, j);
-            if (opts->shard_count > 0 && (int)(j->index % (size_t)opts->shard_count) != opts->shard_index - 1)
-                continue;
-            result->total++;
-            if (!inside(p->out_dir, path)) {
-                jd_diags_add(j->diags, JD_ERROR, p->ini_path, 0, 0,
-                             "[output %s]: file %s is outside the output folder %s", o->name, path, p->out_dir);
-                result->failed++;
-                continue;
+            g_ptr_array_add(b.jobs, j);
+            g_free(file);
+            bool mine = opts->shard_count == 0 || (int)(j->index % (size_t)opts->shard_count) == opts->shard_index - 1;
+            if (mine && (!opts->only || strcmp(opts->only, o->name) == 0)) {
+                guint32 index = (guint32)j->index;
+                g_array_append_val(todo, index);
             }
-            jd_value *g = key ? jd_split_globals(globals, o->split, key) : jd_value_ref(globals);
-            j->doc = jd_template_expand(tpl, g, j->diags);
-            jd_value_unref(g);
-            if (!j->doc) {
-                result->failed++;
-                continue;
-            }
-            /* what the output's bytes depend on besides the document */
-            jd_pages *meta = jd_pages_new();
-            const char *date = jd_node_string(jd_doc_root(j->doc), JD_ATTR_DATE);
-            if (date)
-                jd_pages_set_meta(meta, JD_META_DATE, date);
-            j->date = jd_render_creation_date(meta, NULL);
-            jd_pages_free(meta);
-            char dochash[65];
-            jd_doc_hash(j->doc, dochash);
-            GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-            g_checksum_update(sum, (const guchar *)dochash, 64);
-            g_checksum_update(sum, (const guchar *)(j->haru ? "haru" : "cairo"), -1);
-            g_checksum_update(sum, (const guchar *)j->date, -1);
-            g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
-            hash_fonts(sum, b.ctx.fonts_dir);
-            memcpy(j->hash, g_checksum_get_string(sum), 64);
-            g_checksum_free(sum);
-            if (!opts->force && cached_equal(p, j)) {
-                result->unchanged++;
-                jd_doc_free(j->doc);
-                j->doc = NULL;
-                j->ok = true;
-                if (opts->progress)
-                    opts->progress(opts->user, ++b.finished, result->total, j->rel_path, false);
-                continue;
-            }
-            /* keep memory bounded: at most two documents waiting per worker */
-            while (b.in_flight >= (size_t)workers * 2)
-                collect_one(&b);
-            b.in_flight++;
-            g_thread_pool_push(pool, j, NULL);
         }
         g_strfreev(keys);
-        jd_value_unref(globals);
     }
-    while (b.in_flight > 0)
-        collect_one(&b);
-    g_thread_pool_free(pool, FALSE, TRUE);
-    jd_fonts *f;
-    while ((f = g_async_queue_try_pop(b.ctx.fonts)))
-        jd_fonts_free(f);
-    g_async_queue_unref(b.ctx.fonts);
-    g_async_queue_unref(b.ctx.done);
-    g_free(b.ctx.fonts_dir);
+    result->total = ok ? todo->len : 0;
+
+    if (ok) {
+        int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
+        workers = MIN(workers, (int)todo->len);
+        if (workers > 1)
+            run_workers(&b, todo, workers);
+        else
+            for (guint i = 0; i < todo->len; i++) {
+                job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
+                finish_job(&b, j, run_job(&b, j));
+            }
+    }
 
     /* messages in the order of the outputs, whatever order the workers finished in */
-    for (guint i = 0; i < jobs->len; i++) {
-        job *j = g_ptr_array_index(jobs, i);
-        jd_diags_append(diags, j->diags);
-        if (j->diags && jd_diags_has_errors(j->diags))
-            ok = false;
-    }
-    if (result->failed)
+    for (guint i = 0; i < b.jobs->len; i++)
+        jd_diags_append(diags, ((job *)g_ptr_array_index(b.jobs, i))->diags);
+    if (result->failed || !templates_ok)
         ok = false;
-    if (ok)
-        store_inputs(p, opts, in_hash, jobs, diags);
+    /* the no-change record: only for a complete, successful build of everything */
+    if (ok && !opts->only) {
+        GPtrArray *done = g_ptr_array_new();
+        for (guint i = 0; i < todo->len; i++)
+            g_ptr_array_add(done, g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i)));
+        store_inputs(p, opts, in_hash, done, diags);
+        g_ptr_array_free(done, TRUE);
+    }
     g_ptr_array_add(b.built, NULL);
     result->built_paths = (char **)g_ptr_array_free(b.built, FALSE);
     result->seconds = (g_get_monotonic_time() - start) / 1e6;
-    g_ptr_array_free(jobs, TRUE);
+    jd_fonts_free(b.fonts);
+    g_array_free(todo, TRUE);
+    g_ptr_array_free(b.jobs, TRUE);
+    g_ptr_array_free(globals, TRUE);
     g_ptr_array_free(templates, TRUE);
     jd_value_unref(base);
     g_free(in_hash);

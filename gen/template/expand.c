@@ -765,11 +765,14 @@ static void expand_col(expander *ex, const tpl_node *node, sink *s)
     attr_typed(ex, node, TPL_A_WIDTH, &width);
     tpl_attr_value repeat = {.i = 1};
     attr_typed(ex, node, TPL_A_REPEAT, &repeat);
+    tpl_attr_value repeat_on_break = {.flag = false};
+    attr_typed(ex, node, TPL_A_REPEAT_ON_BREAK, &repeat_on_break);
     const jd_style *col_style = without_box(ex, style, false);
     for (int64_t i = 0; i < repeat.i; i++) {
         jd_node *col = jd_node_new(ex->doc, JD_NODE_COLUMN);
         jd_node_set_style(col, col_style);
         set_source(col, node);
+        if (repeat_on_break.flag) jd_node_set_int(col, JD_ATTR_REPEAT_ON_BREAK, 1);
         jd_node_set_length(col, JD_ATTR_WIDTH, tpl_length_resolve(width.len, style->font_size));
         jd_node_append(s->node, col);
         g_ptr_array_add(s->table->cols, props);
@@ -784,6 +787,9 @@ static void expand_row(expander *ex, const tpl_node *node, sink *s)
     jd_node *row = jd_node_new(ex->doc, JD_NODE_ROW);
     jd_node_set_style(row, without_box(ex, style, false));
     set_source(row, node);
+    tpl_attr_value change_bar = {.flag = false};
+    if (attr_typed(ex, node, TPL_A_CHANGE_BAR, &change_bar) && change_bar.flag)
+        jd_node_set_int(row, JD_ATTR_CHANGE_BAR, 1);
     jd_node_append(s->node, row);
     row_state rs = {flatten_props(&op, true), 0};
     own_props_clear(&op);
@@ -832,6 +838,9 @@ static void expand_cell(expander *ex, const tpl_node *node, sink *s)
     if (has_rowspan) jd_node_set_int(cell, JD_ATTR_ROWSPAN, rowspan.i);
     if (has_colspan) jd_node_set_int(cell, JD_ATTR_COLSPAN, colspan.i);
     if (header) jd_node_set_int(cell, JD_ATTR_IS_HEADER, 1);
+    tpl_attr_value repeat_on_break = {.flag = false};
+    if (attr_typed(ex, node, TPL_A_REPEAT_ON_BREAK, &repeat_on_break) && repeat_on_break.flag)
+        jd_node_set_int(cell, JD_ATTR_REPEAT_ON_BREAK, 1);
     block_attrs(ex, node, cell);
     expand_container(ex, node, cell, style, s);
 }

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "jd_import.h"
 #include "tpl.h"
 
 /* ---- shared helpers ---------------------------------------------------------------- */
@@ -628,6 +629,38 @@ static jd_value *f_select(const tpl_filter_call *call, jd_value *in, jd_value **
     return out;
 }
 
+static bool list_has(const jd_value *list, const jd_value *value)
+{
+    for (size_t i = 0; i < jd_array_length(list); i++)
+        if (jd_value_equal(jd_array_get(list, i), value)) return true;
+    return false;
+}
+
+/* Items whose list member `attr` holds `value`: the unit rows naming a unit,
+ * `t.units | having("names", "商务局")`. */
+static jd_value *f_having(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    const char *attr;
+    if (!string_arg(call, args[0], "the member", &attr) || !as_list(call, in)) return NULL;
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(in); i++) {
+        jd_value *item = jd_array_get(in, i);
+        if (list_has(attr_of(item, attr), args[1])) jd_array_append(out, jd_value_ref(item));
+    }
+    return out;
+}
+
+/* The list without the items equal to `value`. */
+static jd_value *f_without(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    if (!as_list(call, in)) return NULL;
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(in); i++)
+        if (!jd_value_equal(jd_array_get(in, i), args[0]))
+            jd_array_append(out, jd_value_ref(jd_array_get(in, i)));
+    return out;
+}
+
 static jd_value *f_map(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     const char *attr;
@@ -756,6 +789,70 @@ static jd_value *f_segments_for(const tpl_filter_call *call, jd_value *in, jd_va
     return text ? jd_value_new_string_take(g_string_free(text, FALSE)) : jd_value_new_null();
 }
 
+/* ---- progress ---------------------------------------------------------------------- */
+
+/* A reporting period from an argument ("2023Q2", "2023-05", "2023年第二季度"…), or an error. */
+static bool period_arg(const tpl_filter_call *call, const jd_value *arg, jd_period *out)
+{
+    char *text = jd_value_to_text(arg);
+    bool ok = jd_period_parse(text, out);
+    if (!ok)
+        tpl_filter_error(call, "filter '%s': '%s' is not a reporting period (2023Q2, 2023-05, "
+                         "2023年第二季度…)", call->name, text);
+    g_free(text);
+    return ok;
+}
+
+/* What a unit row reports for a period (a "未报送" object when nothing). */
+static jd_value *f_report(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!period_arg(call, args[0], &period)) return NULL;
+    if (jd_value_kind_of(in) != JD_VALUE_OBJECT || !jd_object_get(in, "names"))
+        return tpl_filter_type_error(call, "a unit row of a task list", in);
+    return jd_progress_report(in, &period);
+}
+
+/* The quarter (1–4) of a period. */
+static jd_value *f_quarter_of(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!period_arg(call, in, &period)) return NULL;
+    return jd_value_new_int(period.quarter);
+}
+
+/* "2023年第二季度", "2023年5月". */
+static jd_value *f_period_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!period_arg(call, in, &period)) return NULL;
+    return jd_value_new_string_take(jd_period_name(&period));
+}
+
+/* How many unit rows of a list of tasks are in each state for a period: an object with the
+ * states in the order first met, and "未报送" last. */
+static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!period_arg(call, args[0], &period) || !as_list(call, in)) return NULL;
+    jd_value *counts = jd_value_new_object();
+    int64_t missing = 0;
+    for (size_t t = 0; t < jd_array_length(in); t++) {
+        const jd_value *units = jd_object_get(jd_array_get(in, t), "units");
+        for (size_t u = 0; u < jd_array_length(units); u++) {
+            jd_value *r = jd_progress_report(jd_array_get(units, u), &period);
+            const char *state = jd_object_get_string(r, "state");
+            if (strcmp(state, JD_STATE_NOT_REPORTED) == 0)
+                missing++;
+            else
+                jd_object_set(counts, state, jd_value_new_int(jd_object_get_int(counts, state, 0) + 1));
+            jd_value_unref(r);
+        }
+    }
+    jd_object_set(counts, JD_STATE_NOT_REPORTED, jd_value_new_int(missing));
+    return counts;
+}
+
 /* ---- table ------------------------------------------------------------------------- */
 
 static const tpl_filter filters[] = {
@@ -766,6 +863,7 @@ static const tpl_filter filters[] = {
     {"default", 1, 1, f_default},
     {"first", 0, 0, f_first},
     {"flatten", 0, 0, f_flatten},
+    {"having", 2, 2, f_having},
     {"join", 0, 1, f_join},
     {"last", 0, 0, f_last},
     {"length", 0, 0, f_length},
@@ -775,15 +873,20 @@ static const tpl_filter filters[] = {
     {"min", 0, 1, f_min},
     {"number", 0, 1, f_number},
     {"percent", 0, 1, f_percent},
+    {"period_name", 0, 0, f_period_name},
+    {"quarter_of", 0, 0, f_quarter_of},
     {"quarter_name", 0, 0, f_quarter_name},
     {"replace", 2, 2, f_replace},
+    {"report", 1, 1, f_report},
     {"segments_for", 1, 1, f_segments_for},
     {"select", 1, 2, f_select},
     {"sort", 0, 1, f_sort},
+    {"state_counts", 1, 1, f_state_counts},
     {"sum", 0, 1, f_sum},
     {"trim", 0, 0, f_trim},
     {"unique", 0, 0, f_unique},
     {"upper", 0, 0, f_upper},
+    {"without", 1, 1, f_without},
 };
 
 const tpl_filter *tpl_filter_find(const char *name, size_t len)

@@ -42,10 +42,10 @@ static const element_def elements[] = {
     {"list", TPL_LIST, true, A(MARKER) | BLOCK_ATTRS},
     {"item", TPL_ITEM, true, A(ID)},
     {"table", TPL_TABLE, true, A(HEADER_ROWS) | BLOCK_ATTRS},
-    {"col", TPL_COL, true, A(WIDTH) | A(REPEAT)},
-    {"tr", TPL_TR, true, 0},
-    {"th", TPL_TH, true, A(ROWSPAN) | A(COLSPAN) | A(ID)},
-    {"td", TPL_TD, true, A(ROWSPAN) | A(COLSPAN) | A(ID)},
+    {"col", TPL_COL, true, A(WIDTH) | A(REPEAT) | A(REPEAT_ON_BREAK)},
+    {"tr", TPL_TR, true, A(CHANGE_BAR)},
+    {"th", TPL_TH, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
+    {"td", TPL_TD, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
     {"image", TPL_IMAGE, true, A(SRC) | A(WIDTH) | A(HEIGHT) | BLOCK_ATTRS},
     {"page-break", TPL_PAGE_BREAK, false, 0},
     {"spacer", TPL_SPACER, false, A(HEIGHT)},
@@ -121,6 +121,8 @@ static const struct {
     [TPL_A_BY_EACH] = {"by-each", AK_EXPR, true},
     [TPL_A_SORT] = {"sort", AK_KEYWORD, true},
     [TPL_A_VALUE] = {"value", AK_EXPR, true},
+    [TPL_A_REPEAT_ON_BREAK] = {"repeat-on-break", AK_FLAG, false},
+    [TPL_A_CHANGE_BAR] = {"change-bar", AK_FLAG, false},
 };
 
 static const char *const orientations[] = {"portrait", "landscape", NULL};

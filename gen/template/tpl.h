@@ -348,6 +348,8 @@ typedef enum {
     TPL_A_BY_EACH,
     TPL_A_SORT,
     TPL_A_VALUE,
+    TPL_A_REPEAT_ON_BREAK,
+    TPL_A_CHANGE_BAR,
     TPL_A_COUNT
 } tpl_attr_id;
 
