@@ -35,8 +35,9 @@ GPtrArray *hp_words(const char *pdf);
 GPtrArray *hp_fonts(const char *pdf);
 
 /* The two files have the same pages, the same text on each page (whitespace aside), and
- * the same words, each with its left and right edge within `tolerance` pt of the other
- * file's and on the same line. Returns the largest x difference seen. */
+ * the same runs of text (words touching on one baseline, joined), each with its left and
+ * right edge within `tolerance` pt of the other file's and on the same line. Returns the
+ * largest x difference seen. */
 double hp_assert_parity(const char *cairo_pdf, const char *haru_pdf, double tolerance);
 
 /* Share of pixels (of page `page` rendered in grey at `dpi`) that differ by more than a

@@ -5,6 +5,8 @@
 #include "cli.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
+#include "jd_project.h"
+#include "jd_template.h"
 
 typedef struct {
     char **data;
@@ -17,6 +19,8 @@ typedef struct {
     char *owner_password;
     char *user_password;
     char *allow;
+    char *split;
+    char *since;
     gboolean dump;
 } render_args;
 
@@ -25,18 +29,47 @@ static gpointer load_fonts(gpointer diags)
     return jd_fonts_new(NULL, diags);
 }
 
-static jd_pages *lay_out(const char *template_path, const render_args *a, jd_diags *diags)
+/* What every document of one command shares: the template, the data, the font set. */
+typedef struct {
+    jd_template *tpl;
+    jd_value *globals;
+    jd_fonts *fonts;
+} session;
+
+static bool open_session(const char *template_path, const render_args *a, session *s, jd_diags *diags)
 {
     /* the font set (reading font files) loads on the other core while the data is read
-     * and the template expanded */
+     * and the template is checked */
     jd_diags *font_diags = jd_diags_new();
     GThread *loader = g_thread_new("fonts", load_fonts, font_diags);
-    jd_doc *doc = jd_cli_expand(template_path, a->data, a->defines, diags);
-    jd_fonts *fonts = g_thread_join(loader);
+    s->tpl = jd_template_load(template_path, NULL, diags);
+    s->globals = jd_bind_data((const char *const *)a->data, (const char *const *)a->defines, NULL, diags);
+    if (s->globals && a->since) {
+        jd_value *marked = jd_mark_changes_since(s->globals, a->since, NULL, diags);
+        if (marked) {
+            jd_object_set(s->globals, "list", marked);
+        } else {
+            jd_value_unref(s->globals);
+            s->globals = NULL;
+        }
+    }
+    s->fonts = g_thread_join(loader);
     jd_diags_append(diags, font_diags);
     jd_diags_free(font_diags);
-    jd_pages *pages = doc && fonts ? jd_layout(doc, fonts, diags) : NULL;
-    jd_fonts_free(fonts);
+    return s->tpl && s->globals && s->fonts;
+}
+
+static void close_session(session *s)
+{
+    jd_template_free(s->tpl);
+    jd_value_unref(s->globals);
+    jd_fonts_free(s->fonts);
+}
+
+static jd_pages *lay_out(session *s, const jd_value *globals, jd_diags *diags)
+{
+    jd_doc *doc = jd_template_expand(s->tpl, globals, diags);
+    jd_pages *pages = doc ? jd_layout(doc, s->fonts, diags) : NULL;
     jd_doc_free(doc);
     return pages;
 }
@@ -51,6 +84,8 @@ static void free_args(render_args *a)
     g_free(a->owner_password);
     g_free(a->user_password);
     g_free(a->allow);
+    g_free(a->split);
+    g_free(a->since);
 }
 
 static bool parse_allow(const char *allow, jd_render_options *o)
@@ -88,6 +123,8 @@ int jd_cmd_render(int argc, char **argv)
         {"owner-password", 0, 0, G_OPTION_ARG_STRING, &a.owner_password, "haru: encrypt, with this owner password", "PW"},
         {"user-password", 0, 0, G_OPTION_ARG_STRING, &a.user_password, "haru: password needed to open the file", "PW"},
         {"allow", 0, 0, G_OPTION_ARG_STRING, &a.allow, "haru, with a password: what readers may do: print,copy,edit or none (default none)", "LIST"},
+        {"split", 0, 0, G_OPTION_ARG_STRING, &a.split, "One document per unit or per leader; -o is then a pattern with {key}, e.g. out/{key}.pdf", "unit|leader"},
+        {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &a.since, "Mark rows that changed since this earlier task list or progress data", "FILE"},
         {NULL}};
     const jd_cli_usage usage = {"TEMPLATE", "Render a template with data to PDF, PNG or SVG.",
                                 "The output format follows the file name. The file is written only "
@@ -97,6 +134,7 @@ int jd_cmd_render(int argc, char **argv)
         return rc;
     jd_render_options o;
     jd_render_options_init(&o);
+    jd_split split = JD_SPLIT_NONE;
     const char *problem = NULL;
     if (argc != 2)
         problem = "exactly one TEMPLATE is needed";
@@ -112,6 +150,10 @@ int jd_cmd_render(int argc, char **argv)
         problem = "passwords and permissions need --backend haru (cairo cannot encrypt)";
     else if (!parse_allow(a.allow, &o))
         problem = "--allow takes print, copy, edit or none, separated by commas";
+    else if (!jd_split_parse(a.split, &split))
+        problem = "--split is unit or leader";
+    else if (split != JD_SPLIT_NONE && !strstr(a.output, "{key}"))
+        problem = "with --split, -o is a file name pattern with {key}, e.g. out/{key}.pdf";
     if (problem) {
         fprintf(stderr, "%s: %s\nTry '%s --help'.\n", argv[0], problem, argv[0]);
         free_args(&a);
@@ -132,17 +174,37 @@ int jd_cmd_render(int argc, char **argv)
     o.user_password = a.user_password;
 
     jd_diags *diags = jd_diags_new();
-    jd_pages *pages = lay_out(argv[1], &a, diags);
-    if (pages) {
-        if (a.backend && strcmp(a.backend, "haru") == 0)
-            jd_render_haru(pages, a.output, &o, diags);
-        else
-            jd_render_cairo(pages, a.output, &o, diags);
+    session s = {0};
+    bool haru = a.backend && strcmp(a.backend, "haru") == 0;
+    if (open_session(argv[1], &a, &s, diags)) {
+        if (split == JD_SPLIT_NONE) {
+            jd_pages *pages = lay_out(&s, s.globals, diags);
+            if (pages)
+                haru ? jd_render_haru(pages, a.output, &o, diags) : jd_render_cairo(pages, a.output, &o, diags);
+            jd_pages_free(pages);
+        } else {
+            /* one document per unit or leader; a failed one does not stop the others */
+            char **keys = jd_split_keys(jd_object_get(s.globals, "list"), split);
+            int written = 0;
+            for (int k = 0; keys[k]; k++) {
+                jd_value *g = jd_split_globals(s.globals, split, keys[k]);
+                char *path = jd_expand_file_pattern(a.output, keys[k], jd_object_get(g, "params"));
+                char *dir = g_path_get_dirname(path);
+                g_mkdir_with_parents(dir, 0755);
+                jd_pages *pages = lay_out(&s, g, diags);
+                if (pages && (haru ? jd_render_haru(pages, path, &o, diags) : jd_render_cairo(pages, path, &o, diags)))
+                    written++;
+                jd_pages_free(pages);
+                jd_value_unref(g);
+                g_free(dir);
+                g_free(path);
+            }
+            printf("%d of %u documents written\n", written, g_strv_length(keys));
+            g_strfreev(keys);
+        }
     }
+    close_session(&s);
     rc = jd_cli_report(diags);
-    if (!pages && rc == JD_EXIT_OK)
-        rc = JD_EXIT_BAD_INPUT;
-    jd_pages_free(pages);
     jd_diags_free(diags);
     g_free(now);
     free_args(&a);
@@ -170,7 +232,9 @@ int jd_cmd_layout(int argc, char **argv)
         return JD_EXIT_USAGE;
     }
     jd_diags *diags = jd_diags_new();
-    jd_pages *pages = lay_out(argv[1], &a, diags);
+    session s = {0};
+    jd_pages *pages = open_session(argv[1], &a, &s, diags) ? lay_out(&s, s.globals, diags) : NULL;
+    close_session(&s);
     if (pages) {
         char *text = a.dump ? jd_pages_dump(pages) : g_strdup_printf("%zu pages\n", jd_pages_count(pages));
         if (a.output)

@@ -627,15 +627,12 @@ static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_di
                                   (const char *const *)p->states, diags);
     if (!base || !opts->mark_changes_since)
         return base;
-    jd_value *prev = jd_bind_data((const char *const[]){opts->mark_changes_since, NULL}, NULL,
-                                  (const char *const *)p->states, diags);
-    const jd_value *list = jd_object_get(base, "list");
-    const jd_value *prev_list = prev ? jd_object_get(prev, "list") : NULL;
-    if (list && prev_list)
-        jd_object_set(base, "list", jd_mark_changes(list, prev_list, opts->mark_changes_since));
-    else if (prev)
-        jd_diags_add(diags, JD_ERROR, opts->mark_changes_since, 0, 0, "--mark-changes-since needs an earlier task list");
-    jd_value_unref(prev);
+    jd_value *marked = jd_mark_changes_since(base, opts->mark_changes_since, (const char *const *)p->states, diags);
+    if (!marked) {
+        jd_value_unref(base);
+        return NULL;
+    }
+    jd_object_set(base, "list", marked);
     return base;
 }
 

@@ -31,10 +31,18 @@
 jd_value *jd_bind_data(const char *const *data_args, const char *const *define_args,
                        const char *const *states, jd_diags *diags);
 
-/* Marks what changed since `previous` (an earlier task list or progress file): every unit
- * row whose plan, names or reports differ gets "changed": true, and its task too; the
- * list gets "changes_since" (the file's name) and "changed_count". Returns a new list. */
-jd_value *jd_mark_changes(const jd_value *list, const jd_value *previous_list, const char *previous_name);
+/* Marks what changed between `previous` and `list` (both task lists, with progress merged
+ * or not): every unit row whose names, plan or reports differ gets "changed": true, and
+ * its task too; the list gets "changes_since" (`previous_name`) and "changed_count".
+ * Reports are compared for the periods `previous` reports on (all, if it has none).
+ * Returns a new list. */
+jd_value *jd_mark_changes(const jd_value *list, const jd_value *previous, const char *previous_name);
+
+/* The same, for bound data (jd_bind_data's result) and an earlier data file: an earlier task
+ * list (compared with today's reports merged onto both), or earlier progress data (today's
+ * list with the earlier reports). Returns the marked list, or NULL with messages. */
+jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_path,
+                                const char *const *states, jd_diags *diags);
 
 /* ---- split documents --------------------------------------------------------------- */
 
