@@ -218,6 +218,7 @@ int jd_cmd_layout(int argc, char **argv)
         {"data", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.data, "Data file (bound by its kind), or NAME=FILE", "FILE"},
         {"define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &a.defines, "Template parameter, seen as params.KEY", "KEY=VALUE"},
         {"dump", 0, 0, G_OPTION_ARG_NONE, &a.dump, "Print every page's items (the layout's golden format)", NULL},
+        {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &a.since, "Mark rows that changed since this earlier task list or progress data", "FILE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Write the dump to FILE instead of standard output", "FILE"},
         {NULL}};
     const jd_cli_usage usage = {"TEMPLATE", "Lay out a template with data and print the pages.",

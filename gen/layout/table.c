@@ -376,8 +376,9 @@ static void draw_fragment(table *t, tcell *c, double top, double bottom, size_t 
         y += c->mark->height;
     }
     jl_box_emit(t->ctx, c->box, c->next_line, c->next_line + count, cx, y, c->content_width, page);
-    if (c->change_bar && !(t->bar_page == jd_page_index(page) && t->bar_top == top && t->bar_bottom == bottom)) {
-        /* a bar in the left margin beside a changed row, as revision marks in print */
+    if (c->change_bar && c->rowspan == 1 && !(t->bar_page == jd_page_index(page) && t->bar_top == top && t->bar_bottom == bottom)) {
+        /* a bar in the left margin beside a changed row (drawn by its one-row cells, which
+         * span exactly the row), as revision marks in print */
         jd_rect bar = {t->x - CHANGE_BAR_GAP - CHANGE_BAR_WIDTH, top, CHANGE_BAR_WIDTH, bottom - top, true,
                        CHANGE_BAR_COLOR, 0, 0};
         jd_page_add_rect(page, &bar);

@@ -1,0 +1,477 @@
+/* Projects: split documents, safe names, incremental builds, shards, marking changes, and
+ * `jindu watch`. The fixture (tests/fixtures/project) is 4 tasks, 6 units and 3 leaders with
+ * progress for two quarters; every test builds a copy of it in a temporary folder. */
+#include <errno.h>
+#include <glib/gstdio.h>
+#include <signal.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "jd_import.h"
+#include "jd_project.h"
+#include "testutil.h"
+
+/* ---- helpers ----------------------------------------------------------------------- */
+
+static int path_order(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static char *copy_fixture(void)
+{
+    char *dir = jt_tmpdir();
+    char *src = jt_fixture("project");
+    char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/ && rm -rf '%s/out' '%s/.jindu-cache'", src, dir, dir, dir);
+    ck_assert_int_eq(jt_run(cmd, NULL, NULL), 0);
+    g_free(cmd);
+    g_free(src);
+    return dir;
+}
+
+/* Builds `dir`; returns the sorted, comma-joined list of what was built. */
+static char *build(const char *dir, int jobs, bool expect_ok, jd_build_result *out)
+{
+    jd_diags *d = jd_diags_new();
+    jd_project *p = jd_project_load(dir, d);
+    ck_assert_msg(p != NULL, "project did not load");
+    jd_build_options o;
+    jd_build_options_init(&o);
+    o.jobs = jobs;
+    jd_build_result r;
+    bool ok = jd_project_build(p, &o, &r, d);
+    if (ok != expect_ok)
+        jd_diags_print(d, stderr);
+    ck_assert_int_eq(ok, expect_ok);
+    GPtrArray *paths = g_ptr_array_new();
+    for (int i = 0; r.built_paths[i]; i++)
+        g_ptr_array_add(paths, r.built_paths[i]);
+    g_ptr_array_sort(paths, path_order);
+    g_ptr_array_add(paths, NULL);
+    char *joined = g_strjoinv(",", (char **)paths->pdata);
+    g_ptr_array_free(paths, TRUE);
+    if (out)
+        *out = r;
+    else
+        jd_build_result_clear(&r);
+    jd_project_free(p);
+    jd_diags_free(d);
+    return joined;
+}
+
+static void replace_in_file(const char *path, const char *from, const char *to)
+{
+    char *text = jt_read(path);
+    char *at = strstr(text, from);
+    ck_assert_msg(at != NULL, "'%s' not in %s", from, path);
+    GString *s = g_string_new_len(text, at - text);
+    g_string_append(s, to);
+    g_string_append(s, at + strlen(from));
+    jt_write(path, s->str);
+    g_string_free(s, TRUE);
+    g_free(text);
+}
+
+static const char *const all_outputs = "out/单位/住建委.pdf,out/单位/各街镇.pdf,out/单位/商务局.pdf,out/单位/城管委.pdf,"
+                                       "out/单位/政务服务办.pdf,out/单位/教育局.pdf,out/督查表.pdf,out/领导/张三.pdf,"
+                                       "out/领导/李四.pdf,out/领导/王五.pdf";
+
+/* ---- names and splits -------------------------------------------------------------- */
+
+START_TEST(safe_file_names)
+{
+    static const char *const cases[][2] = {
+        {"商务局", "商务局"},      {"../x", "_._x"},         {"/", "_"},
+        {"a/b\\c", "a_b_c"},      {"..", "_."},             {"", "_"},
+        {"区政府办公室 司法局", "区政府办公室 司法局"}, {"名\n称", "名_称"}, {"*?:<>|\"", "_______"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *s = jd_safe_file_name(cases[i][0]);
+        ck_assert_msg(strcmp(s, cases[i][1]) == 0, "'%s' gives '%s', not '%s'", cases[i][0], s, cases[i][1]);
+        g_free(s);
+    }
+    /* long names are cut on a character boundary, at most 120 bytes */
+    GString *longname = g_string_new(NULL);
+    for (int i = 0; i < 100; i++)
+        g_string_append(longname, "长");
+    char *s = jd_safe_file_name(longname->str);
+    ck_assert_uint_eq(strlen(s), 120);
+    ck_assert(g_utf8_validate(s, -1, NULL));
+    g_free(s);
+    g_string_free(longname, TRUE);
+}
+END_TEST
+
+START_TEST(file_patterns)
+{
+    jd_value *params = jd_value_new_object();
+    jd_object_set(params, "period", jd_value_new_string("2023Q2"));
+    jd_object_set(params, "quarter", jd_value_new_int(2));
+    char *s = jd_expand_file_pattern("单位/{key}-{period}-{quarter}.pdf", "../商务局", params);
+    ck_assert_str_eq(s, "单位/_._商务局-2023Q2-2.pdf");
+    g_free(s);
+    s = jd_expand_file_pattern("{unknown}/{key}.pdf", "a/b", params);
+    ck_assert_str_eq(s, "{unknown}/a_b.pdf");
+    g_free(s);
+    jd_value_unref(params);
+}
+END_TEST
+
+START_TEST(split_keys_and_documents)
+{
+    char *path = jt_fixture("project/tasks.tsv");
+    jd_diags *d = jd_diags_new();
+    jd_value *list = jd_import_file(path, JD_FORMAT_AUTO, NULL, d);
+    ck_assert_ptr_nonnull(list);
+    char **units = jd_split_keys(list, JD_SPLIT_UNIT), **leaders = jd_split_keys(list, JD_SPLIT_LEADER);
+    char *u = g_strjoinv(",", units), *l = g_strjoinv(",", leaders);
+    ck_assert_str_eq(u, "政务服务办,城管委,各街镇,住建委,商务局,教育局");
+    ck_assert_str_eq(l, "张三,李四,王五");
+    /* 李四's document holds tasks 2 and 3; task 3 is also in 张三's */
+    jd_value *g = jd_value_new_object();
+    jd_object_set(g, "list", jd_value_ref(list));
+    jd_value *mine = jd_split_globals(g, JD_SPLIT_LEADER, "李四");
+    const jd_value *tasks = jd_object_get(jd_object_get(mine, "list"), "tasks");
+    ck_assert_uint_eq(jd_array_length(tasks), 2);
+    ck_assert_int_eq(jd_object_get_int(jd_array_get(tasks, 0), "id", 0), 2);
+    ck_assert_int_eq(jd_object_get_int(jd_array_get(tasks, 1), "id", 0), 3);
+    ck_assert_str_eq(jd_object_get_string(jd_object_get(mine, "split"), "key"), "李四");
+    ck_assert_str_eq(jd_object_get_string(jd_object_get(mine, "split"), "by"), "leader");
+    /* the task values are shared, not copied */
+    ck_assert_ptr_eq(jd_array_get(tasks, 0), jd_array_get(jd_object_get(list, "tasks"), 1));
+    jd_value_unref(mine);
+    jd_value_unref(g);
+    g_free(u), g_free(l), g_strfreev(units), g_strfreev(leaders);
+    jd_value_unref(list);
+    jd_diags_free(d);
+    g_free(path);
+}
+END_TEST
+
+/* ---- incremental builds ------------------------------------------------------------ */
+
+START_TEST(rebuilds_only_what_changed)
+{
+    char *dir = copy_fixture();
+    char *built = build(dir, 2, true, NULL);
+    ck_assert_str_eq(built, all_outputs);
+    g_free(built);
+
+    /* nothing changed: nothing built, every output unchanged */
+    jd_build_result r;
+    built = build(dir, 2, true, &r);
+    ck_assert_str_eq(built, "");
+    ck_assert_uint_eq(r.unchanged, 10);
+    ck_assert_uint_eq(r.total, 10);
+    jd_build_result_clear(&r);
+    g_free(built);
+
+    /* 商务局 reports 滞后 for task 3 in Q2: its sheet, the quarterly sheet, and the sheets of
+     * task 3's two leaders change — no other unit's */
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    replace_in_file(q2, "2023Q2,序时推进,举办招商会两场。", "2023Q2,滞后,举办招商会一场。");
+    built = build(dir, 2, true, &r);
+    ck_assert_str_eq(built, "out/单位/商务局.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
+    ck_assert_uint_eq(r.unchanged, 6);
+    jd_build_result_clear(&r);
+    g_free(built);
+
+    /* a report for Q1 only shows on the unit sheet (the others show Q2) */
+    char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
+    replace_in_file(q1, "按计划推进。", "已完成年度计划的一半。");
+    built = build(dir, 2, true, NULL);
+    ck_assert_str_eq(built, "out/单位/教育局.pdf");
+    g_free(built);
+    g_free(q1);
+    g_free(q2);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(template_and_font_changes_rebuild_everything)
+{
+    char *dir = copy_fixture();
+    /* the project's own copy of the templates (found before jindu's) */
+    char *templates = jt_src("templates");
+    char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/", templates, dir);
+    ck_assert_int_eq(jt_run(cmd, NULL, NULL), 0);
+    g_free(cmd);
+    g_free(build(dir, 1, true, NULL));
+
+    /* a comment changes no document: nothing is rebuilt */
+    char *page = g_build_filename(dir, "partials", "page-landscape.xml", NULL);
+    replace_in_file(page, "<!-- Landscape A4", "<!-- A comment. Landscape A4");
+    char *built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, "");
+    g_free(built);
+    /* the footer of every page: everything */
+    replace_in_file(page, "第 {{ page }} 页 共 {{ pages }} 页", "— {{ page }} —");
+    built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, all_outputs);
+    g_free(built);
+
+    /* another font set: everything */
+    char *fonts = jt_tmpdir();
+    char *shipped = jt_src("fonts");
+    cmd = g_strdup_printf("cp '%s'/fonts.ini '%s'/wqy-microhei-gb2312.ttf '%s'/ && echo '# changed' >> '%s'/fonts.ini",
+                          shipped, shipped, fonts, fonts);
+    ck_assert_int_eq(jt_run(cmd, NULL, NULL), 0);
+    g_setenv("JINDU_FONTS_DIR", fonts, TRUE);
+    built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, all_outputs);
+    g_unsetenv("JINDU_FONTS_DIR");
+    g_free(built);
+    g_free(cmd);
+    g_free(shipped);
+    jt_rmrf(fonts);
+    g_free(fonts);
+    g_free(page);
+    g_free(templates);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(a_failed_output_keeps_its_previous_file)
+{
+    char *dir = copy_fixture();
+    char *templates = jt_src("templates");
+    char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/", templates, dir);
+    ck_assert_int_eq(jt_run(cmd, NULL, NULL), 0);
+    g_free(build(dir, 2, true, NULL));
+    char *sheet = g_build_filename(dir, "out", "单位", "商务局.pdf", NULL);
+    char *before = jt_read(sheet);
+    gsize before_len = strlen(before);
+    /* a typo in the unit sheet: every unit sheet fails, the others are still built */
+    char *unit = g_build_filename(dir, "unit-sheet.xml", NULL);
+    replace_in_file(unit, "{{ split.key }}重点工作任务推进情况表</h1>", "{{ split.kee }}重点工作任务推进情况表</h1>");
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    replace_in_file(q2, "举办招商会两场。", "举办招商会三场。");
+    jd_build_result r;
+    char *built = build(dir, 2, false, &r);
+    ck_assert_uint_eq(r.failed, 6);
+    ck_assert_str_eq(built, "out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
+    jd_build_result_clear(&r);
+    char *after = jt_read(sheet);
+    ck_assert_uint_eq(strlen(after), before_len);
+    ck_assert(memcmp(before, after, before_len) == 0);
+    /* no temporary files were left beside the outputs */
+    char *out = NULL;
+    cmd = g_strdup_printf("find '%s/out' -name '.*'", dir);
+    ck_assert_int_eq(jt_run(cmd, &out, NULL), 0);
+    ck_assert_str_eq(out, "");
+    g_free(out), g_free(cmd), g_free(built), g_free(after), g_free(before), g_free(unit), g_free(q2);
+    g_free(sheet), g_free(templates);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(shards_are_disjoint_and_cover_everything)
+{
+    char *dir = copy_fixture();
+    GPtrArray *seen = g_ptr_array_new_with_free_func(g_free);
+    for (int i = 1; i <= 3; i++) {
+        char *out = NULL;
+        int rc = jt_cli(&out, NULL, "build '%s' --shard %d/3 -j1 -q", dir, i);
+        ck_assert_int_eq(rc, 0);
+        g_free(out);
+        jd_diags *d = jd_diags_new();
+        jd_project *p = jd_project_load(dir, d);
+        jd_build_options o;
+        jd_build_options_init(&o);
+        o.shard_index = i;
+        o.shard_count = 3;
+        o.force = true;
+        jd_build_result r;
+        ck_assert(jd_project_build(p, &o, &r, d));
+        for (int k = 0; r.built_paths[k]; k++) {
+            for (guint s = 0; s < seen->len; s++)
+                ck_assert_str_ne(g_ptr_array_index(seen, s), r.built_paths[k]);
+            g_ptr_array_add(seen, g_strdup(r.built_paths[k]));
+        }
+        jd_build_result_clear(&r);
+        jd_project_free(p);
+        jd_diags_free(d);
+    }
+    ck_assert_uint_eq(seen->len, 10);
+    g_ptr_array_free(seen, TRUE);
+    char *out = NULL;
+    ck_assert_int_eq(jt_cli(NULL, &out, "build '%s' --shard 4/3", dir), 2);
+    ck_assert_str_eq(out, "jindu build: --shard takes I/N with 1 <= I <= N, not '4/3'\n");
+    g_free(out);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(hostile_names_stay_in_the_output_folder)
+{
+    char *dir = copy_fixture();
+    char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
+    replace_in_file(tasks, "城管委 各街镇", "../../逃出 /etc/passwd");
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    jt_write(ini, "[project]\ndata=tasks.tsv\n\n[params]\nyear=2023\nperiod=2023Q2\n\n"
+                  "[output 单位]\ntemplate=unit-sheet.xml\nsplit=unit\nfile=单位/{key}.pdf\n");
+    char *built = build(dir, 1, true, NULL);
+    ck_assert_ptr_nonnull(strstr(built, "out/单位/_._.._逃出.pdf"));
+    ck_assert_ptr_nonnull(strstr(built, "out/单位/_etc_passwd.pdf"));
+    char *out = NULL;
+    char *cmd = g_strdup_printf("cd '%s' && find . -name '*.pdf' | grep -v '^./out/单位/' | wc -l", dir);
+    ck_assert_int_eq(jt_run(cmd, &out, NULL), 0);
+    ck_assert_str_eq(out, "0\n");
+    g_free(out), g_free(cmd), g_free(built), g_free(ini), g_free(tasks);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* ---- marking changes --------------------------------------------------------------- */
+
+START_TEST(changes_since_earlier_progress_are_marked)
+{
+    char *dir = copy_fixture();
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    char *old = g_build_filename(dir, "2023Q2-old.csv", NULL);
+    char *text = jt_read(q2);
+    jt_write(old, text);
+    replace_in_file(q2, "已开工。", "主体工程完成一半。");
+    const char *data[] = {NULL, NULL, NULL};
+    char *tasks = g_build_filename(dir, "tasks.tsv", NULL), *prog = g_build_filename(dir, "progress", NULL);
+    data[0] = tasks;
+    data[1] = prog;
+    jd_diags *d = jd_diags_new();
+    jd_value *g = jd_bind_data(data, NULL, NULL, d);
+    ck_assert_ptr_nonnull(g);
+    jd_value *marked = jd_mark_changes_since(g, old, NULL, d);
+    ck_assert_ptr_nonnull(marked);
+    ck_assert_int_eq(jd_object_get_int(marked, "changed_count", -1), 1);
+    const jd_value *t2 = jd_array_get(jd_object_get(marked, "tasks"), 1);
+    ck_assert(jd_value_bool(jd_object_get(t2, "changed")));
+    ck_assert(jd_value_bool(jd_object_get(jd_array_get(jd_object_get(t2, "units"), 0), "changed")));
+    ck_assert(!jd_value_bool(jd_object_get(jd_array_get(jd_object_get(t2, "units"), 1), "changed")));
+    ck_assert(!jd_value_bool(jd_object_get(jd_array_get(jd_object_get(marked, "tasks"), 0), "changed")));
+
+    /* the sheet marks it: one bar beside the changed row, and the legend */
+    char *out = NULL;
+    int rc = jt_cli(&out, NULL, "layout '%s/templates/quarterly-sheet.xml' --data '%s' --data '%s' -D period=2023Q2 "
+                               "--mark-changes-since '%s' --dump", JD_SOURCE_DIR, tasks, prog, old);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_int_eq(jt_count(out, "fill=#1f4e9a"), 1);
+    ck_assert_ptr_nonnull(strstr(out, "以来内容或状态有变化的 1 行"));
+    g_free(out);
+    jd_value_unref(marked);
+    jd_value_unref(g);
+    jd_diags_free(d);
+    g_free(text), g_free(old), g_free(q2), g_free(tasks), g_free(prog);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* ---- watch ------------------------------------------------------------------------- */
+
+/* Reads lines from `fd` until one contains `needle` or `seconds` pass. */
+static bool wait_for_line(int fd, GString *seen, const char *needle, int seconds)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+    while (!strstr(seen->str, needle)) {
+        gint64 left = end - g_get_monotonic_time();
+        if (left <= 0)
+            return false;
+        GPollFD p = {fd, G_IO_IN, 0};
+        if (g_poll(&p, 1, (gint)(left / 1000)) <= 0)
+            continue;
+        char buf[512];
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0)
+            return false;
+        g_string_append_len(seen, buf, n);
+    }
+    return true;
+}
+
+START_TEST(watch_rebuilds_on_save)
+{
+    char *dir = copy_fixture();
+    char *argv[] = {JD_CLI, "watch", dir, "-j1", NULL};
+    GPid pid;
+    int out_fd;
+    GError *err = NULL;
+    ck_assert(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
+                                       NULL, &pid, NULL, &out_fd, NULL, &err));
+    GString *seen = g_string_new(NULL);
+    ck_assert_msg(wait_for_line(out_fd, seen, "watching", 60), "no first build: %s", seen->str);
+    ck_assert_ptr_nonnull(strstr(seen->str, "10 built, 0 unchanged, 0 failed (10 outputs)"));
+    g_string_truncate(seen, 0);
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩三分之二。");
+    ck_assert_msg(wait_for_line(out_fd, seen, "outputs) in", 60), "no rebuild: %s", seen->str);
+    ck_assert_ptr_nonnull(strstr(seen->str, "built out/单位/政务服务办.pdf"));
+    ck_assert_ptr_nonnull(strstr(seen->str, "3 built, 7 unchanged, 0 failed (10 outputs)"));
+    /* a bad edit: its problem is printed, the last good outputs stay */
+    g_string_truncate(seen, 0);
+    replace_in_file(q2, "2023Q2,序时推进,审批", "2023Q2,不知道,审批");
+    ck_assert_msg(wait_for_line(out_fd, seen, "outputs) in", 60), "no rebuild after a bad edit: %s", seen->str);
+    ck_assert_ptr_nonnull(strstr(seen->str, "0 built, 0 unchanged, 0 failed (0 outputs)"));
+    kill(pid, SIGTERM);
+    int status;
+    waitpid(pid, &status, 0);
+    g_spawn_close_pid(pid);
+    close(out_fd);
+    char *sheet = g_build_filename(dir, "out", "单位", "政务服务办.pdf", NULL);
+    ck_assert(jt_exists(sheet));
+    g_free(sheet);
+    g_free(q2);
+    g_string_free(seen, TRUE);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(build_summary_and_exit_codes)
+{
+    char *dir = copy_fixture();
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "build '%s' -j2", dir);
+    ck_assert_int_eq(rc, 0);
+    ck_assert(g_str_has_prefix(out, "10 built, 0 unchanged, 0 failed (10 outputs) in "));
+    ck_assert_str_eq(err, "");
+    g_free(out), g_free(err);
+    rc = jt_cli(&out, &err, "build '%s/nowhere'", dir);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(err, "nowhere/jindu.ini: error: cannot read: no such file"));
+    g_free(out), g_free(err);
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    replace_in_file(ini, "split=unit", "split=units");
+    rc = jt_cli(&out, &err, "build '%s'", dir);
+    ck_assert_int_eq(rc, 1);
+    char *want = g_strdup_printf("%s:16:1: error: [output 单位]: split is unit, leader or none, not 'units'\n", ini);
+    ck_assert_str_eq(err, want);
+    g_free(want), g_free(ini), g_free(out), g_free(err);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("project");
+    TCase *tc = tcase_create("core");
+    tcase_set_timeout(tc, 300);
+    tcase_add_test(tc, safe_file_names);
+    tcase_add_test(tc, file_patterns);
+    tcase_add_test(tc, split_keys_and_documents);
+    tcase_add_test(tc, rebuilds_only_what_changed);
+    tcase_add_test(tc, template_and_font_changes_rebuild_everything);
+    tcase_add_test(tc, a_failed_output_keeps_its_previous_file);
+    tcase_add_test(tc, shards_are_disjoint_and_cover_everything);
+    tcase_add_test(tc, hostile_names_stay_in_the_output_folder);
+    tcase_add_test(tc, changes_since_earlier_progress_are_marked);
+    tcase_add_test(tc, watch_rebuilds_on_save);
+    tcase_add_test(tc, build_summary_and_exit_codes);
+    suite_add_tcase(s, tc);
+    return jt_main(s);
+}
