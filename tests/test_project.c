@@ -440,6 +440,13 @@ START_TEST(build_summary_and_exit_codes)
     ck_assert(g_str_has_prefix(out, "10 built, 0 unchanged, 0 failed (10 outputs) in "));
     ck_assert_str_eq(err, "");
     g_free(out), g_free(err);
+    /* check: every output expanded, nothing written */
+    rc = jt_cli(&out, &err, "check '%s'", dir);
+    ck_assert_int_eq(rc, 0);
+    char *checked = g_strdup_printf("%s: 10 outputs checked, 0 with problems\n", dir);
+    ck_assert_str_eq(out, checked);
+    g_free(checked);
+    g_free(out), g_free(err);
     rc = jt_cli(&out, &err, "build '%s/nowhere'", dir);
     ck_assert_int_eq(rc, 1);
     ck_assert_ptr_nonnull(strstr(err, "nowhere/jindu.ini: error: cannot read: no such file"));

@@ -40,6 +40,10 @@ bool jd_cli_parse(int *argc, char ***argv, const GOptionEntry *entries, const jd
 jd_doc *jd_cli_expand(const char *template_path, char **data_args, char **define_args,
                       jd_diags *diags);
 
+/* `jindu check DIR` for a project folder: every output expanded, every problem printed
+ * (warnings included), nothing written. Returns the exit code. */
+int jd_cli_check_project(const char *dir);
+
 /* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
 int jd_cli_report(const jd_diags *diags);
 

@@ -322,3 +322,26 @@ int jd_cmd_watch(int argc, char **argv)
     g_free(to_free);
     return JD_EXIT_OK;
 }
+
+int jd_cli_check_project(const char *dir)
+{
+    jd_diags *diags = jd_diags_new();
+    jd_project *project = jd_project_load(dir, diags);
+    int rc = JD_EXIT_BAD_INPUT;
+    if (project) {
+        jd_build_options o;
+        jd_build_options_init(&o);
+        o.check_only = true;
+        jd_build_result r;
+        bool ok = jd_project_build(project, &o, &r, diags);
+        jd_cli_report(diags);
+        printf("%s: %zu outputs checked, %zu with problems\n", dir, r.total, r.failed);
+        rc = ok ? JD_EXIT_OK : JD_EXIT_BAD_INPUT;
+        jd_build_result_clear(&r);
+        jd_project_free(project);
+    } else {
+        jd_cli_report(diags);
+    }
+    jd_diags_free(diags);
+    return rc;
+}

@@ -207,8 +207,9 @@ int jd_cmd_check(int argc, char **argv)
                                "Read every FILE as tsv, csv or json", "FORMAT"},
                               PERIOD_OPTION,
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
-    jd_cli_usage usage = {"FILE...",
-                          "Check data files and print every problem; nothing is written. "
+    jd_cli_usage usage = {"FILE|DIR...",
+                          "Check data files, or project folders (with jindu.ini: data, templates "
+                          "and every output), and print every problem; nothing is written. "
                           "Progress data is also merged onto the first task list given, and "
                           "what has not been reported (未报送) is listed.",
                           formats_help};
@@ -221,6 +222,14 @@ int jd_cmd_check(int argc, char **argv)
         jd_data_kind *kinds = g_new0(jd_data_kind, (size_t)argc);
         int list = 0; /* argv index of the first task list */
         for (int i = 1; i < argc; i++) {
+            /* a project folder: its data, templates and every output */
+            char *ini = g_build_filename(argv[i], "jindu.ini", NULL);
+            bool project = g_file_test(ini, G_FILE_TEST_IS_REGULAR);
+            g_free(ini);
+            if (project) {
+                if (jd_cli_check_project(argv[i]) != JD_EXIT_OK) rc = JD_EXIT_BAD_INPUT;
+                continue;
+            }
             trees[i] = run_check(argv[i], &options, &kinds[i]);
             if (!trees[i]) rc = JD_EXIT_BAD_INPUT;
             if (trees[i] && kinds[i] == JD_DATA_TASK_LIST && !list) list = i;

@@ -346,7 +346,9 @@ static job_status run_job(build_state *b, job *j)
     j->hash[64] = '\0';
     g_checksum_free(sum);
     job_status status = JOB_UNCHANGED;
-    if (b->opts->force || !cached_equal(b->project, j))
+    if (b->opts->check_only)
+        ; /* expanded without a problem: that is all a check asks */
+    else if (b->opts->force || !cached_equal(b->project, j))
         status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED;
     g_free(date);
     jd_doc_free(doc);
@@ -662,7 +664,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
     char *in_hash = inputs_hash(p, opts, templates);
     size_t recorded = 0;
-    if (templates_ok && !opts->force && nothing_changed(p, opts, in_hash, &recorded)) {
+    if (templates_ok && !opts->force && !opts->check_only && nothing_changed(p, opts, in_hash, &recorded)) {
         result->total = result->unchanged = recorded;
         result->built_paths = g_new0(char *, 1);
         result->seconds = (g_get_monotonic_time() - start) / 1e6;
@@ -720,7 +722,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     if (ok) {
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
         workers = MIN(workers, (int)todo->len);
-        if (workers > 1)
+        if (workers > 1 && !opts->check_only)
             run_workers(&b, todo, workers);
         else
             for (guint i = 0; i < todo->len; i++) {
@@ -735,7 +737,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     if (result->failed || !templates_ok)
         ok = false;
     /* the no-change record: only for a complete, successful build of everything */
-    if (ok && !opts->only) {
+    if (ok && !opts->only && !opts->check_only) {
         GPtrArray *done = g_ptr_array_new();
         for (guint i = 0; i < todo->len; i++)
             g_ptr_array_add(done, g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i)));

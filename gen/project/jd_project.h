@@ -82,6 +82,8 @@ typedef struct {
     int shard_index;        /* build only the i-th (1-based) of shard_count parts; 0 = all */
     int shard_count;
     bool force;             /* ignore the cache */
+    bool check_only;        /* expand every output and report problems; lay out, render and
+                               record nothing */
     const char *only;       /* build only the outputs whose name is this (NULL: all) */
     const char *mark_changes_since; /* a previous data file: mark what changed */
     /* called from the building thread after each output, for a progress line */
