@@ -388,15 +388,26 @@ typedef void (*style_defaults)(jd_style *s);
 
 /* An element's resolved style: the inherited part of `parent`, element defaults, then
  * `extra` layers (table/column/row rules for cells), then the element's own properties. */
-static const jd_style *element_style(expander *ex, const jd_style *parent, style_defaults defaults,
-                                     const GArray *const *extra, guint n_extra, const own_props *op)
+/* The style of an element: the parent's inherited, then the `extra` rule layers and the
+ * element's own properties. The element's defaults come after the first `before_defaults`
+ * extra layers (a th is centred whatever its column says, but its row may say otherwise). */
+static const jd_style *element_style_ordered(expander *ex, const jd_style *parent, style_defaults defaults,
+                                             const GArray *const *extra, guint n_extra,
+                                             guint before_defaults, const own_props *op)
 {
     jd_style s;
     tpl_style_inherit(&s, parent);
-    if (defaults) defaults(&s);
     const tpl_prop *layers[8];
     guint counts[8], n = 0;
-    for (guint i = 0; i < n_extra; i++)
+    for (guint i = 0; i < before_defaults && i < n_extra; i++)
+        if (extra[i]) {
+            layers[n] = (const tpl_prop *)extra[i]->data;
+            counts[n++] = extra[i]->len;
+        }
+    tpl_props_apply(&s, layers, counts, n);
+    if (defaults) defaults(&s);
+    n = 0;
+    for (guint i = before_defaults; i < n_extra; i++)
         if (extra[i]) {
             layers[n] = (const tpl_prop *)extra[i]->data;
             counts[n++] = extra[i]->len;
@@ -407,6 +418,12 @@ static const jd_style *element_style(expander *ex, const jd_style *parent, style
     }
     tpl_props_apply(&s, layers, counts, n);
     return intern(ex, &s);
+}
+
+static const jd_style *element_style(expander *ex, const jd_style *parent, style_defaults defaults,
+                                     const GArray *const *extra, guint n_extra, const own_props *op)
+{
+    return element_style_ordered(ex, parent, defaults, extra, n_extra, 0, op);
 }
 
 /* Tables, rows and columns hand their box properties to cells and keep none. */
@@ -832,7 +849,10 @@ static void expand_cell(expander *ex, const tpl_node *node, sink *s)
     const GArray *rules[3] = {
         ts->box, column < ts->cols->len ? g_ptr_array_index(ts->cols, column) : NULL, rs->box};
     bool header = node->kind == TPL_TH;
-    const jd_style *style = element_style(ex, s->style, header ? th_defaults : NULL, rules, 3, &op);
+    /* priority, lowest first: the table's rules, the column's, the th defaults, the row's,
+     * the cell's own */
+    const jd_style *style =
+        element_style_ordered(ex, s->style, header ? th_defaults : NULL, rules, 3, header ? 2 : 0, &op);
     own_props_clear(&op);
     jd_node *cell = jd_node_new(ex->doc, JD_NODE_CELL);
     if (has_rowspan) jd_node_set_int(cell, JD_ATTR_ROWSPAN, rowspan.i);
