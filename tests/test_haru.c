@@ -611,7 +611,7 @@ START_TEST(all_problems_are_reported_at_once)
         "can embed only TrueType (glyf) fonts. Use --backend cairo, or a TrueType font",
         cff);
     const char *expected[] = {
-        "haru backend: creation date “yesterday” is not an ISO 8601 date and time",
+        "the creation date “yesterday” is not an ISO 8601 date (2023-01-17 or 2023-01-17T08:00:00+08:00)",
         "haru backend: a user password needs an owner password as well (libharu encrypts only with "
         "one)",
         "haru backend: page label style “hanzi” is not one of decimal, upper-roman, lower-roman, "

@@ -254,7 +254,7 @@ START_TEST(help_for_both_commands)
     g_free(out);
     g_free(err);
     ck_assert_int_eq(jt_cli(&out, &err, "check --help"), 0);
-    ck_assert(g_str_has_prefix(out, "Usage:\n  jindu check [OPTION…] FILE...\n"));
+    ck_assert(g_str_has_prefix(out, "Usage:\n  jindu check [OPTION…] FILE|DIR...\n"));
     ck_assert(strstr(out, "nothing is written"));
     g_free(out);
     g_free(err);

@@ -251,6 +251,17 @@ START_TEST(leader_one_character_longer_warns)
 }
 END_TEST
 
+START_TEST(a_unit_written_twice_in_a_cell_is_kept_once)
+{
+    /* the canonical tree never repeats a name in a row, so its JSON reads back */
+    assert_tsv(HEADER "1\t任务甲\t商务局 商务局 工信局\t完成\t\t\t\t梁军\n",
+               "{\"title\":\"\",\"tasks\":[{\"id\":1,\"title\":\"任务甲\",\"leaders\":[\"梁军\"],"
+               "\"units\":[{\"names\":[\"商务局\",\"工信局\"],\"plan\":[{\"from\":1,\"to\":4,"
+               "\"text\":\"完成\"}]}]}]}",
+               "in.tsv:2:7: warning: '商务局' is written twice in this cell; kept once");
+}
+END_TEST
+
 /* ---- bad input ------------------------------------------------------------------------- */
 
 START_TEST(every_bad_row_is_reported)
@@ -419,6 +430,7 @@ int main(void)
     tcase_add_test(tc, ids_accept_full_width_digits_and_marks);
     tcase_add_test(tc, unknown_columns_are_ignored_once);
     tcase_add_test(tc, leader_one_character_longer_warns);
+    tcase_add_test(tc, a_unit_written_twice_in_a_cell_is_kept_once);
     suite_add_tcase(s, tc);
     tc = tcase_create("bad input");
     tcase_add_test(tc, every_bad_row_is_reported);

@@ -513,7 +513,7 @@ START_TEST(missing_glyph_is_an_error)
     ck_assert_ptr_null(pages);
     ck_assert_int_eq(jd_diags_count(d), 1);
     ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)),
-                     "character 𬴂 (U+2CD02) is in no font of the font set; it would print as an empty box "
+                     "character 𬴂 (U+2CD02) in “正常文字𬴂” is in no font of the font set; it would print as an empty box "
                      "(`jindu fonts check` lists every such character of a data file)");
     jd_diags_free(d);
     jd_doc_free(doc);

@@ -38,14 +38,25 @@ bool jd_output_format_from_path(const char *path, jd_output_format *format)
  * one: output must not depend on when it was made. */
 #define DEFAULT_DATE "2000-01-01T00:00:00Z"
 
-char *jd_render_creation_date(const jd_pages *pages, const jd_render_options *opts)
+char *jd_render_creation_date(const jd_pages *pages, const jd_render_options *opts, const char *path,
+                              jd_diags *diags)
 {
     const char *d = opts && opts->creation_date ? opts->creation_date : jd_pages_meta(pages, JD_META_DATE);
+    char *iso = NULL;
     if (d && *d) {
         /* a bare date is midnight in China (UTC+8), where these documents are dated */
-        if (strlen(d) == 10)
-            return g_strdup_printf("%sT00:00:00+08:00", d);
-        return g_strdup(d);
+        iso = strlen(d) == 10 ? g_strdup_printf("%sT00:00:00+08:00", d) : g_strdup(d);
+        GTimeZone *utc = g_time_zone_new_utc();
+        GDateTime *dt = g_date_time_new_from_iso8601(iso, utc);
+        g_time_zone_unref(utc);
+        if (!dt) {
+            jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                         "the creation date “%s” is not an ISO 8601 date (2023-01-17 or 2023-01-17T08:00:00+08:00)", d);
+            g_free(iso);
+            return NULL;
+        }
+        g_date_time_unref(dt);
+        return iso;
     }
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
     if (epoch && *epoch) {
@@ -277,6 +288,9 @@ static cairo_status_t write_stream(void *closure, const unsigned char *data, uns
 static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_options *opts,
                        font_cache *fc, jd_diags *diags, const char *path)
 {
+    char *date = jd_render_creation_date(pages, opts, path, diags);
+    if (!date)
+        return false;
     const jd_page *first = jd_pages_get(pages, 0);
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
         write_stream, jd_outfile_stream(of), jd_page_width(first), jd_page_height(first));
@@ -292,7 +306,6 @@ static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_op
             cairo_pdf_surface_set_metadata(surf, meta[i].md, jd_pages_meta(pages, meta[i].key));
     const char *creator = jd_pages_meta(pages, JD_META_CREATOR);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATOR, creator ? creator : "jindu " JD_VERSION);
-    char *date = jd_render_creation_date(pages, opts);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_CREATE_DATE, date);
     cairo_pdf_surface_set_metadata(surf, CAIRO_PDF_METADATA_MOD_DATE, date);
     g_free(date);

@@ -211,7 +211,7 @@ static bool check_targets(render_ctx *c)
     return ok;
 }
 
-/* The creation date as libharu takes it; false if `iso` is not ISO 8601. */
+/* The creation date as libharu takes it (jd_render_creation_date has checked it). */
 static bool parse_date(const char *iso, HPDF_Date *out)
 {
     GTimeZone *utc = g_time_zone_new_utc();
@@ -592,12 +592,9 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
                     NULL,
                     {HPDF_OK, HPDF_OK},
                     NULL};
-    char *iso = jd_render_creation_date(pages, opts);
+    char *iso = jd_render_creation_date(pages, opts, path, diags);
     HPDF_Date date;
-    bool ok = parse_date(iso, &date);
-    if (!ok)
-        jd_diags_add(diags, JD_ERROR, path, 0, 0,
-                     "haru backend: creation date “%s” is not an ISO 8601 date and time", iso);
+    bool ok = iso && parse_date(iso, &date);
     g_free(iso);
     /* every problem is reported, not only the first */
     ok = check_security(&c) && ok;

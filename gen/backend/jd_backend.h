@@ -41,7 +41,9 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
                     jd_diags *diags);
 
 /* The creation date a render will use given `opts` and the pages' metadata (ISO 8601),
- * newly allocated. */
-char *jd_render_creation_date(const jd_pages *pages, const jd_render_options *opts);
+ * newly allocated; NULL, with an error naming `path`, if the date given is not an ISO 8601
+ * date (a bare date YYYY-MM-DD is midnight in China, UTC+8). */
+char *jd_render_creation_date(const jd_pages *pages, const jd_render_options *opts, const char *path,
+                              jd_diags *diags);
 
 #endif

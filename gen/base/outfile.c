@@ -18,8 +18,10 @@ jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
     char *dir = g_path_get_dirname(target_path);
     char *base = g_path_get_basename(target_path);
     if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
-        jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: directory %s does not exist",
-                     dir);
+        if (g_file_test(dir, G_FILE_TEST_EXISTS))
+            jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s is a file, not a directory", dir);
+        else
+            jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: directory %s does not exist", dir);
         g_free(dir);
         g_free(base);
         return NULL;

@@ -436,10 +436,19 @@ static jd_value *read_plan(const row_view *v)
     return plan;
 }
 
+/* The names of a 责任单位 cell, each once: a name written twice is kept once, with a
+ * warning (the canonical tree, and its JSON, never repeats a name in a row). */
 static jd_value *names_array(char **names, const row_view *v, int column)
 {
     jd_value *array = jd_value_new_array();
     for (char **n = names; *n; n++) {
+        bool again = false;
+        for (char **p = names; p < n && !again; p++)
+            again = strcmp(*p, *n) == 0;
+        if (again) {
+            report(v->b, JD_WARNING, v->r, field_of(v, column), "'%s' is written twice in this cell; kept once", *n);
+            continue;
+        }
         jd_value *name = jd_value_new_string(*n);
         set_pos(name, v, column);
         jd_array_append(array, name);

@@ -117,6 +117,22 @@ static uint16_t run_for(jl_ctx *ctx, builder *b, const style_range *r, PangoFont
     return (uint16_t)(b->runs->len - 1);
 }
 
+/* Up to `n` characters either side of byte `at`, for a message. */
+static char *context_of(const char *text, size_t at, int n)
+{
+    const char *start = text + at, *end = g_utf8_next_char(text + at);
+    for (int i = 0; i < n && start > text; i++)
+        start = g_utf8_prev_char(start);
+    for (int i = 0; i < n && *end; i++)
+        end = g_utf8_next_char(end);
+    char *s = g_strndup(start, (gsize)(end - start));
+    /* paragraph breaks would split the message */
+    for (char *p = s; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    return s;
+}
+
 static void report_missing(jl_ctx *ctx, const char *text, size_t at, const style_range *r)
 {
     gunichar ch = g_utf8_get_char(text + at);
@@ -125,11 +141,16 @@ static void report_missing(jl_ctx *ctx, const char *text, size_t at, const style
     g_hash_table_add(ctx->reported_chars, GUINT_TO_POINTER(ch));
     char buf[8] = {0};
     g_unichar_to_utf8(ch, buf);
+    /* the template element the text came from: the nearest node that knows its line */
     const jd_node *n = r ? r->node : NULL;
+    while (n && !jd_node_source_file(n))
+        n = jd_node_parent(n);
+    char *context = context_of(text, at, 8);
     jd_diags_add(ctx->diags, JD_ERROR, n ? jd_node_source_file(n) : NULL, n ? jd_node_source_line(n) : 0, 0,
-                 "character %s (U+%04X) is in no font of the font set; it would print as an empty box "
-                 "(`jindu fonts check` lists every such character of a data file)",
-                 buf, ch);
+                 "character %s (U+%04X) in “%s” is in no font of the font set; it would print as an "
+                 "empty box (`jindu fonts check` lists every such character of a data file)",
+                 buf, ch, context);
+    g_free(context);
     ctx->failed = true;
 }
 

@@ -332,8 +332,12 @@ static job_status run_job(build_state *b, job *j)
     const char *doc_date = jd_node_string(jd_doc_root(doc), JD_ATTR_DATE);
     if (doc_date)
         jd_pages_set_meta(meta, JD_META_DATE, doc_date);
-    char *date = jd_render_creation_date(meta, NULL);
+    char *date = jd_render_creation_date(meta, NULL, j->rel_path, j->diags);
     jd_pages_free(meta);
+    if (!date) {
+        jd_doc_free(doc);
+        return JOB_FAILED;
+    }
     char dochash[65];
     jd_doc_hash(doc, dochash);
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
