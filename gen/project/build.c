@@ -37,7 +37,11 @@ typedef struct {
     char *key;      /* split key, or NULL */
     char *rel_path; /* as shown to the user: relative to the project folder */
     char *path;
-    char hash[65];
+    const char *tpl_hash; /* the template and its includes (owned by the build) */
+    char hash[65];        /* the document, with what else its bytes depend on */
+    char input[65];       /* what the expansion reads: template and data */
+    size_t cost;          /* how much data it reads: longest first keeps workers even */
+    bool store;           /* the cache entry is new */
     bool haru;
     jd_diags *diags;
     job_status status;
@@ -191,14 +195,24 @@ static char *entry_path(jd_project *p, const char *rel_path)
     return path;
 }
 
-static bool cached_equal(jd_project *p, const job *j)
+/* The cache entry of an output: "DOCHASH INPUTHASH PATH". */
+typedef struct {
+    char hash[65], input[65];
+} entry;
+
+static bool cache_read(jd_project *p, const job *j, entry *e)
 {
     char *path = entry_path(p, j->rel_path), *text = NULL;
-    bool same = g_file_get_contents(path, &text, NULL, NULL) && strncmp(text, j->hash, 64) == 0 &&
-                g_file_test(j->path, G_FILE_TEST_IS_REGULAR);
+    bool ok = g_file_get_contents(path, &text, NULL, NULL) && strlen(text) >= 130 && text[64] == ' ' &&
+              text[129] == ' ' && g_file_test(j->path, G_FILE_TEST_IS_REGULAR);
+    if (ok) {
+        memcpy(e->hash, text, 64);
+        memcpy(e->input, text + 65, 64);
+        e->hash[64] = e->input[64] = '\0';
+    }
     g_free(text);
     g_free(path);
-    return same;
+    return ok;
 }
 
 static void cache_store(jd_project *p, const job *j, jd_diags *diags)
@@ -206,7 +220,7 @@ static void cache_store(jd_project *p, const job *j, jd_diags *diags)
     char *path = entry_path(p, j->rel_path);
     char *dir = g_path_get_dirname(path);
     g_mkdir_with_parents(dir, 0755);
-    char *line = g_strdup_printf("%s %s\n", j->hash, j->rel_path);
+    char *line = g_strdup_printf("%s %s %s\n", j->hash, j->input, j->rel_path);
     jd_write_file_atomic(path, line, strlen(line), diags);
     g_free(line);
     g_free(dir);
@@ -311,6 +325,71 @@ static bool layout_and_render(build_state *b, job *j, const jd_doc *doc, const c
     return ok;
 }
 
+/* What an output's expansion reads: its template and the data it sees (the split key's
+ * share only). Sets j->input, and j->cost, a guess of the work, for scheduling. */
+/* A digest of a value, and how many bytes of text it holds. Containers are remembered by
+ * address: the outputs' data share most of their values (a split document's tasks are the
+ * list's), so each is hashed once. The memo is only valid while every value it saw is
+ * alive — the caller keeps them until it is done. */
+typedef struct {
+    guint8 digest[32];
+    size_t cost;
+} value_digest;
+
+static value_digest digest_of(const jd_value *v, GHashTable *memo)
+{
+    value_digest d = {{0}, 0};
+    jd_value_kind k = jd_value_kind_of(v);
+    if (k == JD_VALUE_ARRAY || k == JD_VALUE_OBJECT) {
+        const value_digest *known = g_hash_table_lookup(memo, v);
+        if (known)
+            return *known;
+    }
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guint8 tag = (guint8)k;
+    g_checksum_update(sum, &tag, 1);
+    if (k == JD_VALUE_ARRAY || k == JD_VALUE_OBJECT) {
+        size_t n = k == JD_VALUE_ARRAY ? jd_array_length(v) : jd_object_size(v);
+        for (size_t i = 0; i < n; i++) {
+            if (k == JD_VALUE_OBJECT) {
+                const char *key = jd_object_key(v, i);
+                g_checksum_update(sum, (const guchar *)key, (gssize)strlen(key) + 1);
+            }
+            value_digest c = digest_of(k == JD_VALUE_ARRAY ? jd_array_get(v, i) : jd_object_value(v, i), memo);
+            g_checksum_update(sum, c.digest, sizeof c.digest);
+            d.cost += c.cost;
+        }
+    } else {
+        char *text = jd_value_to_json(v, false);
+        g_checksum_update(sum, (const guchar *)text, -1);
+        d.cost = strlen(text);
+        g_free(text);
+    }
+    gsize len = sizeof d.digest;
+    g_checksum_get_digest(sum, d.digest, &len);
+    g_checksum_free(sum);
+    if (k == JD_VALUE_ARRAY || k == JD_VALUE_OBJECT)
+        g_hash_table_insert(memo, (gpointer)v, g_memdup2(&d, sizeof d));
+    return d;
+}
+
+/* What an output's expansion reads: its template and the data it sees (the split key's
+ * share only). Sets j->input, and j->cost, a guess of the work, for scheduling. The data
+ * is added to `keep`, to stay alive as long as the memo. */
+static void compute_input(job *j, GHashTable *memo, GPtrArray *keep)
+{
+    jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
+    value_digest d = digest_of(g, memo);
+    GChecksum *in = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(in, (const guchar *)j->tpl_hash, -1);
+    g_checksum_update(in, d.digest, sizeof d.digest);
+    g_checksum_update(in, (const guchar *)(j->haru ? "haru" : "cairo"), -1);
+    g_strlcpy(j->input, g_checksum_get_string(in), sizeof j->input);
+    g_checksum_free(in);
+    j->cost = d.cost;
+    g_ptr_array_add(keep, g);
+}
+
 /* Expands one output, and lays it out and renders it if its document changed. */
 static job_status run_job(build_state *b, job *j)
 {
@@ -323,6 +402,8 @@ static job_status run_job(build_state *b, job *j)
         return JOB_FAILED;
     }
     jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
+    entry cached;
+    bool have = !b->opts->force && !b->opts->check_only && cache_read(b->project, j, &cached);
     jd_doc *doc = jd_template_expand(j->tpl, g, j->diags);
     jd_value_unref(g);
     if (!doc)
@@ -352,8 +433,10 @@ static job_status run_job(build_state *b, job *j)
     job_status status = JOB_UNCHANGED;
     if (b->opts->check_only)
         ; /* expanded without a problem: that is all a check asks */
-    else if (b->opts->force || !cached_equal(b->project, j))
-        status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED;
+    else if (have && strcmp(cached.hash, j->hash) == 0)
+        j->store = true; /* the data changed, the document did not: remember the new input */
+    else if ((status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED) == JOB_BUILT)
+        j->store = true;
     g_free(date);
     jd_doc_free(doc);
     return status;
@@ -364,8 +447,9 @@ static void finish_job(build_state *b, job *j, job_status status)
 {
     j->status = status;
     b->finished++;
-    if (status == JOB_BUILT) {
+    if (j->store)
         cache_store(b->project, j, j->diags);
+    if (status == JOB_BUILT) {
         b->result->built++;
         g_ptr_array_add(b->built, g_strdup(j->rel_path));
     } else if (status == JOB_UNCHANGED) {
@@ -375,6 +459,48 @@ static void finish_job(build_state *b, job *j, job_status status)
     }
     if (b->opts->progress)
         b->opts->progress(b->opts->user, b->finished, b->result->total, j->rel_path, status == JOB_BUILT);
+}
+
+/* ---- warming up -------------------------------------------------------------------- */
+
+/* Loads the font set and draws a little of every family, regular and bold, into a scratch
+ * PDF: opening the font files and filling pango's and cairo's caches costs tens of
+ * milliseconds, which worker processes forked afterwards then do not pay each. */
+static gpointer warm_up(gpointer data)
+{
+    const char *scratch_dir = data;
+    jd_diags *d = jd_diags_new();
+    jd_fonts *fonts = jd_fonts_new(fonts_dir(), d);
+    if (fonts) {
+        static const char *const families[] = {"song", "hei", "kai"};
+        static const char text[] = "序号目标任务责任单位进度安排第一季度完成情况进展状态已完成序时推进滞后未启动未报送存在问题责任区领导2023";
+        jd_doc *doc = jd_doc_new();
+        for (size_t f = 0; f < G_N_ELEMENTS(families); f++)
+            for (int bold = 0; bold <= 1; bold++) {
+                jd_style s;
+                jd_style_init_default(&s);
+                s.font_family = families[f];
+                s.font_weight = bold ? 700 : 400;
+                const jd_style *st = jd_doc_intern_style(doc, &s);
+                jd_node *p = jd_node_new(doc, JD_NODE_PARAGRAPH), *t = jd_node_new(doc, JD_NODE_TEXT);
+                jd_node_set_style(p, st);
+                jd_node_set_style(t, st);
+                jd_node_set_text(t, text, strlen(text));
+                jd_node_append(p, t);
+                jd_node_append(jd_doc_root(doc), p);
+            }
+        jd_pages *pages = jd_layout(doc, fonts, d);
+        if (pages && g_mkdir_with_parents(scratch_dir, 0755) == 0) {
+            char *path = g_build_filename(scratch_dir, "warm-up.pdf", NULL);
+            if (jd_render_cairo(pages, path, NULL, d))
+                g_unlink(path);
+            g_free(path);
+        }
+        jd_pages_free(pages);
+        jd_doc_free(doc);
+    }
+    jd_diags_free(d);
+    return fonts;
 }
 
 /* ---- worker processes -------------------------------------------------------------- */
@@ -396,6 +522,8 @@ static char *answer(const job *j, job_status status)
     jd_object_set(o, "job", jd_value_new_int((int64_t)j->index));
     jd_object_set(o, "status", jd_value_new_int(status));
     jd_object_set(o, "hash", jd_value_new_string(j->hash));
+    jd_object_set(o, "input", jd_value_new_string(j->input));
+    jd_object_set(o, "store", jd_value_new_bool(j->store));
     for (size_t i = 0; i < jd_diags_count(j->diags); i++) {
         const jd_diag *d = jd_diags_get(j->diags, i);
         jd_value *m = jd_value_new_object();
@@ -458,8 +586,10 @@ static void take_answer(build_state *b, const char *line)
     gint64 index = jd_object_get_int(o, "job", -1);
     if (index >= 0 && (guint)index < b->jobs->len) {
         job *j = g_ptr_array_index(b->jobs, index);
-        const char *hash = jd_object_get_string(o, "hash");
+        const char *hash = jd_object_get_string(o, "hash"), *input = jd_object_get_string(o, "input");
         g_strlcpy(j->hash, hash ? hash : "", sizeof j->hash);
+        g_strlcpy(j->input, input ? input : "", sizeof j->input);
+        j->store = jd_value_bool(jd_object_get(o, "store"));
         const jd_value *list = jd_object_get(o, "diags");
         for (size_t i = 0; i < jd_array_length(list); i++) {
             const jd_value *m = jd_array_get(list, i);
@@ -591,6 +721,22 @@ static void run_workers(build_state *b, GArray *todo, int n_workers)
 
 /* ---- the build --------------------------------------------------------------------- */
 
+/* Everything an output's bytes depend on besides its data: the template and its
+ * includes, the font set, jindu's version, and the date a render falls back on. */
+static char *template_fingerprint(const jd_template *t)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
+    for (const char *const *f = t ? jd_template_files(t) : NULL; f && *f; f++)
+        hash_file(sum, *f);
+    hash_fonts(sum, fonts_dir());
+    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+    g_checksum_update(sum, (const guchar *)(epoch ? epoch : ""), -1);
+    char *hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return hex;
+}
+
 static jd_value *output_globals(const jd_value *base, const jp_output *o, jd_diags *diags)
 {
     /* [params] with the output's own params= on top */
@@ -642,6 +788,15 @@ static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_di
     return base;
 }
 
+static gint by_cost(gconstpointer a, gconstpointer b, gpointer jobs)
+{
+    const job *x = g_ptr_array_index((GPtrArray *)jobs, *(const guint32 *)a);
+    const job *y = g_ptr_array_index((GPtrArray *)jobs, *(const guint32 *)b);
+    if (x->cost != y->cost)
+        return x->cost > y->cost ? -1 : 1;
+    return x->index < y->index ? -1 : x->index > y->index;
+}
+
 bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_result *result,
                       jd_diags *diags)
 {
@@ -677,10 +832,14 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         return true;
     }
 
+    /* while the data is read, another thread loads and warms the font set up */
+    char *scratch = cache_path(p, "scratch");
+    GThread *warming = opts->check_only ? NULL : g_thread_new("warm-up", warm_up, scratch);
     jd_value *base = bind_project(p, opts, diags);
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
                      g_ptr_array_new(), 0};
     GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
+    GPtrArray *tpl_hashes = g_ptr_array_new_with_free_func(g_free);
     GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint32));
     bool ok = base != NULL;
 
@@ -695,6 +854,8 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         jd_value *g = output_globals(data, o, diags);
         jd_value_unref(data);
         g_ptr_array_add(globals, g);
+        char *tpl_hash = template_fingerprint(g_ptr_array_index(templates, i));
+        g_ptr_array_add(tpl_hashes, tpl_hash);
         char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
                                                 : g_strdupv((char *[]){"", NULL});
         for (int k = 0; keys[k]; k++) {
@@ -704,6 +865,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             j->index = b.jobs->len;
             j->out = o;
             j->tpl = g_ptr_array_index(templates, i);
+            j->tpl_hash = tpl_hash;
             j->globals = g;
             j->key = g_strdup(key);
             j->path = g_build_filename(p->out_dir, file, NULL);
@@ -723,16 +885,43 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
     result->total = ok ? todo->len : 0;
 
+    /* no other thread may run when the workers are forked */
+    if (warming)
+        b.fonts = g_thread_join(warming);
+    g_free(scratch);
     if (ok) {
+        /* Outputs whose template and data did not change are done here and now: nothing
+         * to expand. The rest go to the workers, those reading the most data first, so the
+         * longest documents do not come last and leave one worker alone with them. */
+        GArray *work = g_array_new(FALSE, FALSE, sizeof(guint32));
+        GHashTable *memo = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+        GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
+        for (guint i = 0; i < todo->len; i++) {
+            job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
+            entry cached;
+            if (j->tpl)
+                compute_input(j, memo, keep);
+            if (j->tpl && !opts->force && !opts->check_only && cache_read(p, j, &cached) &&
+                strcmp(cached.input, j->input) == 0) {
+                memcpy(j->hash, cached.hash, sizeof j->hash);
+                finish_job(&b, j, JOB_UNCHANGED);
+            } else {
+                g_array_append_val(work, g_array_index(todo, guint32, i));
+            }
+        }
+        g_hash_table_destroy(memo);
+        g_ptr_array_free(keep, TRUE);
+        g_array_sort_with_data(work, by_cost, b.jobs);
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
-        workers = MIN(workers, (int)todo->len);
+        workers = MIN(workers, (int)work->len);
         if (workers > 1 && !opts->check_only)
-            run_workers(&b, todo, workers);
+            run_workers(&b, work, workers);
         else
-            for (guint i = 0; i < todo->len; i++) {
-                job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
+            for (guint i = 0; i < work->len; i++) {
+                job *j = g_ptr_array_index(b.jobs, g_array_index(work, guint32, i));
                 finish_job(&b, j, run_job(&b, j));
             }
+        g_array_free(work, TRUE);
     }
 
     /* messages in the order of the outputs, whatever order the workers finished in */
@@ -755,6 +944,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_array_free(todo, TRUE);
     g_ptr_array_free(b.jobs, TRUE);
     g_ptr_array_free(globals, TRUE);
+    g_ptr_array_free(tpl_hashes, TRUE);
     g_ptr_array_free(templates, TRUE);
     jd_value_unref(base);
     g_free(in_hash);

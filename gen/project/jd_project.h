@@ -55,8 +55,9 @@ bool jd_split_parse(const char *text, jd_split *split);
 char **jd_split_keys(const jd_value *list, jd_split split);
 
 /* The globals one split document is expanded with: `list` holds only the tasks of the key
- * (a task with several units or leaders is in each of their documents), and `split` is
- * {"by": "unit"|"leader", "key": KEY}. Shares the task values; returns a new object. */
+ * (a task with several units or leaders is in each of their documents), `progress` only
+ * the reports on those tasks, and `split` is {"by": "unit"|"leader", "key": KEY}. Shares
+ * the values; returns a new object. */
 jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *key);
 
 /* Fills a file name pattern: {key} (made safe by jd_safe_file_name), and {NAME} for any

@@ -69,34 +69,69 @@ char **jd_split_keys(const jd_value *list, jd_split split)
     return (char **)g_ptr_array_free(keys, FALSE);
 }
 
-jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *key)
+/* The same object with only the members `keep` says to keep of array member `member`. */
+static jd_value *filter_member(const jd_value *obj, const char *member, bool (*keep)(const jd_value *, const void *),
+                               const void *data)
 {
     jd_value *out = jd_value_new_object();
+    for (size_t k = 0; k < jd_object_size(obj); k++) {
+        const char *name = jd_object_key(obj, k);
+        const jd_value *v = jd_object_value(obj, k);
+        if (strcmp(name, member) != 0 || jd_value_kind_of(v) != JD_VALUE_ARRAY) {
+            jd_object_set(out, name, jd_value_ref((jd_value *)v));
+            continue;
+        }
+        jd_value *kept = jd_value_new_array();
+        for (size_t i = 0; i < jd_array_length(v); i++)
+            if (keep(jd_array_get(v, i), data))
+                jd_array_append(kept, jd_value_ref(jd_array_get(v, i)));
+        jd_object_set(out, name, kept);
+    }
+    return out;
+}
+
+typedef struct {
+    jd_split split;
+    const char *key;
+} split_key;
+
+static bool keep_task(const jd_value *task, const void *data)
+{
+    const split_key *sk = data;
+    return task_has(task, sk->split, sk->key);
+}
+
+/* a report about one of the kept tasks */
+static bool keep_report(const jd_value *report, const void *tasks)
+{
+    int64_t id = jd_object_get_int(report, "task", -1);
+    for (size_t i = 0; i < jd_array_length(tasks); i++)
+        if (jd_object_get_int(jd_array_get(tasks, i), "id", -2) == id)
+            return true;
+    return false;
+}
+
+jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *key)
+{
     const jd_value *list = jd_object_get(globals, "list");
+    const jd_value *progress = jd_object_get(globals, "progress");
+    split_key sk = {split, key};
+    /* the list with only the key's tasks, and the progress data with only their reports:
+     * the values are shared, not copied, and a document reads nothing about other keys (so
+     * an edit elsewhere leaves it unchanged) */
+    jd_value *mine = list && split != JD_SPLIT_NONE ? filter_member(list, "tasks", keep_task, &sk) : NULL;
+    jd_value *out = jd_value_new_object();
     for (size_t i = 0; i < jd_object_size(globals); i++) {
         const char *name = jd_object_key(globals, i);
         jd_value *v = jd_object_value(globals, i);
-        if (v != list || split == JD_SPLIT_NONE) {
+        if (v == list && mine)
+            jd_object_set(out, name, jd_value_ref(mine));
+        else if (v == progress && mine)
+            jd_object_set(out, name, filter_member(progress, "reports", keep_report, jd_object_get(mine, "tasks")));
+        else
             jd_object_set(out, name, jd_value_ref(v));
-            continue;
-        }
-        /* the same list, with only the key's tasks (shared, not copied) */
-        jd_value *filtered = jd_value_new_object();
-        for (size_t k = 0; k < jd_object_size(list); k++) {
-            const char *member = jd_object_key(list, k);
-            if (strcmp(member, "tasks") != 0) {
-                jd_object_set(filtered, member, jd_value_ref(jd_object_value(list, k)));
-                continue;
-            }
-            const jd_value *tasks = jd_object_value(list, k);
-            jd_value *mine = jd_value_new_array();
-            for (size_t t = 0; t < jd_array_length(tasks); t++)
-                if (task_has(jd_array_get(tasks, t), split, key))
-                    jd_array_append(mine, jd_value_ref(jd_array_get(tasks, t)));
-            jd_object_set(filtered, "tasks", mine);
-        }
-        jd_object_set(out, name, filtered);
     }
+    jd_value_unref(mine);
     if (split != JD_SPLIT_NONE) {
         jd_value *s = jd_value_new_object();
         jd_object_set(s, "by", jd_value_new_string(split == JD_SPLIT_UNIT ? "unit" : "leader"));
