@@ -180,20 +180,30 @@ static void free_args(build_args *a)
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &(a).quiet, "Print only problems", NULL}, \
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &(a).verbose, "Print every warning of the data files", NULL}
 
+/* The options of build and watch. Returns the argument vector to use (free it with
+ * g_free), or NULL after a usage error, with *rc set. */
+static char **parse_build_args(int *argc, char **argv, build_args *a, const jd_cli_usage *usage, int *rc)
+{
+    const GOptionEntry entries[] = {BUILD_ENTRIES(*a), {NULL}};
+    char **args = split_short_jobs(argc, argv), **vector = args;
+    if (!jd_cli_parse(argc, &args, entries, usage, rc)) {
+        g_free(vector);
+        return NULL;
+    }
+    return vector;
+}
+
 int jd_cmd_build(int argc, char **argv)
 {
     build_args a = {0};
-    const GOptionEntry entries[] = {BUILD_ENTRIES(a), {NULL}};
     const jd_cli_usage usage = {"[DIR]", "Build every output of the project in DIR (default: .), only what changed.",
                                 "DIR holds jindu.ini. Outputs whose document did not change since the last "
                                 "build are left as they are; a failed output keeps its previous file."};
     int rc = JD_EXIT_OK;
-    char **args = split_short_jobs(&argc, argv), **to_free = args;
-    if (!jd_cli_parse(&argc, &args, entries, &usage, &rc)) {
-        g_free(to_free);
+    char **to_free = parse_build_args(&argc, argv, &a, &usage, &rc);
+    if (!to_free)
         return rc;
-    }
-    argv = args;
+    argv = to_free;
     jd_build_options o;
     if (argc > 2 || !options_from(&a, argv[0], &o)) {
         if (argc > 2)
@@ -269,17 +279,14 @@ static void watch_path(watcher *w, const char *path)
 int jd_cmd_watch(int argc, char **argv)
 {
     build_args a = {0};
-    const GOptionEntry entries[] = {BUILD_ENTRIES(a), {NULL}};
     const jd_cli_usage usage = {"[DIR]", "Build the project in DIR, then again on every saved change.",
                                 "Watches jindu.ini, the data files and the templates' folders. A bad edit "
                                 "prints its problems and keeps the last good outputs. Stop with Ctrl-C."};
     int rc = JD_EXIT_OK;
-    char **args = split_short_jobs(&argc, argv), **to_free = args;
-    if (!jd_cli_parse(&argc, &args, entries, &usage, &rc)) {
-        g_free(to_free);
+    char **to_free = parse_build_args(&argc, argv, &a, &usage, &rc);
+    if (!to_free)
         return rc;
-    }
-    argv = args;
+    argv = to_free;
     watcher w = {argc == 2 ? argv[1] : ".", {0}, a.quiet, a.verbose, 0, g_ptr_array_new_with_free_func(g_object_unref)};
     if (argc > 2 || !options_from(&a, argv[0], &w.opts)) {
         g_ptr_array_free(w.monitors, TRUE);

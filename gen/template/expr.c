@@ -484,31 +484,37 @@ static enode *parse_postfix_rest(parser *p, enode *n, bool filters)
     return n;
 }
 
-/* A negation binds tighter than filters, as in Jinja: `-1 | f` applies f to -1. */
-static enode *parse_negation(parser *p)
+typedef enode *(*parse_fn)(parser *p);
+
+/* A prefix operator (the current token) applied to what `operand` parses after it. */
+static enode *parse_prefix(parser *p, node_kind kind, parse_fn operand_fn)
 {
-    if (!tok_is_op(p, "-")) return parse_postfix_rest(p, parse_primary(p), false);
     size_t start = p->tok.start;
     if (++p->depth > MAX_DEPTH) {
         fail_at(p, start, p->tok.end, "malformed expression: nested too deeply");
         return NULL;
     }
     next(p);
-    enode *operand = parse_negation(p);
+    enode *operand = operand_fn(p);
     p->depth--;
     if (!operand) return NULL;
-    enode *n = node_new(p, N_NEG, start, start);
+    enode *n = node_new(p, kind, start, start);
     n->a = operand;
     n->end = operand->end;
     return n;
+}
+
+/* A negation binds tighter than filters, as in Jinja: `-1 | f` applies f to -1. */
+static enode *parse_negation(parser *p)
+{
+    if (!tok_is_op(p, "-")) return parse_postfix_rest(p, parse_primary(p), false);
+    return parse_prefix(p, N_NEG, parse_negation);
 }
 
 static enode *parse_unary(parser *p)
 {
     return parse_postfix_rest(p, parse_negation(p), true);
 }
-
-typedef enode *(*parse_fn)(parser *p);
 
 /* Left-associative binary levels. */
 static enode *parse_binary_level(parser *p, parse_fn operand, const char *const *ops,
@@ -599,19 +605,7 @@ static enode *parse_cmp(parser *p)
 static enode *parse_not(parser *p)
 {
     if (!tok_is_word(p, "not")) return parse_cmp(p);
-    size_t start = p->tok.start;
-    if (++p->depth > MAX_DEPTH) {
-        fail_at(p, start, p->tok.end, "malformed expression: nested too deeply");
-        return NULL;
-    }
-    next(p);
-    enode *operand = parse_not(p);
-    p->depth--;
-    if (!operand) return NULL;
-    enode *n = node_new(p, N_NOT, start, start);
-    n->a = operand;
-    n->end = operand->end;
-    return n;
+    return parse_prefix(p, N_NOT, parse_not);
 }
 
 static enode *parse_logic(parser *p, const char *word, node_kind kind, parse_fn operand)
