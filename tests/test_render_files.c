@@ -214,10 +214,17 @@ START_TEST(character_in_no_font)
     GBytes *before = previous_output();
     char *data = jt_fixture("render/rare-char.tsv");
     /* the message names the template element the text came from, and the text around */
-    char *message = g_strdup_printf("%s:33: error: character 𬴂 (U+2CD02) in “建设𬴂河公园” is in no font "
+    char *tpl = jt_read(template_path);
+    const char *cell = strstr(tpl, "{{ t.title }}</td>");
+    ck_assert_ptr_nonnull(cell);
+    int line = 1;
+    for (const char *p = tpl; p < cell; p++)
+        line += *p == '\n';
+    g_free(tpl);
+    char *message = g_strdup_printf("%s:%d: error: character 𬴂 (U+2CD02) in “建设𬴂河公园” is in no font "
                                     "of the font set; it would print as an empty box (`jindu fonts "
                                     "check` lists every such character of a data file)",
-                                    template_path);
+                                    template_path, line);
     assert_refused("", data, out, message);
     g_free(message);
     assert_unchanged(before);

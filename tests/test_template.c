@@ -710,8 +710,9 @@ START_TEST(task_list_template)
     ck_assert_int_eq(jd_diags_count(diags), 0);
     char *dump = jd_doc_dump(doc);
     jt_golden(dump, "template/task-list.dump");
-    /* 2 header rows + 1 + 2 + 1 unit rows */
-    ck_assert_int_eq(jt_count(dump, "\n    row\n"), 6);
+    /* 2 header rows + 1 + 2 + 1 unit rows; the first row of each task is its bookmark */
+    ck_assert_int_eq(jt_count(dump, "\n    row"), 6);
+    ck_assert_int_eq(jt_count(dump, "\n    row bookmark="), 3);
     /* task 2 spans its 2 unit rows in 3 columns; the whole-year plan is one cell over 4 */
     ck_assert_int_eq(jt_count(dump, "cell rowspan=2 {"), 3);
     ck_assert_int_eq(jt_count(dump, "cell colspan=4 {"), 1);

@@ -103,7 +103,8 @@ int jd_cmd_fonts(int argc, char **argv)
         if (chars == 0)
             printf("%s: every character is in the font set\n", argv[i]);
         else
-            printf("%s: %d characters are in no font of the font set\n", argv[i], chars);
+            printf("%s: %d character%s in no font of the font set\n", argv[i], chars,
+                   chars == 1 ? " is" : "s are");
         g_hash_table_destroy(c.counts);
         jd_value_unref(data);
     }

@@ -807,6 +807,7 @@ static void expand_row(expander *ex, const tpl_node *node, sink *s)
     tpl_attr_value change_bar = {.flag = false};
     if (attr_typed(ex, node, TPL_A_CHANGE_BAR, &change_bar) && change_bar.flag)
         jd_node_set_int(row, JD_ATTR_CHANGE_BAR, 1);
+    block_attrs(ex, node, row);
     jd_node_append(s->node, row);
     row_state rs = {flatten_props(&op, true), 0};
     own_props_clear(&op);

@@ -43,7 +43,7 @@ static const element_def elements[] = {
     {"item", TPL_ITEM, true, A(ID)},
     {"table", TPL_TABLE, true, A(HEADER_ROWS) | BLOCK_ATTRS},
     {"col", TPL_COL, true, A(WIDTH) | A(REPEAT) | A(REPEAT_ON_BREAK)},
-    {"tr", TPL_TR, true, A(CHANGE_BAR)},
+    {"tr", TPL_TR, true, A(CHANGE_BAR) | BLOCK_ATTRS},
     {"th", TPL_TH, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
     {"td", TPL_TD, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
     {"image", TPL_IMAGE, true, A(SRC) | A(WIDTH) | A(HEIGHT) | BLOCK_ATTRS},

@@ -1,0 +1,1 @@
+jd_test(test_fonts SOURCES test_fonts.c LIBS jindu_fonts CLI)
