@@ -240,6 +240,7 @@ START_TEST(a_failed_output_keeps_its_previous_file)
     char *templates = jt_src("templates");
     char *cmd = g_strdup_printf("cp -r '%s'/. '%s'/", templates, dir);
     ck_assert_int_eq(jt_run(cmd, NULL, NULL), 0);
+    g_free(cmd);
     g_free(build(dir, 2, true, NULL));
     char *sheet = g_build_filename(dir, "out", "单位", "商务局.pdf", NULL);
     char *before = jt_read(sheet);
