@@ -153,8 +153,14 @@ void jd_fonts_free(jd_fonts *fonts)
 {
     if (!fonts)
         return;
-    if (fonts->fontmap)
+    if (fonts->fontmap) {
+        /* the font map's caches hold references back to it: break the cycle; and pango
+         * 1.50 keeps its reference to the configuration when the map is finalized unless
+         * the configuration is taken off first */
+        pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fonts->fontmap));
+        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->fontmap), NULL);
         g_object_unref(fonts->fontmap);
+    }
     if (fonts->config)
         FcConfigDestroy(fonts->config);
     if (fonts->system)
