@@ -8,6 +8,7 @@
 #include "docbuild.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
+#include "test_haru_pdf.h"
 #include "testutil.h"
 
 #define A5_W 595.28
@@ -520,6 +521,233 @@ START_TEST(missing_glyph_is_an_error)
 }
 END_TEST
 
+/* ---- shaping on several threads ---------------------------------------------------- */
+
+static void bold(jd_style *s)
+{
+    s->font_weight = 700;
+}
+
+/* A table of `rows` rows long enough for the shaping threads (more cells than their
+ * look-ahead window), with paragraphs, rowspans, empty and bold cells; `extra(doc, row, i)`
+ * may change row i. */
+static jd_doc *big_table(int rows, void (*extra)(jd_doc *doc, jd_node *row, int i))
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
+    double w[3] = {30, 200, 0};
+    jd_node *t = db_table(doc, 1, 3, w);
+    header_row(doc, t);
+    for (int i = 1; i <= rows; i++) {
+        jd_node *r = db_row(doc, t);
+        char id[16];
+        g_snprintf(id, sizeof id, "%d", i);
+        bool spans = i % 7 == 0 && i < rows;
+        db_cell(doc, r, id, spans ? 2 : 1, 1);
+        char *text = long_text(1 + i % 4);
+        jd_node *c = db_cell(doc, r, i % 5 == 0 ? "" : text, 1, 1);
+        if (i % 3 == 0)
+            db_restyle(doc, c, bold);
+        db_cell(doc, r, i % 2 ? "第二季度完成\n第三季度验收" : "Q2: 完成 50%", 1, 1);
+        g_free(text);
+        if (extra)
+            extra(doc, r, i);
+        if (spans) {
+            r = db_row(doc, t);
+            db_cell(doc, r, "续行", 1, 1);
+            db_cell(doc, r, sentence, 1, 1);
+            i++;
+        }
+    }
+    return doc;
+}
+
+static jd_pages *lay_threads(jd_doc *doc, int threads, jd_diags *d)
+{
+    jd_layout_options o = {threads};
+    return jd_layout_with(doc, fonts, &o, d);
+}
+
+static char *font_table(const jd_pages *pages)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < jd_pages_font_count(pages); i++) {
+        const jd_font *f = jd_pages_font(pages, (int)i);
+        g_string_append_printf(s, "%s:%d:%d\n", f->file, f->face_index, f->synthetic_bold);
+    }
+    return g_string_free(s, FALSE);
+}
+
+START_TEST(threads_change_nothing)
+{
+    jd_doc *doc = big_table(700, NULL);
+    jd_pages *one = lay_threads(doc, 1, diags);
+    ck_assert_ptr_nonnull(one);
+    char *want = jd_pages_dump(one), *want_fonts = font_table(one);
+    ck_assert_int_gt(jd_pages_count(one), 20);
+    ck_assert_int_eq(jd_pages_font_count(one), 2); /* regular and bold */
+    for (int threads = 2; threads <= 4; threads++) {
+        jd_pages *many = lay_threads(doc, threads, diags);
+        ck_assert_ptr_nonnull(many);
+        char *got = jd_pages_dump(many), *got_fonts = font_table(many);
+        ck_assert_msg(strcmp(got, want) == 0, "%d threads laid the pages out differently", threads);
+        ck_assert_str_eq(got_fonts, want_fonts);
+        g_free(got);
+        g_free(got_fonts);
+        jd_pages_free(many);
+    }
+    ck_assert_int_eq(jd_diags_count(diags), 0);
+    g_free(want);
+    g_free(want_fonts);
+    jd_pages_free(one);
+    jd_doc_free(doc);
+}
+END_TEST
+
+static void missing_chars(jd_doc *doc, jd_node *row, int i)
+{
+    if (i == 300 || i == 500)
+        db_cell(doc, row, i == 300 ? "甲𬴂乙" : "丙𬴂丁", 1, 1);
+    else if (i == 401)
+        db_cell(doc, row, "戊𠀀己", 1, 1);
+}
+
+static char *messages(jd_diags *d)
+{
+    GString *s = g_string_new(NULL);
+    for (size_t i = 0; i < jd_diags_count(d); i++)
+        g_string_append_printf(s, "%s\n", jd_diag_message(jd_diags_get(d, i)));
+    return g_string_free(s, FALSE);
+}
+
+/* Laid out on one thread and on two, `doc` fails with exactly the messages `want`. */
+static void assert_errors_whatever_the_threads(jd_doc *doc, const char *want)
+{
+    for (int threads = 1; threads <= 2; threads++) {
+        jd_diags *d = jd_diags_new();
+        ck_assert_ptr_null(lay_threads(doc, threads, d));
+        char *got = messages(d);
+        ck_assert_str_eq(got, want);
+        g_free(got);
+        jd_diags_free(d);
+    }
+    jd_doc_free(doc);
+}
+
+START_TEST(characters_no_font_has_are_reported_in_order_whatever_the_threads)
+{
+    /* each character once, where it first occurs */
+    assert_errors_whatever_the_threads(
+        big_table(600, missing_chars),
+        "character 𬴂 (U+2CD02) in “甲𬴂乙” is in no font of the font set; it would print as "
+        "an empty box (`jindu fonts check` lists every such character of a data file)\n"
+        "character 𠀀 (U+20000) in “戊𠀀己” is in no font of the font set; it would print as "
+        "an empty box (`jindu fonts check` lists every such character of a data file)\n");
+}
+END_TEST
+
+static void image_in_cell(jd_doc *doc, jd_node *row, int i)
+{
+    if (i == 250) {
+        jd_node *c = db_cell(doc, row, "图", 1, 1);
+        jd_node_append(c, jd_node_new(doc, JD_NODE_IMAGE));
+    }
+}
+
+START_TEST(what_a_shaping_thread_cannot_do_the_layout_does)
+{
+    assert_errors_whatever_the_threads(big_table(400, image_in_cell),
+                                       "a image cannot be placed inside a cell (only paragraphs and headings)\n");
+}
+END_TEST
+
+/* ---- what reaches the PDF ------------------------------------------------------------ */
+
+static void size_10(jd_style *s)
+{
+    s->font_size = 10;
+}
+
+/* Renders `pages` with cairo; returns pdffonts' rows, and the text of page 1 if asked. */
+static GPtrArray *rendered_fonts(const jd_pages *pages, char **page1_text)
+{
+    char *dir = jt_tmpdir(), *pdf = g_build_filename(dir, "fonts.pdf", NULL);
+    ck_assert(jd_render_cairo(pages, pdf, NULL, diags));
+    GPtrArray *rows = hp_fonts(pdf);
+    if (page1_text)
+        *page1_text = hp_page_text(pdf, 1);
+    jt_rmrf(dir);
+    g_free(dir);
+    g_free(pdf);
+    return rows;
+}
+
+/* The song font has no bold face, so its bold is emboldened. The regular text drawn after
+ * some bold text of the same file must stay regular: embedded as the TrueType font itself,
+ * not as the emboldened outlines cairo makes for synthetic bold. */
+START_TEST(regular_text_after_synthetic_bold_stays_regular)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    jd_node *root = jd_doc_root(doc);
+    db_restyle(doc, db_para(doc, root, "上半年计划完成情况"), size_10);
+    db_restyle(doc, db_para(doc, root, "序号目标任务"), bold);
+    db_para(doc, root, "依法接受区人大及其常委会的法律监督");
+    jd_pages *pages = lay(doc);
+    char *text = NULL;
+    GPtrArray *rows = rendered_fonts(pages, &text);
+    int truetype = 0, emboldened = 0;
+    for (guint i = 0; i < rows->len; i++) {
+        const char *row = g_ptr_array_index(rows, i);
+        if (strstr(row, "CairoFont"))
+            emboldened++; /* cairo's name for outlines it converted itself */
+        else if (strstr(row, "TrueType"))
+            truetype++;
+        ck_assert_msg(!strstr(row, "Type 3"), "%s", row);
+    }
+    /* the regular text as the TrueType font, the bold as converted outlines */
+    ck_assert_int_eq(truetype, 1);
+    ck_assert_int_ge(emboldened, 1);
+    ck_assert_str_eq(text, "上半年计划完成情况序号目标任务依法接受区人大及其常委会的法律监督");
+    g_free(text);
+    g_ptr_array_unref(rows);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
+/* A line break inside a paragraph (U+2028) ends its line and is not drawn: no glyph for it
+ * in the page list, and no made-up font for it in the PDF. */
+START_TEST(line_separator_is_not_drawn)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    jd_node *p = db_para(doc, jd_doc_root(doc), "第一行");
+    jd_node *br = jd_node_new(doc, JD_NODE_LINE_BREAK);
+    jd_node_set_style(br, jd_node_style(p));
+    jd_node_append(p, br);
+    jd_node *t = jd_node_new(doc, JD_NODE_TEXT);
+    jd_node_set_style(t, jd_node_style(p));
+    jd_node_set_text(t, "第二行", strlen("第二行"));
+    jd_node_append(p, t);
+    jd_pages *pages = lay(doc);
+    const jd_page *page = jd_pages_get(pages, 0);
+    GString *runs = g_string_new(NULL);
+    for (size_t i = 0; i < jd_page_item_count(page); i++) {
+        const jd_item *it = jd_page_item(page, i);
+        if (it->type != JD_ITEM_GLYPHS)
+            continue;
+        g_string_append_printf(runs, "[%s]", it->u.glyphs.text);
+        ck_assert_uint_eq(it->u.glyphs.n_glyphs, 3);
+    }
+    ck_assert_str_eq(runs->str, "[第一行][第二行]");
+    GPtrArray *rows = rendered_fonts(pages, NULL);
+    ck_assert_uint_eq(rows->len, 1); /* the song font alone */
+    ck_assert_msg(!strstr(g_ptr_array_index(rows, 0), "Type 3"), "%s", (char *)g_ptr_array_index(rows, 0));
+    g_ptr_array_unref(rows);
+    g_string_free(runs, TRUE);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("layout");
@@ -535,6 +763,11 @@ int main(void)
     tcase_add_test(tc, colspans_and_two_header_rows);
     tcase_add_test(tc, page_totals_in_footers);
     tcase_add_test(tc, missing_glyph_is_an_error);
+    tcase_add_test(tc, threads_change_nothing);
+    tcase_add_test(tc, characters_no_font_has_are_reported_in_order_whatever_the_threads);
+    tcase_add_test(tc, what_a_shaping_thread_cannot_do_the_layout_does);
+    tcase_add_test(tc, regular_text_after_synthetic_bold_stays_regular);
+    tcase_add_test(tc, line_separator_is_not_drawn);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -93,42 +93,77 @@ static cairo_font_face_t *face_for(font_cache *fc, const jd_pages *pages, int id
         FcPattern *pat = FcPatternCreate();
         FcPatternAddString(pat, FC_FILE, (const FcChar8 *)f->file);
         FcPatternAddInteger(pat, FC_INDEX, f->face_index);
+        /* emboldening goes in the pattern, not cairo_ft_font_face_set_synthesize: cairo
+         * hands out one shared face per file and options, and setting the flag on it
+         * would embolden the regular text drawn with that file too */
+        FcPatternAddBool(pat, FC_EMBOLDEN, f->synthetic_bold ? FcTrue : FcFalse);
         cairo_font_face_t *face = cairo_ft_font_face_create_for_pattern(pat);
         FcPatternDestroy(pat);
-        if (f->synthetic_bold)
-            cairo_ft_font_face_set_synthesize(face, CAIRO_FT_SYNTHESIZE_BOLD);
         fc->faces[id] = face;
     }
     return fc->faces[id];
 }
 
-static void draw_glyphs(cairo_t *cr, font_cache *fc, const jd_pages *pages, const jd_glyph_run *r)
+/* Glyph runs of one font, size and colour that follow each other on a page go to cairo in
+ * one call: cairo's cost is per call as much as per glyph, and a table page holds a few
+ * hundred lines of one font. The text and cluster map of each run travel along, so the
+ * PDF text stays extractable. */
+typedef struct {
+    GArray *glyphs;   /* cairo_glyph_t */
+    GArray *clusters; /* cairo_text_cluster_t */
+    GString *text;
+    bool text_ok;     /* every run had a clean cluster map */
+    const jd_glyph_run *first;
+} glyph_batch;
+
+static void batch_flush(cairo_t *cr, font_cache *fc, const jd_pages *pages, glyph_batch *b)
 {
-    cairo_font_face_t *face = face_for(fc, pages, r->font);
-    if (!face || r->n_glyphs == 0)
+    if (!b->first || b->glyphs->len == 0) {
+        b->first = NULL;
         return;
-    cairo_set_font_face(cr, face);
-    cairo_set_font_size(cr, r->size);
-    set_rgb(cr, r->color);
-    cairo_glyph_t *glyphs = g_new(cairo_glyph_t, r->n_glyphs);
-    cairo_text_cluster_t *clusters = g_new(cairo_text_cluster_t, r->n_glyphs);
-    int n_clusters = 0;
-    bool clusters_ok = true;
+    }
+    cairo_font_face_t *face = face_for(fc, pages, b->first->font);
+    if (face) {
+        cairo_set_font_face(cr, face);
+        cairo_set_font_size(cr, b->first->size);
+        set_rgb(cr, b->first->color);
+        if (b->text_ok)
+            cairo_show_text_glyphs(cr, b->text->str, (int)b->text->len, (cairo_glyph_t *)b->glyphs->data,
+                                   (int)b->glyphs->len, (cairo_text_cluster_t *)b->clusters->data,
+                                   (int)b->clusters->len, 0);
+        else
+            cairo_show_glyphs(cr, (cairo_glyph_t *)b->glyphs->data, (int)b->glyphs->len);
+    }
+    g_array_set_size(b->glyphs, 0);
+    g_array_set_size(b->clusters, 0);
+    g_string_truncate(b->text, 0);
+    b->text_ok = true;
+    b->first = NULL;
+}
+
+static void batch_add(cairo_t *cr, font_cache *fc, const jd_pages *pages, glyph_batch *b, const jd_glyph_run *r)
+{
+    if (r->n_glyphs == 0)
+        return;
+    if (b->first && (b->first->font != r->font || b->first->size != r->size || b->first->color != r->color))
+        batch_flush(cr, fc, pages, b);
+    if (!b->first)
+        b->first = r;
+    bool clusters_ok = r->glyphs[0].cluster == 0;
+    guint first_cluster = b->clusters->len;
     for (size_t i = 0; i < r->n_glyphs; i++) {
-        glyphs[i].index = r->glyphs[i].id;
-        glyphs[i].x = r->x + r->glyphs[i].x;
-        glyphs[i].y = r->y + r->glyphs[i].y;
+        cairo_glyph_t g = {r->glyphs[i].id, r->x + r->glyphs[i].x, r->y + r->glyphs[i].y};
+        g_array_append_val(b->glyphs, g);
         if (i == 0 || r->glyphs[i].cluster != r->glyphs[i - 1].cluster) {
             if (i > 0 && r->glyphs[i].cluster < r->glyphs[i - 1].cluster)
                 clusters_ok = false;
-            clusters[n_clusters].num_glyphs = 0;
-            clusters[n_clusters].num_bytes = 0;
-            n_clusters++;
+            cairo_text_cluster_t c = {0, 0};
+            g_array_append_val(b->clusters, c);
         }
-        clusters[n_clusters - 1].num_glyphs++;
+        g_array_index(b->clusters, cairo_text_cluster_t, b->clusters->len - 1).num_glyphs++;
     }
     /* bytes of each cluster: up to the next cluster's start, the last one to the end */
-    int k = 0;
+    guint k = first_cluster;
     for (size_t i = 0; i < r->n_glyphs && clusters_ok; i++) {
         if (i > 0 && r->glyphs[i].cluster == r->glyphs[i - 1].cluster)
             continue;
@@ -137,17 +172,11 @@ static void draw_glyphs(cairo_t *cr, font_cache *fc, const jd_pages *pages, cons
         while (j < r->n_glyphs && r->glyphs[j].cluster == start)
             j++;
         uint32_t end = j < r->n_glyphs ? r->glyphs[j].cluster : (uint32_t)r->text_len;
-        clusters[k++].num_bytes = (int)(end - start);
+        g_array_index(b->clusters, cairo_text_cluster_t, k++).num_bytes = (int)(end - start);
     }
-    /* the text lets PDF readers copy and search it (ToUnicode); without a clean cluster
-     * map the glyphs are still drawn */
-    if (clusters_ok && r->glyphs[0].cluster == 0)
-        cairo_show_text_glyphs(cr, r->text, (int)r->text_len, glyphs, (int)r->n_glyphs, clusters,
-                               n_clusters, 0);
-    else
-        cairo_show_glyphs(cr, glyphs, (int)r->n_glyphs);
-    g_free(glyphs);
-    g_free(clusters);
+    if (!clusters_ok)
+        b->text_ok = false;
+    g_string_append_len(b->text, r->text, (gssize)r->text_len);
 }
 
 /* cairo tag attributes quote strings with single quotes; escape what would end them */
@@ -165,11 +194,17 @@ static char *quote_attr(const char *s)
 
 static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const jd_page *page, bool pdf)
 {
+    glyph_batch batch = {g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t)),
+                         g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t)), g_string_new(NULL), true, NULL};
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
+        if (it->type == JD_ITEM_GLYPHS) {
+            batch_add(cr, fc, pages, &batch, &it->u.glyphs);
+            continue;
+        }
+        batch_flush(cr, fc, pages, &batch);
         switch (it->type) {
         case JD_ITEM_GLYPHS:
-            draw_glyphs(cr, fc, pages, &it->u.glyphs);
             break;
         case JD_ITEM_RULE: {
             /* rules of one width and colour in a row become one path: a table's grid is
@@ -246,6 +281,10 @@ static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const 
         }
         }
     }
+    batch_flush(cr, fc, pages, &batch);
+    g_array_free(batch.glyphs, TRUE);
+    g_array_free(batch.clusters, TRUE);
+    g_string_free(batch.text, TRUE);
 }
 
 static void prepare(cairo_t *cr)

@@ -1,7 +1,7 @@
 #include "jd_fonts.h"
 
 #include <fontconfig/fontconfig.h>
-#include <pango/pangocairo.h>
+#include <pango/pangoft2.h>
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
@@ -26,6 +26,17 @@ struct jd_fonts {
     FcCharSet *coverage;    /* union over every font of the set */
     FcConfig *system;       /* the machine's config, loaded only if a template names a real family */
 };
+
+/* Layout measures outlines as designed: hinting would fit metrics to a pixel grid that a
+ * PDF does not have. */
+static void unhinted(FcPattern *pattern, gpointer data)
+{
+    (void)data;
+    FcPatternDel(pattern, FC_HINTING);
+    FcPatternAddBool(pattern, FC_HINTING, FcFalse);
+    FcPatternDel(pattern, FC_HINT_STYLE);
+    FcPatternAddInteger(pattern, FC_HINT_STYLE, FC_HINT_NONE);
+}
 
 /* Without a config file fontconfig has no rule for faces that lack bold; this is the rule
  * of fontconfig's own 90-synthetic.conf, so bold text gets an emboldened face (and the
@@ -143,8 +154,7 @@ jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
     g_key_file_free(ini);
     g_free(ini_path);
 
-    fonts->fontmap = pango_cairo_font_map_new_for_font_type(CAIRO_FONT_TYPE_FT);
-    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->fontmap), fonts->config);
+    fonts->fontmap = jd_fonts_new_fontmap(fonts);
     build_coverage(fonts);
     return fonts;
 }
@@ -153,14 +163,7 @@ void jd_fonts_free(jd_fonts *fonts)
 {
     if (!fonts)
         return;
-    if (fonts->fontmap) {
-        /* the font map's caches hold references back to it: break the cycle; and pango
-         * 1.50 keeps its reference to the configuration when the map is finalized unless
-         * the configuration is taken off first */
-        pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(fonts->fontmap));
-        pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(fonts->fontmap), NULL);
-        g_object_unref(fonts->fontmap);
-    }
+    jd_fonts_free_fontmap(fonts->fontmap);
     if (fonts->config)
         FcConfigDestroy(fonts->config);
     if (fonts->system)
@@ -183,6 +186,31 @@ void jd_fonts_free(jd_fonts *fonts)
 PangoFontMap *jd_fonts_fontmap(jd_fonts *fonts)
 {
     return fonts->fontmap;
+}
+
+PangoFontMap *jd_fonts_new_fontmap(jd_fonts *fonts)
+{
+    /* pango's FreeType font map, not pango-cairo's: layout then never touches cairo, so it
+     * may run beside a cairo backend on another thread (cairo 1.16 deadlocks when two
+     * threads use one FreeType font through it). Glyph advances come from HarfBuzz either
+     * way; 72 dpi makes 1 pt one unit. */
+    PangoFontMap *map = pango_ft2_font_map_new();
+    pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(map), 72, 72);
+    pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(map), unhinted, NULL, NULL);
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), fonts->config);
+    return map;
+}
+
+void jd_fonts_free_fontmap(PangoFontMap *map)
+{
+    if (!map)
+        return;
+    /* the font map's caches hold references back to it: break the cycle; and pango 1.50
+     * keeps its reference to the configuration when the map is finalized unless the
+     * configuration is taken off first */
+    pango_fc_font_map_shutdown(PANGO_FC_FONT_MAP(map));
+    pango_fc_font_map_set_config(PANGO_FC_FONT_MAP(map), NULL);
+    g_object_unref(map);
 }
 
 /* The file of an installed family, from the machine's own fontconfig. */

@@ -28,6 +28,13 @@ void jd_fonts_free(jd_fonts *fonts);
 /* The pango font map to create contexts from (owned by `fonts`). */
 PangoFontMap *jd_fonts_fontmap(jd_fonts *fonts);
 
+/* Another font map over the same fonts, for another thread: font maps are not
+ * thread-safe, the font configuration they read is. Free it with jd_fonts_free_fontmap
+ * on that thread, before `fonts` is freed and while no other thread changes the set (a
+ * template naming a new family does). */
+PangoFontMap *jd_fonts_new_fontmap(jd_fonts *fonts);
+void jd_fonts_free_fontmap(PangoFontMap *map);
+
 /* The pango family list for a family named in a template: a logical name (song, hei, kai,
  * fangsong) becomes its resolved real family followed by the shipped fallback. Any other
  * name is a real family the template asks for: it is looked up among the system's fonts

@@ -65,6 +65,24 @@ jl_box *jl_box_measure(jl_ctx *ctx, const jd_node *container, double width, cons
     return box;
 }
 
+jl_box *jl_box_from_shaped(jl_ctx *ctx, const jd_node *container, GPtrArray *paras, double width)
+{
+    jl_box *box = box_new();
+    double pending_space = 0;
+    guint i = 0;
+    for (const jd_node *b = jd_node_first_child(container); b && i < paras->len; b = jd_node_next(b), i++) {
+        const jd_style *s = jd_node_style(b);
+        jl_para *para = g_ptr_array_index(paras, i);
+        jl_para_adopt(ctx, para);
+        add_para(box, para, width, MAX(pending_space, s->margin_top));
+        pending_space = s->margin_bottom;
+    }
+    /* the box owns the paragraphs now */
+    g_ptr_array_set_free_func(paras, NULL);
+    g_ptr_array_free(paras, TRUE);
+    return box;
+}
+
 jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width)
 {
     jl_box *box = box_new();

@@ -20,4 +20,14 @@
  * font has (an error, so nothing prints as tofu). */
 jd_pages *jd_layout(const jd_doc *doc, jd_fonts *fonts, jd_diags *diags);
 
+typedef struct {
+    /* Threads that shape table cells, the calling one included: 0 = one per core (at most
+     * 4), 1 = the calling thread only. The pages are the same whatever the number. */
+    int threads;
+} jd_layout_options;
+
+/* jd_layout with options (NULL: the defaults). */
+jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_options *opts,
+                         jd_diags *diags);
+
 #endif

@@ -1,8 +1,7 @@
 /* The block flow: pages, paragraphs, lists, images, tables; then, once the page count is
  * known, headers and footers (the second pass). */
-#include <cairo.h>
+#include <cairo.h> /* reads PNG sizes; never fonts */
 #include <math.h>
-#include <pango/pangocairo.h>
 #include <string.h>
 
 #include "layout_private.h"
@@ -22,16 +21,7 @@ typedef struct {
 
 PangoFontDescription *jl_font_desc(jl_ctx *ctx, const jd_style *style)
 {
-    PangoFontDescription *d = g_hash_table_lookup(ctx->font_descs, style);
-    if (d)
-        return d;
-    d = pango_font_description_new();
-    pango_font_description_set_family(d, jd_fonts_family_list(ctx->fonts, style->font_family, ctx->diags));
-    pango_font_description_set_size(d, (gint)lround(style->font_size * PANGO_SCALE));
-    pango_font_description_set_weight(d, (PangoWeight)style->font_weight);
-    pango_font_description_set_style(d, style->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
-    g_hash_table_insert(ctx->font_descs, (gpointer)style, d);
-    return d;
+    return jl_shaper_font_desc(&ctx->shaper, style);
 }
 
 const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style)
@@ -49,40 +39,23 @@ const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style)
     return s;
 }
 
-static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, jd_diags *diags)
+static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, int threads, jd_diags *diags)
 {
     memset(ctx, 0, sizeof *ctx);
     ctx->fonts = fonts;
     ctx->pages = pages;
     ctx->diags = diags;
-    ctx->pango = pango_font_map_create_context(jd_fonts_fontmap(fonts));
-    /* 1 pt = 1 unit (pango-cairo assumes 96 dpi), unhinted metrics and unrounded positions:
-     * widths are then the same on every surface and for every backend */
-    pango_cairo_context_set_resolution(ctx->pango, 72);
-    cairo_font_options_t *fo = cairo_font_options_create();
-    cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-    cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-    pango_cairo_context_set_font_options(ctx->pango, fo);
-    cairo_font_options_destroy(fo);
-    pango_context_set_round_glyph_positions(ctx->pango, FALSE);
-    pango_context_set_language(ctx->pango, pango_language_from_string("zh-cn"));
-    ctx->layout = pango_layout_new(ctx->pango);
-    pango_layout_set_width(ctx->layout, -1);
-    ctx->font_descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                            (GDestroyNotify)pango_font_description_free);
-    ctx->font_ids = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
-    ctx->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
+    ctx->keys = jl_font_keys_new();
+    jl_shaper_init(&ctx->shaper, jd_fonts_fontmap(fonts), fonts, NULL, ctx->keys, diags);
+    ctx->threads = threads > 0 ? threads : (int)MIN(g_get_num_processors(), 4);
     ctx->reported_chars = g_hash_table_new(g_direct_hash, g_direct_equal);
     ctx->mark_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
 }
 
 static void ctx_clear(jl_ctx *ctx)
 {
-    g_object_unref(ctx->layout);
-    g_object_unref(ctx->pango);
-    g_hash_table_destroy(ctx->font_descs);
-    g_hash_table_destroy(ctx->font_ids);
-    g_hash_table_destroy(ctx->metrics);
+    jl_shaper_clear(&ctx->shaper);
+    jl_font_keys_free(ctx->keys);
     g_hash_table_destroy(ctx->reported_chars);
     g_hash_table_destroy(ctx->mark_styles);
 }
@@ -442,9 +415,14 @@ static void set_metadata(jd_pages *pages, const jd_node *root)
 
 jd_pages *jd_layout(const jd_doc *doc, jd_fonts *fonts, jd_diags *diags)
 {
+    return jd_layout_with(doc, fonts, NULL, diags);
+}
+
+jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_options *opts, jd_diags *diags)
+{
     jd_pages *pages = jd_pages_new();
     jl_ctx ctx;
-    ctx_init(&ctx, fonts, pages, diags);
+    ctx_init(&ctx, fonts, pages, opts ? opts->threads : 0, diags);
     state st = {0};
     st.flow.ctx = &ctx;
     st.flow.new_page = start_page;

@@ -24,9 +24,49 @@ bool jl_is_cjk(gunichar ch);
 
 typedef struct jl_ctx jl_ctx;
 
+/* A font as the page list knows it. Interned once per layout (thread-safe), so paragraphs
+ * shaped on different threads, each with its own pango font map, name fonts alike. */
+typedef struct {
+    char *file;
+    int face_index;
+    char *family;
+    bool synthetic_bold;
+} jl_font_key;
+
+typedef struct jl_font_keys jl_font_keys;
+jl_font_keys *jl_font_keys_new(void);
+void jl_font_keys_free(jl_font_keys *keys);
+const jl_font_key *jl_font_keys_intern(jl_font_keys *keys, const char *file, int face_index,
+                                       const char *family, bool synthetic_bold);
+
+/* What shaping needs; one per thread. The layout's own shaper resolves font families as
+ * it meets them; a worker thread's shaper is given every font description it may need
+ * and gives up on a paragraph with any other style (the layout then shapes it). */
+typedef struct {
+    PangoContext *pango;
+    PangoLayout *layout;        /* reused for every paragraph */
+    GHashTable *font_descs;     /* jd_style* -> PangoFontDescription* */
+    bool owns_descs;
+    jd_fonts *fonts;            /* NULL in worker threads */
+    jd_diags *diags;
+    GHashTable *metrics;        /* PangoFont* -> float[2] ascent, descent */
+    GHashTable *style_metrics;  /* jd_style* -> float[2] ascent, descent of its font description */
+    GHashTable *font_keys;      /* PangoFont* -> const jl_font_key* (NULL: not a font file) */
+    jl_font_keys *keys;
+} jl_shaper;
+
+/* `descs`: NULL for a shaper that resolves families through `fonts`; else a table it only
+ * reads (shared with other threads). */
+void jl_shaper_init(jl_shaper *s, PangoFontMap *map, jd_fonts *fonts, GHashTable *descs,
+                    jl_font_keys *keys, jd_diags *diags);
+void jl_shaper_clear(jl_shaper *s);
+/* NULL when a worker's shaper was not given this style's description. */
+PangoFontDescription *jl_shaper_font_desc(jl_shaper *s, const jd_style *style);
+
 /* A contiguous piece of inline content with one style and one font. */
 typedef struct {
-    int font_id;          /* in the jd_pages font table */
+    const jl_font_key *font; /* NULL: the font is not a file (nothing can be drawn) */
+    int font_id;          /* in the jd_pages font table, once the paragraph is adopted */
     double size;          /* pt */
     uint32_t color;
     const jd_style *style;
@@ -40,6 +80,7 @@ enum {
     JL_SPACE = 1 << 2,            /* white space: hangs at a line end, not drawn there */
     JL_CJK = 1 << 3,
     JL_CHAR_BREAK = 1 << 4,       /* a boundary between characters (emergency breaks) */
+    JL_LINE_SEPARATOR = 1 << 5,   /* U+2028: ends its line, is not drawn */
 };
 
 typedef struct {
@@ -72,7 +113,13 @@ typedef struct jl_para {
     size_t n_runs;
     const jd_style *style; /* the block's style: alignment, indent, line height */
     float empty_ascent, empty_height; /* for a paragraph with no text */
+    GArray *missing;       /* jl_missing: characters no font has, reported on adoption */
 } jl_para;
+
+typedef struct {
+    uint32_t byte;         /* in the paragraph's text */
+    const jd_node *node;   /* the text's node, for the message */
+} jl_missing;
 
 typedef struct {
     uint32_t first, end;    /* clusters [first, end) */
@@ -84,10 +131,17 @@ typedef struct {
 } jl_line;
 
 /* Shapes the inline content of a PARAGRAPH or HEADING node (fields are drawn as the text
- * given in `page_number`/`page_count`, or "#" when NULL). Returns NULL after adding an
- * error (a character no font has). */
+ * given in `page_number`/`page_count`, or "#" when NULL) with the layout's shaper and
+ * adopts it. A character no font has is reported as an error. */
 jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_number,
                        const char *page_count);
+/* Shapes with any shaper, on any thread; the result is not yet adopted. NULL when the
+ * shaper lacks a style's font description. */
+jl_para *jl_para_shape_with(jl_shaper *shaper, const jd_node *block, const char *page_number,
+                            const char *page_count);
+/* Takes a paragraph shaped elsewhere into the layout: font ids in the page list, and
+ * errors for characters no font has (in the order paragraphs are adopted). */
+void jl_para_adopt(jl_ctx *ctx, jl_para *para);
 /* Shapes plain text in one style (cell continuation marks, list markers). */
 jl_para *jl_para_shape_text(jl_ctx *ctx, const char *text, const jd_style *style);
 void jl_para_free(jl_para *para);
@@ -127,6 +181,9 @@ typedef struct {
  * `page_number`/`page_count` fill page fields (NULL: "#"). */
 jl_box *jl_box_measure(jl_ctx *ctx, const jd_node *container, double width, const char *page_number,
                        const char *page_count);
+/* The same from paragraphs already shaped (one per child of `container`, all paragraphs or
+ * headings), which the box adopts and takes over. */
+jl_box *jl_box_from_shaped(jl_ctx *ctx, const jd_node *container, GPtrArray *paras, double width);
 /* A box of one paragraph of plain text (continuation marks). */
 jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width);
 void jl_box_free(jl_box *box);
@@ -148,11 +205,9 @@ struct jl_ctx {
     jd_fonts *fonts;
     jd_pages *pages;
     jd_diags *diags;
-    PangoContext *pango;
-    PangoLayout *layout;        /* reused for every paragraph */
-    GHashTable *font_descs;     /* jd_style* -> PangoFontDescription* */
-    GHashTable *font_ids;       /* PangoFont* -> font id + 1 */
-    GHashTable *metrics;        /* PangoFont* -> float[2] ascent, descent */
+    jl_shaper shaper;           /* this thread's */
+    jl_font_keys *keys;
+    int threads;                /* for shaping table cells, this one included */
     GHashTable *reported_chars; /* missing characters already reported */
     GHashTable *mark_styles;    /* jd_style* -> style of its continuation mark (owned) */
     bool failed;
@@ -163,6 +218,20 @@ const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style);
 
 PangoFontDescription *jl_font_desc(jl_ctx *ctx, const jd_style *style);
 double jl_style_line_height(const jd_style *style);
+
+/* ---- shaping table cells on other threads (pool.c) ---------------------------------- */
+
+typedef struct jl_pool jl_pool;
+
+/* Starts shaping the paragraphs of `containers` (table cells, in the order the layout will
+ * ask for them) on ctx->threads - 1 other threads, a bounded distance ahead of the layout.
+ * NULL when there is nothing to gain (one thread, few cells). */
+jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n);
+/* The shaped paragraphs of container `i`, not yet adopted, handed over to the caller; or
+ * NULL: the caller shapes it itself (no thread had started it, or one gave up). */
+GPtrArray *jl_pool_take(jl_pool *pool, size_t i);
+/* Stops the threads and frees what was not taken. */
+void jl_pool_free(jl_pool *pool);
 
 /* ---- tables (table.c) -------------------------------------------------------------- */
 

@@ -33,6 +33,7 @@ typedef struct tcell {
     bool with_mark;     /* the current fragment starts with the mark */
     double frag_top;    /* top of the cell's fragment on the current page */
     bool placed;        /* reached by the walk (bookmarks and ids are added once) */
+    size_t job;         /* 1 + its index in the shaping pool, or 0 */
 } tcell;
 
 typedef struct {
@@ -60,6 +61,7 @@ typedef struct {
     GArray *edges;    /* borders of the current page, drawn when the page is left */
     double bar_top, bar_bottom; /* the last change bar drawn, not to draw it twice */
     size_t bar_page;
+    jl_pool *pool;    /* shaping the body's cells ahead of the walk, or NULL */
 } table;
 
 /* ---- building the grid ------------------------------------------------------------- */
@@ -239,18 +241,47 @@ static void column_widths(table *t, const jd_node *tn, GPtrArray *columns)
 static void measure_cell(table *t, tcell *c)
 {
     c->content_width = MAX(1, t->col_x[c->col + c->colspan] - t->col_x[c->col] - pad_h(c));
-    if (c->box)
+    if (c->box) {
         jl_box_rebreak(c->box, c->content_width);
-    else
-        c->box = jl_box_measure(t->ctx, c->node, c->content_width, NULL, NULL);
-    if (c->repeat && !c->mark) {
-        const jd_style *ms = jl_mark_style(t->ctx, c->style);
-        c->mark = jl_box_of_text(t->ctx, MARK_TEXT, ms, c->content_width);
-        if (c->mark->lines->len > 1) {
-            /* a column too narrow for （续） on one line gets the bare character */
-            jl_box_free(c->mark);
-            c->mark = jl_box_of_text(t->ctx, MARK_TEXT_NARROW, ms, c->content_width);
+        return;
+    }
+    GPtrArray *paras = c->job ? jl_pool_take(t->pool, c->job - 1) : NULL;
+    c->box = paras ? jl_box_from_shaped(t->ctx, c->node, paras, c->content_width)
+                   : jl_box_measure(t->ctx, c->node, c->content_width, NULL, NULL);
+}
+
+/* Hands the body's cells that still need shaping to the pool, in the order the walk will
+ * measure them. */
+static void start_pool(table *t)
+{
+    GPtrArray *containers = g_ptr_array_new();
+    for (int r = t->header_rows; r < t->nrows; r++)
+        for (guint i = 0; i < t->rows[r].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
+            if (c->box)
+                continue;
+            g_ptr_array_add(containers, (gpointer)c->node);
+            c->job = containers->len;
         }
+    t->pool = jl_pool_start(t->ctx, (const jd_node *const *)containers->pdata, containers->len);
+    if (!t->pool)
+        for (guint i = 0; i < t->cells->len; i++)
+            ((tcell *)g_ptr_array_index(t->cells, i))->job = 0;
+    g_ptr_array_free(containers, TRUE);
+}
+
+/* The （续） mark, made when a page break first carries the cell over (most cells never
+ * need one). */
+static void ensure_mark(table *t, tcell *c)
+{
+    if (c->mark)
+        return;
+    const jd_style *ms = jl_mark_style(t->ctx, c->style);
+    c->mark = jl_box_of_text(t->ctx, MARK_TEXT, ms, c->content_width);
+    if (c->mark->lines->len > 1) {
+        /* a column too narrow for （续） on one line gets the bare character */
+        jl_box_free(c->mark);
+        c->mark = jl_box_of_text(t->ctx, MARK_TEXT_NARROW, ms, c->content_width);
     }
 }
 
@@ -485,6 +516,8 @@ static void break_cells(table *t, GPtrArray *open, double bottom)
             c->next_line = 0; /* shown in full: repeat it on the next page */
         c->continued = true;
         c->with_mark = c->repeat && n_lines(c) > 0;
+        if (c->with_mark)
+            ensure_mark(t, c);
     }
 }
 
@@ -499,6 +532,7 @@ static void place_body(table *t)
 {
     jl_flow *flow = t->flow;
     GPtrArray *open = g_ptr_array_new();
+    start_pool(t);
     int group_start = t->header_rows, measured_to = t->header_rows - 1;
     for (int r = t->header_rows; r < t->nrows; r++) {
         if (r > measured_to) {
@@ -591,6 +625,8 @@ static void place_body(table *t)
     }
     if (measured_to >= group_start)
         release_rows(t, group_start, measured_to);
+    jl_pool_free(t->pool);
+    t->pool = NULL;
     g_ptr_array_free(open, TRUE);
 }
 

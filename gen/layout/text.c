@@ -68,51 +68,151 @@ static void flatten(flat *f, const jd_node *n, const char *href)
     }
 }
 
+/* ---- font keys and shapers ------------------------------------------------------ */
+
+struct jl_font_keys {
+    GMutex lock;
+    GHashTable *by_name; /* "file\x1findex\x1fbold" -> jl_font_key* (owned) */
+};
+
+static void font_key_free(jl_font_key *k)
+{
+    g_free(k->file);
+    g_free(k->family);
+    g_free(k);
+}
+
+jl_font_keys *jl_font_keys_new(void)
+{
+    jl_font_keys *keys = g_new0(jl_font_keys, 1);
+    g_mutex_init(&keys->lock);
+    keys->by_name = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)font_key_free);
+    return keys;
+}
+
+void jl_font_keys_free(jl_font_keys *keys)
+{
+    if (!keys)
+        return;
+    g_hash_table_destroy(keys->by_name);
+    g_mutex_clear(&keys->lock);
+    g_free(keys);
+}
+
+const jl_font_key *jl_font_keys_intern(jl_font_keys *keys, const char *file, int face_index,
+                                       const char *family, bool synthetic_bold)
+{
+    char *name = g_strdup_printf("%s\x1f%d\x1f%d", file, face_index, synthetic_bold);
+    g_mutex_lock(&keys->lock);
+    jl_font_key *k = g_hash_table_lookup(keys->by_name, name);
+    if (!k) {
+        k = g_new0(jl_font_key, 1);
+        k->file = g_strdup(file);
+        k->face_index = face_index;
+        k->family = g_strdup(family ? family : "");
+        k->synthetic_bold = synthetic_bold;
+        g_hash_table_insert(keys->by_name, name, k);
+        name = NULL;
+    }
+    g_mutex_unlock(&keys->lock);
+    g_free(name);
+    return k;
+}
+
+void jl_shaper_init(jl_shaper *s, PangoFontMap *map, jd_fonts *fonts, GHashTable *descs,
+                    jl_font_keys *keys, jd_diags *diags)
+{
+    memset(s, 0, sizeof *s);
+    s->pango = pango_font_map_create_context(map);
+    /* unrounded positions: widths are then the same on every surface and for every backend
+     * (1 pt = 1 unit and unhinted metrics come with the font map) */
+    pango_context_set_round_glyph_positions(s->pango, FALSE);
+    pango_context_set_language(s->pango, pango_language_from_string("zh-cn"));
+    s->layout = pango_layout_new(s->pango);
+    pango_layout_set_width(s->layout, -1);
+    s->owns_descs = descs == NULL;
+    s->font_descs = descs ? descs
+                          : g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                                  (GDestroyNotify)pango_font_description_free);
+    s->fonts = fonts;
+    s->diags = diags;
+    s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
+    s->style_metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    s->font_keys = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
+    s->keys = keys;
+}
+
+void jl_shaper_clear(jl_shaper *s)
+{
+    g_object_unref(s->layout);
+    g_object_unref(s->pango);
+    if (s->owns_descs)
+        g_hash_table_destroy(s->font_descs);
+    g_hash_table_destroy(s->metrics);
+    g_hash_table_destroy(s->style_metrics);
+    g_hash_table_destroy(s->font_keys);
+}
+
+PangoFontDescription *jl_shaper_font_desc(jl_shaper *s, const jd_style *style)
+{
+    PangoFontDescription *d = g_hash_table_lookup(s->font_descs, style);
+    if (d || !s->owns_descs)
+        return d;
+    d = pango_font_description_new();
+    pango_font_description_set_family(d, jd_fonts_family_list(s->fonts, style->font_family, s->diags));
+    pango_font_description_set_size(d, (gint)lround(style->font_size * PANGO_SCALE));
+    pango_font_description_set_weight(d, (PangoWeight)style->font_weight);
+    pango_font_description_set_style(d, style->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    g_hash_table_insert(s->font_descs, (gpointer)style, d);
+    return d;
+}
+
 /* ---- shaping ----------------------------------------------------------------------- */
 
 typedef struct {
     GArray *clusters, *glyphs, *runs;
+    GArray *missing; /* jl_missing */
 } builder;
 
-static const float *font_metrics(jl_ctx *ctx, PangoFont *font)
+static const float *font_metrics(jl_shaper *sh, PangoFont *font)
 {
-    float *m = g_hash_table_lookup(ctx->metrics, font);
+    float *m = g_hash_table_lookup(sh->metrics, font);
     if (!m) {
         PangoFontMetrics *fm = pango_font_get_metrics(font, pango_language_from_string("zh-cn"));
         m = g_new(float, 2);
         m[0] = PT(pango_font_metrics_get_ascent(fm));
         m[1] = PT(pango_font_metrics_get_descent(fm));
         pango_font_metrics_unref(fm);
-        g_hash_table_insert(ctx->metrics, g_object_ref(font), m);
+        g_hash_table_insert(sh->metrics, g_object_ref(font), m);
     }
     return m;
 }
 
-static int font_id(jl_ctx *ctx, PangoFont *font)
+static const jl_font_key *font_key(jl_shaper *sh, PangoFont *font)
 {
-    gpointer id = g_hash_table_lookup(ctx->font_ids, font);
-    if (id)
-        return GPOINTER_TO_INT(id) - 1;
+    gpointer k;
+    if (g_hash_table_lookup_extended(sh->font_keys, font, NULL, &k))
+        return k;
     const char *file, *family;
     int index;
     bool bold;
-    int fid = -1;
+    const jl_font_key *key = NULL;
     if (jd_fonts_font_file(font, &file, &index, &family, &bold))
-        fid = jd_pages_add_font(ctx->pages, file, index, family, bold);
-    g_hash_table_insert(ctx->font_ids, g_object_ref(font), GINT_TO_POINTER(fid + 1));
-    return fid;
+        key = jl_font_keys_intern(sh->keys, file, index, family, bold);
+    g_hash_table_insert(sh->font_keys, g_object_ref(font), (gpointer)key);
+    return key;
 }
 
-static uint16_t run_for(jl_ctx *ctx, builder *b, const style_range *r, PangoFont *font)
+static uint16_t run_for(jl_shaper *sh, builder *b, const style_range *r, PangoFont *font)
 {
-    int fid = font_id(ctx, font);
+    const jl_font_key *key = font_key(sh, font);
     if (b->runs->len > 0) {
         jl_run *last = &g_array_index(b->runs, jl_run, b->runs->len - 1);
-        if (last->font_id == fid && last->style == r->style && last->href == r->href)
+        if (last->font == key && last->style == r->style && last->href == r->href)
             return (uint16_t)(b->runs->len - 1);
     }
-    const float *m = font_metrics(ctx, font);
-    jl_run run = {fid, r->style->font_size, r->style->color, r->style, r->href, m[0], m[1]};
+    const float *m = font_metrics(sh, font);
+    jl_run run = {key, -1, r->style->font_size, r->style->color, r->style, r->href, m[0], m[1]};
     g_array_append_val(b->runs, run);
     return (uint16_t)(b->runs->len - 1);
 }
@@ -133,7 +233,7 @@ static char *context_of(const char *text, size_t at, int n)
     return s;
 }
 
-static void report_missing(jl_ctx *ctx, const char *text, size_t at, const style_range *r)
+static void report_missing(jl_ctx *ctx, const char *text, size_t at, const jd_node *node)
 {
     gunichar ch = g_utf8_get_char(text + at);
     if (g_hash_table_contains(ctx->reported_chars, GUINT_TO_POINTER(ch)))
@@ -142,7 +242,7 @@ static void report_missing(jl_ctx *ctx, const char *text, size_t at, const style
     char buf[8] = {0};
     g_unichar_to_utf8(ch, buf);
     /* the template element the text came from: the nearest node that knows its line */
-    const jd_node *n = r ? r->node : NULL;
+    const jd_node *n = node;
     while (n && !jd_node_source_file(n))
         n = jd_node_parent(n);
     char *context = context_of(text, at, 8);
@@ -162,8 +262,8 @@ static const style_range *range_at(const GArray *ranges, size_t *cursor, size_t 
 }
 
 /* Clusters of one pango glyph item, appended in logical (= visual, LTR) order. */
-static void add_glyph_item(jl_ctx *ctx, builder *b, const char *text, PangoGlyphItem *gi,
-                           const GArray *ranges, size_t *range_cursor)
+static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const GArray *ranges,
+                           size_t *range_cursor)
 {
     PangoGlyphString *gs = gi->glyphs;
     PangoItem *item = gi->item;
@@ -186,11 +286,15 @@ static void add_glyph_item(jl_ctx *ctx, builder *b, const char *text, PangoGlyph
         c.glyph_start = b->glyphs->len;
         c.n_glyphs = (uint16_t)(j - i);
         c.width = width;
-        c.run = run_for(ctx, b, r, item->analysis.font);
+        c.run = run_for(sh, b, r, item->analysis.font);
+        bool missing = false;
         for (int k = i; k < j; k++) {
             PangoGlyphInfo *g = &gs->glyphs[k];
-            if (g->glyph & PANGO_GLYPH_UNKNOWN_FLAG)
-                report_missing(ctx, text, byte, r);
+            if ((g->glyph & PANGO_GLYPH_UNKNOWN_FLAG) && !missing) {
+                jl_missing m = {(uint32_t)byte, r ? r->node : NULL};
+                g_array_append_val(b->missing, m);
+                missing = true;
+            }
             jl_glyph jg = {g->glyph, PT(g->geometry.x_offset), PT(g->geometry.y_offset),
                            PT(g->geometry.width)};
             g_array_append_val(b->glyphs, jg);
@@ -220,7 +324,9 @@ static void classify(jl_para *p, PangoLayout *layout)
         const char *last_p = g_utf8_find_prev_char(t, t + c->byte_start + c->byte_len);
         gunichar last = last_p ? g_utf8_get_char(last_p) : first;
         uint8_t flags = c->flags; /* mandatory flags were set while shaping */
-        if (g_unichar_isspace(first) && first != 0x2028)
+        if (first == 0x2028)
+            flags |= JL_LINE_SEPARATOR;
+        else if (g_unichar_isspace(first))
             flags |= JL_SPACE;
         if (jl_is_cjk(first))
             flags |= JL_CJK;
@@ -247,37 +353,53 @@ static void classify(jl_para *p, PangoLayout *layout)
     }
 }
 
-jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_number,
-                       const char *page_count)
+jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *page_number,
+                            const char *page_count)
 {
+    const jd_style *bstyle = jd_node_style(block);
+    PangoFontDescription *bdesc = jl_shaper_font_desc(sh, bstyle);
+    if (!bdesc)
+        return NULL;
     flat f = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(style_range)), page_number,
               page_count};
     flatten(&f, block, NULL);
-    const jd_style *bstyle = jd_node_style(block);
 
     jl_para *p = g_new0(jl_para, 1);
     p->style = bstyle;
     p->text_len = f.text->len;
     p->text = g_string_free(f.text, FALSE);
     {
-        PangoFontMetrics *m = pango_context_get_metrics(ctx->pango, jl_font_desc(ctx, bstyle),
-                                                        pango_language_from_string("zh-cn"));
-        float asc = PT(pango_font_metrics_get_ascent(m)), desc = PT(pango_font_metrics_get_descent(m));
+        /* pango_context_get_metrics shapes a sample text each time: ask once per style */
+        float *m = g_hash_table_lookup(sh->style_metrics, bstyle);
+        if (!m) {
+            PangoFontMetrics *fm = pango_context_get_metrics(sh->pango, bdesc, pango_language_from_string("zh-cn"));
+            m = g_new(float, 2);
+            m[0] = PT(pango_font_metrics_get_ascent(fm));
+            m[1] = PT(pango_font_metrics_get_descent(fm));
+            pango_font_metrics_unref(fm);
+            g_hash_table_insert(sh->style_metrics, (gpointer)bstyle, m);
+        }
         float lh = (float)jl_style_line_height(bstyle);
-        p->empty_ascent = (lh - (asc + desc)) / 2 + asc;
+        p->empty_ascent = (lh - (m[0] + m[1])) / 2 + m[0];
         p->empty_height = lh;
-        pango_font_metrics_unref(m);
     }
     if (p->text_len == 0) {
         g_array_free(f.ranges, TRUE);
         return p;
     }
 
-    PangoLayout *layout = ctx->layout;
+    PangoLayout *layout = sh->layout;
     PangoAttrList *attrs = pango_attr_list_new();
     for (guint i = 0; i < f.ranges->len; i++) {
         const style_range *r = &g_array_index(f.ranges, style_range, i);
-        PangoAttribute *a = pango_attr_font_desc_new(jl_font_desc(ctx, r->style));
+        PangoFontDescription *d = jl_shaper_font_desc(sh, r->style);
+        if (!d) {
+            pango_attr_list_unref(attrs);
+            g_array_free(f.ranges, TRUE);
+            jl_para_free(p);
+            return NULL;
+        }
+        PangoAttribute *a = pango_attr_font_desc_new(d);
         a->start_index = (guint)r->start;
         a->end_index = (guint)r->end;
         pango_attr_list_insert(attrs, a);
@@ -288,13 +410,13 @@ jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_numbe
             pango_attr_list_insert(attrs, a);
         }
     }
-    pango_layout_set_font_description(layout, jl_font_desc(ctx, bstyle));
+    pango_layout_set_font_description(layout, bdesc);
     pango_layout_set_text(layout, p->text, (int)p->text_len);
     pango_layout_set_attributes(layout, attrs);
     pango_attr_list_unref(attrs);
 
     builder b = {g_array_new(FALSE, FALSE, sizeof(jl_cluster)), g_array_new(FALSE, FALSE, sizeof(jl_glyph)),
-                 g_array_new(FALSE, FALSE, sizeof(jl_run))};
+                 g_array_new(FALSE, FALSE, sizeof(jl_run)), g_array_new(FALSE, FALSE, sizeof(jl_missing))};
     size_t range_cursor = 0;
     /* With no width set, every pango line is a paragraph ('\n') or ends at a line
      * separator (U+2028); jindu breaks the lines itself. */
@@ -303,14 +425,15 @@ jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_numbe
         PangoLayoutLine *line = l->data;
         guint before = b.clusters->len;
         for (GSList *r = line->runs; r; r = r->next)
-            add_glyph_item(ctx, &b, p->text, r->data, f.ranges, &range_cursor);
+            add_glyph_item(sh, &b, r->data, f.ranges, &range_cursor);
         if (b.clusters->len == before && l->next) {
-            /* an empty paragraph still takes a line: a zero-width cluster holds its place */
+            /* an empty paragraph still takes a line: a zero-width cluster holds its place
+             * (every range's description was found above) */
             const style_range *rg = range_at(f.ranges, &range_cursor, (size_t)line->start_index);
-            PangoFont *font = pango_context_load_font(ctx->pango, jl_font_desc(ctx, rg ? rg->style : bstyle));
+            PangoFont *font = pango_context_load_font(sh->pango, jl_shaper_font_desc(sh, rg ? rg->style : bstyle));
             style_range fallback = {0, 0, bstyle, NULL, block};
             jl_cluster c = {(uint32_t)line->start_index, 0, b.glyphs->len, 0,
-                            run_for(ctx, &b, rg ? rg : &fallback, font), 0, 0};
+                            run_for(sh, &b, rg ? rg : &fallback, font), 0, 0};
             g_object_unref(font);
             g_array_append_val(b.clusters, c);
         }
@@ -326,8 +449,37 @@ jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_numbe
     p->glyphs = (jl_glyph *)g_array_free(b.glyphs, FALSE);
     p->n_runs = b.runs->len;
     p->runs = (jl_run *)g_array_free(b.runs, FALSE);
+    if (b.missing->len)
+        p->missing = b.missing;
+    else
+        g_array_free(b.missing, TRUE);
     g_array_free(f.ranges, TRUE);
     classify(p, layout);
+    return p;
+}
+
+void jl_para_adopt(jl_ctx *ctx, jl_para *p)
+{
+    for (size_t i = 0; i < p->n_runs; i++) {
+        const jl_font_key *k = p->runs[i].font;
+        p->runs[i].font_id = k ? jd_pages_add_font(ctx->pages, k->file, k->face_index, k->family, k->synthetic_bold) : -1;
+    }
+    if (p->missing) {
+        for (guint i = 0; i < p->missing->len; i++) {
+            const jl_missing *m = &g_array_index(p->missing, jl_missing, i);
+            report_missing(ctx, p->text, m->byte, m->node);
+        }
+        g_array_free(p->missing, TRUE);
+        p->missing = NULL;
+    }
+}
+
+jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_number,
+                       const char *page_count)
+{
+    /* the layout's own shaper resolves every style, so it never gives up */
+    jl_para *p = jl_para_shape_with(&ctx->shaper, block, page_number, page_count);
+    jl_para_adopt(ctx, p);
     return p;
 }
 
@@ -359,6 +511,8 @@ void jl_para_free(jl_para *para)
     g_free(para->clusters);
     g_free(para->glyphs);
     g_free(para->runs);
+    if (para->missing)
+        g_array_free(para->missing, TRUE);
     g_free(para);
 }
 
@@ -406,7 +560,7 @@ static void finish_line(const jl_para *p, uint32_t a, uint32_t b, double avail, 
 {
     jl_line line = {a, b, 0, 0, 0, 0, 0};
     uint32_t draw_end = b;
-    while (draw_end > a && (p->clusters[draw_end - 1].flags & JL_SPACE))
+    while (draw_end > a && (p->clusters[draw_end - 1].flags & (JL_SPACE | JL_LINE_SEPARATOR)))
         draw_end--;
     float w = 0;
     for (uint32_t i = a; i < draw_end; i++)
@@ -544,9 +698,13 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
             const jl_cluster *c = &p->clusters[i];
             for (uint16_t k = 0; k < c->n_glyphs; k++) {
                 const jl_glyph *g = &p->glyphs[c->glyph_start + k];
-                jd_glyph jg = {g->id, (float)(pen - run_x + g->x_offset), g->y_offset,
-                               c->byte_start - byte0};
-                g_array_append_val(glyphs, jg);
+                /* pango's "nothing to draw" glyph (zero-width characters) is no glyph of
+                 * the font; a backend would have to invent one */
+                if (g->id != PANGO_GLYPH_EMPTY) {
+                    jd_glyph jg = {g->id, (float)(pen - run_x + g->x_offset), g->y_offset,
+                                   c->byte_start - byte0};
+                    g_array_append_val(glyphs, jg);
+                }
                 pen += g->advance;
             }
             byte1 = c->byte_start + c->byte_len;

@@ -1,0 +1,197 @@
+/* Shaping table cells on other threads.
+ *
+ * Shaping (pango and HarfBuzz) is most of a table's layout, and every cell can be shaped
+ * on its own; pagination cannot. So while the layout walks the rows, worker threads shape
+ * the cells ahead of it, in order, each with its own pango font map over the same font
+ * configuration. The layout takes a cell's paragraphs when it reaches the cell; when no
+ * worker has started that cell yet it shapes the cell itself, so it never waits for work
+ * that is not under way, and the workers never run more than WINDOW cells ahead (memory
+ * stays bounded by the window, not the table).
+ *
+ * Nothing a worker does reaches the output directly: font keys are interned, and font ids
+ * and errors are assigned when the layout adopts a paragraph, in document order. The pages
+ * are therefore the same whatever the number of threads. The workers never touch cairo:
+ * cairo 1.16 is not safe with two threads using one FreeType font, and the font map is
+ * pango's FreeType one. */
+#include "layout_private.h"
+
+enum { WINDOW = 256, MIN_CELLS = 32 };
+
+typedef enum { JOB_FREE, JOB_CLAIMED, JOB_DONE, JOB_GAVE_UP, JOB_MINE, JOB_TAKEN } job_state;
+
+typedef struct {
+    const jd_node *container;
+    job_state state;
+    GPtrArray *paras; /* jl_para*, once done */
+} job;
+
+struct jl_pool {
+    jd_fonts *fonts;
+    jl_shaper *own_shaper; /* the layout's, for cells it shapes while it waits */
+    jl_font_keys *keys;
+    GHashTable *descs; /* jd_style* -> PangoFontDescription*, read by every worker */
+    job *jobs;
+    size_t n_jobs;
+    size_t next;       /* first job a worker may claim */
+    size_t consumed;   /* jobs before this one were taken by the layout */
+    bool stop;
+    GMutex lock;
+    GCond changed;
+    GThread **threads;
+    int n_threads;
+};
+
+/* The paragraphs of one cell, or NULL when the worker cannot shape it alone. */
+static GPtrArray *shape_cell(jl_shaper *sh, const jd_node *container)
+{
+    GPtrArray *paras = g_ptr_array_new_with_free_func((GDestroyNotify)jl_para_free);
+    for (const jd_node *b = jd_node_first_child(container); b; b = jd_node_next(b)) {
+        jd_node_type t = jd_node_get_type(b);
+        /* anything else is an error the layout reports itself */
+        jl_para *p = (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING) ? jl_para_shape_with(sh, b, NULL, NULL) : NULL;
+        if (!p) {
+            g_ptr_array_free(paras, TRUE);
+            return NULL;
+        }
+        g_ptr_array_add(paras, p);
+    }
+    return paras;
+}
+
+/* With the lock held: claims the first free job inside the window, or returns n_jobs. */
+static size_t claim_next(jl_pool *pool)
+{
+    while (pool->next < pool->n_jobs && pool->jobs[pool->next].state != JOB_FREE)
+        pool->next++;
+    if (pool->stop || pool->next >= pool->n_jobs || pool->next >= pool->consumed + WINDOW)
+        return pool->n_jobs;
+    pool->jobs[pool->next].state = JOB_CLAIMED;
+    return pool->next++;
+}
+
+/* With the lock held: stores a claimed job's result. */
+static void finish(jl_pool *pool, size_t i, GPtrArray *paras)
+{
+    pool->jobs[i].paras = paras;
+    pool->jobs[i].state = paras ? JOB_DONE : JOB_GAVE_UP;
+    g_cond_broadcast(&pool->changed);
+}
+
+static gpointer worker(gpointer data)
+{
+    jl_pool *pool = data;
+    PangoFontMap *map = jd_fonts_new_fontmap(pool->fonts);
+    jl_shaper sh;
+    jl_shaper_init(&sh, map, NULL, pool->descs, pool->keys, NULL);
+    g_mutex_lock(&pool->lock);
+    for (;;) {
+        size_t i = claim_next(pool);
+        if (i == pool->n_jobs) {
+            if (pool->stop || pool->next >= pool->n_jobs)
+                break;
+            g_cond_wait(&pool->changed, &pool->lock); /* the window is full */
+            continue;
+        }
+        g_mutex_unlock(&pool->lock);
+        GPtrArray *paras = shape_cell(&sh, pool->jobs[i].container);
+        g_mutex_lock(&pool->lock);
+        finish(pool, i, paras);
+    }
+    g_mutex_unlock(&pool->lock);
+    jl_shaper_clear(&sh);
+    jd_fonts_free_fontmap(map);
+    return NULL;
+}
+
+/* Every style a cell's text can have gets its font description now, on the layout's
+ * thread (resolving a family may add a font file to the configuration and warn); the
+ * workers only read the copies. */
+static void collect_descs(jl_ctx *ctx, GHashTable *descs, const jd_node *n)
+{
+    const jd_style *s = jd_node_style(n);
+    if (s && !g_hash_table_contains(descs, s))
+        g_hash_table_insert(descs, (gpointer)s, pango_font_description_copy(jl_font_desc(ctx, s)));
+    for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c))
+        collect_descs(ctx, descs, c);
+}
+
+jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n)
+{
+    if (ctx->threads < 2 || n < MIN_CELLS)
+        return NULL;
+    jl_pool *pool = g_new0(jl_pool, 1);
+    pool->fonts = ctx->fonts;
+    pool->own_shaper = &ctx->shaper;
+    pool->keys = ctx->keys;
+    pool->descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                        (GDestroyNotify)pango_font_description_free);
+    pool->jobs = g_new0(job, n);
+    pool->n_jobs = n;
+    for (size_t i = 0; i < n; i++) {
+        pool->jobs[i].container = containers[i];
+        collect_descs(ctx, pool->descs, containers[i]);
+    }
+    g_mutex_init(&pool->lock);
+    g_cond_init(&pool->changed);
+    pool->n_threads = ctx->threads - 1;
+    pool->threads = g_new0(GThread *, pool->n_threads);
+    for (int t = 0; t < pool->n_threads; t++)
+        pool->threads[t] = g_thread_new("jindu-shape", worker, pool);
+    return pool;
+}
+
+GPtrArray *jl_pool_take(jl_pool *pool, size_t i)
+{
+    if (!pool || i >= pool->n_jobs)
+        return NULL;
+    g_mutex_lock(&pool->lock);
+    if (i + 1 > pool->consumed) {
+        pool->consumed = i + 1;
+        g_cond_broadcast(&pool->changed); /* the window moved */
+    }
+    job *j = &pool->jobs[i];
+    GPtrArray *paras = NULL;
+    if (j->state == JOB_FREE) {
+        j->state = JOB_MINE;
+    } else {
+        while (j->state == JOB_CLAIMED) {
+            /* rather than wait for a worker, shape the next free cell too */
+            size_t k = claim_next(pool);
+            if (k == pool->n_jobs) {
+                g_cond_wait(&pool->changed, &pool->lock);
+                continue;
+            }
+            g_mutex_unlock(&pool->lock);
+            GPtrArray *shaped = shape_cell(pool->own_shaper, pool->jobs[k].container);
+            g_mutex_lock(&pool->lock);
+            finish(pool, k, shaped);
+        }
+        if (j->state == JOB_DONE)
+            paras = j->paras;
+        j->paras = NULL;
+        j->state = JOB_TAKEN;
+    }
+    g_mutex_unlock(&pool->lock);
+    return paras;
+}
+
+void jl_pool_free(jl_pool *pool)
+{
+    if (!pool)
+        return;
+    g_mutex_lock(&pool->lock);
+    pool->stop = true;
+    g_cond_broadcast(&pool->changed);
+    g_mutex_unlock(&pool->lock);
+    for (int t = 0; t < pool->n_threads; t++)
+        g_thread_join(pool->threads[t]);
+    for (size_t i = 0; i < pool->n_jobs; i++)
+        if (pool->jobs[i].paras)
+            g_ptr_array_free(pool->jobs[i].paras, TRUE);
+    g_free(pool->threads);
+    g_free(pool->jobs);
+    g_hash_table_destroy(pool->descs);
+    g_mutex_clear(&pool->lock);
+    g_cond_clear(&pool->changed);
+    g_free(pool);
+}
