@@ -117,20 +117,25 @@ static void collect_descs(jl_ctx *ctx, GHashTable *descs, const jd_node *n)
 
 jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n)
 {
-    if (ctx->threads < 2 || n < MIN_CELLS)
+    /* resolved even when no thread is started, so that a warning about a family that is
+     * not installed comes at the same point whatever the number of cores */
+    GHashTable *descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
+                                              (GDestroyNotify)pango_font_description_free);
+    for (size_t i = 0; i < n; i++)
+        collect_descs(ctx, descs, containers[i]);
+    if (ctx->threads < 2 || n < MIN_CELLS) {
+        g_hash_table_destroy(descs);
         return NULL;
+    }
     jl_pool *pool = g_new0(jl_pool, 1);
     pool->fonts = ctx->fonts;
     pool->own_shaper = &ctx->shaper;
     pool->keys = ctx->keys;
-    pool->descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                        (GDestroyNotify)pango_font_description_free);
+    pool->descs = descs;
     pool->jobs = g_new0(job, n);
     pool->n_jobs = n;
-    for (size_t i = 0; i < n; i++) {
+    for (size_t i = 0; i < n; i++)
         pool->jobs[i].container = containers[i];
-        collect_descs(ctx, pool->descs, containers[i]);
-    }
     g_mutex_init(&pool->lock);
     g_cond_init(&pool->changed);
     pool->n_threads = ctx->threads - 1;

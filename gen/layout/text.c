@@ -305,10 +305,8 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
 }
 
 /* Break opportunities and character classes of every cluster. */
-static void classify(jl_para *p, PangoLayout *layout)
+static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
 {
-    int n_attrs = 0;
-    const PangoLogAttr *attrs = pango_layout_get_log_attrs_readonly(layout, &n_attrs);
     /* char index of each cluster start, walking the text once */
     const char *t = p->text;
     size_t byte = 0;
@@ -353,6 +351,113 @@ static void classify(jl_para *p, PangoLayout *layout)
     }
 }
 
+/* Text PangoLayout would have to break or treat specially even at no width: paragraph and
+ * line separators, other mandatory breaks, tabs. */
+static bool needs_layout(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)text[i];
+        if (c == '\n' || c == '\r' || c == '\t' || c == '\v' || c == '\f')
+            return true;
+        if (c == 0xC2 && i + 1 < len && (unsigned char)text[i + 1] == 0x85) /* U+0085 */
+            return true;
+        if (c == 0xE2 && i + 2 < len && (unsigned char)text[i + 1] == 0x80 &&
+            ((unsigned char)text[i + 2] == 0xA8 || (unsigned char)text[i + 2] == 0xA9)) /* U+2028/9 */
+            return true;
+    }
+    return false;
+}
+
+/* One line of left-to-right text without letter spacing, shaped with pango's itemizer and
+ * shaper directly: the steps PangoLayout takes for it (the layout's font description as
+ * the first attribute, Unicode breaks tailored per item, each item shaped with the log
+ * attributes), without its line bookkeeping, and without the extents pango 1.50 measures
+ * for every layout it builds. False (nothing done) for any other text. */
+static bool shape_line(jl_shaper *sh, builder *b, jl_para *p, PangoAttrList *attrs,
+                       PangoFontDescription *bdesc, const GArray *ranges, PangoLogAttr **log_attrs,
+                       int *n_attrs)
+{
+    const char *text = p->text;
+    int len = (int)p->text_len;
+    if (needs_layout(text, p->text_len))
+        return false;
+    /* PangoLayout's own test for the paragraph direction (deprecated for applications,
+     * which should ask fribidi; here the point is to decide exactly as the layout does) */
+    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+    bool rtl = pango_find_base_dir(text, len) == PANGO_DIRECTION_RTL;
+    G_GNUC_END_IGNORE_DEPRECATIONS
+    if (rtl)
+        return false;
+    PangoAttrList *effective = pango_attr_list_copy(attrs);
+    pango_attr_list_insert_before(effective, pango_attr_font_desc_new(bdesc));
+    GList *items = pango_itemize_with_base_dir(sh->pango, PANGO_DIRECTION_LTR, text, 0, len, effective, NULL);
+    pango_attr_list_unref(effective);
+    int n_chars = (int)g_utf8_strlen(text, len);
+    PangoLogAttr *la = g_new0(PangoLogAttr, n_chars + 1);
+    pango_default_break(text, len, NULL, la, n_chars + 1);
+    int offset = 0;
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *item = l->data;
+        pango_tailor_break(text + item->offset, item->length, &item->analysis, item->offset, la + offset,
+                           item->num_chars + 1);
+        offset += item->num_chars;
+    }
+    size_t range_cursor = 0;
+    offset = 0;
+    PangoGlyphString *glyphs = pango_glyph_string_new();
+    for (GList *l = items; l; l = l->next) {
+        PangoItem *item = l->data;
+        pango_shape_item(item, text, len, la + offset, glyphs, PANGO_SHAPE_NONE);
+        PangoGlyphItem gi = {item, glyphs, 0, 0, 0};
+        add_glyph_item(sh, b, &gi, ranges, &range_cursor);
+        offset += item->num_chars;
+    }
+    pango_glyph_string_free(glyphs);
+    g_list_free_full(items, (GDestroyNotify)pango_item_free);
+    *log_attrs = la;
+    *n_attrs = n_chars + 1;
+    return true;
+}
+
+/* Any text, through a PangoLayout at no width: every line it makes is a paragraph ('\n')
+ * or ends at a line separator (U+2028); jindu breaks the lines itself. */
+static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_node *block,
+                              PangoAttrList *attrs, PangoFontDescription *bdesc, const GArray *ranges,
+                              PangoLogAttr **log_attrs, int *n_attrs)
+{
+    PangoLayout *layout = sh->layout;
+    const jd_style *bstyle = p->style;
+    pango_layout_set_font_description(layout, bdesc);
+    pango_layout_set_text(layout, p->text, (int)p->text_len);
+    pango_layout_set_attributes(layout, attrs);
+    size_t range_cursor = 0;
+    bool first_line = true;
+    for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
+        PangoLayoutLine *line = l->data;
+        guint before = b->clusters->len;
+        for (GSList *r = line->runs; r; r = r->next)
+            add_glyph_item(sh, b, r->data, ranges, &range_cursor);
+        if (b->clusters->len == before && l->next) {
+            /* an empty paragraph still takes a line: a zero-width cluster holds its place
+             * (every range's description was found by the caller) */
+            const style_range *rg = range_at(ranges, &range_cursor, (size_t)line->start_index);
+            PangoFont *font = pango_context_load_font(sh->pango, jl_shaper_font_desc(sh, rg ? rg->style : bstyle));
+            style_range fallback = {0, 0, bstyle, NULL, block};
+            jl_cluster c = {(uint32_t)line->start_index, 0, b->glyphs->len, 0,
+                            run_for(sh, b, rg ? rg : &fallback, font), 0, 0};
+            g_object_unref(font);
+            g_array_append_val(b->clusters, c);
+        }
+        if (!first_line && b->clusters->len > before) {
+            jl_cluster *c = &g_array_index(b->clusters, jl_cluster, before);
+            c->flags |= JL_MANDATORY_BEFORE;
+        }
+        first_line = false;
+    }
+    const PangoLogAttr *la = pango_layout_get_log_attrs_readonly(layout, n_attrs);
+    *log_attrs = g_memdup2(la, sizeof *la * (gsize)*n_attrs);
+}
+
 jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *page_number,
                             const char *page_count)
 {
@@ -388,8 +493,8 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
         return p;
     }
 
-    PangoLayout *layout = sh->layout;
     PangoAttrList *attrs = pango_attr_list_new();
+    bool spaced = false;
     for (guint i = 0; i < f.ranges->len; i++) {
         const style_range *r = &g_array_index(f.ranges, style_range, i);
         PangoFontDescription *d = jl_shaper_font_desc(sh, r->style);
@@ -404,45 +509,20 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
         a->end_index = (guint)r->end;
         pango_attr_list_insert(attrs, a);
         if (r->style->letter_spacing != 0) {
+            spaced = true;
             a = pango_attr_letter_spacing_new((int)lround(r->style->letter_spacing * PANGO_SCALE));
             a->start_index = (guint)r->start;
             a->end_index = (guint)r->end;
             pango_attr_list_insert(attrs, a);
         }
     }
-    pango_layout_set_font_description(layout, bdesc);
-    pango_layout_set_text(layout, p->text, (int)p->text_len);
-    pango_layout_set_attributes(layout, attrs);
-    pango_attr_list_unref(attrs);
-
     builder b = {g_array_new(FALSE, FALSE, sizeof(jl_cluster)), g_array_new(FALSE, FALSE, sizeof(jl_glyph)),
                  g_array_new(FALSE, FALSE, sizeof(jl_run)), g_array_new(FALSE, FALSE, sizeof(jl_missing))};
-    size_t range_cursor = 0;
-    /* With no width set, every pango line is a paragraph ('\n') or ends at a line
-     * separator (U+2028); jindu breaks the lines itself. */
-    bool first_line = true;
-    for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
-        PangoLayoutLine *line = l->data;
-        guint before = b.clusters->len;
-        for (GSList *r = line->runs; r; r = r->next)
-            add_glyph_item(sh, &b, r->data, f.ranges, &range_cursor);
-        if (b.clusters->len == before && l->next) {
-            /* an empty paragraph still takes a line: a zero-width cluster holds its place
-             * (every range's description was found above) */
-            const style_range *rg = range_at(f.ranges, &range_cursor, (size_t)line->start_index);
-            PangoFont *font = pango_context_load_font(sh->pango, jl_shaper_font_desc(sh, rg ? rg->style : bstyle));
-            style_range fallback = {0, 0, bstyle, NULL, block};
-            jl_cluster c = {(uint32_t)line->start_index, 0, b.glyphs->len, 0,
-                            run_for(sh, &b, rg ? rg : &fallback, font), 0, 0};
-            g_object_unref(font);
-            g_array_append_val(b.clusters, c);
-        }
-        if (!first_line && b.clusters->len > before) {
-            jl_cluster *c = &g_array_index(b.clusters, jl_cluster, before);
-            c->flags |= JL_MANDATORY_BEFORE;
-        }
-        first_line = false;
-    }
+    PangoLogAttr *log_attrs = NULL;
+    int n_attrs = 0;
+    if (spaced || !shape_line(sh, &b, p, attrs, bdesc, f.ranges, &log_attrs, &n_attrs))
+        shape_with_layout(sh, &b, p, block, attrs, bdesc, f.ranges, &log_attrs, &n_attrs);
+    pango_attr_list_unref(attrs);
     p->n_clusters = b.clusters->len;
     p->clusters = (jl_cluster *)g_array_free(b.clusters, FALSE);
     p->n_glyphs = b.glyphs->len;
@@ -454,7 +534,8 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
     else
         g_array_free(b.missing, TRUE);
     g_array_free(f.ranges, TRUE);
-    classify(p, layout);
+    classify(p, log_attrs, n_attrs);
+    g_free(log_attrs);
     return p;
 }
 
