@@ -748,6 +748,70 @@ START_TEST(line_separator_is_not_drawn)
 }
 END_TEST
 
+/* Lines of glyph runs of page 1 as "y x text" rows, from the first run at or below `y0`
+ * and above `y1`, with y made relative to the first row. */
+static char *rows_between(const jd_pages *pages, double y0, double y1)
+{
+    GString *s = g_string_new(NULL);
+    const jd_page *page = jd_pages_get(pages, 0);
+    double first = -1;
+    for (size_t i = 0; i < jd_page_item_count(page); i++) {
+        const jd_item *it = jd_page_item(page, i);
+        if (it->type != JD_ITEM_GLYPHS || it->u.glyphs.y < y0 || it->u.glyphs.y >= y1)
+            continue;
+        if (first < 0)
+            first = it->u.glyphs.y;
+        g_string_append_printf(s, "%.3f %.3f %s |", it->u.glyphs.y - first, it->u.glyphs.x, it->u.glyphs.text);
+        for (size_t g = 0; g < it->u.glyphs.n_glyphs; g++)
+            g_string_append_printf(s, " %u@%.3f", it->u.glyphs.glyphs[g].id, it->u.glyphs.glyphs[g].x);
+        g_string_append_c(s, '\n');
+    }
+    return g_string_free(s, FALSE);
+}
+
+/* A paragraph of one line of text is shaped by pango's itemizer and shaper directly; one
+ * with a line break in it goes through a PangoLayout. Both must give the same lines. */
+START_TEST(both_shaping_paths_give_the_same_lines)
+{
+    const char *text = "坚持“两个确立”，推进GDP增长5.5%以上（全年），完成《实施方案》的编制、"
+                       "审议和印发工作……同时做好 Q2 report 的 follow-up。";
+    jd_doc *alone = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    db_para(alone, jd_doc_root(alone), text);
+    jd_doc *broken = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    jd_node *p = db_para(broken, jd_doc_root(broken), text);
+    jd_node *br = jd_node_new(broken, JD_NODE_LINE_BREAK);
+    jd_node_set_style(br, jd_node_style(p));
+    jd_node_append(p, br);
+    jd_node *t = jd_node_new(broken, JD_NODE_TEXT);
+    jd_node_set_style(t, jd_node_style(p));
+    jd_node_set_text(t, "下一行", strlen("下一行"));
+    jd_node_append(p, t);
+    for (int w = 0; w < 3; w++) {
+        /* narrower bodies break the text at other places */
+        jd_pages *a = lay(alone), *b = lay(broken);
+        char *want = rows_between(a, 0, A5_H), *got = rows_between(b, 0, A5_H);
+        /* the broken paragraph has one more line, "下一行" */
+        ck_assert_ptr_nonnull(strstr(got, "下一行"));
+        *strrchr(got, '\n') = '\0';
+        char *last = strrchr(got, '\n');
+        last[1] = '\0';
+        ck_assert_str_eq(got, want);
+        ck_assert_uint_gt(strlen(want), 0);
+        g_free(want);
+        g_free(got);
+        jd_pages_free(a);
+        jd_pages_free(b);
+        /* a wider right margin for the next round */
+        for (jd_doc *d = alone; d; d = d == alone ? broken : NULL) {
+            jd_node *page = jd_node_first_child(jd_doc_root(d));
+            jd_node_set_number(page, JD_ATTR_MARGIN_RIGHT, MARGIN + 60 * (w + 1));
+        }
+    }
+    jd_doc_free(alone);
+    jd_doc_free(broken);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("layout");
@@ -768,6 +832,7 @@ int main(void)
     tcase_add_test(tc, what_a_shaping_thread_cannot_do_the_layout_does);
     tcase_add_test(tc, regular_text_after_synthetic_bold_stays_regular);
     tcase_add_test(tc, line_separator_is_not_drawn);
+    tcase_add_test(tc, both_shaping_paths_give_the_same_lines);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }
