@@ -1,4 +1,4 @@
 # The libharu backend: parity with cairo, refusals, encryption and the rest (test_haru);
 # the seed sheet through the command line (test_haru_cli).
-jd_test(test_haru SOURCES test_haru.c test_haru_pdf.c docbuild.c LIBS jindu_layout jindu_backend)
+jd_test(test_haru SOURCES test_haru.c test_haru_pdf.c docbuild.c scenarios.c LIBS jindu_layout jindu_backend)
 jd_test(test_haru_cli SOURCES test_haru_cli.c test_haru_pdf.c CLI)

@@ -10,14 +10,12 @@
 #include <time.h>
 
 #include "docbuild.h"
+#include "scenarios.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
 #include "test_haru_pdf.h"
 #include "testutil.h"
 
-#define A5_W 595.28
-#define A5_H 419.53
-#define MARGIN 30.0
 
 /* libharu output is placed where the layout said, within this (pt). */
 #define LAYOUT_TOLERANCE 0.02
@@ -66,17 +64,6 @@ static void render_haru_ok(const jd_pages *pages, const char *path, const jd_ren
 
 /* ---- documents laid out by the real layout ----------------------------------------- */
 
-static const char *const sentence =
-    "严格落实重大行政决策程序，加强重大行政决策目录管理，推进科学决策、民主决策、依法决策。";
-
-static char *long_text(int sentences)
-{
-    GString *s = g_string_new(NULL);
-    for (int i = 0; i < sentences; i++)
-        g_string_append(s, sentence);
-    return g_string_free(s, FALSE);
-}
-
 static void justify(jd_style *s)
 {
     s->text_align = JD_ALIGN_JUSTIFY;
@@ -102,13 +89,6 @@ static void kai_red(jd_style *s)
 static void spaced(jd_style *s)
 {
     s->letter_spacing = 1.5;
-}
-
-static void header_row(jd_doc *doc, jd_node *t, const char *const *titles, int n)
-{
-    jd_node *r = db_row(doc, t);
-    for (int i = 0; i < n; i++)
-        db_restyle(doc, db_cell(doc, r, titles[i], 1, 1), bold);
 }
 
 static jd_doc *doc_paragraphs(void)
@@ -145,115 +125,26 @@ static jd_doc *doc_bold(void)
     return doc;
 }
 
+/* The layout goldens' tables (scenarios.h), with bold headers: bold is synthetic in both
+ * backends, so the parity checks cover it too. */
 static jd_doc *doc_long_table(void)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
-    double w[3] = {30, 200, 0};
-    jd_node *t = db_table(doc, 1, 3, w);
-    const char *titles[] = {"序号", "目标任务", "进度"};
-    header_row(doc, t, titles, 3);
-    for (int i = 1; i <= 40; i++) {
-        jd_node *r = db_row(doc, t);
-        char id[8];
-        g_snprintf(id, sizeof id, "%d", i);
-        db_cell(doc, r, id, 1, 1);
-        db_cell(doc, r, "推进科学决策、民主决策、依法决策", 1, 1);
-        db_cell(doc, r, "第二季度完成", 1, 1);
-    }
-    return doc;
+    return sc_long_table(true);
 }
 
 static jd_doc *doc_split_row(void)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[3] = {30, 200, 0};
-    jd_node *t = db_table(doc, 1, 3, w);
-    const char *titles[] = {"序号", "目标任务", "进度"};
-    header_row(doc, t, titles, 3);
-    for (int i = 1; i <= 15; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "短行", 1, 1);
-        db_cell(doc, r, "短行", 1, 1);
-    }
-    char *text = long_text(6);
-    jd_node *r = db_row(doc, t);
-    db_cell(doc, r, "16", 1, 1);
-    db_cell(doc, r, "长行", 1, 1);
-    db_cell(doc, r, text, 1, 1);
-    g_free(text);
-    return doc;
+    return sc_split_row(true);
 }
 
 static jd_doc *doc_tall_cell(void)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[2] = {60, 0};
-    jd_node *t = db_table(doc, 1, 2, w);
-    const char *titles[] = {"单位", "计划"};
-    header_row(doc, t, titles, 2);
-    char *text = long_text(100);
-    jd_node *r = db_row(doc, t);
-    db_cell(doc, r, "商务局", 1, 1);
-    db_cell(doc, r, text, 1, 1);
-    g_free(text);
-    return doc;
+    return sc_tall_cell(true);
 }
 
 static jd_doc *doc_rowspan_break(void)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[4] = {30, 120, 60, 0};
-    jd_node *t = db_table(doc, 1, 4, w);
-    jd_node_set_int(jd_node_next(jd_node_next(jd_node_first_child(t))), JD_ATTR_REPEAT_ON_BREAK, 1);
-    const char *titles[] = {"序号", "目标任务", "责任单位", "计划"};
-    header_row(doc, t, titles, 4);
-    for (int i = 0; i < 9; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "短任务", 1, 1);
-        db_cell(doc, r, "甲局", 1, 1);
-        db_cell(doc, r, "按期推进", 1, 1);
-    }
-    char *plan = long_text(2);
-    const char *units[] = {"商务局", "张家窝镇", "中北镇", "杨柳青镇", "精武镇"};
-    for (int u = 0; u < 5; u++) {
-        jd_node *r = db_row(doc, t);
-        if (u == 0) {
-            db_cell(doc, r, "20", 5, 1);
-            db_cell(doc, r, "加快融入“双中心”城市布局，推动商业综合体建设", 5, 1);
-        }
-        db_cell(doc, r, units[u], 1, 1);
-        db_cell(doc, r, plan, 1, 1);
-    }
-    g_free(plan);
-    return doc;
-}
-
-static jd_doc *doc_colspan_header(void)
-{
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[6] = {30, 90, 0, 0, 0, 0};
-    jd_node *t = db_table(doc, 2, 6, w);
-    jd_node *h1 = db_row(doc, t), *h2 = db_row(doc, t);
-    db_cell(doc, h1, "序号", 2, 1);
-    db_cell(doc, h1, "责任单位", 2, 1);
-    db_cell(doc, h1, "进度安排", 1, 4);
-    const char *q[] = {"第一季度", "第二季度", "第三季度", "第四季度"};
-    for (int i = 0; i < 4; i++)
-        db_cell(doc, h2, q[i], 1, 1);
-    for (int i = 0; i < 40; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "区政府办公室", 1, 1);
-        if (i % 2 == 0) {
-            db_cell(doc, r, "全年计划：持续推进重大行政决策目录编制公布备案工作", 1, 4);
-        } else {
-            db_cell(doc, r, "一季度计划", 1, 1);
-            db_cell(doc, r, "二至四季度计划", 1, 3);
-        }
-    }
-    return doc;
+    return sc_rowspan_break(true);
 }
 
 static const struct {
@@ -265,7 +156,7 @@ static const struct {
     {"paragraphs", doc_paragraphs, 1, true},         {"bold", doc_bold, 1, false},
     {"long-table", doc_long_table, 3, true},         {"split-row", doc_split_row, 2, true},
     {"tall-cell", doc_tall_cell, 4, true},           {"rowspan-break", doc_rowspan_break, 2, true},
-    {"colspan-header", doc_colspan_header, 3, true},
+    {"colspan-header", sc_colspan_header, 3, true},
 };
 
 /* Files and faces the page list uses; a synthetic bold shares its face with the regular. */

@@ -13,28 +13,6 @@ static const char seed_summary_tail[] =
     "区委分管领导 1\n"
     "  warnings: 12\n";
 
-static gint compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of the entries of `dir`, sorted, joined with spaces. */
-static char *dir_listing(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    ck_assert_ptr_nonnull(d);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    for (const char *n; (n = g_dir_read_name(d));)
-        g_ptr_array_add(names, g_strdup(n));
-    g_dir_close(d);
-    g_ptr_array_sort(names, compare_names);
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(s, "%s%s", i ? " " : "", (char *)g_ptr_array_index(names, i));
-    g_ptr_array_free(names, TRUE);
-    return g_string_free(s, FALSE);
-}
-
 START_TEST(import_prints_summary_after_warnings)
 {
     char *seed = jt_src("samples/xiqing-2023/tasks.tsv");
@@ -68,7 +46,7 @@ START_TEST(import_writes_canonical_json)
     char *expected = jd_value_to_json(list, true);
     char *actual = jt_read(json_path);
     ck_assert_str_eq(actual, expected);
-    char *listing = dir_listing(dir);
+    char *listing = jt_dir_listing(dir);
     ck_assert_str_eq(listing, "tasks.json");
     g_free(listing);
 
@@ -127,7 +105,7 @@ START_TEST(import_error_writes_nothing)
     ck_assert_int_eq(jt_cli(&out, &err, "import --output='%s' '%s'", existing, bad), 1);
     char *kept = jt_read(existing);
     ck_assert_str_eq(kept, "{\"previous\": true}\n");
-    char *listing = dir_listing(dir);
+    char *listing = jt_dir_listing(dir);
     ck_assert_str_eq(listing, "old.json");
     g_free(listing);
     g_free(kept);

@@ -4,14 +4,11 @@
 
 #include "test_import_util.h"
 
-/* Imports a fixture and checks its compact JSON and its messages exactly ("" for a tree
- * expected to be rejected: then only the messages count). */
-static void assert_fixture(const char *name, const char *expected_json,
-                           const char *expected_messages)
+/* Checks an imported tree's compact JSON and its messages exactly ("" for a tree expected
+ * to be rejected: then only the messages count). Takes `list` and `messages` over. */
+static void assert_result(jd_value *list, char *messages, const char *expected_json,
+                          const char *expected_messages)
 {
-    jd_diags *diags = jd_diags_new();
-    jd_value *list = jti_import_fixture(name, JD_FORMAT_AUTO, NULL, diags);
-    char *messages = jti_diags_text(diags);
     ck_assert_str_eq(messages, expected_messages);
     if (*expected_json) {
         ck_assert_ptr_nonnull(list);
@@ -23,6 +20,15 @@ static void assert_fixture(const char *name, const char *expected_json,
     }
     g_free(messages);
     jd_value_unref(list);
+}
+
+/* The result of importing a fixture. */
+static void assert_fixture(const char *name, const char *expected_json,
+                           const char *expected_messages)
+{
+    jd_diags *diags = jd_diags_new();
+    jd_value *list = jti_import_fixture(name, JD_FORMAT_AUTO, NULL, diags);
+    assert_result(list, jti_diags_text(diags), expected_json, expected_messages);
     jd_diags_free(diags);
 }
 
@@ -31,17 +37,7 @@ static void assert_tsv(const char *tsv, const char *expected_json, const char *e
 {
     char *messages;
     jd_value *list = jti_import_bytes(tsv, strlen(tsv), "in.tsv", JD_FORMAT_TSV, NULL, &messages);
-    ck_assert_str_eq(messages, expected_messages);
-    if (*expected_json) {
-        ck_assert_ptr_nonnull(list);
-        char *json = jti_json(list);
-        ck_assert_str_eq(json, expected_json);
-        g_free(json);
-    } else {
-        ck_assert_ptr_null(list);
-    }
-    g_free(messages);
-    jd_value_unref(list);
+    assert_result(list, messages, expected_json, expected_messages);
 }
 
 #define HEADER "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n"

@@ -6,14 +6,12 @@
 #include <string.h>
 
 #include "docbuild.h"
+#include "scenarios.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
 #include "test_haru_pdf.h"
 #include "testutil.h"
 
-#define A5_W 595.28
-#define A5_H 419.53
-#define MARGIN 30.0
 
 static jd_fonts *fonts;
 static jd_diags *diags;
@@ -131,17 +129,6 @@ static int pages_with(const jd_pages *pages, const char *needle)
         g_free(t);
     }
     return n;
-}
-
-static const char *const sentence =
-    "严格落实重大行政决策程序，加强重大行政决策目录管理，推进科学决策、民主决策、依法决策。";
-
-static char *long_text(int sentences)
-{
-    GString *s = g_string_new(NULL);
-    for (int i = 0; i < sentences; i++)
-        g_string_append(s, sentence);
-    return g_string_free(s, FALSE);
 }
 
 static void header_row(jd_doc *doc, jd_node *t)
@@ -275,18 +262,7 @@ static void finish_table_test(jd_doc *doc, const char *golden, jd_pages **out)
 
 START_TEST(table_longer_than_a_page_repeats_its_header)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
-    double w[3] = {30, 200, 0};
-    jd_node *t = db_table(doc, 1, 3, w);
-    header_row(doc, t);
-    for (int i = 1; i <= 40; i++) {
-        jd_node *r = db_row(doc, t);
-        char id[8];
-        g_snprintf(id, sizeof id, "%d", i);
-        db_cell(doc, r, id, 1, 1);
-        db_cell(doc, r, "推进科学决策、民主决策、依法决策", 1, 1);
-        db_cell(doc, r, "第二季度完成", 1, 1);
-    }
+    jd_doc *doc = sc_long_table(false);
     jd_pages *pages;
     finish_table_test(doc, "layout/long-table.dump", &pages);
     ck_assert_int_eq(jd_pages_count(pages), 3);
@@ -314,21 +290,8 @@ END_TEST
 
 START_TEST(row_taller_than_what_is_left_is_split_between_lines)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[3] = {30, 200, 0};
-    jd_node *t = db_table(doc, 1, 3, w);
-    header_row(doc, t);
-    for (int i = 1; i <= 15; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "短行", 1, 1);
-        db_cell(doc, r, "短行", 1, 1);
-    }
-    char *text = long_text(6);
-    jd_node *r = db_row(doc, t);
-    db_cell(doc, r, "16", 1, 1);
-    db_cell(doc, r, "长行", 1, 1);
-    db_cell(doc, r, text, 1, 1);
+    jd_doc *doc = sc_split_row(false);
+    char *text = sc_long_text(6); /* the long row's text */
     jd_pages *pages;
     finish_table_test(doc, "layout/split-row.dump", &pages);
     ck_assert_int_eq(jd_pages_count(pages), 2);
@@ -349,16 +312,8 @@ END_TEST
 
 START_TEST(cell_taller_than_a_page_runs_over_several_pages)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[2] = {60, 0};
-    jd_node *t = db_table(doc, 1, 2, w);
-    jd_node *h = db_row(doc, t);
-    db_cell(doc, h, "单位", 1, 1);
-    db_cell(doc, h, "计划", 1, 1);
-    char *text = long_text(100);
-    jd_node *r = db_row(doc, t);
-    db_cell(doc, r, "商务局", 1, 1);
-    db_cell(doc, r, text, 1, 1);
+    jd_doc *doc = sc_tall_cell(false);
+    char *text = sc_long_text(100); /* the tall cell's text */
     jd_pages *pages;
     finish_table_test(doc, "layout/tall-cell.dump", &pages);
     ck_assert_int_ge(jd_pages_count(pages), 3);
@@ -368,7 +323,7 @@ START_TEST(cell_taller_than_a_page_runs_over_several_pages)
     char *expected = g_strconcat("商务局", want, NULL);
     ck_assert_str_eq(body, expected);
     g_free(expected);
-    ck_assert_int_eq(jt_count(body, sentence), 100);
+    ck_assert_int_eq(jt_count(body, sc_sentence), 100);
     g_free(all), g_free(sq), g_free(body), g_free(want), g_free(text);
     jd_pages_free(pages);
     jd_doc_free(doc);
@@ -377,34 +332,9 @@ END_TEST
 
 START_TEST(rowspan_group_across_a_break_repeats_its_spanning_cells)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[4] = {30, 120, 60, 0};
-    jd_node *t = db_table(doc, 1, 4, w);
-    /* the unit column is repeated too when a break cuts a unit's row */
-    jd_node_set_int(jd_node_next(jd_node_next(jd_node_first_child(t))), JD_ATTR_REPEAT_ON_BREAK, 1);
-    jd_node *h = db_row(doc, t);
-    db_cell(doc, h, "序号", 1, 1);
-    db_cell(doc, h, "目标任务", 1, 1);
-    db_cell(doc, h, "责任单位", 1, 1);
-    db_cell(doc, h, "计划", 1, 1);
-    for (int i = 0; i < 9; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "短任务", 1, 1);
-        db_cell(doc, r, "甲局", 1, 1);
-        db_cell(doc, r, "按期推进", 1, 1);
-    }
-    char *plan = long_text(2);
+    jd_doc *doc = sc_rowspan_break(false);
+    char *plan = sc_long_text(2); /* each unit's plan */
     const char *units[] = {"商务局", "张家窝镇", "中北镇", "杨柳青镇", "精武镇"};
-    for (int u = 0; u < 5; u++) {
-        jd_node *r = db_row(doc, t);
-        if (u == 0) {
-            db_cell(doc, r, "20", 5, 1);
-            db_cell(doc, r, "加快融入“双中心”城市布局，推动商业综合体建设", 5, 1);
-        }
-        db_cell(doc, r, units[u], 1, 1);
-        db_cell(doc, r, plan, 1, 1);
-    }
     jd_pages *pages;
     finish_table_test(doc, "layout/rowspan-break.dump", &pages);
     ck_assert_int_eq(jd_pages_count(pages), 2);
@@ -430,27 +360,7 @@ END_TEST
 
 START_TEST(colspans_and_two_header_rows)
 {
-    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
-    double w[6] = {30, 90, 0, 0, 0, 0};
-    jd_node *t = db_table(doc, 2, 6, w);
-    jd_node *h1 = db_row(doc, t), *h2 = db_row(doc, t);
-    db_cell(doc, h1, "序号", 2, 1);
-    db_cell(doc, h1, "责任单位", 2, 1);
-    db_cell(doc, h1, "进度安排", 1, 4);
-    const char *q[] = {"第一季度", "第二季度", "第三季度", "第四季度"};
-    for (int i = 0; i < 4; i++)
-        db_cell(doc, h2, q[i], 1, 1);
-    for (int i = 0; i < 40; i++) {
-        jd_node *r = db_row(doc, t);
-        db_cell(doc, r, "1", 1, 1);
-        db_cell(doc, r, "区政府办公室", 1, 1);
-        if (i % 2 == 0) {
-            db_cell(doc, r, "全年计划：持续推进重大行政决策目录编制公布备案工作", 1, 4);
-        } else {
-            db_cell(doc, r, "一季度计划", 1, 1);
-            db_cell(doc, r, "二至四季度计划", 1, 3);
-        }
-    }
+    jd_doc *doc = sc_colspan_header();
     jd_pages *pages;
     finish_table_test(doc, "layout/colspan-header.dump", &pages);
     size_t n = jd_pages_count(pages);
@@ -484,7 +394,7 @@ END_TEST
 START_TEST(page_totals_in_footers)
 {
     jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
-    char *text = long_text(70);
+    char *text = sc_long_text(70);
     db_para(doc, jd_doc_root(doc), text);
     jd_pages *pages = lay(doc);
     size_t n = jd_pages_count(pages);
@@ -543,7 +453,7 @@ static jd_doc *big_table(int rows, void (*extra)(jd_doc *doc, jd_node *row, int 
         g_snprintf(id, sizeof id, "%d", i);
         bool spans = i % 7 == 0 && i < rows;
         db_cell(doc, r, id, spans ? 2 : 1, 1);
-        char *text = long_text(1 + i % 4);
+        char *text = sc_long_text(1 + i % 4);
         jd_node *c = db_cell(doc, r, i % 5 == 0 ? "" : text, 1, 1);
         if (i % 3 == 0)
             db_restyle(doc, c, bold);
@@ -554,7 +464,7 @@ static jd_doc *big_table(int rows, void (*extra)(jd_doc *doc, jd_node *row, int 
         if (spans) {
             r = db_row(doc, t);
             db_cell(doc, r, "续行", 1, 1);
-            db_cell(doc, r, sentence, 1, 1);
+            db_cell(doc, r, sc_sentence, 1, 1);
             i++;
         }
     }

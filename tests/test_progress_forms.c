@@ -5,28 +5,6 @@
 
 #include "test_progress_util.h"
 
-static gint compare_names(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Names of the entries of `dir`, sorted, joined with spaces. */
-static char *dir_listing(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    ck_assert_ptr_nonnull(d);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    for (const char *n; (n = g_dir_read_name(d));)
-        g_ptr_array_add(names, g_strdup(n));
-    g_dir_close(d);
-    g_ptr_array_sort(names, compare_names);
-    GString *s = g_string_new(NULL);
-    for (guint i = 0; i < names->len; i++)
-        g_string_append_printf(s, "%s%s", i ? " " : "", (char *)g_ptr_array_index(names, i));
-    g_ptr_array_free(names, TRUE);
-    return g_string_free(s, FALSE);
-}
-
 START_TEST(form_file_names_are_safe)
 {
     static const char *const cases[][2] = {
@@ -101,7 +79,7 @@ START_TEST(writes_a_folder_of_forms)
     ck_assert_uint_eq(jd_diags_count(diags), 0);
     ck_assert_uint_eq(forms, 6);
     ck_assert_uint_eq(rows, 6);
-    char *listing = dir_listing(dir);
+    char *listing = jt_dir_listing(dir);
     ck_assert_str_eq(listing,
                      "各街镇.csv 商务局.csv 文旅局.csv 税务局.csv 经开集团.csv 财政局.csv");
     g_free(listing);
@@ -166,7 +144,7 @@ START_TEST(nothing_is_written_on_error)
     messages = jti_diags_text(diags);
     expected = g_strdup_printf("%s: error: cannot write: it is a directory", blocked);
     ck_assert_str_eq(messages, expected);
-    char *listing = dir_listing(dir);
+    char *listing = jt_dir_listing(dir);
     ck_assert_str_eq(listing, "商务局.csv 文旅局.csv");
     char *kept = jt_read(old);
     ck_assert_str_eq(kept, "old form");

@@ -1,6 +1,7 @@
 /* `jindu render` when the output cannot be written or the fonts are missing, with each
  * backend: exit status 1, the exact message, no new file, the previous output byte for byte
- * as it was, and no temporary file (.NAME.XXXXXX) left beside the target. */
+ * as it was, and none of the hidden .NAME.* files jd_outfile writes first left beside the
+ * target. */
 #include <stdio.h>
 #include <string.h>
 
@@ -39,27 +40,6 @@ static int render_to(const char *env, const char *data, const char *target, char
     int rc = jt_run(cmd, NULL, err);
     g_free(cmd);
     return rc;
-}
-
-static int by_name(gconstpointer a, gconstpointer b)
-{
-    return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The names in `dir`, hidden ones too, sorted, separated by spaces. */
-static char *listing(const char *dir)
-{
-    GDir *d = g_dir_open(dir, 0, NULL);
-    ck_assert_ptr_nonnull(d);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    for (const char *name; (name = g_dir_read_name(d));)
-        g_ptr_array_add(names, g_strdup(name));
-    g_dir_close(d);
-    g_ptr_array_sort(names, by_name);
-    g_ptr_array_add(names, NULL);
-    char *joined = g_strjoinv(" ", (char **)names->pdata);
-    g_ptr_array_unref(names);
-    return joined;
 }
 
 /* Renders the small list to `out`: the previous output later failures must not touch.
@@ -101,7 +81,7 @@ static void assert_refused(const char *env, const char *data, const char *target
 
 static void assert_listing(const char *dir, const char *names)
 {
-    char *got = listing(dir);
+    char *got = jt_dir_listing(dir);
     ck_assert_str_eq(got, names);
     g_free(got);
 }

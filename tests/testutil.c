@@ -49,6 +49,26 @@ void jt_write(const char *path, const char *content)
                   err ? err->message : "?");
 }
 
+static gint by_name(gconstpointer a, gconstpointer b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char *jt_dir_listing(const char *dir)
+{
+    GDir *d = g_dir_open(dir, 0, NULL);
+    ck_assert_msg(d != NULL, "cannot list %s", dir);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    for (const char *name; (name = g_dir_read_name(d));)
+        g_ptr_array_add(names, g_strdup(name));
+    g_dir_close(d);
+    g_ptr_array_sort(names, by_name);
+    g_ptr_array_add(names, NULL);
+    char *joined = g_strjoinv(" ", (char **)names->pdata);
+    g_ptr_array_unref(names);
+    return joined;
+}
+
 bool jt_exists(const char *path)
 {
     return g_file_test(path, G_FILE_TEST_EXISTS);

@@ -16,6 +16,9 @@ void jt_rmrf(const char *path);
 char *jt_read(const char *path);
 void jt_write(const char *path, const char *content);
 bool jt_exists(const char *path);
+/* The names in `dir`, hidden ones too, sorted, separated by spaces (fails the test if the
+ * folder cannot be read). Newly allocated. */
+char *jt_dir_listing(const char *dir);
 /* Runs `sh -c cmdline`; returns the exit status; stdout/stderr are stored if asked. */
 int jt_run(const char *cmdline, char **out, char **err);
 /* printf-style jt_run with the jindu binary's path in front: jt_cli(&out, &err, "import %s", f) */

@@ -574,14 +574,9 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
                     jd_diags *diags)
 {
     jd_render_options defaults;
-    if (!opts) {
-        jd_render_options_init(&defaults);
-        opts = &defaults;
-    }
-    if (jd_pages_count(pages) == 0) {
-        jd_diags_add(diags, JD_ERROR, path, 0, 0, "the document has no pages");
+    opts = jd_render_begin(pages, path, opts, &defaults, diags);
+    if (!opts)
         return false;
-    }
     render_ctx c = {pages,
                     opts,
                     path,

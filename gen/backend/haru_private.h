@@ -13,7 +13,7 @@
 #include <hpdf.h>
 #include <stdio.h>
 
-#include "jd_backend.h"
+#include "backend_private.h"
 
 /* One glyph cluster of a run: glyphs [first, last) show the run's bytes [start, end). */
 typedef struct {

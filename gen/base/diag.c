@@ -67,6 +67,12 @@ void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, 
     va_end(ap);
 }
 
+void jd_diags_addv(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                   const char *fmt, va_list ap)
+{
+    add_v(diags, sev, file, line, col, NULL, 0, fmt, ap);
+}
+
 void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
                           const char *source_line, int span, const char *fmt, ...)
 {

@@ -29,6 +29,9 @@ void jd_diags_free(jd_diags *diags);
  * Columns count characters (not bytes), as editors do. */
 void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
                   const char *fmt, ...) G_GNUC_PRINTF(6, 7);
+/* Same, with the arguments as a va_list (for functions that take a format themselves). */
+void jd_diags_addv(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
+                   const char *fmt, va_list ap) G_GNUC_PRINTF(6, 0);
 
 /* Same, with the source line to show under the message and a caret (^~~~) under
  * characters [col, col + span) of it (span 0 or 1 gives a single caret). */

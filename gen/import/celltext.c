@@ -195,3 +195,14 @@ char **jd_cell_names(const char *cell)
     g_string_free(plain, TRUE);
     return (char **)g_ptr_array_free(names, FALSE);
 }
+
+char *jd_records_row_text(const jd_records *records, size_t r)
+{
+    GString *row_text = g_string_new(NULL);
+    for (size_t i = 0; i < jd_records_width(records, r); i++) {
+        char *text = jd_cell_text(jd_records_field(records, r, i));
+        if (*text) g_string_append_printf(row_text, "%s%s", row_text->len ? " " : "", text);
+        g_free(text);
+    }
+    return g_string_free(row_text, FALSE);
+}

@@ -57,6 +57,15 @@ int jd_records_field_col(const jd_records *records, size_t row, size_t field);
  * with "\n". Newly allocated; "" for a cell with no text. */
 char *jd_cell_text(const char *cell);
 
+/* The cell texts of row `r` that are not empty, joined with spaces (a title row of an
+ * export spreads its text over merged cells). Newly allocated. */
+char *jd_records_row_text(const jd_records *records, size_t r);
+
+/* ---- summaries --------------------------------------------------------------------------- */
+
+/* Appends "\n  title: …\n" for the tree's title on one line, or "(none)". */
+void jd_summary_append_title(GString *out, const jd_value *tree);
+
 /* The names in a units or leaders cell, split at spaces and 、，,；; with runs of
  * single-character tokens joined ("梁 军 庞铁强" → 梁军, 庞铁强). NULL-terminated, newly
  * allocated (g_strfreev); empty for a cell with no names. */

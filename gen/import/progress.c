@@ -120,14 +120,12 @@ static void row_problem(reader *rd, size_t r, column col, const char *fmt, ...) 
 /* Adds an error at the cell of column `col` in row `r`. */
 static void row_problem(reader *rd, size_t r, column col, const char *fmt, ...)
 {
+    size_t field = field_of(rd, r, col);
     va_list ap;
     va_start(ap, fmt);
-    char *message = g_strdup_vprintf(fmt, ap);
+    jd_diags_addv(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, field),
+                  jd_records_field_col(rd->records, r, field), fmt, ap);
     va_end(ap);
-    size_t field = field_of(rd, r, col);
-    jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, field),
-                 jd_records_field_col(rd->records, r, field), "%s", message);
-    g_free(message);
 }
 
 static void set_pos(jd_value *value, const reader *rd, size_t r, column col)
@@ -174,15 +172,10 @@ static void read_header(reader *rd, size_t r)
 
 static void add_title_row(reader *rd, size_t r)
 {
-    GString *row_text = g_string_new(NULL);
-    for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
-        char *text = jd_cell_text(jd_records_field(rd->records, r, i));
-        if (*text) g_string_append_printf(row_text, "%s%s", row_text->len ? " " : "", text);
-        g_free(text);
-    }
-    if (row_text->len)
-        g_string_append_printf(rd->title, "%s%s", rd->title->len ? "\n" : "", row_text->str);
-    g_string_free(row_text, TRUE);
+    char *row_text = jd_records_row_text(rd->records, r);
+    if (*row_text)
+        g_string_append_printf(rd->title, "%s%s", rd->title->len ? "\n" : "", row_text);
+    g_free(row_text);
 }
 
 /* 序号: ASCII or full-width digits. 0 if it is not a number. */
@@ -432,10 +425,8 @@ static void problem(json_reader *jr, jd_severity sev, const jd_value *at, const 
 {
     va_list ap;
     va_start(ap, fmt);
-    char *message = g_strdup_vprintf(fmt, ap);
+    jd_diags_addv(jr->diags, sev, jr->name, jd_value_line(at), jd_value_col(at), fmt, ap);
     va_end(ap);
-    jd_diags_add(jr->diags, sev, jr->name, jd_value_line(at), jd_value_col(at), "%s", message);
-    g_free(message);
 }
 
 /* Member `key` of `obj` as a string; missing gives NULL (reported if `required`), another
@@ -793,10 +784,7 @@ char *jd_progress_summary(const jd_value *progress, const jd_import_info *info)
     else if (info)
         g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
                                jd_encoding_name(info->encoding));
-    const char *title = jd_object_get_string(progress, "title");
-    char *title_line = g_strdelimit(g_strdup(title ? title : ""), "\n", ' ');
-    g_string_append_printf(out, "\n  title: %s\n", *title_line ? title_line : "(none)");
-    g_free(title_line);
+    jd_summary_append_title(out, progress);
     g_string_append_printf(out, "  reports: %zu   units: %u   tasks: %u\n",
                            jd_array_length(reports), g_hash_table_size(units),
                            g_hash_table_size(tasks));

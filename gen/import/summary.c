@@ -93,6 +93,14 @@ static void count_plan(const jd_value *plan, plan_counts *counts)
         counts->by_quarter++;
 }
 
+void jd_summary_append_title(GString *out, const jd_value *tree)
+{
+    const char *title = jd_object_get_string(tree, "title");
+    char *title_line = g_strdelimit(g_strdup(title ? title : ""), "\n", ' ');
+    g_string_append_printf(out, "\n  title: %s\n", *title_line ? title_line : "(none)");
+    g_free(title_line);
+}
+
 char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
 {
     const jd_value *tasks = jd_object_get(list, "tasks");
@@ -118,10 +126,7 @@ char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
     if (info)
         g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
                                jd_encoding_name(info->encoding));
-    const char *title = jd_object_get_string(list, "title");
-    char *title_line = g_strdelimit(g_strdup(title ? title : ""), "\n", ' ');
-    g_string_append_printf(out, "\n  title: %s\n", *title_line ? title_line : "(none)");
-    g_free(title_line);
+    jd_summary_append_title(out, list);
     g_string_append_printf(
         out, "  tasks: %zu   unit rows: %zu   distinct units: %u   leaders: %u\n",
         jd_array_length(tasks), unit_rows, g_hash_table_size(units), leaders->len);

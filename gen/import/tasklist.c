@@ -240,23 +240,17 @@ static size_t read_header(builder *b, size_t r)
 /* Text above the first header: the list's title, but not an attachment label (附件1). */
 static void add_title_row(builder *b, size_t r)
 {
-    GString *row_text = g_string_new(NULL);
-    for (size_t i = 0; i < jd_records_width(b->records, r); i++) {
-        char *text = jd_cell_text(jd_records_field(b->records, r, i));
-        if (*text) g_string_append_printf(row_text, "%s%s", row_text->len ? " " : "", text);
-        g_free(text);
-    }
-    const char *rest =
-        row_text->str + (g_str_has_prefix(row_text->str, "附件") ? strlen("附件") : 0);
-    bool label = rest != row_text->str && strspn(rest, "0123456789:： ") == strlen(rest);
-    if (row_text->len && !label) {
+    char *row_text = jd_records_row_text(b->records, r);
+    const char *rest = row_text + (g_str_has_prefix(row_text, "附件") ? strlen("附件") : 0);
+    bool label = rest != row_text && strspn(rest, "0123456789:： ") == strlen(rest);
+    if (*row_text && !label) {
         if (!b->title->len) {
             b->title_line = jd_records_field_line(b->records, r, 0);
             b->title_col = jd_records_field_col(b->records, r, 0);
         }
-        g_string_append_printf(b->title, "%s%s", b->title->len ? "\n" : "", row_text->str);
+        g_string_append_printf(b->title, "%s%s", b->title->len ? "\n" : "", row_text);
     }
-    g_string_free(row_text, TRUE);
+    g_free(row_text);
 }
 
 /* ---- data rows -------------------------------------------------------------------------- */
@@ -269,11 +263,9 @@ static void report(builder *b, jd_severity sev, size_t r, size_t field, const ch
 {
     va_list ap;
     va_start(ap, fmt);
-    char *message = g_strdup_vprintf(fmt, ap);
+    jd_diags_addv(b->diags, sev, b->name, jd_records_field_line(b->records, r, field),
+                  jd_records_field_col(b->records, r, field), fmt, ap);
     va_end(ap);
-    jd_diags_add(b->diags, sev, b->name, jd_records_field_line(b->records, r, field),
-                 jd_records_field_col(b->records, r, field), "%s", message);
-    g_free(message);
 }
 
 /* Maps the fields of row `r` onto the header's columns (map[k]: the field of column k, or

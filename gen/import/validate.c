@@ -35,10 +35,8 @@ static void problem(checker *c, jd_severity sev, const jd_value *at, const char 
 {
     va_list ap;
     va_start(ap, fmt);
-    char *message = g_strdup_vprintf(fmt, ap);
+    jd_diags_addv(c->diags, sev, c->name, jd_value_line(at), jd_value_col(at), fmt, ap);
     va_end(ap);
-    jd_diags_add(c->diags, sev, c->name, jd_value_line(at), jd_value_col(at), "%s", message);
-    g_free(message);
     if (sev == JD_ERROR) c->ok = false;
 }
 

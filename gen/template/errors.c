@@ -68,12 +68,18 @@ void tpl_error(tpl_errors *errs, const tpl_source *src, size_t start, size_t end
 {
     va_list ap;
     va_start(ap, fmt);
+    tpl_errorv(errs, src, start, end, fmt, ap);
+    va_end(ap);
+}
+
+void tpl_errorv(tpl_errors *errs, const tpl_source *src, size_t start, size_t end, const char *fmt,
+                va_list ap)
+{
     entry *e = g_new0(entry, 1);
     e->src = src;
     e->start = MIN(start, src->len);
     e->end = MIN(MAX(end, e->start), src->len);
     e->message = g_strdup_vprintf(fmt, ap);
-    va_end(ap);
     char *key =
         g_strdup_printf("%p\x1f%zu\x1f%zu\x1f%s", (const void *)src, e->start, e->end, e->message);
     add_entry(errs, key, e);

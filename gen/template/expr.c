@@ -99,10 +99,8 @@ static void fail_at(parser *p, size_t start, size_t end, const char *fmt, ...)
     p->failed = true;
     va_list ap;
     va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
+    tpl_errorv(p->errs, p->origin->src, raw_at(p->origin, start), raw_at(p->origin, end), fmt, ap);
     va_end(ap);
-    tpl_error(p->errs, p->origin->src, raw_at(p->origin, start), raw_at(p->origin, end), "%s", msg);
-    g_free(msg);
 }
 
 static bool is_ident_start(unsigned char c)
@@ -516,6 +514,23 @@ static enode *parse_unary(parser *p)
     return parse_postfix_rest(p, parse_negation(p), true);
 }
 
+/* `left` joined with the operand parsed next into a `kind` node; NULL (and `left` freed)
+ * when that operand does not parse. */
+static enode *join_operand(parser *p, node_kind kind, binop op, enode *left, parse_fn operand)
+{
+    enode *right = operand(p);
+    if (!right) {
+        node_free(left);
+        return NULL;
+    }
+    enode *n = g_new0(enode, 1);
+    n->kind = kind;
+    n->op = op;
+    n->a = left;
+    n->b = right;
+    return node_join(n, left, right);
+}
+
 /* Left-associative binary levels. */
 static enode *parse_binary_level(parser *p, parse_fn operand, const char *const *ops,
                                  const binop *codes, size_t n_ops)
@@ -527,17 +542,7 @@ static enode *parse_binary_level(parser *p, parse_fn operand, const char *const 
             k++;
         if (k == n_ops) break;
         next(p);
-        enode *right = operand(p);
-        if (!right) {
-            node_free(left);
-            return NULL;
-        }
-        enode *n = g_new0(enode, 1);
-        n->kind = N_BINARY;
-        n->op = codes[k];
-        n->a = left;
-        n->b = right;
-        left = node_join(n, left, right);
+        left = join_operand(p, N_BINARY, codes[k], left, operand);
     }
     return left;
 }
@@ -584,18 +589,8 @@ static enode *parse_cmp(parser *p)
     }
     if (!found) return left;
     next(p);
-    enode *right = parse_add(p);
-    if (!right) {
-        node_free(left);
-        return NULL;
-    }
-    enode *n = g_new0(enode, 1);
-    n->kind = N_BINARY;
-    n->op = op;
-    n->a = left;
-    n->b = right;
-    node_join(n, left, right);
-    if (!negate) return n;
+    enode *n = join_operand(p, N_BINARY, op, left, parse_add);
+    if (!n || !negate) return n;
     enode *not = g_new0(enode, 1);
     not ->kind = N_NOT;
     not ->a = n;
@@ -613,16 +608,7 @@ static enode *parse_logic(parser *p, const char *word, node_kind kind, parse_fn 
     enode *left = operand(p);
     while (left && tok_is_word(p, word)) {
         next(p);
-        enode *right = operand(p);
-        if (!right) {
-            node_free(left);
-            return NULL;
-        }
-        enode *n = g_new0(enode, 1);
-        n->kind = kind;
-        n->a = left;
-        n->b = right;
-        left = node_join(n, left, right);
+        left = join_operand(p, kind, OP_EQ, left, operand); /* the op is unused for and/or */
     }
     return left;
 }
@@ -779,10 +765,8 @@ static void eval_error(eval_ctx *cx, const enode *n, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
+    tpl_errorv(cx->ev->errs, cx->src, n->mark, n->end, fmt, ap);
     va_end(ap);
-    tpl_error(cx->ev->errs, cx->src, n->mark, n->end, "%s", msg);
-    g_free(msg);
 }
 
 /* The source text of a sub-expression, for messages ("'t.leaders' has 2 items"). */
@@ -846,22 +830,27 @@ static jd_value *eval_var(const enode *n, eval_ctx *cx)
     return NULL;
 }
 
+/* Member `name` of object `obj` (a new reference); null or an error when it has none. */
+static jd_value *member_of(const enode *n, eval_ctx *cx, const jd_value *obj, const char *name)
+{
+    jd_value *result = jd_object_get(obj, name);
+    if (result)
+        return jd_value_ref(result);
+    if (missing_is_null(cx))
+        return jd_value_new_null();
+    char *what = source_of(cx, n->a);
+    eval_error(cx, n, "'%s' has no member '%s'", what, name);
+    g_free(what);
+    return NULL;
+}
+
 static jd_value *eval_member(const enode *n, eval_ctx *cx)
 {
     jd_value *obj = eval(n->a, cx);
     if (!obj) return NULL;
     jd_value *result = NULL;
     if (jd_value_kind_of(obj) == JD_VALUE_OBJECT) {
-        result = jd_object_get(obj, n->name);
-        if (result) {
-            result = jd_value_ref(result);
-        } else if (missing_is_null(cx)) {
-            result = jd_value_new_null();
-        } else {
-            char *what = source_of(cx, n->a);
-            eval_error(cx, n, "'%s' has no member '%s'", what, n->name);
-            g_free(what);
-        }
+        result = member_of(n, cx, obj, n->name);
     } else if (jd_value_is_null(obj) && missing_is_null(cx)) {
         result = jd_value_new_null();
     } else {
@@ -874,15 +863,23 @@ static jd_value *eval_member(const enode *n, eval_ctx *cx)
     return result;
 }
 
+/* Both operands of `n`, or false (and nothing held) when either fails. */
+static bool eval_operands(const enode *n, eval_ctx *cx, jd_value **a, jd_value **b)
+{
+    *a = eval(n->a, cx);
+    if (!*a) return false;
+    *b = eval(n->b, cx);
+    if (!*b) {
+        jd_value_unref(*a);
+        return false;
+    }
+    return true;
+}
+
 static jd_value *eval_index(const enode *n, eval_ctx *cx)
 {
-    jd_value *obj = eval(n->a, cx);
-    if (!obj) return NULL;
-    jd_value *index = eval(n->b, cx);
-    if (!index) {
-        jd_value_unref(obj);
-        return NULL;
-    }
+    jd_value *obj, *index;
+    if (!eval_operands(n, cx, &obj, &index)) return NULL;
     jd_value *result = NULL;
     jd_value_kind kind = jd_value_kind_of(obj);
     if (kind == JD_VALUE_ARRAY && jd_value_kind_of(index) == JD_VALUE_INT) {
@@ -901,16 +898,7 @@ static jd_value *eval_index(const enode *n, eval_ctx *cx)
             g_free(what);
         }
     } else if (kind == JD_VALUE_OBJECT && jd_value_kind_of(index) == JD_VALUE_STRING) {
-        result = jd_object_get(obj, jd_value_string(index));
-        if (result) {
-            result = jd_value_ref(result);
-        } else if (missing_is_null(cx)) {
-            result = jd_value_new_null();
-        } else {
-            char *what = source_of(cx, n->a);
-            eval_error(cx, n, "'%s' has no member '%s'", what, jd_value_string(index));
-            g_free(what);
-        }
+        result = member_of(n, cx, obj, jd_value_string(index));
     } else if (jd_value_is_null(obj) && missing_is_null(cx)) {
         result = jd_value_new_null();
     } else if (kind == JD_VALUE_ARRAY || kind == JD_VALUE_OBJECT) {
@@ -1034,13 +1022,8 @@ static jd_value *contains(const enode *n, eval_ctx *cx, const jd_value *a, const
 
 static jd_value *eval_binary(const enode *n, eval_ctx *cx)
 {
-    jd_value *a = eval(n->a, cx);
-    if (!a) return NULL;
-    jd_value *b = eval(n->b, cx);
-    if (!b) {
-        jd_value_unref(a);
-        return NULL;
-    }
+    jd_value *a, *b;
+    if (!eval_operands(n, cx, &a, &b)) return NULL;
     jd_value *result = NULL;
     if (n->op == OP_IN) {
         result = contains(n, cx, a, b);

@@ -58,10 +58,8 @@ jd_value *tpl_filter_error(const tpl_filter_call *call, const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
+    tpl_errorv(call->ev->errs, call->src, call->start, call->end, fmt, ap);
     va_end(ap);
-    tpl_error(call->ev->errs, call->src, call->start, call->end, "%s", msg);
-    g_free(msg);
     return NULL;
 }
 

@@ -508,13 +508,11 @@ static void error_at_value(loader *ld, const tpl_source *src, const tpl_raw_attr
 static void error_at_value(loader *ld, const tpl_source *src, const tpl_raw_attr *ra,
                            const char *fmt, ...)
 {
+    size_t end = ra->map[ra->value_len];
     va_list ap;
     va_start(ap, fmt);
-    char *msg = g_strdup_vprintf(fmt, ap);
+    tpl_errorv(ld->errs, src, ra->map[0], end > ra->map[0] ? end : ra->map[0], fmt, ap);
     va_end(ap);
-    size_t end = ra->map[ra->value_len];
-    tpl_error(ld->errs, src, ra->map[0], end > ra->map[0] ? end : ra->map[0], "%s", msg);
-    g_free(msg);
 }
 
 /* Style names in `value` (split on spaces) → their properties appended to `props`. */

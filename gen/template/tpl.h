@@ -44,6 +44,8 @@ void tpl_errors_free(tpl_errors *errs);
 /* An error about bytes [start, end) of `src` (end <= start gives a single caret). */
 void tpl_error(tpl_errors *errs, const tpl_source *src, size_t start, size_t end, const char *fmt,
                ...) G_GNUC_PRINTF(5, 6);
+void tpl_errorv(tpl_errors *errs, const tpl_source *src, size_t start, size_t end, const char *fmt,
+                va_list ap) G_GNUC_PRINTF(5, 0);
 /* An error without a position inside a file (e.g. a file that cannot be read). */
 void tpl_error_file(tpl_errors *errs, const char *path, int line, int col, const char *fmt, ...)
     G_GNUC_PRINTF(5, 6);
