@@ -10,4 +10,14 @@ const jd_render_options *jd_render_begin(const jd_pages *pages, const char *path
                                          const jd_render_options *opts, jd_render_options *defaults,
                                          jd_diags *diags);
 
+/* One glyph cluster of a run: glyphs [first, last) show the run's bytes [start, end). */
+typedef struct {
+    size_t first, last;
+    uint32_t start, end;
+} jd_glyph_cluster;
+
+/* The cluster at glyph `*pos` of `r`; advances `*pos`. False past the last glyph. A cluster
+ * whose end is before its start means the run's clusters are out of order. */
+bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster *c);
+
 #endif

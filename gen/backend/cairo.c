@@ -84,29 +84,17 @@ static void batch_add(cairo_t *cr, font_cache *fc, const jd_pages *pages, glyph_
     if (!b->first)
         b->first = r;
     bool clusters_ok = r->glyphs[0].cluster == 0;
-    guint first_cluster = b->clusters->len;
-    for (size_t i = 0; i < r->n_glyphs; i++) {
-        cairo_glyph_t g = {r->glyphs[i].id, r->x + r->glyphs[i].x, r->y + r->glyphs[i].y};
-        g_array_append_val(b->glyphs, g);
-        if (i == 0 || r->glyphs[i].cluster != r->glyphs[i - 1].cluster) {
-            if (i > 0 && r->glyphs[i].cluster < r->glyphs[i - 1].cluster)
-                clusters_ok = false;
-            cairo_text_cluster_t c = {0, 0};
-            g_array_append_val(b->clusters, c);
+    size_t pos = 0;
+    jd_glyph_cluster cl;
+    while (jd_next_glyph_cluster(r, &pos, &cl)) {
+        if (cl.end < cl.start)
+            clusters_ok = false;
+        cairo_text_cluster_t c = {(int)cl.end - (int)cl.start, (int)(cl.last - cl.first)};
+        g_array_append_val(b->clusters, c);
+        for (size_t i = cl.first; i < cl.last; i++) {
+            cairo_glyph_t g = {r->glyphs[i].id, r->x + r->glyphs[i].x, r->y + r->glyphs[i].y};
+            g_array_append_val(b->glyphs, g);
         }
-        g_array_index(b->clusters, cairo_text_cluster_t, b->clusters->len - 1).num_glyphs++;
-    }
-    /* bytes of each cluster: up to the next cluster's start, the last one to the end */
-    guint k = first_cluster;
-    for (size_t i = 0; i < r->n_glyphs && clusters_ok; i++) {
-        if (i > 0 && r->glyphs[i].cluster == r->glyphs[i - 1].cluster)
-            continue;
-        uint32_t start = r->glyphs[i].cluster;
-        size_t j = i + 1;
-        while (j < r->n_glyphs && r->glyphs[j].cluster == start)
-            j++;
-        uint32_t end = j < r->n_glyphs ? r->glyphs[j].cluster : (uint32_t)r->text_len;
-        g_array_index(b->clusters, cairo_text_cluster_t, k++).num_bytes = (int)(end - start);
     }
     if (!clusters_ok)
         b->text_ok = false;

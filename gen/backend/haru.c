@@ -291,8 +291,8 @@ static bool draw_glyphs(render_ctx *c, HPDF_Page page, double page_h, const jd_g
     text_piece t = {page, g_string_new(NULL), 0, 0, 0, 0};
     double next_x = 0; /* where libharu puts the next character after the gathered text */
     size_t pos = 0;
-    haru_cluster cl;
-    while (haru_next_cluster(r, &pos, &cl)) {
+    jd_glyph_cluster cl;
+    while (jd_next_glyph_cluster(r, &pos, &cl)) {
         if (haru_cluster_is_blank(r, &cl)) continue;
         const jd_glyph *g = &r->glyphs[cl.first];
         double x = r->x + g->x, y = page_h - (r->y + g->y);

@@ -72,20 +72,7 @@ void haru_fonts_free(haru_fonts *hf)
 
 /* ---- clusters ---------------------------------------------------------------------- */
 
-bool haru_next_cluster(const jd_glyph_run *r, size_t *pos, haru_cluster *c)
-{
-    if (*pos >= r->n_glyphs) return false;
-    c->first = *pos;
-    c->last = c->first + 1;
-    while (c->last < r->n_glyphs && r->glyphs[c->last].cluster == r->glyphs[c->first].cluster)
-        c->last++;
-    c->start = r->glyphs[c->first].cluster;
-    c->end = c->last < r->n_glyphs ? r->glyphs[c->last].cluster : (uint32_t)r->text_len;
-    *pos = c->last;
-    return true;
-}
-
-bool haru_cluster_is_blank(const jd_glyph_run *r, const haru_cluster *c)
+bool haru_cluster_is_blank(const jd_glyph_run *r, const jd_glyph_cluster *c)
 {
     for (size_t i = c->first; i < c->last; i++)
         if (r->glyphs[i].id != PANGO_GLYPH_EMPTY) return false;
@@ -218,7 +205,7 @@ typedef struct {
     jd_diags *diags;
 } vet_ctx;
 
-static void vet_cluster(const vet_ctx *v, const haru_cluster *c)
+static void vet_cluster(const vet_ctx *v, const jd_glyph_cluster *c)
 {
     const jd_glyph_run *r = v->run;
     if (haru_cluster_is_blank(r, c)) return;
@@ -335,8 +322,8 @@ bool haru_fonts_vet(haru_fonts *hf, const jd_pages *pages, const char *path, jd_
             if (!vet_font(hf, f, path, diags)) continue;
             vet_ctx v = {hf, f, r, p + 1, path, diags};
             size_t pos = 0;
-            haru_cluster c;
-            while (haru_next_cluster(r, &pos, &c)) {
+            jd_glyph_cluster c;
+            while (jd_next_glyph_cluster(r, &pos, &c)) {
                 if (c.end < c.start || c.end > r->text_len) {
                     jd_diags_add(
                         diags, JD_ERROR, path, 0, 0,

@@ -15,17 +15,9 @@
 
 #include "backend_private.h"
 
-/* One glyph cluster of a run: glyphs [first, last) show the run's bytes [start, end). */
-typedef struct {
-    size_t first, last;
-    uint32_t start, end;
-} haru_cluster;
-
-/* The cluster at glyph `*pos` of `r`; advances `*pos`. False past the last glyph. */
-bool haru_next_cluster(const jd_glyph_run *r, size_t *pos, haru_cluster *c);
 /* True if every glyph of the cluster is pango's empty glyph (a character that shows
  * nothing, like a line separator): there is nothing to draw. */
-bool haru_cluster_is_blank(const jd_glyph_run *r, const haru_cluster *c);
+bool haru_cluster_is_blank(const jd_glyph_run *r, const jd_glyph_cluster *c);
 
 typedef struct haru_fonts haru_fonts;
 

@@ -82,3 +82,16 @@ const jd_render_options *jd_render_begin(const jd_pages *pages, const char *path
     }
     return opts;
 }
+
+bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster *c)
+{
+    if (*pos >= r->n_glyphs) return false;
+    c->first = *pos;
+    c->last = c->first + 1;
+    while (c->last < r->n_glyphs && r->glyphs[c->last].cluster == r->glyphs[c->first].cluster)
+        c->last++;
+    c->start = r->glyphs[c->first].cluster;
+    c->end = c->last < r->n_glyphs ? r->glyphs[c->last].cluster : (uint32_t)r->text_len;
+    *pos = c->last;
+    return true;
+}

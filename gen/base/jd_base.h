@@ -92,8 +92,6 @@ typedef struct jd_outfile jd_outfile;
 /* Creates the temporary file. Returns NULL with a message in `diags` if the directory
  * does not exist or is not writable. */
 jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags);
-/* Path of the temporary file (to hand to libraries that want a file name). */
-const char *jd_outfile_temp_path(const jd_outfile *of);
 /* The open stream on the temporary file. */
 FILE *jd_outfile_stream(jd_outfile *of);
 /* Flushes, syncs and renames over the target. On failure the temporary file is removed,

@@ -55,11 +55,6 @@ jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
     return of;
 }
 
-const char *jd_outfile_temp_path(const jd_outfile *of)
-{
-    return of->temp;
-}
-
 FILE *jd_outfile_stream(jd_outfile *of)
 {
     return of->stream;

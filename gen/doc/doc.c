@@ -11,7 +11,7 @@ typedef struct {
     union {
         int64_t i;
         double d;
-        const char *s; /* interned in the doc */
+        const char *s; /* the node's own copy */
         jd_length len;
     } u;
 } attr_value;
@@ -19,7 +19,7 @@ typedef struct {
 struct jd_node {
     jd_doc *doc;
     jd_node_type type;
-    jd_node *parent, *first, *last, *next, *prev;
+    jd_node *parent, *first, *last, *next;
     const jd_style *style;
     char *text;
     size_t text_len;
@@ -131,33 +131,22 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
+/* A node with its text and attributes (string values are its own copies). */
 static void node_free(gpointer p)
 {
     jd_node *n = p;
+    for (int i = 0; i < n->n_attrs; i++)
+        if (n->attrs[i].kind == AV_STRING)
+            g_free((char *)n->attrs[i].u.s);
     g_free(n->text);
     g_free(n->attrs);
     g_free(n);
 }
 
-/* Attribute string values were g_strdup'd by jd_node_set_string; free them with the node. */
-static void node_free_attrs(jd_node *n)
-{
-    for (int i = 0; i < n->n_attrs; i++)
-        if (n->attrs[i].kind == AV_STRING)
-            g_free((char *)n->attrs[i].u.s);
-}
-
-/* node_free is the GPtrArray free func; wrap it to release attribute strings too */
-static void node_free_full(gpointer p)
-{
-    node_free_attrs(p);
-    node_free(p);
-}
-
 jd_doc *jd_doc_new(void)
 {
     jd_doc *doc = g_new0(jd_doc, 1);
-    doc->nodes = g_ptr_array_new_with_free_func(node_free_full);
+    doc->nodes = g_ptr_array_new_with_free_func(node_free);
     doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
     jd_style def;
@@ -196,28 +185,11 @@ void jd_node_append(jd_node *parent, jd_node *child)
 {
     g_return_if_fail(parent && child && !child->parent);
     child->parent = parent;
-    child->prev = parent->last;
     if (parent->last)
         parent->last->next = child;
     else
         parent->first = child;
     parent->last = child;
-}
-
-void jd_node_unlink(jd_node *child)
-{
-    jd_node *p = child->parent;
-    if (!p)
-        return;
-    if (child->prev)
-        child->prev->next = child->next;
-    else
-        p->first = child->next;
-    if (child->next)
-        child->next->prev = child->prev;
-    else
-        p->last = child->prev;
-    child->parent = child->next = child->prev = NULL;
 }
 
 void jd_node_set_style(jd_node *node, const jd_style *interned_style)
@@ -318,10 +290,6 @@ jd_node *jd_node_next(const jd_node *node)
 {
     return node->next;
 }
-jd_node *jd_node_prev(const jd_node *node)
-{
-    return node->prev;
-}
 
 size_t jd_node_child_count(const jd_node *node)
 {
@@ -341,11 +309,6 @@ const char *jd_node_text(const jd_node *node, size_t *len)
     if (len)
         *len = node->text ? node->text_len : 0;
     return node->text ? node->text : "";
-}
-
-bool jd_node_has(const jd_node *node, jd_attr attr)
-{
-    return attr_find(node, attr) != NULL;
 }
 
 int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt)

@@ -182,8 +182,6 @@ const char *jd_doc_intern_string(jd_doc *doc, const char *s);
 /* A new node, owned by the doc, with the document's default style. */
 jd_node *jd_node_new(jd_doc *doc, jd_node_type type);
 void jd_node_append(jd_node *parent, jd_node *child);
-/* Removes `child` from its parent (it stays owned by the doc). */
-void jd_node_unlink(jd_node *child);
 void jd_node_set_style(jd_node *node, const jd_style *interned_style);
 void jd_node_set_text(jd_node *node, const char *text, size_t len); /* TEXT */
 void jd_node_append_text(jd_node *node, const char *text, size_t len);
@@ -201,11 +199,9 @@ jd_node *jd_node_parent(const jd_node *node);
 jd_node *jd_node_first_child(const jd_node *node);
 jd_node *jd_node_last_child(const jd_node *node);
 jd_node *jd_node_next(const jd_node *node);
-jd_node *jd_node_prev(const jd_node *node);
 size_t jd_node_child_count(const jd_node *node);
 const jd_style *jd_node_style(const jd_node *node);
 const char *jd_node_text(const jd_node *node, size_t *len); /* TEXT; "" otherwise */
-bool jd_node_has(const jd_node *node, jd_attr attr);
 int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt);
 double jd_node_number(const jd_node *node, jd_attr attr, double dflt);
 const char *jd_node_string(const jd_node *node, jd_attr attr); /* NULL if unset */

@@ -16,7 +16,6 @@ typedef struct {
 } logical_family;
 
 struct jd_fonts {
-    char *dir;
     FcConfig *config;
     PangoFontMap *fontmap;
     char *shipped_file;
@@ -105,7 +104,6 @@ jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
         return NULL;
     }
     jd_fonts *fonts = g_new0(jd_fonts, 1);
-    fonts->dir = g_strdup(dir);
     fonts->config = FcConfigCreate();
     FcConfigParseAndLoadFromMemory(fonts->config, (const FcChar8 *)synthetic_bold_rule, FcFalse);
     fonts->real_lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
@@ -179,7 +177,6 @@ void jd_fonts_free(jd_fonts *fonts)
     g_hash_table_destroy(fonts->real_lists);
     g_free(fonts->shipped_file);
     g_free(fonts->shipped_family);
-    g_free(fonts->dir);
     g_free(fonts);
 }
 

@@ -206,3 +206,18 @@ char *jd_records_row_text(const jd_records *records, size_t r)
     }
     return g_string_free(row_text, FALSE);
 }
+
+bool jd_cell_is_blank(const char *cell)
+{
+    char *text = jd_cell_text(cell ? cell : "");
+    bool blank = *text == '\0';
+    g_free(text);
+    return blank;
+}
+
+bool jd_records_row_is_blank(const jd_records *records, size_t r)
+{
+    for (size_t i = 0; i < jd_records_width(records, r); i++)
+        if (!jd_cell_is_blank(jd_records_field(records, r, i))) return false;
+    return true;
+}

@@ -132,6 +132,17 @@ static char *decode_utf8_or_gb18030(const char *data, size_t len, const char *na
     return NULL;
 }
 
+/* True (with the error) when `text` holds a NUL byte: a binary file, not an export. */
+static bool reject_nul(const char *text, size_t len, const char *name, jd_diags *diags)
+{
+    const char *nul = memchr(text, '\0', len);
+    if (!nul) return false;
+    int line, col;
+    end_position(text, (size_t)(nul - text), &line, &col);
+    jd_diags_add(diags, JD_ERROR, name, line, col, "binary file, not a text export");
+    return true;
+}
+
 char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding *encoding,
                      size_t *text_len, jd_diags *diags)
 {
@@ -142,11 +153,7 @@ char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         found = u[0] == 0xFF ? JD_ENCODING_UTF16LE : JD_ENCODING_UTF16BE;
         utf8 = decode_utf16(data, len, found == JD_ENCODING_UTF16LE, name, &utf8_len, diags);
-    } else if (memchr(data, '\0', len)) {
-        size_t at = (size_t)((const char *)memchr(data, '\0', len) - data);
-        int line, col;
-        end_position(data, at, &line, &col);
-        jd_diags_add(diags, JD_ERROR, name, line, col, "binary file, not a text export");
+    } else if (reject_nul(data, len, name, diags)) {
         return NULL;
     } else if (len >= 3 && u[0] == 0xEF && u[1] == 0xBB && u[2] == 0xBF) {
         found = JD_ENCODING_UTF8_BOM;
@@ -168,10 +175,7 @@ char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding
     }
     if (!utf8) return NULL;
     /* UTF-16 text can hold U+0000 without any other sign of being binary */
-    if (memchr(utf8, '\0', utf8_len)) {
-        int line, col;
-        end_position(utf8, (size_t)((char *)memchr(utf8, '\0', utf8_len) - utf8), &line, &col);
-        jd_diags_add(diags, JD_ERROR, name, line, col, "binary file, not a text export");
+    if (reject_nul(utf8, utf8_len, name, diags)) {
         g_free(utf8);
         return NULL;
     }

@@ -60,11 +60,9 @@ char *jd_cell_text(const char *cell);
 /* The cell texts of row `r` that are not empty, joined with spaces (a title row of an
  * export spreads its text over merged cells). Newly allocated. */
 char *jd_records_row_text(const jd_records *records, size_t r);
-
-/* ---- summaries --------------------------------------------------------------------------- */
-
-/* Appends "\n  title: …\n" for the tree's title on one line, or "(none)". */
-void jd_summary_append_title(GString *out, const jd_value *tree);
+/* Whether a cell (NULL: a missing one) / every cell of row `r` has no text. */
+bool jd_cell_is_blank(const char *cell);
+bool jd_records_row_is_blank(const jd_records *records, size_t r);
 
 /* The names in a units or leaders cell, split at spaces and 、，,；; with runs of
  * single-character tokens joined ("梁 军 庞铁强" → 梁军, 庞铁强). NULL-terminated, newly
@@ -129,5 +127,10 @@ char *jd_progress_states_text(const char *const *states);
 /* Appends one RFC 4180 record of `n` fields and a CRLF: a field holding a comma, a double
  * quote, CR or LF is quoted, with its quotes doubled. */
 void jd_csv_append_row(GString *out, const char *const *fields, size_t n);
+
+/* ---- summaries --------------------------------------------------------------------------- */
+
+/* Appends "\n  title: …\n" for the tree's title on one line, or "(none)". */
+void jd_summary_append_title(GString *out, const jd_value *tree);
 
 #endif

@@ -303,8 +303,10 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
  * leaves its line of the form blank. */
 static void read_report_row(reader *rd, size_t r)
 {
-    char *text[COL_COUNT];
+    char *text[COL_COUNT] = {NULL};
     for (int c = 0; c < COL_COUNT; c++) {
+        if (c == COL_PLAN || c == COL_UNIT)
+            continue; /* the plan is not read back; the unit cell is read as names below */
         const char *cell =
             rd->cols[c] >= 0 ? jd_records_field(rd->records, r, (size_t)rd->cols[c]) : NULL;
         text[c] = jd_cell_text(cell ? cell : "");
@@ -312,14 +314,14 @@ static void read_report_row(reader *rd, size_t r)
     bool reported = *text[COL_STATE] || *text[COL_DONE] || *text[COL_PROBLEMS] || *text[COL_NEXT];
     int64_t id = task_of_row(rd, r, text[COL_ID], text[COL_TASK], reported);
     if (reported) {
-        size_t errors_before = jd_diags_count_severity(rd->diags, JD_ERROR);
         const char *unit_cell = jd_records_field(rd->records, r, (size_t)rd->cols[COL_UNIT]);
         char **names = jd_cell_names(unit_cell ? unit_cell : "");
         if (!names[0]) row_problem(rd, r, COL_UNIT, "row has no 责任单位");
         char *period = row_period(rd, r, text[COL_PERIOD]);
         const char *state = row_state(rd, r, text[COL_STATE]);
         char *date = row_date(rd, r, text[COL_DATE]);
-        if (id && jd_diags_count_severity(rd->diags, JD_ERROR) == errors_before)
+        /* each of these is missing exactly when its cell was reported as wrong */
+        if (id && names[0] && period && state && date)
             add_reports(rd, r, id, text, names, period, state, date);
         g_free(date);
         g_free(period);
@@ -327,17 +329,6 @@ static void read_report_row(reader *rd, size_t r)
     }
     for (int c = 0; c < COL_COUNT; c++)
         g_free(text[c]);
-}
-
-static bool row_is_blank(const jd_records *records, size_t r)
-{
-    for (size_t i = 0; i < jd_records_width(records, r); i++) {
-        char *text = jd_cell_text(jd_records_field(records, r, i));
-        bool blank = *text == '\0';
-        g_free(text);
-        if (!blank) return false;
-    }
-    return true;
 }
 
 /* The default period of `options` in canonical form; NULL (with an error if it was given
@@ -381,7 +372,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     int title_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
         bool progress_header;
-        if (row_is_blank(records, r)) continue;
+        if (jd_records_row_is_blank(records, r)) continue;
         if (is_header_row(records, r, &progress_header)) {
             read_header(&rd, r);
         } else if (!rd.have_header) {

@@ -50,21 +50,6 @@ typedef struct {
 
 /* ---- cells ---------------------------------------------------------------------------- */
 
-static bool is_blank(const char *cell)
-{
-    char *text = jd_cell_text(cell ? cell : "");
-    bool blank = *text == '\0';
-    g_free(text);
-    return blank;
-}
-
-static bool row_is_blank(const jd_records *records, size_t r)
-{
-    for (size_t i = 0; i < jd_records_width(records, r); i++)
-        if (!is_blank(jd_records_field(records, r, i))) return false;
-    return true;
-}
-
 /* Up to `max` characters of `text`, with "…" if it was longer: enough to recognise a
  * cell in a message without flooding the terminal. */
 static char *excerpt(const char *text, long max)
@@ -278,7 +263,7 @@ static bool fit_row(builder *b, size_t r, int *map)
     const jd_records *records = b->records;
     size_t width = b->cols.width, n = jd_records_width(records, r);
     size_t trailing = 0;
-    while (n - trailing > width && is_blank(jd_records_field(records, r, n - trailing - 1)))
+    while (n - trailing > width && jd_cell_is_blank(jd_records_field(records, r, n - trailing - 1)))
         trailing++;
     if (trailing)
         report(b, JD_WARNING, r, n - trailing,
@@ -297,7 +282,7 @@ static bool fit_row(builder *b, size_t r, int *map)
         GArray *empties = g_array_new(FALSE, FALSE, sizeof(size_t));
         bool after_filled = false;
         for (size_t i = (size_t)first; i <= block_end; i++) {
-            bool blank = is_blank(jd_records_field(records, r, i));
+            bool blank = jd_cell_is_blank(jd_records_field(records, r, i));
             if (blank && after_filled) g_array_append_val(empties, i);
             after_filled |= !blank;
         }
@@ -533,7 +518,7 @@ static void read_task_row(builder *b, size_t r)
         t = b->current;
         if (!t && !b->skipping_rejected) {
             size_t first = 0;
-            while (is_blank(jd_records_field(b->records, r, first)))
+            while (jd_cell_is_blank(jd_records_field(b->records, r, first)))
                 first++;
             report(b, JD_ERROR, r, first,
                    "continuation row (empty 序号 and 目标任务) before any task");
@@ -564,21 +549,16 @@ static void task_free(gpointer p)
 static void report_missing_header(builder *b)
 {
     size_t r = 0, n = jd_records_count(b->records);
-    while (r < n && row_is_blank(b->records, r))
+    while (r < n && jd_records_row_is_blank(b->records, r))
         r++;
-    GString *first = g_string_new(NULL);
-    for (size_t i = 0; r < n && i < jd_records_width(b->records, r); i++) {
-        char *text = jd_cell_text(jd_records_field(b->records, r, i));
-        if (*text) g_string_append_printf(first, "%s%s", first->len ? " " : "", text);
-        g_free(text);
-    }
-    char *shown = excerpt(first->str, 30);
+    char *first = r < n ? jd_records_row_text(b->records, r) : g_strdup("");
+    char *shown = excerpt(first, 30);
     jd_diags_add(b->diags, JD_ERROR, b->name, 1, 1,
                  "no header row: expected a row with 序号, 目标任务, 责任单位 … (the first row "
                  "is '%s')",
                  shown);
     g_free(shown);
-    g_string_free(first, TRUE);
+    g_free(first);
 }
 
 jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags)
@@ -594,7 +574,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     b.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     size_t header_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
-        if (row_is_blank(records, r)) continue;
+        if (jd_records_row_is_blank(records, r)) continue;
         if (is_header_row(records, r)) {
             if (!header_line) header_line = (size_t)jd_records_field_line(records, r, 0);
             r = read_header(&b, r);

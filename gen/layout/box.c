@@ -83,11 +83,16 @@ jl_box *jl_box_from_shaped(jl_ctx *ctx, const jd_node *container, GPtrArray *par
     return box;
 }
 
-jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width)
+jl_box *jl_box_of_para(jl_para *para, double width)
 {
     jl_box *box = box_new();
-    add_para(box, jl_para_shape_text(ctx, text, style), width, 0);
+    add_para(box, para, width, 0);
     return box;
+}
+
+jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width)
+{
+    return jl_box_of_para(jl_para_shape_text(ctx, text, style), width);
 }
 
 void jl_box_free(jl_box *box)

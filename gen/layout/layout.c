@@ -45,19 +45,21 @@ static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, int threads,
     ctx->fonts = fonts;
     ctx->pages = pages;
     ctx->diags = diags;
-    ctx->keys = jl_font_keys_new();
-    jl_shaper_init(&ctx->shaper, jd_fonts_fontmap(fonts), fonts, NULL, ctx->keys, diags);
+    jl_shaper_init(&ctx->shaper, jd_fonts_fontmap(fonts), fonts, NULL, jl_font_keys_new(), diags);
     ctx->threads = threads > 0 ? threads : (int)MIN(g_get_num_processors(), 4);
     ctx->reported_chars = g_hash_table_new(g_direct_hash, g_direct_equal);
     ctx->mark_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    ctx->glyphs = g_array_new(FALSE, FALSE, sizeof(jd_glyph));
 }
 
 static void ctx_clear(jl_ctx *ctx)
 {
+    jl_font_keys *keys = ctx->shaper.keys;
     jl_shaper_clear(&ctx->shaper);
-    jl_font_keys_free(ctx->keys);
+    jl_font_keys_free(keys);
     g_hash_table_destroy(ctx->reported_chars);
     g_hash_table_destroy(ctx->mark_styles);
+    g_array_free(ctx->glyphs, TRUE);
 }
 
 /* ---- pages ------------------------------------------------------------------------- */
@@ -92,16 +94,16 @@ static void ensure_page(state *st)
         start_page(&st->flow);
 }
 
-static void mark_block(state *st, const jd_node *n, double y)
+void jl_flow_mark(jl_flow *flow, const jd_node *n, double y)
 {
     const char *bm = jd_node_string(n, JD_ATTR_BOOKMARK);
     if (bm && *bm)
-        jd_pages_add_outline(st->flow.ctx->pages, bm, (int)jd_node_int(n, JD_ATTR_BOOKMARK_LEVEL, 1),
-                             jd_page_index(st->flow.page), y);
+        jd_pages_add_outline(flow->ctx->pages, bm, (int)jd_node_int(n, JD_ATTR_BOOKMARK_LEVEL, 1),
+                             jd_page_index(flow->page), y);
     const char *id = jd_node_string(n, JD_ATTR_ID);
     if (id && *id) {
-        jd_dest d = {id, st->flow.x, y};
-        jd_page_add_dest(st->flow.page, &d);
+        jd_dest d = {id, flow->x, y};
+        jd_page_add_dest(flow->page, &d);
     }
 }
 
@@ -125,7 +127,7 @@ static void place_box(state *st, const jl_box *box, double x, double width, cons
              whole <= f->bottom - f->top)
         start_page(f);
     if (marker_of)
-        mark_block(st, marker_of, f->y);
+        jl_flow_mark(&st->flow, marker_of, f->y);
     size_t i = 0;
     while (i < n) {
         size_t fit = jl_box_lines_fitting(box, i, f->bottom - f->y);
@@ -165,26 +167,13 @@ static double first_lines_height(const jd_node *next)
 static void place_paragraph(state *st, const jd_node *n)
 {
     jl_flow *f = &st->flow;
-    jl_para *para = jl_para_shape(f->ctx, n, NULL, NULL);
-    jl_box box = {g_array_new(FALSE, FALSE, sizeof(jl_box_line)), g_ptr_array_new(),
-                  g_array_new(FALSE, FALSE, sizeof(double)), 0};
-    GArray *lines = g_array_new(FALSE, FALSE, sizeof(jl_line));
-    jl_para_break(para, f->width, lines);
-    for (guint i = 0; i < lines->len; i++) {
-        jl_box_line bl = {para, g_array_index(lines, jl_line, i), 0};
-        box.height += bl.line.height;
-        g_array_append_val(box.lines, bl);
-    }
+    jl_box *box = jl_box_of_para(jl_para_shape(f->ctx, n, NULL, NULL), f->width);
     const jd_style *s = jd_node_style(n);
     bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
-    place_box(st, &box, f->x, f->width, n, s->margin_top, keep,
+    place_box(st, box, f->x, f->width, n, s->margin_top, keep,
               keep ? first_lines_height(jd_node_next(n)) : 0, NULL, NULL);
     f->y += s->margin_bottom;
-    g_array_free(lines, TRUE);
-    g_array_free(box.lines, TRUE);
-    g_ptr_array_free(box.paras, TRUE);
-    g_array_free(box.spaces, TRUE);
-    jl_para_free(para);
+    jl_box_free(box);
 }
 
 /* ---- lists ------------------------------------------------------------------------- */
@@ -304,7 +293,7 @@ static void place_image(state *st, const jd_node *n)
         x += (f->width - w) / 2;
     else if (s->text_align == JD_ALIGN_RIGHT)
         x += f->width - w;
-    mark_block(st, n, f->y);
+    jl_flow_mark(&st->flow, n, f->y);
     jd_image im = {x, f->y, w, h, src};
     jd_page_add_image(f->page, &im);
     f->y += h + s->margin_bottom;
@@ -334,7 +323,7 @@ static void place_blocks(state *st, const jd_node *parent)
             const jd_style *s = jd_node_style(n);
             if (st->page_has_content)
                 f->y += s->margin_top;
-            mark_block(st, n, f->y);
+            jl_flow_mark(&st->flow, n, f->y);
             jl_table_layout(f, n);
             f->y += s->margin_bottom;
             st->page_has_content = true;

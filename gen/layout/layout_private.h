@@ -154,9 +154,8 @@ void jl_para_break(const jl_para *para, double width, GArray *lines);
  * column widths. */
 void jl_para_widths(const jl_para *para, double *min_width, double *max_width);
 
-/* Draws one line whose box top-left corner is (x, y) onto `page`; `align_page` is the
- * 1-based page number used by outside/inside alignment. Adds link items for spans with
- * href. */
+/* Draws one line whose box top-left corner is (x, y) onto `page` (whose number decides
+ * outside/inside alignment). Adds link items for spans with href. */
 void jl_line_emit(jl_ctx *ctx, const jl_para *para, const jl_line *line, double x, double y,
                   double box_width, jd_page *page);
 
@@ -184,6 +183,8 @@ jl_box *jl_box_measure(jl_ctx *ctx, const jd_node *container, double width, cons
 /* The same from paragraphs already shaped (one per child of `container`, all paragraphs or
  * headings), which the box adopts and takes over. */
 jl_box *jl_box_from_shaped(jl_ctx *ctx, const jd_node *container, GPtrArray *paras, double width);
+/* A box of one shaped paragraph, which it takes over. */
+jl_box *jl_box_of_para(jl_para *para, double width);
 /* A box of one paragraph of plain text (continuation marks). */
 jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width);
 void jl_box_free(jl_box *box);
@@ -205,11 +206,11 @@ struct jl_ctx {
     jd_fonts *fonts;
     jd_pages *pages;
     jd_diags *diags;
-    jl_shaper shaper;           /* this thread's */
-    jl_font_keys *keys;
+    jl_shaper shaper;           /* this thread's; its font keys are the layout's (owned) */
     int threads;                /* for shaping table cells, this one included */
     GHashTable *reported_chars; /* missing characters already reported */
     GHashTable *mark_styles;    /* jd_style* -> style of its continuation mark (owned) */
+    GArray *glyphs;             /* jd_glyph: scratch for the line being drawn */
     bool failed;
 };
 
@@ -250,5 +251,9 @@ struct jl_flow {
 };
 
 void jl_table_layout(jl_flow *flow, const jd_node *table);
+
+/* The bookmark (outline entry) and id (named destination) of block `n`, placed at `y` on
+ * the flow's current page. */
+void jl_flow_mark(jl_flow *flow, const jd_node *n, double y);
 
 #endif

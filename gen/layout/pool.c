@@ -17,7 +17,8 @@
 
 enum { WINDOW = 256, MIN_CELLS = 32 };
 
-typedef enum { JOB_FREE, JOB_CLAIMED, JOB_DONE, JOB_GAVE_UP, JOB_MINE, JOB_TAKEN } job_state;
+/* JOB_TAKEN: the layout has it (shaped by a worker, or left for the layout to shape). */
+typedef enum { JOB_FREE, JOB_CLAIMED, JOB_DONE, JOB_GAVE_UP, JOB_TAKEN } job_state;
 
 typedef struct {
     const jd_node *container;
@@ -130,7 +131,7 @@ jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n)
     jl_pool *pool = g_new0(jl_pool, 1);
     pool->fonts = ctx->fonts;
     pool->own_shaper = &ctx->shaper;
-    pool->keys = ctx->keys;
+    pool->keys = ctx->shaper.keys;
     pool->descs = descs;
     pool->jobs = g_new0(job, n);
     pool->n_jobs = n;
@@ -157,7 +158,7 @@ GPtrArray *jl_pool_take(jl_pool *pool, size_t i)
     job *j = &pool->jobs[i];
     GPtrArray *paras = NULL;
     if (j->state == JOB_FREE) {
-        j->state = JOB_MINE;
+        j->state = JOB_TAKEN;
     } else {
         while (j->state == JOB_CLAIMED) {
             /* rather than wait for a worker, shape the next free cell too */

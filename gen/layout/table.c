@@ -29,10 +29,8 @@ typedef struct tcell {
     double content_width;
     /* pagination state */
     size_t next_line;   /* first line the next fragment shows */
-    bool continued;     /* the current fragment continues the cell from an earlier page */
     bool with_mark;     /* the current fragment starts with the mark */
     double frag_top;    /* top of the cell's fragment on the current page */
-    bool placed;        /* reached by the walk (bookmarks and ids are added once) */
     size_t job;         /* 1 + its index in the shaping pool, or 0 */
 } tcell;
 
@@ -263,10 +261,8 @@ static void start_pool(table *t)
             g_ptr_array_add(containers, (gpointer)c->node);
             c->job = containers->len;
         }
+    /* without a pool, jl_pool_take answers "shape it yourself" */
     t->pool = jl_pool_start(t->ctx, (const jd_node *const *)containers->pdata, containers->len);
-    if (!t->pool)
-        for (guint i = 0; i < t->cells->len; i++)
-            ((tcell *)g_ptr_array_index(t->cells, i))->job = 0;
     g_ptr_array_free(containers, TRUE);
 }
 
@@ -364,19 +360,6 @@ static void flush_edges(table *t, jd_page *page)
         jd_page_add_rule(page, &rule);
     }
     g_array_set_size(t->edges, 0);
-}
-
-static void mark_placed(table *t, const jd_node *n, double y)
-{
-    const char *bm = jd_node_string(n, JD_ATTR_BOOKMARK);
-    if (bm && *bm)
-        jd_pages_add_outline(t->ctx->pages, bm, (int)jd_node_int(n, JD_ATTR_BOOKMARK_LEVEL, 1),
-                             jd_page_index(t->flow->page), y);
-    const char *id = jd_node_string(n, JD_ATTR_ID);
-    if (id && *id) {
-        jd_dest d = {id, t->x, y};
-        jd_page_add_dest(t->flow->page, &d);
-    }
 }
 
 /* Draws a cell's fragment [top, bottom) showing lines [next_line, next_line + count). */
@@ -514,7 +497,6 @@ static void break_cells(table *t, GPtrArray *open, double bottom)
         bool done = c->next_line >= n_lines(c);
         if (done && c->repeat && n_lines(c) > 0)
             c->next_line = 0; /* shown in full: repeat it on the next page */
-        c->continued = true;
         c->with_mark = c->repeat && n_lines(c) > 0;
         if (c->with_mark)
             ensure_mark(t, c);
@@ -561,7 +543,7 @@ static void place_body(table *t)
             bool fresh = flow->y <= flow->top + t->header_height + 0.01;
             if (flow->y + need <= flow->bottom + 0.01) {
                 if (!t->rows[r].placed) {
-                    mark_placed(t, t->rows[r].node, flow->y);
+                    jl_flow_mark(t->flow, t->rows[r].node, flow->y);
                     t->rows[r].placed = true;
                 }
                 flow->y += need;
@@ -586,7 +568,7 @@ static void place_body(table *t)
                                                    (c->with_mark ? c->mark->height : 0));
             }
             if (!t->rows[r].placed && avail > 0 && (avail >= two_lines || fresh)) {
-                mark_placed(t, t->rows[r].node, flow->y);
+                jl_flow_mark(t->flow, t->rows[r].node, flow->y);
                 t->rows[r].placed = true;
             }
             if (fresh || avail >= two_lines) {
@@ -667,7 +649,7 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     if (t.header_rows < t.nrows) {
         for (guint i = 0; i < t.rows[t.header_rows].starting->len; i++) {
             tcell *c = g_ptr_array_index(t.rows[t.header_rows].starting, i);
-            first_line = MAX(first_line, pad_v(c) + 2 * c->style->font_size * c->style->line_height);
+            first_line = MAX(first_line, pad_v(c) + 2 * jl_style_line_height(c->style));
         }
     }
     if (flow->y > flow->top + 0.01 && flow->y + t.header_height + first_line > flow->bottom) {
@@ -676,7 +658,7 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     if (!t.ctx->failed || t.header_height <= flow->bottom - flow->top) {
         for (int r = 0; r < t.header_rows; r++)
             if (!t.rows[r].placed) {
-                mark_placed(&t, t.rows[r].node, flow->y);
+                jl_flow_mark(t.flow, t.rows[r].node, flow->y);
                 t.rows[r].placed = true;
             }
         draw_header(&t);

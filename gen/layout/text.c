@@ -336,14 +336,12 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
                 allowed = true;
             if (!allowed && (prev_last == 0x201D || prev_last == 0x2019) && !g_unichar_isspace(first))
                 allowed = true;
-            if (allowed && (jl_forbidden_at_line_start(first) || jl_forbidden_at_line_end(prev_last) ||
-                            (jl_inseparable(first) && first == prev_last)))
-                allowed = false;
-            if (allowed)
+            bool rules_allow = !jl_forbidden_at_line_start(first) && !jl_forbidden_at_line_end(prev_last) &&
+                               !(jl_inseparable(first) && first == prev_last);
+            if (allowed && rules_allow)
                 flags |= JL_BREAK_BEFORE;
             /* an emergency break may cut between any two characters that the rules allow */
-            if (!jl_forbidden_at_line_start(first) && !jl_forbidden_at_line_end(prev_last) &&
-                !(jl_inseparable(first) && first == prev_last))
+            if (rules_allow)
                 flags |= JL_CHAR_BREAK;
         }
         c->flags = flags;
@@ -566,20 +564,18 @@ jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_numbe
 
 jl_para *jl_para_shape_text(jl_ctx *ctx, const char *text, const jd_style *style)
 {
-    /* a throwaway one-node tree keeps a single shaping path */
+    /* a throwaway one-node tree keeps a single shaping path. Its nodes carry the caller's
+     * style itself, which lives as long as the layout: the shaper caches fonts and metrics
+     * by style address, and a style interned in the throwaway tree would be freed with it
+     * and its address reused by the next one, at another size */
     jd_doc *doc = jd_doc_new();
     jd_node *para = jd_node_new(doc, JD_NODE_PARAGRAPH);
     jd_node *t = jd_node_new(doc, JD_NODE_TEXT);
-    const jd_style *st = jd_doc_intern_style(doc, style);
-    jd_node_set_style(para, st);
-    jd_node_set_style(t, st);
+    jd_node_set_style(para, style);
+    jd_node_set_style(t, style);
     jd_node_set_text(t, text, strlen(text));
     jd_node_append(para, t);
     jl_para *p = jl_para_shape(ctx, para, NULL, NULL);
-    /* the shaped paragraph keeps pointers to the style; make them point to the caller's */
-    p->style = style;
-    for (size_t i = 0; i < p->n_runs; i++)
-        p->runs[i].style = style;
     jd_doc_free(doc);
     return p;
 }
@@ -766,7 +762,7 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
         lx = right ? box_width - line->width : 0;
     }
     double baseline = y + line->ascent;
-    GArray *glyphs = g_array_new(FALSE, FALSE, sizeof(jd_glyph));
+    GArray *glyphs = ctx->glyphs;
     double pen = x + lx;
     uint32_t i = line->first;
     while (i < line->end) {
@@ -795,13 +791,10 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
         }
         const jl_run *r = &p->runs[run];
         if (glyphs->len > 0 && r->font_id >= 0) {
+            /* the page list copies the text by its length */
             jd_glyph_run gr = {r->font_id, r->size, r->color, run_x, baseline, p->text + byte0,
                                byte1 - byte0, (const jd_glyph *)glyphs->data, glyphs->len, pen - run_x};
-            /* the run's text must be NUL-terminated for the page list's copy */
-            char *text = g_strndup(p->text + byte0, byte1 - byte0);
-            gr.text = text;
             jd_page_add_glyphs(page, &gr);
-            g_free(text);
             if (r->href) {
                 jd_link link = {run_x, y, pen - run_x, line->height, NULL, NULL};
                 if (r->href[0] == '#')
@@ -812,6 +805,4 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
             }
         }
     }
-    g_array_free(glyphs, TRUE);
-    (void)ctx;
 }

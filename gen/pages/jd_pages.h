@@ -121,7 +121,8 @@ double jd_page_height(const jd_page *page);
 /* 0-based index of the page in its document */
 size_t jd_page_index(const jd_page *page);
 
-/* Adders copy the record and everything it points to (text, glyphs, strings). */
+/* Adders copy the record and everything it points to (text, glyphs, strings). A glyph
+ * run's text is copied by its text_len and need not be NUL-terminated; the copy is. */
 void jd_page_add_glyphs(jd_page *page, const jd_glyph_run *run);
 void jd_page_add_rule(jd_page *page, const jd_rule *rule);
 void jd_page_add_rect(jd_page *page, const jd_rect *rect);
@@ -131,9 +132,6 @@ void jd_page_add_dest(jd_page *page, const jd_dest *dest);
 
 size_t jd_page_item_count(const jd_page *page);
 const jd_item *jd_page_item(const jd_page *page, size_t index);
-
-/* Moves every item of the page by (dx, dy). */
-void jd_page_translate(jd_page *page, size_t first_item, double dx, double dy);
 
 /* ---- outline and metadata ---------------------------------------------------------- */
 

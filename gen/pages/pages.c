@@ -182,33 +182,6 @@ const jd_item *jd_page_item(const jd_page *page, size_t index)
     return index < page->items->len ? &g_array_index(page->items, jd_item, index) : NULL;
 }
 
-void jd_page_translate(jd_page *page, size_t first_item, double dx, double dy)
-{
-    for (guint i = (guint)first_item; i < page->items->len; i++) {
-        jd_item *it = &g_array_index(page->items, jd_item, i);
-        switch (it->type) {
-        case JD_ITEM_GLYPHS:
-            it->u.glyphs.x += dx, it->u.glyphs.y += dy;
-            break;
-        case JD_ITEM_RULE:
-            it->u.rule.x1 += dx, it->u.rule.x2 += dx, it->u.rule.y1 += dy, it->u.rule.y2 += dy;
-            break;
-        case JD_ITEM_RECT:
-            it->u.rect.x += dx, it->u.rect.y += dy;
-            break;
-        case JD_ITEM_IMAGE:
-            it->u.image.x += dx, it->u.image.y += dy;
-            break;
-        case JD_ITEM_LINK:
-            it->u.link.x += dx, it->u.link.y += dy;
-            break;
-        case JD_ITEM_DEST:
-            it->u.dest.x += dx, it->u.dest.y += dy;
-            break;
-        }
-    }
-}
-
 void jd_pages_add_outline(jd_pages *pages, const char *title, int level, size_t page, double y)
 {
     jd_outline_entry e = {keep(pages, title ? title : ""), level < 1 ? 1 : level, page, y};

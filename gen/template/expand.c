@@ -386,8 +386,6 @@ static GArray *flatten_props(const own_props *op, bool box_only)
 
 typedef void (*style_defaults)(jd_style *s);
 
-/* An element's resolved style: the inherited part of `parent`, element defaults, then
- * `extra` layers (table/column/row rules for cells), then the element's own properties. */
 /* The style of an element: the parent's inherited, then the `extra` rule layers and the
  * element's own properties. The element's defaults come after the first `before_defaults`
  * extra layers (a th is centred whatever its column says, but its row may say otherwise). */
@@ -444,30 +442,41 @@ static void set_source(jd_node *n, const tpl_node *node)
     jd_node_set_source(n, node->src->path, node->line);
 }
 
+/* The element's id, if it has one: not empty, and unique in the document. */
+static void set_id(expander *ex, const tpl_node *node, jd_node *n)
+{
+    char *id = attr_string(ex, node, TPL_A_ID);
+    if (!id)
+        return;
+    const tpl_attr *a = tpl_node_attr(node, TPL_A_ID);
+    if (!*id) {
+        attr_error(ex, node, a, "empty id");
+    } else if (!g_hash_table_add(ex->ids, g_strdup(id))) {
+        char *msg = g_strdup_printf("id '%s' is used twice", id);
+        attr_error(ex, node, a, msg);
+        g_free(msg);
+    } else {
+        jd_node_set_string(n, JD_ATTR_ID, id);
+    }
+    g_free(id);
+}
+
+/* An outline entry titled `title`, at bookmark-level (default `level`). */
+static void set_bookmark(expander *ex, const tpl_node *node, jd_node *n, const char *title, int64_t level)
+{
+    jd_node_set_string(n, JD_ATTR_BOOKMARK, title);
+    tpl_attr_value bl = {.i = level};
+    attr_typed(ex, node, TPL_A_BOOKMARK_LEVEL, &bl);
+    jd_node_set_int(n, JD_ATTR_BOOKMARK_LEVEL, bl.i);
+}
+
 /* id, bookmark and bookmark-level of a block. */
 static void block_attrs(expander *ex, const tpl_node *node, jd_node *n)
 {
-    char *id = attr_string(ex, node, TPL_A_ID);
-    if (id) {
-        const tpl_attr *a = tpl_node_attr(node, TPL_A_ID);
-        if (!*id) {
-            attr_error(ex, node, a, "empty id");
-        } else if (!g_hash_table_add(ex->ids, g_strdup(id))) {
-            char *msg = g_strdup_printf("id '%s' is used twice", id);
-            attr_error(ex, node, a, msg);
-            g_free(msg);
-        } else {
-            jd_node_set_string(n, JD_ATTR_ID, id);
-        }
-        g_free(id);
-    }
+    set_id(ex, node, n);
     char *bookmark = attr_string(ex, node, TPL_A_BOOKMARK);
-    if (bookmark && *bookmark) {
-        jd_node_set_string(n, JD_ATTR_BOOKMARK, bookmark);
-        tpl_attr_value level = {.i = 1};
-        attr_typed(ex, node, TPL_A_BOOKMARK_LEVEL, &level);
-        jd_node_set_int(n, JD_ATTR_BOOKMARK_LEVEL, level.i);
-    }
+    if (bookmark && *bookmark)
+        set_bookmark(ex, node, n, bookmark, 1);
     g_free(bookmark);
 }
 
@@ -585,12 +594,8 @@ static void expand_paragraph(expander *ex, const tpl_node *node, sink *s)
         char *text = jd_node_plain_text(n);
         g_strdelimit(text, "\n", ' ');
         g_strstrip(text);
-        if (*text) {
-            jd_node_set_string(n, JD_ATTR_BOOKMARK, text);
-            tpl_attr_value bl = {.i = level};
-            attr_typed(ex, node, TPL_A_BOOKMARK_LEVEL, &bl);
-            jd_node_set_int(n, JD_ATTR_BOOKMARK_LEVEL, bl.i);
-        }
+        if (*text)
+            set_bookmark(ex, node, n, text, level);
         g_free(text);
     }
     jd_node_append(s->node, n);
@@ -619,18 +624,7 @@ static void expand_span(expander *ex, const tpl_node *node, sink *s)
         }
         g_free(href);
     }
-    char *id = attr_string(ex, node, TPL_A_ID);
-    if (id) {
-        const tpl_attr *a = tpl_node_attr(node, TPL_A_ID);
-        if (!*id || !g_hash_table_add(ex->ids, g_strdup(id))) {
-            char *msg = *id ? g_strdup_printf("id '%s' is used twice", id) : g_strdup("empty id");
-            attr_error(ex, node, a, msg);
-            g_free(msg);
-        } else {
-            jd_node_set_string(span, JD_ATTR_ID, id);
-        }
-        g_free(id);
-    }
+    set_id(ex, node, span);
     tok open = {.kind = TK_OPEN, .span = span};
     g_array_append_val(s->toks, open);
     sink inner = *s;
@@ -989,19 +983,9 @@ typedef struct {
     jd_value *items;
 } group;
 
-/* A hashable identity for a group key: its kind and its text. */
-static char *key_identity(const jd_value *key)
-{
-    char *text = jd_value_is_number(key) ? jd_value_to_text(key) : jd_value_to_json(key, false);
-    char *id =
-        g_strdup_printf("%d:%s", jd_value_is_number(key) ? 2 : (int)jd_value_kind_of(key), text);
-    g_free(text);
-    return id;
-}
-
 static void add_to_group(GPtrArray *groups, GHashTable *index, jd_value *key, jd_value *item)
 {
-    char *id = key_identity(key);
+    char *id = tpl_value_identity(key);
     group *g = g_hash_table_lookup(index, id);
     if (!g) {
         g = g_new0(group, 1);

@@ -980,17 +980,14 @@ static jd_value *compare(const enode *n, eval_ctx *cx, const jd_value *a, const 
 {
     if (n->op == OP_EQ || n->op == OP_NE)
         return jd_value_new_bool(jd_value_equal(a, b) == (n->op == OP_EQ));
-    int c;
-    if (jd_value_is_number(a) && jd_value_is_number(b)) {
-        double x = jd_value_number(a), y = jd_value_number(b);
-        c = x < y ? -1 : x > y;
-    } else if (jd_value_kind_of(a) == JD_VALUE_STRING && jd_value_kind_of(b) == JD_VALUE_STRING) {
-        c = strcmp(jd_value_string(a), jd_value_string(b));
-    } else {
+    bool numbers = jd_value_is_number(a) && jd_value_is_number(b);
+    bool strings = jd_value_kind_of(a) == JD_VALUE_STRING && jd_value_kind_of(b) == JD_VALUE_STRING;
+    if (!numbers && !strings) {
         eval_error(cx, n, "'%s' cannot compare %s with %s", op_names[n->op],
                    tpl_kind_phrase(jd_value_kind_of(a)), tpl_kind_phrase(jd_value_kind_of(b)));
         return NULL;
     }
+    int c = tpl_value_compare(a, b);
     bool r = n->op == OP_LT ? c < 0 : n->op == OP_LE ? c <= 0 : n->op == OP_GT ? c > 0 : c >= 0;
     return jd_value_new_bool(r);
 }
@@ -999,9 +996,7 @@ static jd_value *contains(const enode *n, eval_ctx *cx, const jd_value *a, const
 {
     switch (jd_value_kind_of(b)) {
     case JD_VALUE_ARRAY:
-        for (size_t i = 0; i < jd_array_length(b); i++)
-            if (jd_value_equal(a, jd_array_get(b, i))) return jd_value_new_bool(true);
-        return jd_value_new_bool(false);
+        return jd_value_new_bool(tpl_list_has(b, a));
     case JD_VALUE_STRING:
         if (jd_value_kind_of(a) == JD_VALUE_STRING)
             return jd_value_new_bool(strstr(jd_value_string(b), jd_value_string(a)) != NULL);

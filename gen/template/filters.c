@@ -78,11 +78,13 @@ jd_value *tpl_value_member_path(const jd_value *v, const char *path)
     jd_value *cur = (jd_value *)v;
     while (cur && *p) {
         const char *dot = strchr(p, '.');
-        size_t n = dot ? (size_t)(dot - p) : strlen(p);
+        if (!dot) /* the last part (and most paths have one): no copy needed */
+            return jd_object_get(cur, p);
+        size_t n = (size_t)(dot - p);
         char *key = g_strndup(p, n);
         cur = jd_object_get(cur, key);
         g_free(key);
-        p += n + (dot ? 1 : 0);
+        p += n + 1;
     }
     return cur;
 }
@@ -102,6 +104,15 @@ static int kind_rank(const jd_value *v)
     default:
         return 4;
     }
+}
+
+char *tpl_value_identity(const jd_value *v)
+{
+    /* kind rank first, so 1 and "1" stay distinct while 1 and 1.0 do not */
+    char *text = jd_value_is_number(v) ? jd_value_to_text(v) : jd_value_to_json(v, false);
+    char *id = g_strdup_printf("%d:%s", kind_rank(v), text);
+    g_free(text);
+    return id;
 }
 
 int tpl_value_compare(const jd_value *a, const jd_value *b)
@@ -627,7 +638,7 @@ static jd_value *f_select(const tpl_filter_call *call, jd_value *in, jd_value **
     return out;
 }
 
-static bool list_has(const jd_value *list, const jd_value *value)
+bool tpl_list_has(const jd_value *list, const jd_value *value)
 {
     for (size_t i = 0; i < jd_array_length(list); i++)
         if (jd_value_equal(jd_array_get(list, i), value)) return true;
@@ -643,7 +654,7 @@ static jd_value *f_having(const tpl_filter_call *call, jd_value *in, jd_value **
     jd_value *out = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(in); i++) {
         jd_value *item = jd_array_get(in, i);
-        if (list_has(attr_of(item, attr), args[1])) jd_array_append(out, jd_value_ref(item));
+        if (tpl_list_has(attr_of(item, attr), args[1])) jd_array_append(out, jd_value_ref(item));
     }
     return out;
 }
@@ -711,11 +722,7 @@ static jd_value *f_unique(const tpl_filter_call *call, jd_value *in, jd_value **
     jd_value *out = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(in); i++) {
         jd_value *item = jd_array_get(in, i);
-        /* kind rank first, so 1 and "1" stay distinct while 1 and 1.0 do not */
-        char *text =
-            jd_value_is_number(item) ? jd_value_to_text(item) : jd_value_to_json(item, false);
-        char *key = g_strdup_printf("%d:%s", kind_rank(item), text);
-        g_free(text);
+        char *key = tpl_value_identity(item);
         if (g_hash_table_add(seen, key)) jd_array_append(out, jd_value_ref(item));
     }
     g_hash_table_destroy(seen);

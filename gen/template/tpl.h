@@ -143,6 +143,11 @@ jd_value *tpl_value_member_path(const jd_value *v, const char *path);
 /* Ordering used by sort, min, max and group sort: null < bool < numbers < strings, numbers by
  * value, strings by code point; lists and objects compare equal to each other. */
 int tpl_value_compare(const jd_value *a, const jd_value *b);
+/* A hashable identity: equal for values that are equal (1 and 1.0 alike), distinct for
+ * different kinds (1 and "1"). Newly allocated. */
+char *tpl_value_identity(const jd_value *v);
+/* Whether array `list` holds a value equal to `value`. */
+bool tpl_list_has(const jd_value *list, const jd_value *value);
 
 /* ---- styles ------------------------------------------------------------------------ */
 
