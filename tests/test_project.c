@@ -458,7 +458,20 @@ START_TEST(build_summary_and_exit_codes)
     ck_assert_int_eq(rc, 1);
     char *want = g_strdup_printf("%s:16:1: error: [output 单位]: split is unit, leader or none, not 'units'\n", ini);
     ck_assert_str_eq(err, want);
-    g_free(want), g_free(ini), g_free(out), g_free(err);
+    g_free(want), g_free(out), g_free(err);
+    /* an output's own parameter that is no KEY=VALUE stops build and check alike */
+    replace_in_file(ini, "split=units", "split=unit");
+    replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=bad-key=1");
+    want = g_strdup_printf("%s:13:1: error: [output 督查表]: a parameter is KEY=VALUE with KEY made of "
+                           "letters, digits and _, not 'bad-key=1'\n",
+                           ini);
+    for (int check = 0; check <= 1; check++) {
+        rc = jt_cli(&out, &err, "%s '%s'", check ? "check" : "build", dir);
+        ck_assert_int_eq(rc, 1);
+        ck_assert_str_eq(err, want);
+        g_free(out), g_free(err);
+    }
+    g_free(want), g_free(ini);
     jt_rmrf(dir);
     g_free(dir);
 }

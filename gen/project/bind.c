@@ -2,7 +2,7 @@
 #include <string.h>
 
 #include "jd_import.h"
-#include "jd_project.h"
+#include "project_private.h"
 
 static bool is_name(const char *s, size_t len)
 {
@@ -12,6 +12,12 @@ static bool is_name(const char *s, size_t len)
         if (!g_ascii_isalnum(s[i]) && s[i] != '_')
             return false;
     return true;
+}
+
+bool jp_param_ok(const char *arg)
+{
+    const char *eq = strchr(arg, '=');
+    return eq && is_name(arg, (size_t)(eq - arg));
 }
 
 /* A parameter value: a decimal number becomes a number (quarter=2 gives 2), anything else
@@ -103,7 +109,7 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
     }
     for (const char *const *d = define_args; d && *d; d++) {
         const char *eq = strchr(*d, '=');
-        if (!eq || !is_name(*d, (size_t)(eq - *d))) {
+        if (!jp_param_ok(*d)) {
             jd_diags_add(diags, JD_ERROR, NULL, 0, 0,
                          "a parameter is KEY=VALUE with KEY made of letters, digits and _, not '%s'", *d);
             ok = false;

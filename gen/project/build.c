@@ -1,12 +1,14 @@
 /* Building a project: expand every output, lay out and render only what changed.
  *
- * Two levels of "unchanged":
+ * Three levels of "unchanged":
  *  1. the inputs: a hash of every input file (jindu.ini, data, templates, the font set)
  *     and of the options; when it equals the last build's and every output is still there,
  *     nothing is read or expanded at all;
- *  2. the documents: each output's expanded document tree is hashed (with the backend, the
- *     font set and the creation date); an output whose hash equals the one recorded in
- *     .jindu-cache/ is left as it is, the others are laid out and rendered.
+ *  2. an output's input: its template and the data it sees (its split key's share); when
+ *     that equals the one recorded in .jindu-cache/, the output is not even expanded;
+ *  3. the documents: each remaining output's expanded document tree is hashed (with the
+ *     backend, the font set and the creation date); an output whose hash equals the one
+ *     recorded is left as it is, the others are laid out and rendered.
  * With several workers, the outputs are shared out to `jobs` worker processes forked once
  * the data and templates are loaded: each expands, hashes, lays out and renders the
  * outputs it is given, one at a time, and reports back on a pipe. Processes, not threads:
@@ -27,7 +29,7 @@
 
 #define CACHE_DIR ".jindu-cache"
 
-typedef enum { JOB_PENDING, JOB_BUILT, JOB_UNCHANGED, JOB_FAILED } job_status;
+typedef enum { JOB_BUILT = 1, JOB_UNCHANGED, JOB_FAILED } job_status;
 
 typedef struct {
     size_t index;
@@ -40,11 +42,13 @@ typedef struct {
     const char *tpl_hash; /* the template and its includes (owned by the build) */
     char hash[65];        /* the document, with what else its bytes depend on */
     char input[65];       /* what the expansion reads: template and data */
+    jd_value *data;       /* the data it expands with (its split key's share), once known */
+    bool have_cached;     /* its cache entry was read: */
+    char cached_hash[65]; /* the document hash recorded there */
     size_t cost;          /* how much data it reads: longest first keeps workers even */
     bool store;           /* the cache entry is new */
     bool haru;
     jd_diags *diags;
-    job_status status;
 } job;
 
 
@@ -61,6 +65,7 @@ void jd_build_result_clear(jd_build_result *r)
 
 static void job_free(job *j)
 {
+    jd_value_unref(j->data);
     g_free(j->key);
     g_free(j->rel_path);
     g_free(j->path);
@@ -139,7 +144,18 @@ static const char *fonts_dir(void)
     return d && *d ? d : JD_FONTS_DIR;
 }
 
-static char *inputs_hash(jd_project *p, const jd_build_options *opts, GPtrArray *templates)
+/* hash_fonts as text, computed once per build for every hash that includes the fonts. */
+static char *fonts_fingerprint(void)
+{
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    hash_fonts(sum, fonts_dir());
+    char *hex = g_strdup(g_checksum_get_string(sum));
+    g_checksum_free(sum);
+    return hex;
+}
+
+static char *inputs_hash(jd_project *p, const jd_build_options *opts, GPtrArray *templates,
+                         const char *fonts_fp)
 {
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
@@ -155,7 +171,7 @@ static char *inputs_hash(jd_project *p, const jd_build_options *opts, GPtrArray 
         for (int k = 0; files && files[k]; k++)
             hash_file(sum, files[k]);
     }
-    hash_fonts(sum, fonts_dir());
+    g_checksum_update(sum, (const guchar *)fonts_fp, -1);
     if (opts->mark_changes_since)
         hash_file(sum, opts->mark_changes_since);
     char extra[256];
@@ -278,6 +294,7 @@ typedef struct {
     jd_build_result *result;
     GPtrArray *jobs;  /* job*, every output of the project (for the record of outputs) */
     jd_fonts *fonts;  /* loaded on first use, in whichever process lays out */
+    const char *fonts_fp; /* the font set's fingerprint */
     GPtrArray *built; /* rel paths */
     size_t finished;
 } build_state;
@@ -325,12 +342,10 @@ static bool layout_and_render(build_state *b, job *j, const jd_doc *doc, const c
     return ok;
 }
 
-/* What an output's expansion reads: its template and the data it sees (the split key's
- * share only). Sets j->input, and j->cost, a guess of the work, for scheduling. */
 /* A digest of a value, and how many bytes of text it holds. Containers are remembered by
  * address: the outputs' data share most of their values (a split document's tasks are the
  * list's), so each is hashed once. The memo is only valid while every value it saw is
- * alive — the caller keeps them until it is done. */
+ * alive — the jobs hold them. */
 typedef struct {
     guint8 digest[32];
     size_t cost;
@@ -374,9 +389,9 @@ static value_digest digest_of(const jd_value *v, GHashTable *memo)
 }
 
 /* What an output's expansion reads: its template and the data it sees (the split key's
- * share only). Sets j->input, and j->cost, a guess of the work, for scheduling. The data
- * is added to `keep`, to stay alive as long as the memo. */
-static void compute_input(job *j, GHashTable *memo, GPtrArray *keep)
+ * share only, kept in j->data for the expansion). Sets j->input, and j->cost, a guess of
+ * the work, for scheduling. */
+static void compute_input(job *j, GHashTable *memo)
 {
     jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
     value_digest d = digest_of(g, memo);
@@ -387,7 +402,7 @@ static void compute_input(job *j, GHashTable *memo, GPtrArray *keep)
     g_strlcpy(j->input, g_checksum_get_string(in), sizeof j->input);
     g_checksum_free(in);
     j->cost = d.cost;
-    g_ptr_array_add(keep, g);
+    j->data = g;
 }
 
 /* Expands one output, and lays it out and renders it if its document changed. */
@@ -401,11 +416,7 @@ static job_status run_job(build_state *b, job *j)
                      b->project->out_dir);
         return JOB_FAILED;
     }
-    jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
-    entry cached;
-    bool have = !b->opts->force && !b->opts->check_only && cache_read(b->project, j, &cached);
-    jd_doc *doc = jd_template_expand(j->tpl, g, j->diags);
-    jd_value_unref(g);
+    jd_doc *doc = jd_template_expand(j->tpl, j->data, j->diags);
     if (!doc)
         return JOB_FAILED;
     /* what the output's bytes depend on besides the document */
@@ -426,14 +437,14 @@ static job_status run_job(build_state *b, job *j)
     g_checksum_update(sum, (const guchar *)(j->haru ? "haru" : "cairo"), -1);
     g_checksum_update(sum, (const guchar *)date, -1);
     g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
-    hash_fonts(sum, fonts_dir());
+    g_checksum_update(sum, (const guchar *)b->fonts_fp, -1);
     memcpy(j->hash, g_checksum_get_string(sum), 64);
     j->hash[64] = '\0';
     g_checksum_free(sum);
     job_status status = JOB_UNCHANGED;
     if (b->opts->check_only)
         ; /* expanded without a problem: that is all a check asks */
-    else if (have && strcmp(cached.hash, j->hash) == 0)
+    else if (j->have_cached && strcmp(j->cached_hash, j->hash) == 0)
         j->store = true; /* the data changed, the document did not: remember the new input */
     else if ((status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED) == JOB_BUILT)
         j->store = true;
@@ -445,7 +456,6 @@ static job_status run_job(build_state *b, job *j)
 /* A job is done (here or in a worker): its cache entry, the counts, the progress line. */
 static void finish_job(build_state *b, job *j, job_status status)
 {
-    j->status = status;
     b->finished++;
     if (j->store)
         cache_store(b->project, j, j->diags);
@@ -522,7 +532,6 @@ static char *answer(const job *j, job_status status)
     jd_object_set(o, "job", jd_value_new_int((int64_t)j->index));
     jd_object_set(o, "status", jd_value_new_int(status));
     jd_object_set(o, "hash", jd_value_new_string(j->hash));
-    jd_object_set(o, "input", jd_value_new_string(j->input));
     jd_object_set(o, "store", jd_value_new_bool(j->store));
     for (size_t i = 0; i < jd_diags_count(j->diags); i++) {
         const jd_diag *d = jd_diags_get(j->diags, i);
@@ -586,9 +595,9 @@ static void take_answer(build_state *b, const char *line)
     gint64 index = jd_object_get_int(o, "job", -1);
     if (index >= 0 && (guint)index < b->jobs->len) {
         job *j = g_ptr_array_index(b->jobs, index);
-        const char *hash = jd_object_get_string(o, "hash"), *input = jd_object_get_string(o, "input");
+        /* the input was computed here, before the workers were forked */
+        const char *hash = jd_object_get_string(o, "hash");
         g_strlcpy(j->hash, hash ? hash : "", sizeof j->hash);
-        g_strlcpy(j->input, input ? input : "", sizeof j->input);
         j->store = jd_value_bool(jd_object_get(o, "store"));
         const jd_value *list = jd_object_get(o, "diags");
         for (size_t i = 0; i < jd_array_length(list); i++) {
@@ -723,13 +732,13 @@ static void run_workers(build_state *b, GArray *todo, int n_workers)
 
 /* Everything an output's bytes depend on besides its data: the template and its
  * includes, the font set, jindu's version, and the date a render falls back on. */
-static char *template_fingerprint(const jd_template *t)
+static char *template_fingerprint(const jd_template *t, const char *fonts_fp)
 {
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
     for (const char *const *f = t ? jd_template_files(t) : NULL; f && *f; f++)
         hash_file(sum, *f);
-    hash_fonts(sum, fonts_dir());
+    g_checksum_update(sum, (const guchar *)fonts_fp, -1);
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
     g_checksum_update(sum, (const guchar *)(epoch ? epoch : ""), -1);
     char *hex = g_strdup(g_checksum_get_string(sum));
@@ -746,6 +755,7 @@ static jd_value *output_globals(const jd_value *base, const jp_output *o, jd_dia
             jd_object_set(g, jd_object_key(base, i), jd_value_ref(jd_object_value(base, i)));
     jd_value *params = jd_value_copy(jd_object_get(base, "params"));
     if (o->params && o->params[0]) {
+        /* the project checked them when it was loaded */
         jd_value *extra = jd_bind_data(NULL, (const char *const *)o->params, NULL, diags);
         const jd_value *ep = jd_object_get(extra, "params");
         for (size_t i = 0; i < jd_object_size(ep); i++)
@@ -821,13 +831,15 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         templates_ok &= t != NULL;
         g_ptr_array_add(templates, t);
     }
-    char *in_hash = inputs_hash(p, opts, templates);
+    char *fonts_fp = fonts_fingerprint();
+    char *in_hash = inputs_hash(p, opts, templates, fonts_fp);
     size_t recorded = 0;
     if (templates_ok && !opts->force && !opts->check_only && nothing_changed(p, opts, in_hash, &recorded)) {
         result->total = result->unchanged = recorded;
         result->built_paths = g_new0(char *, 1);
         result->seconds = (g_get_monotonic_time() - start) / 1e6;
         g_free(in_hash);
+        g_free(fonts_fp);
         g_ptr_array_free(templates, TRUE);
         return true;
     }
@@ -837,7 +849,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     GThread *warming = opts->check_only ? NULL : g_thread_new("warm-up", warm_up, scratch);
     jd_value *base = bind_project(p, opts, diags);
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
-                     g_ptr_array_new(), 0};
+                     fonts_fp, g_ptr_array_new(), 0};
     GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     GPtrArray *tpl_hashes = g_ptr_array_new_with_free_func(g_free);
     GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint32));
@@ -854,7 +866,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         jd_value *g = output_globals(data, o, diags);
         jd_value_unref(data);
         g_ptr_array_add(globals, g);
-        char *tpl_hash = template_fingerprint(g_ptr_array_index(templates, i));
+        char *tpl_hash = template_fingerprint(g_ptr_array_index(templates, i), fonts_fp);
         g_ptr_array_add(tpl_hashes, tpl_hash);
         char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
                                                 : g_strdupv((char *[]){"", NULL});
@@ -895,14 +907,16 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
          * longest documents do not come last and leave one worker alone with them. */
         GArray *work = g_array_new(FALSE, FALSE, sizeof(guint32));
         GHashTable *memo = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
-        GPtrArray *keep = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
         for (guint i = 0; i < todo->len; i++) {
             job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
             entry cached;
-            if (j->tpl)
-                compute_input(j, memo, keep);
-            if (j->tpl && !opts->force && !opts->check_only && cache_read(p, j, &cached) &&
-                strcmp(cached.input, j->input) == 0) {
+            if (j->tpl) {
+                compute_input(j, memo);
+                j->have_cached = !opts->force && !opts->check_only && cache_read(p, j, &cached);
+                if (j->have_cached)
+                    memcpy(j->cached_hash, cached.hash, sizeof j->cached_hash);
+            }
+            if (j->have_cached && strcmp(cached.input, j->input) == 0) {
                 memcpy(j->hash, cached.hash, sizeof j->hash);
                 finish_job(&b, j, JOB_UNCHANGED);
             } else {
@@ -910,7 +924,6 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             }
         }
         g_hash_table_destroy(memo);
-        g_ptr_array_free(keep, TRUE);
         g_array_sort_with_data(work, by_cost, b.jobs);
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
         workers = MIN(workers, (int)work->len);
@@ -948,5 +961,6 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_ptr_array_free(templates, TRUE);
     jd_value_unref(base);
     g_free(in_hash);
+    g_free(fonts_fp);
     return ok;
 }

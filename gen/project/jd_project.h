@@ -2,9 +2,10 @@
  *
  * A project directory holds `jindu.ini` (a GLib key file) naming its data files, its
  * parameters and its outputs (template, file name pattern, parameters, split). Building a
- * project expands every output's template, hashes the document tree, and lays out and
- * renders only the outputs whose hash changed since the last build (the hashes live in
- * DIR/.jindu-cache/). When no input file changed at all, nothing is even expanded.
+ * project expands the outputs whose template or data changed since the last build, hashes
+ * their document trees, and lays out and renders only those whose hash changed (the
+ * hashes live in DIR/.jindu-cache/). When no input file changed at all, nothing is even
+ * read.
  *
  * This module sits above the pipeline (import → template → layout → backend) and drives
  * it; nothing below depends on it.
@@ -73,13 +74,12 @@ typedef struct jd_project jd_project;
 jd_project *jd_project_load(const char *dir, jd_diags *diags);
 void jd_project_free(jd_project *project);
 
-const char *jd_project_dir(const jd_project *project);
-/* Files and directories a watcher should monitor (jindu.ini, data, templates and their
- * includes). NULL-terminated, owned by the project. */
+/* Files and directories a watcher should monitor (jindu.ini, the data, and the folders of
+ * the templates, which holds their includes). NULL-terminated, owned by the project. */
 const char *const *jd_project_watch_paths(const jd_project *project);
 
 typedef struct {
-    int jobs;               /* worker threads for layout and rendering; 0 = one per core */
+    int jobs;               /* worker processes for layout and rendering; 0 = one per core */
     int shard_index;        /* build only the i-th (1-based) of shard_count parts; 0 = all */
     int shard_count;
     bool force;             /* ignore the cache */

@@ -166,6 +166,12 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         char *split = g_key_file_get_string(p->ini, g, "split", NULL);
         o->backend = g_key_file_get_string(p->ini, g, "backend", NULL);
         o->params = string_list(p->ini, g, "params");
+        for (int k = 0; o->params && o->params[k]; k++)
+            if (!jp_param_ok(o->params[k]))
+                jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, g, "params"), 1,
+                             "[%s]: a parameter is KEY=VALUE with KEY made of letters, digits and _, "
+                             "not '%s'",
+                             g, o->params[k]);
         char **odata = string_list(p->ini, g, "data");
         o->data = resolve_data(p->dir, odata);
         g_strfreev(odata);
@@ -250,11 +256,6 @@ void jd_project_free(jd_project *p)
     g_free(p->out_dir);
     g_free(p->backend);
     g_free(p);
-}
-
-const char *jd_project_dir(const jd_project *p)
-{
-    return p->dir;
 }
 
 const char *const *jd_project_watch_paths(const jd_project *p)

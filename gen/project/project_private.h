@@ -32,4 +32,7 @@ struct jd_project {
 /* Line of [group] (key NULL) or of key= inside it, in the ini text; 0 if not found. */
 int jp_ini_line(const char *text, const char *group, const char *key);
 
+/* Whether `arg` is a parameter: KEY=VALUE with KEY made of letters, digits and _. */
+bool jp_param_ok(const char *arg);
+
 #endif
