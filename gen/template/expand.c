@@ -1199,7 +1199,9 @@ static void document_attrs(expander *ex, const tpl_node *root, jd_node *doc)
         g_free(msg);
     }
     g_free(date);
-    /* lang has no place in the document tree yet; evaluating it still reports its errors */
+    /* lang is accepted for the template's own sake but not carried into the document:
+     * layout shapes and breaks every document as Chinese (zh-cn). Evaluating it still
+     * reports its errors */
     g_free(attr_string(ex, root, TPL_A_LANG));
 }
 

@@ -113,6 +113,14 @@ static bool is_ident_char(unsigned char c)
     return is_ident_start(c) || g_ascii_isdigit(c);
 }
 
+bool tpl_is_identifier(const char *s)
+{
+    if (!is_ident_start((unsigned char)*s)) return false;
+    for (const char *p = s + 1; *p; p++)
+        if (!is_ident_char((unsigned char)*p)) return false;
+    return true;
+}
+
 static bool lex_string(parser *p, token *t)
 {
     char quote = p->s[p->i++];

@@ -495,14 +495,6 @@ static bool single_expr(const tpl_part *parts, guint n)
 
 static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_raw *raw);
 
-static bool is_identifier(const char *s)
-{
-    if (!*s || g_ascii_isdigit(*s)) return false;
-    for (const char *p = s; *p; p++)
-        if (!g_ascii_isalnum(*p) && *p != '_' && (unsigned char)*p < 0x80) return false;
-    return true;
-}
-
 static void error_at_value(loader *ld, const tpl_source *src, const tpl_raw_attr *ra,
                            const char *fmt, ...) G_GNUC_PRINTF(4, 5);
 static void error_at_value(loader *ld, const tpl_source *src, const tpl_raw_attr *ra,
@@ -624,7 +616,7 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
     switch (kind) {
     case AK_NAME: {
         char *name = g_strstrip(g_strdup(text));
-        bool ok = node->kind == TPL_STYLE ? *name && !strpbrk(name, " \t\n") : is_identifier(name);
+        bool ok = node->kind == TPL_STYLE ? *name && !strpbrk(name, " \t\n") : tpl_is_identifier(name);
         if (!ok)
             error_at_value(ld, src, ra, "bad name '%s' for %s: %s", name, ra->name,
                            node->kind == TPL_STYLE ? "a style name is one word"

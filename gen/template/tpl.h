@@ -148,6 +148,8 @@ int tpl_value_compare(const jd_value *a, const jd_value *b);
 char *tpl_value_identity(const jd_value *v);
 /* Whether array `list` holds a value equal to `value`. */
 bool tpl_list_has(const jd_value *list, const jd_value *value);
+/* A name as expressions read them: a letter, _ or non-ASCII character, then those or digits. */
+bool tpl_is_identifier(const char *s);
 
 /* ---- styles ------------------------------------------------------------------------ */
 
