@@ -86,10 +86,6 @@ void jd_tasklist_check_leaders(const jd_value *list, const char *name, jd_diags 
 
 /* ---- progress data ---------------------------------------------------------------------- */
 
-/* `text` without white space and with full-width ASCII made ASCII ("２０２３年 ５月" →
- * "2023年5月"), as header words, periods, dates and states are compared. Newly allocated. */
-char *jd_text_compact(const char *text);
-
 /* The columns of a progress export in the order forms have them: 序号, 目标任务, 责任单位,
  * 报告期, 本期计划, 进展状态, 完成情况, 存在问题, 下步措施, 填报人, 填报日期 (NULL-terminated). */
 const char *const *jd_progress_columns(void);
@@ -118,9 +114,6 @@ void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags);
 
 /* The file a report was read from (its "source"), or NULL. */
 const char *jd_progress_report_file(const jd_value *report);
-
-/* The states as a message lists them: "已完成, 序时推进, 滞后 or 未启动". Newly allocated. */
-char *jd_progress_states_text(const char *const *states);
 
 /* ---- CSV output ------------------------------------------------------------------------- */
 

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jd_import.h"
+#include "jd_domain.h"
 #include "tpl.h"
 
 /* ---- shared helpers ---------------------------------------------------------------- */

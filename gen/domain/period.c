@@ -2,7 +2,7 @@
  * canonical text. docs/data-format.md ("Progress data") lists what is accepted. */
 #include <string.h>
 
-#include "jd_import_layers.h"
+#include "jd_domain.h"
 
 enum { QUARTERS = 4, MONTHS = 12, FIRST_YEAR = 1900 };
 

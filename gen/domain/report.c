@@ -1,0 +1,115 @@
+/* A merged unit row's report for a period, as a sheet shows it, and the (task, unit) pairs
+ * that did not report: the rules a sheet and a summary share. */
+#include <string.h>
+
+#include "jd_domain.h"
+
+/* Distinct names of a task's unit rows, in order (borrowed from the task). */
+static GPtrArray *task_names(const jd_value *task)
+{
+    GPtrArray *names = g_ptr_array_new();
+    const jd_value *units = jd_object_get(task, "units");
+    for (size_t u = 0; u < jd_array_length(units); u++) {
+        const jd_value *row_names = jd_object_get(jd_array_get(units, u), "names");
+        for (size_t n = 0; n < jd_array_length(row_names); n++) {
+            const char *name = jd_value_string(jd_array_get(row_names, n));
+            bool seen = false;
+            for (guint i = 0; i < names->len && !seen; i++) seen = strcmp(g_ptr_array_index(names, i), name) == 0;
+            if (name && !seen) g_ptr_array_add(names, (gpointer)name);
+        }
+    }
+    return names;
+}
+
+jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period)
+{
+    char *wanted = jd_period_format(period);
+    jd_value *missing = jd_value_new_array();
+    const jd_value *tasks = jd_object_get(merged, "tasks");
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const jd_value *task = jd_array_get(tasks, t);
+        gint64 id = jd_object_get_int(task, "id", 0);
+        const jd_value *units = jd_object_get(task, "units");
+        GPtrArray *names = task_names(task);
+        for (guint n = 0; n < names->len; n++) {
+            const char *name = g_ptr_array_index(names, n);
+            bool reported = false;
+            for (size_t u = 0; u < jd_array_length(units) && !reported; u++) {
+                const jd_value *row = jd_object_get(jd_array_get(units, u), "reports");
+                for (size_t r = 0; r < jd_array_length(row) && !reported; r++) {
+                    const jd_value *report = jd_array_get(row, r);
+                    reported = g_strcmp0(jd_object_get_string(report, "unit"), name) == 0 &&
+                               g_strcmp0(jd_object_get_string(report, "period"), wanted) == 0;
+                }
+            }
+            if (reported) continue;
+            jd_value *pair = jd_value_new_object();
+            jd_object_set(pair, "task", jd_value_new_int(id));
+            jd_object_set(pair, "unit", jd_value_new_string(name));
+            jd_array_append(missing, pair);
+        }
+        g_ptr_array_free(names, TRUE);
+    }
+    g_free(wanted);
+    return missing;
+}
+
+/* ---- one row's report for a period ------------------------------------------------ */
+
+static int severity(const char *state)
+{
+    static const char *const order[] = {"滞后", "未启动", "序时推进", "已完成"};
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
+        if (g_strcmp0(state, order[i]) == 0) return (int)i;
+    return (int)G_N_ELEMENTS(order);
+}
+
+jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
+{
+    static const char *const texts[] = {"done", "problems", "next", "reporter"};
+    char *wanted = jd_period_format(period);
+    const jd_value *reports = jd_object_get(unit_row, "reports");
+    GPtrArray *mine = g_ptr_array_new();
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        const jd_value *r = jd_array_get(reports, i);
+        if (g_strcmp0(jd_object_get_string(r, "period"), wanted) == 0) g_ptr_array_add(mine, (gpointer)r);
+    }
+    g_free(wanted);
+
+    jd_value *out = jd_value_new_object();
+    const char *state = JD_STATE_NOT_REPORTED, *date = "";
+    for (guint i = 0; i < mine->len; i++) {
+        const jd_value *r = g_ptr_array_index(mine, i);
+        const char *s = jd_object_get_string(r, "state");
+        if (i == 0 || severity(s) < severity(state)) state = s;
+        const char *d = jd_object_get_string(r, "date");
+        if (d && strcmp(d, date) > 0) date = d; /* the latest, as ISO dates sort */
+    }
+    jd_object_set(out, "state", jd_value_new_string(state));
+    for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+        GString *text = g_string_new(NULL);
+        for (guint i = 0; i < mine->len; i++) {
+            const jd_value *r = g_ptr_array_index(mine, i);
+            const char *v = jd_object_get_string(r, texts[t]);
+            if (!v || !*v) continue;
+            if (text->len) g_string_append_c(text, '\n');
+            if (mine->len > 1) g_string_append_printf(text, "%s：", jd_object_get_string(r, "unit"));
+            g_string_append(text, v);
+        }
+        jd_object_set(out, texts[t], jd_value_new_string_take(g_string_free(text, FALSE)));
+    }
+    jd_object_set(out, "date", jd_value_new_string(date));
+    jd_value *units = jd_value_new_array(), *missing = jd_value_new_array();
+    const jd_value *names = jd_object_get(unit_row, "names");
+    for (size_t n = 0; n < jd_array_length(names); n++) {
+        const char *name = jd_value_string(jd_array_get(names, n));
+        bool reported = false;
+        for (guint i = 0; i < mine->len && !reported; i++)
+            reported = g_strcmp0(jd_object_get_string(g_ptr_array_index(mine, i), "unit"), name) == 0;
+        jd_array_append(reported ? units : missing, jd_value_new_string(name));
+    }
+    jd_object_set(out, "units", units);
+    jd_object_set(out, "missing", missing);
+    g_ptr_array_free(mine, TRUE);
+    return out;
+}
