@@ -219,8 +219,7 @@ double hp_assert_parity(const char *cairo_pdf, const char *haru_pdf, double tole
     return worst;
 }
 
-/* Grey pixels of a page as pdftoppm writes them (binary PGM); sets width and height. */
-static guint8 *grey_pixels(const char *pdf, int page, int dpi, int *w, int *h)
+guint8 *hp_grey_pixels(const char *pdf, int page, int dpi, int *w, int *h)
 {
     char *dir = jt_tmpdir();
     char *prefix = g_build_filename(dir, "page", NULL);
@@ -247,8 +246,8 @@ static guint8 *grey_pixels(const char *pdf, int page, int dpi, int *w, int *h)
 double hp_pixel_difference(const char *a_pdf, const char *b_pdf, int page, int dpi)
 {
     int wa, ha, wb, hb;
-    guint8 *a = grey_pixels(a_pdf, page, dpi, &wa, &ha),
-           *b = grey_pixels(b_pdf, page, dpi, &wb, &hb);
+    guint8 *a = hp_grey_pixels(a_pdf, page, dpi, &wa, &ha),
+           *b = hp_grey_pixels(b_pdf, page, dpi, &wb, &hb);
     ck_assert_int_eq(wa, wb);
     ck_assert_int_eq(ha, hb);
     size_t differ = 0, n = (size_t)wa * (size_t)ha;
@@ -335,7 +334,7 @@ char *hp_inflated(const char *pdf)
 double hp_ink(const char *pdf, int page, int dpi)
 {
     int w, h;
-    guint8 *px = grey_pixels(pdf, page, dpi, &w, &h);
+    guint8 *px = hp_grey_pixels(pdf, page, dpi, &w, &h);
     size_t ink = 0, n = (size_t)w * (size_t)h;
     for (size_t i = 0; i < n; i++)
         if (px[i] < 128) ink++;

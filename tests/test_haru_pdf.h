@@ -40,6 +40,10 @@ GPtrArray *hp_fonts(const char *pdf);
  * largest x difference seen. */
 double hp_assert_parity(const char *cairo_pdf, const char *haru_pdf, double tolerance);
 
+/* Grey pixels (0 black … 255 white, row by row) of page `page` rendered by pdftoppm at
+ * `dpi`; sets width and height. Newly allocated. */
+guint8 *hp_grey_pixels(const char *pdf, int page, int dpi, int *w, int *h);
+
 /* Share of pixels (of page `page` rendered in grey at `dpi`) that differ by more than a
  * quarter of the grey range between the two files. */
 double hp_pixel_difference(const char *a_pdf, const char *b_pdf, int page, int dpi);

@@ -20,4 +20,9 @@ typedef struct {
  * whose end is before its start means the run's clusters are out of order. */
 bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster *c);
 
+/* The hatch lines of a path (jd_pages.h says which), each cut to the path's bounding box;
+ * the backend clips them to the path itself. */
+typedef void (*jd_hatch_line_fn)(void *data, double x1, double y1, double x2, double y2);
+void jd_hatch_lines(const jd_path *path, jd_hatch_line_fn line, void *data);
+
 #endif

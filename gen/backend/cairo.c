@@ -114,6 +114,69 @@ static char *quote_attr(const char *s)
     return g_string_free(q, FALSE);
 }
 
+static void add_path(cairo_t *cr, const jd_path *p)
+{
+    cairo_new_path(cr);
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const jd_path_seg *s = &p->segs[i];
+        switch (s->verb) {
+        case JD_PATH_MOVE:
+            cairo_move_to(cr, s->x[0], s->y[0]);
+            break;
+        case JD_PATH_LINE:
+            cairo_line_to(cr, s->x[0], s->y[0]);
+            break;
+        case JD_PATH_CURVE:
+            cairo_curve_to(cr, s->x[0], s->y[0], s->x[1], s->y[1], s->x[2], s->y[2]);
+            break;
+        case JD_PATH_CLOSE:
+            cairo_close_path(cr);
+            break;
+        }
+    }
+}
+
+static void hatch_line(void *data, double x1, double y1, double x2, double y2)
+{
+    cairo_move_to(data, x1, y1);
+    cairo_line_to(data, x2, y2);
+}
+
+static void draw_path(cairo_t *cr, const jd_path *p)
+{
+    add_path(cr, p);
+    cairo_set_fill_rule(cr, CAIRO_FILL_RULE_WINDING);
+    if (p->fill) {
+        set_rgb(cr, p->fill_color);
+        cairo_fill_preserve(cr);
+    }
+    if (p->hatch.kind != JD_HATCH_NONE) {
+        cairo_save(cr);
+        cairo_clip(cr);
+        set_rgb(cr, p->hatch.color);
+        cairo_set_line_width(cr, p->hatch.width);
+        jd_hatch_lines(p, hatch_line, cr);
+        cairo_stroke(cr);
+        cairo_restore(cr);
+        add_path(cr, p);
+    }
+    if (p->stroke_width > 0) {
+        set_rgb(cr, p->stroke_color);
+        cairo_set_line_width(cr, p->stroke_width);
+        if (p->dash_on || p->dash_off) {
+            double dash[2] = {p->dash_on, p->dash_off};
+            cairo_set_dash(cr, dash, 2, 0);
+        }
+        cairo_set_line_join(cr, p->round ? CAIRO_LINE_JOIN_ROUND : CAIRO_LINE_JOIN_MITER);
+        cairo_set_line_cap(cr, p->round ? CAIRO_LINE_CAP_ROUND : CAIRO_LINE_CAP_BUTT);
+        cairo_stroke_preserve(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_MITER);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+    }
+    cairo_new_path(cr);
+}
+
 static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const jd_page *page, bool pdf)
 {
     glyph_batch batch = {g_array_new(FALSE, FALSE, sizeof(cairo_glyph_t)),
@@ -177,6 +240,9 @@ static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const 
             cairo_surface_destroy(s);
             break;
         }
+        case JD_ITEM_PATH:
+            draw_path(cr, &it->u.path);
+            break;
         case JD_ITEM_LINK: {
             if (!pdf)
                 break;

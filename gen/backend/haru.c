@@ -355,6 +355,84 @@ static void draw_rect(HPDF_Page page, double page_h, const jd_rect *r)
         HPDF_Page_Stroke(page);
 }
 
+static void add_path(HPDF_Page page, double page_h, const jd_path *p)
+{
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const jd_path_seg *s = &p->segs[i];
+        switch (s->verb) {
+        case JD_PATH_MOVE:
+            HPDF_Page_MoveTo(page, (HPDF_REAL)s->x[0], (HPDF_REAL)(page_h - s->y[0]));
+            break;
+        case JD_PATH_LINE:
+            HPDF_Page_LineTo(page, (HPDF_REAL)s->x[0], (HPDF_REAL)(page_h - s->y[0]));
+            break;
+        case JD_PATH_CURVE:
+            HPDF_Page_CurveTo(page, (HPDF_REAL)s->x[0], (HPDF_REAL)(page_h - s->y[0]),
+                              (HPDF_REAL)s->x[1], (HPDF_REAL)(page_h - s->y[1]),
+                              (HPDF_REAL)s->x[2], (HPDF_REAL)(page_h - s->y[2]));
+            break;
+        case JD_PATH_CLOSE:
+            HPDF_Page_ClosePath(page);
+            break;
+        }
+    }
+}
+
+typedef struct {
+    HPDF_Page page;
+    double page_h;
+} hatch_target;
+
+static void hatch_line(void *data, double x1, double y1, double x2, double y2)
+{
+    hatch_target *t = data;
+    HPDF_Page_MoveTo(t->page, (HPDF_REAL)x1, (HPDF_REAL)(t->page_h - y1));
+    HPDF_Page_LineTo(t->page, (HPDF_REAL)x2, (HPDF_REAL)(t->page_h - y2));
+}
+
+/* Fill, hatch (clipped to the path), then stroke, as the cairo backend paints them. */
+static void draw_path(HPDF_Page page, double page_h, const jd_path *p)
+{
+    if (p->n_segs == 0) return;
+    bool hatch = p->hatch.kind != JD_HATCH_NONE, stroke = p->stroke_width > 0;
+    bool dashed = stroke && (p->dash_on || p->dash_off);
+    if (p->fill) {
+        set_fill(page, p->fill_color);
+        add_path(page, page_h, p);
+        HPDF_Page_Fill(page);
+    }
+    if (hatch) {
+        HPDF_Page_GSave(page);
+        add_path(page, page_h, p);
+        HPDF_Page_Clip(page);
+        HPDF_Page_EndPath(page);
+        set_stroke(page, p->hatch.color);
+        HPDF_Page_SetLineWidth(page, (HPDF_REAL)p->hatch.width);
+        hatch_target t = {page, page_h};
+        jd_hatch_lines(p, hatch_line, &t);
+        HPDF_Page_Stroke(page);
+        HPDF_Page_GRestore(page);
+    }
+    if (!stroke) return;
+    set_stroke(page, p->stroke_color);
+    HPDF_Page_SetLineWidth(page, (HPDF_REAL)p->stroke_width);
+    if (dashed) {
+        HPDF_UINT16 dash[2] = {p->dash_on, p->dash_off};
+        HPDF_Page_SetDash(page, dash, 2, 0);
+    }
+    if (p->round) {
+        HPDF_Page_SetLineJoin(page, HPDF_ROUND_JOIN);
+        HPDF_Page_SetLineCap(page, HPDF_ROUND_END);
+    }
+    add_path(page, page_h, p);
+    HPDF_Page_Stroke(page);
+    if (dashed) HPDF_Page_SetDash(page, NULL, 0, 0);
+    if (p->round) {
+        HPDF_Page_SetLineJoin(page, HPDF_MITER_JOIN);
+        HPDF_Page_SetLineCap(page, HPDF_BUTT_END);
+    }
+}
+
 /* libharu's own PNG reader returns from libpng's error callback, and libpng then aborts
  * the process: a damaged file would kill the caller. So cairo (whose backend draws the
  * same image) decodes it, and libharu gets the pixels, with any transparency as a soft
@@ -473,6 +551,9 @@ static bool draw_page(render_ctx *c, size_t index)
             break;
         case JD_ITEM_IMAGE:
             if (!draw_image(c, hp, h, &it->u.image)) return false;
+            break;
+        case JD_ITEM_PATH:
+            draw_path(hp, h, &it->u.path);
             break;
         case JD_ITEM_LINK:
             draw_link(c, hp, h, &it->u.link);

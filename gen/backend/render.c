@@ -1,5 +1,6 @@
 /* What both backends share: options, the output format, the creation date, and the
  * checks made before anything is drawn. */
+#include <math.h>
 #include <string.h>
 
 #include "backend_private.h"
@@ -94,4 +95,81 @@ bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster 
     c->end = c->last < r->n_glyphs ? r->glyphs[c->last].cluster : (uint32_t)r->text_len;
     *pos = c->last;
     return true;
+}
+
+/* ---- hatching ---------------------------------------------------------------------- */
+
+/* A hatch line count beyond which a path is taken to be broken rather than drawn: at the
+ * narrowest spacing a chart uses (2 pt) this covers a whole A3 page. */
+#define MAX_HATCH_LINES 4096
+
+static void path_bounds(const jd_path *p, double *x0, double *y0, double *x1, double *y1)
+{
+    *x0 = *y0 = G_MAXDOUBLE;
+    *x1 = *y1 = -G_MAXDOUBLE;
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const jd_path_seg *s = &p->segs[i];
+        int n = s->verb == JD_PATH_CURVE ? 3 : s->verb == JD_PATH_CLOSE ? 0 : 1;
+        /* a curve lies inside the hull of its points */
+        for (int k = 0; k < n; k++) {
+            *x0 = MIN(*x0, s->x[k]);
+            *y0 = MIN(*y0, s->y[k]);
+            *x1 = MAX(*x1, s->x[k]);
+            *y1 = MAX(*y1, s->y[k]);
+        }
+    }
+}
+
+/* One family of parallel lines a·x + b·y = k·step (a, b ∈ {0, 1, −1}) cut to the box. */
+static void hatch_family(double a, double b, double step, double x0, double y0, double x1, double y1,
+                         jd_hatch_line_fn line, void *data)
+{
+    /* the range of a·x + b·y over the box */
+    double lo = MIN(a * x0, a * x1) + MIN(b * y0, b * y1);
+    double hi = MAX(a * x0, a * x1) + MAX(b * y0, b * y1);
+    double k0 = ceil(lo / step), k1 = floor(hi / step);
+    if (k1 - k0 >= MAX_HATCH_LINES)
+        return;
+    for (double k = k0; k <= k1; k++) {
+        double c = k * step;
+        if (b == 0) { /* vertical: x = c */
+            line(data, c, y0, c, y1);
+        } else if (a == 0) { /* horizontal: y = c */
+            line(data, x0, c, x1, c);
+        } else {
+            /* y = (c − a·x) / b, kept inside [y0, y1] */
+            double xa = x0, xb = x1;
+            double ya = (c - a * xa) / b, yb = (c - a * xb) / b;
+            if (ya < y0 || ya > y1) {
+                ya = ya < y0 ? y0 : y1;
+                xa = (c - b * ya) / a;
+            }
+            if (yb < y0 || yb > y1) {
+                yb = yb < y0 ? y0 : y1;
+                xb = (c - b * yb) / a;
+            }
+            if (xa <= xb)
+                line(data, xa, ya, xb, yb);
+        }
+    }
+}
+
+void jd_hatch_lines(const jd_path *p, jd_hatch_line_fn line, void *data)
+{
+    const jd_hatch *h = &p->hatch;
+    if (h->kind == JD_HATCH_NONE || !(h->spacing > 0) || p->n_segs == 0)
+        return;
+    double x0, y0, x1, y1;
+    path_bounds(p, &x0, &y0, &x1, &y1);
+    if (x0 > x1)
+        return;
+    double diagonal = h->spacing * G_SQRT2;
+    if (h->kind == JD_HATCH_RISING || h->kind == JD_HATCH_CROSS)
+        hatch_family(1, 1, diagonal, x0, y0, x1, y1, line, data);
+    if (h->kind == JD_HATCH_FALLING || h->kind == JD_HATCH_CROSS)
+        hatch_family(1, -1, diagonal, x0, y0, x1, y1, line, data);
+    if (h->kind == JD_HATCH_HORIZONTAL || h->kind == JD_HATCH_GRID)
+        hatch_family(0, 1, h->spacing, x0, y0, x1, y1, line, data);
+    if (h->kind == JD_HATCH_VERTICAL || h->kind == JD_HATCH_GRID)
+        hatch_family(1, 0, h->spacing, x0, y0, x1, y1, line, data);
 }

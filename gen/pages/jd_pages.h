@@ -44,6 +44,7 @@ typedef enum {
     JD_ITEM_IMAGE,  /* a PNG file scaled into a rectangle */
     JD_ITEM_LINK,   /* a clickable area: to a named destination or a URI */
     JD_ITEM_DEST,   /* a named destination (link target) at a point */
+    JD_ITEM_PATH,   /* lines and Bézier curves: filled, hatched and/or stroked (charts) */
 } jd_item_type;
 
 typedef struct {
@@ -95,6 +96,56 @@ typedef struct {
     double x, y;
 } jd_dest;
 
+/* A path is a list of segments. MOVE and LINE use point 0; CURVE is a cubic Bézier from
+ * the current point through control points 0 and 1 to point 2; CLOSE draws back to the
+ * subpath's start. Circular arcs are written as curves of at most 90° each. */
+typedef enum { JD_PATH_MOVE, JD_PATH_LINE, JD_PATH_CURVE, JD_PATH_CLOSE } jd_path_verb;
+
+typedef struct {
+    jd_path_verb verb;
+    double x[3], y[3];
+} jd_path_seg;
+
+/* Hatching: parallel lines drawn over the fill, clipped to the path (non-zero winding).
+ * The lines are fixed to the page, not to the shape, so neighbouring shapes with the same
+ * hatch line up, and both backends draw the same lines: with s = spacing,
+ *   HORIZONTAL  y = k·s            VERTICAL  x = k·s
+ *   RISING "/"  x + y = k·s·√2     FALLING "\"  x − y = k·s·√2   (page y grows downwards)
+ *   CROSS = RISING + FALLING       GRID = HORIZONTAL + VERTICAL
+ * for every whole k whose line crosses the path's bounding box. */
+typedef enum {
+    JD_HATCH_NONE,
+    JD_HATCH_RISING,
+    JD_HATCH_FALLING,
+    JD_HATCH_CROSS,
+    JD_HATCH_HORIZONTAL,
+    JD_HATCH_VERTICAL,
+    JD_HATCH_GRID,
+} jd_hatch_kind;
+
+typedef struct {
+    jd_hatch_kind kind;
+    uint32_t color;
+    double spacing; /* pt between neighbouring lines (> 0 when kind is not NONE) */
+    double width;   /* line width, pt */
+} jd_hatch;
+
+typedef struct {
+    const jd_path_seg *segs;
+    size_t n_segs;
+    bool fill; /* non-zero winding */
+    uint32_t fill_color;
+    jd_hatch hatch;
+    double stroke_width; /* 0 = no stroke */
+    uint32_t stroke_color;
+    /* stroke dash: on and off lengths in whole points (libharu takes no fractions);
+     * 0 and 0 = solid */
+    uint16_t dash_on, dash_off;
+    bool round; /* round joins and caps (polylines, dotted lines); else miter joins, butt caps */
+} jd_path;
+
+/* Painted in this order: fill, hatch, stroke. */
+
 typedef struct {
     jd_item_type type;
     union {
@@ -104,6 +155,7 @@ typedef struct {
         jd_image image;
         jd_link link;
         jd_dest dest;
+        jd_path path;
     } u;
 } jd_item;
 
@@ -129,6 +181,7 @@ void jd_page_add_rect(jd_page *page, const jd_rect *rect);
 void jd_page_add_image(jd_page *page, const jd_image *image);
 void jd_page_add_link(jd_page *page, const jd_link *link);
 void jd_page_add_dest(jd_page *page, const jd_dest *dest);
+void jd_page_add_path(jd_page *page, const jd_path *path);
 
 size_t jd_page_item_count(const jd_page *page);
 const jd_item *jd_page_item(const jd_page *page, size_t index);

@@ -172,6 +172,16 @@ void jd_page_add_dest(jd_page *page, const jd_dest *dest)
     g_array_append_val(page->items, it);
 }
 
+void jd_page_add_path(jd_page *page, const jd_path *path)
+{
+    jd_item it = {.type = JD_ITEM_PATH};
+    it.u.path = *path;
+    jd_path_seg *copy = g_memdup2(path->segs, path->n_segs * sizeof(jd_path_seg));
+    g_ptr_array_add(page->owner->blocks, copy);
+    it.u.path.segs = copy;
+    g_array_append_val(page->items, it);
+}
+
 size_t jd_page_item_count(const jd_page *page)
 {
     return page->items->len;
@@ -265,6 +275,47 @@ static void box(GString *out, double x, double y, double w, double h)
     num(out, h);
 }
 
+static const char *hatch_name(jd_hatch_kind k)
+{
+    static const char *const names[] = {"none", "rising", "falling", "cross", "horizontal", "vertical", "grid"};
+    return (unsigned)k < G_N_ELEMENTS(names) ? names[k] : "?";
+}
+
+/* "path M x,y L x,y C x,y x,y x,y Z fill=#rrggbb hatch=rising/#rrggbb/3/0.5 stroke=w #rrggbb
+ * dash=on,off round" */
+static void dump_path(GString *out, const jd_path *p)
+{
+    g_string_append(out, "path");
+    static const char verbs[] = {'M', 'L', 'C', 'Z'};
+    for (size_t i = 0; i < p->n_segs; i++) {
+        const jd_path_seg *s = &p->segs[i];
+        g_string_append_c(out, ' ');
+        g_string_append_c(out, (unsigned)s->verb < sizeof verbs ? verbs[s->verb] : '?');
+        int n = s->verb == JD_PATH_CURVE ? 3 : s->verb == JD_PATH_CLOSE ? 0 : 1;
+        for (int k = 0; k < n; k++) {
+            g_string_append_c(out, ' ');
+            point(out, s->x[k], s->y[k]);
+        }
+    }
+    if (p->fill)
+        g_string_append_printf(out, " fill=#%06x", p->fill_color);
+    if (p->hatch.kind != JD_HATCH_NONE) {
+        g_string_append_printf(out, " hatch=%s/#%06x/", hatch_name(p->hatch.kind), p->hatch.color);
+        num(out, p->hatch.spacing);
+        g_string_append_c(out, '/');
+        num(out, p->hatch.width);
+    }
+    if (p->stroke_width > 0) {
+        g_string_append(out, " stroke=");
+        num(out, p->stroke_width);
+        g_string_append_printf(out, " #%06x", p->stroke_color);
+        if (p->dash_on || p->dash_off)
+            g_string_append_printf(out, " dash=%u,%u", p->dash_on, p->dash_off);
+    }
+    if (p->round)
+        g_string_append(out, " round");
+}
+
 char *jd_pages_dump(const jd_pages *pages)
 {
     GString *out = g_string_new(NULL);
@@ -347,6 +398,9 @@ char *jd_pages_dump(const jd_pages *pages)
                 str(out, it->u.dest.name);
                 g_string_append_c(out, ' ');
                 point(out, it->u.dest.x, it->u.dest.y);
+                break;
+            case JD_ITEM_PATH:
+                dump_path(out, &it->u.path);
                 break;
             }
             g_string_append_c(out, '\n');
