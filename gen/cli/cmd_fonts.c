@@ -64,7 +64,7 @@ int jd_cmd_fonts(int argc, char **argv)
     const GOptionEntry entries[] = {{NULL}};
     const jd_cli_usage usage = {"[check DATA...]",
                                 "List what each font family resolves to, or check data for characters no font has.",
-                                "Families: song, hei, kai, fangsong (see fonts/fonts.ini). `check` exits with 1 "
+                                "Families: song, hei, kai, fangsong, xiaobiaosong (see fonts/fonts.ini). `check` exits with 1 "
                                 "when a character of the data is in no font of the set."};
     int rc = JD_EXIT_OK;
     if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))

@@ -5,7 +5,8 @@
 #include <pango/pangofc-fontmap.h>
 #include <string.h>
 
-static const char *const logical_names[] = {"song", "hei", "kai", "fangsong"};
+/* xiaobiaosong: the heavy Song of official-document titles (小标宋, GB/T 9704) */
+static const char *const logical_names[] = {"song", "hei", "kai", "fangsong", "xiaobiaosong"};
 enum { N_LOGICAL = G_N_ELEMENTS(logical_names) };
 
 typedef struct {
@@ -310,13 +311,13 @@ char *jd_fonts_describe(jd_fonts *fonts)
     for (int i = 0; i < N_LOGICAL; i++) {
         const logical_family *lf = &fonts->logical[i];
         if (lf->file)
-            g_string_append_printf(out, "%-9s %s (%s)\n", logical_names[i], lf->family, lf->file);
+            g_string_append_printf(out, "%-12s %s (%s)\n", logical_names[i], lf->family, lf->file);
         else
-            g_string_append_printf(out, "%-9s %s (%s) — %s is not installed\n", logical_names[i],
+            g_string_append_printf(out, "%-12s %s (%s) — %s is not installed\n", logical_names[i],
                                    fonts->shipped_family, fonts->shipped_file,
                                    lf->wanted ? lf->wanted : "no candidate listed");
     }
-    g_string_append_printf(out, "%-9s %s (%s)\n", "fallback", fonts->shipped_family,
+    g_string_append_printf(out, "%-12s %s (%s)\n", "fallback", fonts->shipped_family,
                            fonts->shipped_file);
     return g_string_free(out, FALSE);
 }

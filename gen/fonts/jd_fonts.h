@@ -3,9 +3,9 @@
  * jindu never uses the fonts a machine happens to have. A jd_fonts is a private
  * fontconfig configuration holding exactly the files that fonts/fonts.ini lists (the font
  * shipped in fonts/, and named system font files when they are present), and a pango
- * font map over it. Logical families — song, hei, kai, fangsong — resolve through the
- * ordered candidate lists of fonts.ini; the first candidate present wins, and the shipped
- * font is the last resort of every family.
+ * font map over it. Logical families — song, hei, kai, fangsong, xiaobiaosong — resolve
+ * through the ordered candidate lists of fonts.ini; the first candidate present wins, and
+ * the shipped font is the last resort of every family.
  *
  * A jd_fonts is not thread-safe: use one per thread.
  */
@@ -36,9 +36,9 @@ PangoFontMap *jd_fonts_new_fontmap(jd_fonts *fonts);
 void jd_fonts_free_fontmap(PangoFontMap *map);
 
 /* The pango family list for a family named in a template: a logical name (song, hei, kai,
- * fangsong) becomes its resolved real family followed by the shipped fallback. Any other
- * name is a real family the template asks for: it is looked up among the system's fonts
- * and its file added to the set; if it is not installed a warning is added (once) and the
+ * fangsong, xiaobiaosong) becomes its resolved real family followed by the shipped
+ * fallback. Any other name is a real family the template asks for: it is looked up among
+ * the system's fonts and its file added to the set; if it is not installed a warning is added (once) and the
  * shipped font is used. Owned by `fonts`. */
 const char *jd_fonts_family_list(jd_fonts *fonts, const char *family, jd_diags *diags);
 
