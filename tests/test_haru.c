@@ -282,6 +282,8 @@ static void assert_refused(const jd_pages *pages, const jd_render_options *opts,
 {
     char *path = out_path("out.pdf");
     jt_write(path, "previous output");
+    /* refused whether or not anyone collects the messages */
+    ck_assert(!jd_render_haru(pages, path, opts, NULL));
     ck_assert(!jd_render_haru(pages, path, opts, diags));
     size_t n = 0;
     while (expected[n])

@@ -2,6 +2,15 @@
 
 #include <string.h>
 
+void jti_assert_same_without_diags(const jd_value *with, jd_value *without)
+{
+    ck_assert_msg((with == NULL) == (without == NULL),
+                  "with a diagnostics list the result is %s, without one it is %s",
+                  with ? "a value" : "NULL", without ? "a value" : "NULL");
+    ck_assert(!with || jd_value_equal(with, without));
+    jd_value_unref(without);
+}
+
 char *jti_diags_text(jd_diags *diags)
 {
     jd_diags_sort(diags);
@@ -24,6 +33,7 @@ jd_value *jti_import_fixture(const char *name, jd_format format, jd_import_info 
     ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "cannot read %s", path);
     jd_value *list = jd_import_data(data, len, name, format, info, diags);
     ck_assert_int_eq(list == NULL, jd_diags_has_errors(diags));
+    jti_assert_same_without_diags(list, jd_import_data(data, len, name, format, NULL, NULL));
     g_free(data);
     g_free(path);
     g_free(relative);
@@ -36,6 +46,7 @@ jd_value *jti_import_bytes(const char *data, size_t len, const char *name, jd_fo
     jd_diags *diags = jd_diags_new();
     jd_value *list = jd_import_data(data, len, name, format, info, diags);
     ck_assert_int_eq(list == NULL, jd_diags_has_errors(diags));
+    jti_assert_same_without_diags(list, jd_import_data(data, len, name, format, NULL, NULL));
     *messages = jti_diags_text(diags);
     jd_diags_free(diags);
     return list;

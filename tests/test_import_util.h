@@ -9,6 +9,10 @@
  * ("" when there is none). Newly allocated. */
 char *jti_diags_text(jd_diags *diags);
 
+/* Success never depends on whether the caller collects messages: `without` (the same call
+ * made with NULL diags; taken over) is NULL exactly when `with` is, and equal to it. */
+void jti_assert_same_without_diags(const jd_value *with, jd_value *without);
+
 /* Imports tests/fixtures/import/<name>, naming it <name> in messages. */
 jd_value *jti_import_fixture(const char *name, jd_format format, jd_import_info *info,
                              jd_diags *diags);

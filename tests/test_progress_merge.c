@@ -38,6 +38,7 @@ static jd_value *merge(const jd_value *list, const jd_value *progress, const cha
     jd_diags *diags = jd_diags_new();
     jd_value *merged = jd_progress_merge(list, progress, states, diags);
     ck_assert_int_eq(merged == NULL, jd_diags_has_errors(diags));
+    jti_assert_same_without_diags(merged, jd_progress_merge(list, progress, states, NULL));
     *messages = jti_diags_text(diags);
     jd_diags_free(diags);
     return merged;

@@ -10,6 +10,8 @@ jd_value *jtp_import_text(const char *text, const char *name, const jd_import_op
     jd_value *tree =
         jd_import_data_with(text, strlen(text), name, options ? options : &defaults, NULL, diags);
     ck_assert_int_eq(tree == NULL, jd_diags_has_errors(diags));
+    jti_assert_same_without_diags(
+        tree, jd_import_data_with(text, strlen(text), name, options ? options : &defaults, NULL, NULL));
     *messages = jti_diags_text(diags);
     jd_diags_free(diags);
     return tree;
@@ -28,6 +30,8 @@ jd_value *jtp_import(const char *name, const jd_import_options *options, jd_impo
     jd_value *tree =
         jd_import_data_with(data, len, name, options ? options : &defaults, info, diags);
     ck_assert_int_eq(tree == NULL, jd_diags_has_errors(diags));
+    jti_assert_same_without_diags(
+        tree, jd_import_data_with(data, len, name, options ? options : &defaults, NULL, NULL));
     *messages = jti_diags_text(diags);
     jd_diags_free(diags);
     g_free(data);

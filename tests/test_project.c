@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "jd_import.h"
+#include "jd_import_layers.h"
 #include "jd_project.h"
 #include "testutil.h"
 
@@ -477,6 +478,30 @@ START_TEST(build_summary_and_exit_codes)
 }
 END_TEST
 
+
+/* Success never depends on whether the caller collects messages (a NULL jd_diags). */
+START_TEST(success_does_not_depend_on_collecting_messages)
+{
+    char *dir = copy_fixture();
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    replace_in_file(ini, "split=unit", "split=units");
+    ck_assert_ptr_null(jd_project_load(dir, NULL));
+    /* a progress folder holding one bad form */
+    char *bad = g_build_filename(dir, "progress", "2023Q3.csv", NULL);
+    jt_write(bad, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n1,任务甲,商务局,2023Q3,不知道,x\n");
+    char *folder = g_build_filename(dir, "progress", NULL);
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, NULL};
+    ck_assert_ptr_null(jd_progress_read_folder(folder, &io, NULL, NULL));
+    jd_diags *d = jd_diags_new();
+    ck_assert_ptr_null(jd_progress_read_folder(folder, &io, NULL, d));
+    ck_assert(jd_diags_has_errors(d));
+    jd_diags_free(d);
+    g_free(folder), g_free(bad), g_free(ini);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("project");
@@ -493,6 +518,7 @@ int main(void)
     tcase_add_test(tc, changes_since_earlier_progress_are_marked);
     tcase_add_test(tc, watch_rebuilds_on_save);
     tcase_add_test(tc, build_summary_and_exit_codes);
+    tcase_add_test(tc, success_does_not_depend_on_collecting_messages);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -299,7 +299,8 @@ static void vet_cluster(const vet_ctx *v, const jd_glyph_cluster *c)
 
 bool haru_fonts_vet(haru_fonts *hf, const jd_pages *pages, const char *path, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     for (size_t p = 0; p < jd_pages_count(pages); p++) {
         const jd_page *page = jd_pages_get(pages, p);
         for (size_t i = 0; i < jd_page_item_count(page); i++) {
@@ -335,7 +336,9 @@ bool haru_fonts_vet(haru_fonts *hf, const jd_pages *pages, const char *path, jd_
             }
         }
     }
-    return jd_diags_count_severity(diags, JD_ERROR) == errors_before;
+    bool ok = jd_tally_errors(&tally) == 0;
+    jd_tally_end(&tally);
+    return ok;
 }
 
 /* ---- loading into libharu ---------------------------------------------------------- */

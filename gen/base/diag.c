@@ -15,6 +15,7 @@ struct jd_diag {
 
 struct jd_diags {
     GPtrArray *items; /* jd_diag* */
+    size_t by_severity[3]; /* how many of each jd_severity, so counting costs nothing */
 };
 
 static void diag_free(gpointer p)
@@ -47,7 +48,7 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
     if (!diags)
         return;
     jd_diag *d = g_new0(jd_diag, 1);
-    d->sev = sev;
+    d->sev = sev <= JD_NOTE ? sev : JD_ERROR;
     d->file = g_strdup(file);
     d->line = line;
     d->col = col;
@@ -56,6 +57,7 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
     d->excerpt = source_line ? g_utf8_make_valid(source_line, -1) : NULL;
     d->span = span;
     g_ptr_array_add(diags->items, d);
+    diags->by_severity[d->sev]++;
 }
 
 void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
@@ -94,6 +96,7 @@ void jd_diags_append(jd_diags *diags, const jd_diags *from)
         d->message = g_strdup(s->message);
         d->excerpt = g_strdup(s->excerpt);
         g_ptr_array_add(diags->items, d);
+        diags->by_severity[d->sev]++;
     }
 }
 
@@ -104,11 +107,32 @@ size_t jd_diags_count(const jd_diags *diags)
 
 size_t jd_diags_count_severity(const jd_diags *diags, jd_severity sev)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < jd_diags_count(diags); i++)
-        if (((jd_diag *)g_ptr_array_index(diags->items, i))->sev == sev)
-            n++;
-    return n;
+    return diags && (unsigned)sev < G_N_ELEMENTS(diags->by_severity) ? diags->by_severity[sev] : 0;
+}
+
+jd_diags *jd_tally_begin(jd_tally *t, jd_diags *diags)
+{
+    t->own = diags ? NULL : jd_diags_new();
+    t->diags = diags ? diags : t->own;
+    t->errors = jd_diags_count_severity(t->diags, JD_ERROR);
+    t->warnings = jd_diags_count_severity(t->diags, JD_WARNING);
+    return t->diags;
+}
+
+size_t jd_tally_errors(const jd_tally *t)
+{
+    return jd_diags_count_severity(t->diags, JD_ERROR) - t->errors;
+}
+
+size_t jd_tally_warnings(const jd_tally *t)
+{
+    return jd_diags_count_severity(t->diags, JD_WARNING) - t->warnings;
+}
+
+void jd_tally_end(jd_tally *t)
+{
+    jd_diags_free(t->own);
+    t->own = t->diags = NULL;
 }
 
 bool jd_diags_has_errors(const jd_diags *diags)

@@ -47,6 +47,24 @@ size_t jd_diags_count_severity(const jd_diags *diags, jd_severity sev);
 bool jd_diags_has_errors(const jd_diags *diags);
 const jd_diag *jd_diags_get(const jd_diags *diags, size_t index);
 
+/* A function that reports every problem it finds, and fails when one of them is an error,
+ * counts the errors it added. It counts them in a list of its own when its caller passes
+ * none, so its success never depends on whether anyone collects the messages:
+ *     jd_tally t;
+ *     diags = jd_tally_begin(&t, diags);   (the caller's list, or a private one)
+ *     … report into diags …
+ *     bool ok = jd_tally_errors(&t) == 0;
+ *     jd_tally_end(&t);                     (frees the private list) */
+typedef struct {
+    jd_diags *diags, *own;
+    size_t errors, warnings; /* counts when it began */
+} jd_tally;
+
+jd_diags *jd_tally_begin(jd_tally *t, jd_diags *diags);
+size_t jd_tally_errors(const jd_tally *t);   /* errors added since jd_tally_begin */
+size_t jd_tally_warnings(const jd_tally *t); /* warnings added since jd_tally_begin */
+void jd_tally_end(jd_tally *t);
+
 /* Sorts messages by file, line, column (stable), so output order does not depend on
  * the order in which checks ran. */
 void jd_diags_sort(jd_diags *diags);

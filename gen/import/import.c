@@ -75,8 +75,8 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
 {
     jd_format format = options->format;
     jd_data_kind kind = JD_DATA_UNKNOWN;
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
-    size_t warnings_before = jd_diags_count_severity(diags, JD_WARNING);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     jd_encoding encoding = JD_ENCODING_UTF8;
     size_t text_len = 0;
     char *text = jd_text_decode(data, len, name, &encoding, &text_len, diags);
@@ -93,7 +93,7 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
         if (result && kind == JD_DATA_TASK_LIST) jd_tasklist_check_leaders(result, name, diags);
     }
     g_free(text);
-    if (jd_diags_count_severity(diags, JD_ERROR) > errors_before) {
+    if (jd_tally_errors(&tally) > 0) {
         jd_value_unref(result);
         result = NULL;
     }
@@ -101,9 +101,10 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
         info->format = format;
         info->encoding = encoding;
         info->kind = result ? kind : JD_DATA_UNKNOWN;
-        info->warnings = jd_diags_count_severity(diags, JD_WARNING) - warnings_before;
+        info->warnings = jd_tally_warnings(&tally);
         info->files = 1;
     }
+    jd_tally_end(&tally);
     return result;
 }
 

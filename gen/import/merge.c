@@ -250,7 +250,8 @@ static jd_value *merged_list(const jd_value *list, GHashTable *index)
 jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
                             const char *const *states, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     merger m = {diags, states ? states : jd_progress_default_states(), index_tasks(list)};
     const jd_value *reports = jd_object_get(progress, "reports");
     for (size_t i = 0; i < jd_array_length(reports); i++) {
@@ -267,8 +268,9 @@ jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
     }
     jd_progress_check_duplicates(reports, diags);
     jd_value *merged = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+    if (jd_tally_errors(&tally) == 0)
         merged = merged_list(list, m.index);
     g_hash_table_destroy(m.index);
+    jd_tally_end(&tally);
     return merged;
 }

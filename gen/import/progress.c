@@ -358,7 +358,8 @@ static jd_value *new_progress(const char *title, int title_line, int title_col, 
 jd_value *jd_progress_from_records(const jd_records *records, const char *name,
                                    const jd_import_options *options, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     reader rd = {0};
     rd.records = records;
     rd.name = name;
@@ -387,9 +388,10 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
                      "no header row: expected a row with 序号, 责任单位 and 进展状态 …");
     jd_progress_check_duplicates(rd.reports, diags);
     jd_value *progress = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+    if (jd_tally_errors(&tally) == 0)
         progress =
             new_progress(rd.title->str, title_line, title_line ? 1 : 0, jd_value_ref(rd.reports));
+    jd_tally_end(&tally);
     jd_value_unref(rd.reports);
     jd_value_unref(rd.file);
     g_string_free(rd.title, TRUE);
@@ -521,7 +523,8 @@ static jd_value *json_report(json_reader *jr, const jd_value *in, const char *pa
 jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
                                 const jd_import_options *options, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     json_reader jr = {name, diags,
                       options && options->states ? options->states : jd_progress_default_states(),
                       NULL, NULL};
@@ -548,9 +551,10 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     }
     jd_progress_check_duplicates(reports, diags);
     jd_value *progress = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+    if (jd_tally_errors(&tally) == 0)
         progress = new_progress(jd_value_string(title), jd_value_line(title), jd_value_col(title),
                                 jd_value_ref(reports));
+    jd_tally_end(&tally);
     jd_value_unref(reports);
     jd_value_unref(jr.file);
     g_free(period);
@@ -659,8 +663,8 @@ static GPtrArray *folder_files(const char *dir, jd_diags *diags)
 jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *options,
                                   jd_import_info *info, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
-    size_t warnings_before = jd_diags_count_severity(diags, JD_WARNING);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     jd_import_info first = {options ? options->format : JD_FORMAT_AUTO, JD_ENCODING_UTF8,
                             JD_DATA_PROGRESS, 0, 0};
     GPtrArray *names = folder_files(dir, diags);
@@ -691,7 +695,7 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
     }
     jd_progress_check_duplicates(reports, diags);
     jd_value *progress = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+    if (jd_tally_errors(&tally) == 0)
         progress = new_progress(title && titles_agree ? title : "", 0, 0, jd_value_ref(reports));
     jd_value_unref(reports);
     g_free(title);
@@ -699,8 +703,9 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
         *info = first;
         info->kind = progress ? JD_DATA_PROGRESS : JD_DATA_UNKNOWN;
         info->files = names ? names->len : 0;
-        info->warnings = jd_diags_count_severity(diags, JD_WARNING) - warnings_before;
+        info->warnings = jd_tally_warnings(&tally);
     }
+    jd_tally_end(&tally);
     if (names) g_ptr_array_free(names, TRUE);
     return progress;
 }

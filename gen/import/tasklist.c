@@ -563,7 +563,8 @@ static void report_missing_header(builder *b)
 
 jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     builder b = {0};
     b.records = records;
     b.name = name;
@@ -588,10 +589,10 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     if (!b.have_header)
         report_missing_header(&b);
     else if (jd_array_length(b.tasks) == 0 &&
-             jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+             jd_tally_errors(&tally) == 0)
         jd_diags_add(diags, JD_ERROR, name, (int)header_line, 1, "no task rows below the header");
     jd_value *list = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before) {
+    if (jd_tally_errors(&tally) == 0) {
         list = jd_value_new_object();
         jd_value_set_pos(list, 1, 1);
         jd_value *title = jd_value_new_string(b.title->str);
@@ -603,5 +604,6 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     g_string_free(b.title, TRUE);
     g_hash_table_destroy(b.by_id);
     g_hash_table_destroy(b.unused_columns);
+    jd_tally_end(&tally);
     return list;
 }

@@ -121,7 +121,8 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         jd_project_free(p);
         return NULL;
     }
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     if (!g_key_file_has_group(p->ini, "project"))
         jd_diags_add(diags, JD_ERROR, p->ini_path, 1, 1, "no [project] group");
     check_keys(p, "project", project_keys, diags);
@@ -211,7 +212,9 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
             jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, "project", "data"), 1,
                          "data file %s does not exist", path);
     }
-    if (jd_diags_count_severity(diags, JD_ERROR) > errors_before) {
+    bool failed = jd_tally_errors(&tally) > 0;
+    jd_tally_end(&tally);
+    if (failed) {
         jd_project_free(p);
         return NULL;
     }
