@@ -276,6 +276,50 @@ START_TEST(configured_states)
 }
 END_TEST
 
+/* A unit typed an ASCII comma in 完成情况 and left 填报人/填报日期 empty: the row has one
+ * field more than the header, and its last cells are empty, so nothing but the count shows
+ * that 存在问题 now holds half of 完成情况 and 填报人 holds 下步措施. */
+START_TEST(rows_wider_or_narrower_than_the_header_are_refused)
+{
+    const char *header = "序号,目标任务,责任单位,报告期,本期计划,进展状态,完成情况,存在问题,下步措施,填报人,填报日期\n";
+    char *csv = g_strconcat(header,
+                            "1,任务甲,商务局,2023Q2,甲二,序时推进,完成招商,3个小区已进场施工,,加快推进施工进度,,\n"
+                            "2,任务乙,商务局,2023Q2,乙二,已完成,全部完成\n"
+                            "3,任务丙,商务局,2023Q2,丙二,已完成,完成,无,继续,王磊,2023-06-30\n",
+                            NULL);
+    char *messages;
+    jd_value *progress = jtp_import_text(csv, "form.csv", NULL, &messages);
+    ck_assert_ptr_null(progress);
+    ck_assert_str_eq(messages,
+                     "form.csv:2:42: error: row has 12 fields but the header has 11: a comma inside a "
+                     "cell moved the cells after it into the wrong columns (field 10, '加快推进施工进度', "
+                     "would be read as 填报人); put that cell in double quotes or write '，'\n"
+                     "form.csv:3:25: error: row has 7 fields but the header has 11: with a field "
+                     "missing, its cells cannot be placed in their columns (the last one is '全部完成')");
+    g_free(messages);
+    g_free(csv);
+    /* the same cells quoted are read as they were meant */
+    csv = g_strconcat(header, "1,任务甲,商务局,2023Q2,甲二,序时推进,\"完成招商,3个小区已进场施工\",,加快推进施工进度,,\n", NULL);
+    progress = jtp_import_text(csv, "form.csv", NULL, &messages);
+    ck_assert_str_eq(messages, "");
+    const jd_value *report = jd_array_get(jd_object_get(progress, "reports"), 0);
+    ck_assert_str_eq(jd_object_get_string(report, "done"), "完成招商,3个小区已进场施工");
+    ck_assert_str_eq(jd_object_get_string(report, "problems"), "");
+    ck_assert_str_eq(jd_object_get_string(report, "next"), "加快推进施工进度");
+    ck_assert_str_eq(jd_object_get_string(report, "reporter"), "");
+    jd_value_unref(progress);
+    g_free(messages);
+    g_free(csv);
+    /* a padded export: the header row has the same empty fields at its end */
+    csv = "序号,责任单位,报告期,进展状态,,\n1,商务局,2023Q2,已完成,,\n2,商务局,2023Q2,滞后\n";
+    progress = jtp_import_text(csv, "padded.csv", NULL, &messages);
+    ck_assert_str_eq(messages, "");
+    ck_assert_uint_eq(jd_array_length(jd_object_get(progress, "reports")), 2);
+    jd_value_unref(progress);
+    g_free(messages);
+}
+END_TEST
+
 START_TEST(blank_rows_are_units_that_did_not_report)
 {
     /* a returned form nobody filled in: every row blank but for the pre-filled columns, and
@@ -541,6 +585,7 @@ int main(void)
     tcase_add_test(tc, period_column_or_default_period);
     tcase_add_test(tc, configured_states);
     tcase_add_test(tc, blank_rows_are_units_that_did_not_report);
+    tcase_add_test(tc, rows_wider_or_narrower_than_the_header_are_refused);
     tcase_add_test(tc, header_repeated_and_missing_columns);
     suite_add_tcase(s, tc);
     tc = tcase_create("json and folders");

@@ -221,3 +221,12 @@ bool jd_records_row_is_blank(const jd_records *records, size_t r)
         if (!jd_cell_is_blank(jd_records_field(records, r, i))) return false;
     return true;
 }
+
+char *jd_cell_excerpt(const char *text, long max)
+{
+    if (g_utf8_strlen(text, -1) <= max) return g_strdup(text);
+    char *head = g_utf8_substring(text, 0, max);
+    char *result = g_strconcat(head, "…", NULL);
+    g_free(head);
+    return result;
+}

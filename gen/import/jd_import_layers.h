@@ -57,6 +57,10 @@ int jd_records_field_col(const jd_records *records, size_t row, size_t field);
  * with "\n". Newly allocated; "" for a cell with no text. */
 char *jd_cell_text(const char *cell);
 
+/* At most `max` characters of `text`, with "…" when it was cut, to quote a cell in a
+ * message. Newly allocated. */
+char *jd_cell_excerpt(const char *text, long max);
+
 /* The cell texts of row `r` that are not empty, joined with spaces (a title row of an
  * export spreads its text over merged cells). Newly allocated. */
 char *jd_records_row_text(const jd_records *records, size_t r);

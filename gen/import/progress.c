@@ -98,6 +98,9 @@ typedef struct {
     jd_value *reports;
     bool have_header, header_usable;
     int cols[COL_COUNT]; /* field of each column, -1 if the header has none */
+    size_t header_row;   /* the last header row read */
+    size_t width;        /* its fields up to the last non-empty one */
+    size_t raw_width;    /* all its fields */
     GHashTable *unused_columns;
     /* The task that rows with an empty 序号 continue (0: none or rejected), and its
      * 目标任务 (NULL before the first task row). A rejected task row that carried no report
@@ -139,6 +142,10 @@ static void read_header(reader *rd, size_t r)
 {
     for (int c = 0; c < COL_COUNT; c++)
         rd->cols[c] = -1;
+    rd->header_row = r;
+    rd->raw_width = rd->width = jd_records_width(rd->records, r);
+    while (rd->width > 0 && jd_cell_is_blank(jd_records_field(rd->records, r, rd->width - 1)))
+        rd->width--;
     for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
         const char *cell = jd_records_field(rd->records, r, i);
         column col = classify(cell);
@@ -301,8 +308,45 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
 
 /* A row is a report unless its state and texts are all empty: a unit that did not report
  * leaves its line of the form blank. */
+/* Whether row `r` has the header's shape. A row with more fields than the header row had
+ * a cell split by an unquoted comma (完成情况 "…,3个小区已进场施工"): every cell after it
+ * would be read into the next column, and when the cells at the end were empty nothing
+ * else shows it, so even empty extra fields are refused — unless the header row has empty
+ * cells there too (a padded export). A row ending before the header's last column had two
+ * cells merged, or lost its end: refused too. */
+static bool row_fits_header(reader *rd, size_t r)
+{
+    size_t n = jd_records_width(rd->records, r);
+    if (n <= rd->raw_width && n >= rd->width) return true;
+    size_t last = n;
+    while (last > 1 && jd_cell_is_blank(jd_records_field(rd->records, r, last - 1)))
+        last--;
+    size_t at = last ? last - 1 : 0;
+    char *shown = jd_cell_excerpt(jd_records_field(rd->records, r, at), 20);
+    if (n > rd->raw_width) {
+        char *heading = at < rd->raw_width
+                           ? jd_text_compact(jd_records_field(rd->records, rd->header_row, at))
+                           : g_strdup("");
+        jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, at),
+                     jd_records_field_col(rd->records, r, at),
+                     "row has %zu fields but the header has %zu: a comma inside a cell moved the "
+                     "cells after it into the wrong columns (field %zu, '%s', would be read as "
+                     "%s); put that cell in double quotes or write '，'",
+                     n, rd->raw_width, at + 1, shown, *heading ? heading : "no column");
+        g_free(heading);
+    } else
+        jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, at),
+                     jd_records_field_col(rd->records, r, at),
+                     "row has %zu fields but the header has %zu: with a field missing, its cells "
+                     "cannot be placed in their columns (the last one is '%s')",
+                     n, rd->width, shown);
+    g_free(shown);
+    return false;
+}
+
 static void read_report_row(reader *rd, size_t r)
 {
+    if (!row_fits_header(rd, r)) return;
     char *text[COL_COUNT] = {NULL};
     for (int c = 0; c < COL_COUNT; c++) {
         if (c == COL_PLAN || c == COL_UNIT)

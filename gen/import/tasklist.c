@@ -52,14 +52,6 @@ typedef struct {
 
 /* Up to `max` characters of `text`, with "…" if it was longer: enough to recognise a
  * cell in a message without flooding the terminal. */
-static char *excerpt(const char *text, long max)
-{
-    if (g_utf8_strlen(text, -1) <= max) return g_strdup(text);
-    char *head = g_utf8_substring(text, 0, max);
-    char *result = g_strconcat(head, "…", NULL);
-    g_free(head);
-    return result;
-}
 
 /* ---- header rows ------------------------------------------------------------------------ */
 
@@ -287,7 +279,7 @@ static bool fit_row(builder *b, size_t r, int *map)
             after_filled |= !blank;
         }
         if (empties->len < surplus) {
-            char *text = excerpt(jd_records_field(records, r, n - 1), 20);
+            char *text = jd_cell_excerpt(jd_records_field(records, r, n - 1), 20);
             report(b, JD_ERROR, r, n - 1,
                    "row has %zu fields but the header has %zu: extra non-empty field %zu ('%s')", n,
                    width, n, text);
@@ -485,7 +477,7 @@ static task *task_of_row(const row_view *v, const char *id_text, const char *tit
     }
     task *t = g_hash_table_lookup(b->by_id, GINT_TO_POINTER(id));
     if (t && *title && strcmp(title, t->title) != 0) {
-        char *first = excerpt(t->title, 16), *here = excerpt(title, 16);
+        char *first = jd_cell_excerpt(t->title, 16), *here = jd_cell_excerpt(title, 16);
         report(b, JD_ERROR, v->r, field_of(v, b->cols.id),
                "序号 %d is already used by the task at line %d ('%s'); this row's 目标任务 is "
                "different ('%s')",
@@ -552,7 +544,7 @@ static void report_missing_header(builder *b)
     while (r < n && jd_records_row_is_blank(b->records, r))
         r++;
     char *first = r < n ? jd_records_row_text(b->records, r) : g_strdup("");
-    char *shown = excerpt(first, 30);
+    char *shown = jd_cell_excerpt(first, 30);
     jd_diags_add(b->diags, JD_ERROR, b->name, 1, 1,
                  "no header row: expected a row with 序号, 目标任务, 责任单位 … (the first row "
                  "is '%s')",
