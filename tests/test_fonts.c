@@ -22,11 +22,20 @@ START_TEST(families_resolve_to_the_listed_files)
     ck_assert_int_eq(jd_diags_count(d), 1);
     ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)),
                      "font family 'No Such Family' is not installed; using WenQuanYi Micro Hei instead");
+    /* each logical family has a proportional Latin face: a Times-compatible serif with the
+     * serif families, a sans with hei; a real family keeps its own Latin */
+    ck_assert_str_eq(jd_fonts_latin_family_list(f, "song"), "Liberation Serif,AR PL SungtiL GB,WenQuanYi Micro Hei");
+    ck_assert_str_eq(jd_fonts_latin_family_list(f, "fangsong"), "Liberation Serif,FandolFang,WenQuanYi Micro Hei");
+    ck_assert_str_eq(jd_fonts_latin_family_list(f, "kai"), "Liberation Serif,AR PL KaitiM GB,WenQuanYi Micro Hei");
+    ck_assert_str_eq(jd_fonts_latin_family_list(f, "hei"), "Liberation Sans,WenQuanYi Micro Hei");
+    ck_assert_ptr_null(jd_fonts_latin_family_list(f, "No Such Family"));
     char *text = jd_fonts_describe(f);
-    ck_assert_int_eq(jt_count(text, "\n"), 6);
+    ck_assert_int_eq(jt_count(text, "\n"), 11);
     ck_assert(strstr(text, "\nfangsong     FandolFang ("));
-    ck_assert(strstr(text, "/fonts/fandol-fang-gb2312.ttf)\nxiaobiaosong FandolSong ("));
-    ck_assert(g_str_has_prefix(text, "song         AR PL SungtiL GB (/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf)\n"));
+    ck_assert(strstr(text, "/fonts/fandol-fang-gb2312.ttf)\n             Latin: Liberation Serif ("
+                           "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf)\nxiaobiaosong FandolSong ("));
+    ck_assert(g_str_has_prefix(text, "song         AR PL SungtiL GB (/usr/share/fonts/truetype/arphic-gbsn00lp/gbsn00lp.ttf)\n"
+                                     "             Latin: Liberation Serif (/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf)\n"));
     g_free(text);
     jd_fonts_free(f);
     jd_diags_free(d);

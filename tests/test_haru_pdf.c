@@ -130,25 +130,50 @@ GPtrArray *hp_fonts(const char *pdf)
     return fonts;
 }
 
-static int word_order(gconstpointer a, gconstpointer b)
+static double middle(const hp_word *w)
+{
+    return (w->y_min + w->y_max) / 2;
+}
+
+static int by_middle(gconstpointer a, gconstpointer b)
 {
     const hp_word *x = *(hp_word *const *)a, *y = *(hp_word *const *)b;
     if (x->page != y->page) return x->page < y->page ? -1 : 1;
-    if (fabs(x->y_max - y->y_max) > 0.5) return x->y_max < y->y_max ? -1 : 1;
+    return middle(x) < middle(y) ? -1 : middle(x) > middle(y);
+}
+
+static int by_line_then_x(gconstpointer a, gconstpointer b)
+{
+    const hp_word *x = *(hp_word *const *)a, *y = *(hp_word *const *)b;
+    if (x->page != y->page) return x->page < y->page ? -1 : 1;
+    if (x->line != y->line) return x->line < y->line ? -1 : 1;
     return x->x_min < y->x_min ? -1 : x->x_min > y->x_min;
 }
 
-/* Words next to each other on one baseline (a gap under half the text height) joined. */
+/* Words next to each other on one line (a gap under half the text height) joined. A line
+ * is words whose vertical middles fall inside the first one's box: the boxes come from
+ * each font's ascent and descent, so a Latin word and the Han beside it on one baseline
+ * have different boxes. */
 static GPtrArray *join_runs(GPtrArray *words)
 {
-    g_ptr_array_sort(words, word_order);
+    g_ptr_array_sort(words, by_middle);
+    int line = 0;
+    const hp_word *head = NULL;
+    for (guint i = 0; i < words->len; i++) {
+        hp_word *w = g_ptr_array_index(words, i);
+        if (!head || head->page != w->page || middle(w) > head->y_max) {
+            head = w;
+            line++;
+        }
+        w->line = line;
+    }
+    g_ptr_array_sort(words, by_line_then_x);
     GPtrArray *runs = g_ptr_array_new_with_free_func(free_word);
     hp_word *cur = NULL;
     for (guint i = 0; i < words->len; i++) {
         const hp_word *w = g_ptr_array_index(words, i);
         double height = w->y_max - w->y_min;
-        if (cur && cur->page == w->page && fabs(cur->y_max - w->y_max) <= 0.5 &&
-            w->x_min - cur->x_max < 0.5 * height) {
+        if (cur && cur->page == w->page && cur->line == w->line && w->x_min - cur->x_max < 0.5 * height) {
             char *text = g_strconcat(cur->text, w->text, NULL);
             g_free(cur->text);
             cur->text = text;

@@ -26,6 +26,7 @@ typedef struct {
     int page; /* 1-based */
     double x_min, y_min, x_max, y_max;
     char *text;
+    int line; /* for joining words into runs */
 } hp_word;
 
 /* Every word pdftotext -bbox finds, in reading order. Free with g_ptr_array_unref. */

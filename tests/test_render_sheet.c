@@ -16,7 +16,20 @@
  * the cell padding. */
 #define BORDER_SLACK 1.0
 
-static const char *const marks[] = {"（续）", "续"};
+static const char *const marks[] = {"（续）"};
+
+/* A full-width mark compressed at a line's end (its blank right half) or start (an opening
+ * mark's blank left half) has a box that reaches past the text's edge by half an em, its
+ * ink does not. */
+static double hanging_blank(const hp_word *w, bool at_end)
+{
+    static const char closing[] = "，。、；：？！）》」』”’〕】", opening[] = "（《「『“‘〔【";
+    const char *c = at_end ? g_utf8_find_prev_char(w->text, w->text + strlen(w->text)) : w->text;
+    if (!c || !*c) return 0;
+    char ch[8] = {0};
+    g_unichar_to_utf8(g_utf8_get_char(c), ch);
+    return strstr(at_end ? closing : opening, ch) ? 0.5 * (w->y_max - w->y_min) : 0;
+}
 
 char *rs_squeeze(const char *text)
 {
@@ -280,8 +293,8 @@ static char *borders_key(const double box[4])
 static void finish_cell(rs_sheet *s, rs_cell *c)
 {
     char *all = joined(c->lines, "");
-    if (c->mark && g_str_has_prefix(all, c->mark)) {
-        c->text = g_strdup(all + strlen(c->mark));
+    if (c->mark && g_str_has_suffix(all, c->mark)) {
+        c->text = g_strndup(all, strlen(all) - strlen(c->mark));
     } else {
         if (c->mark)
             g_string_append_printf(s->problems,
@@ -315,7 +328,8 @@ static void read_page(rs_sheet *s, int pageno, const rs_dump_page *page, GPtrArr
             g_ptr_array_add(outside, w);
             continue;
         }
-        if (w->x_min < box[0] - BORDER_SLACK || w->x_max > box[2] + BORDER_SLACK ||
+        if (w->x_min < box[0] - BORDER_SLACK - hanging_blank(w, false) ||
+            w->x_max > box[2] + BORDER_SLACK + hanging_blank(w, true) ||
             w->y_min < box[1] - BORDER_SLACK || w->y_max > box[3] + BORDER_SLACK)
             g_string_append_printf(s->problems,
                                    "page %d: '%s' (x %.1f–%.1f, y %.1f–%.1f) crosses the borders "
@@ -335,7 +349,8 @@ static void read_page(rs_sheet *s, int pageno, const rs_dump_page *page, GPtrArr
         g_ptr_array_add(cw->words, w);
         g_free(key);
     }
-    /* a mark is the first line of its cell: a run reading 续 lower in a cell is text */
+    /* a mark is the last line of its cell, under what it continues: a run reading （续）
+     * higher in a cell is text */
     char **run_cell = g_new0(char *, page->runs->len); /* each run's cell key, or NULL */
     for (guint i = 0; i < page->runs->len; i++) {
         const rs_run *run = g_ptr_array_index(page->runs, i);
@@ -348,17 +363,17 @@ static void read_page(rs_sheet *s, int pageno, const rs_dump_page *page, GPtrArr
         const char *mark = NULL;
         for (size_t m = 0; m < G_N_ELEMENTS(marks); m++)
             if (strcmp(run->text, marks[m]) == 0) mark = marks[m];
-        bool first = run_cell[i] != NULL;
-        for (guint k = 0; mark && first && k < page->runs->len; k++)
+        bool last = run_cell[i] != NULL;
+        for (guint k = 0; mark && last && k < page->runs->len; k++)
             if (k != i && run_cell[k] && strcmp(run_cell[k], run_cell[i]) == 0 &&
-                ((const rs_run *)g_ptr_array_index(page->runs, k))->y < run->y)
-                first = false;
-        if (!mark || !first) continue;
+                ((const rs_run *)g_ptr_array_index(page->runs, k))->y > run->y)
+                last = false;
+        if (!mark || !last) continue;
         s->marks++;
         cell_words *cw = g_hash_table_lookup(by_borders, run_cell[i]);
         if (!cw || cw->cell->mark)
             g_string_append_printf(s->problems,
-                                   "page %d: the layout's mark %s at %.1f,%.1f is not the first "
+                                   "page %d: the layout's mark %s at %.1f,%.1f is not the last "
                                    "text of a cell in the PDF\n",
                                    pageno, mark, run->x, run->y);
         else

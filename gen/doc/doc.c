@@ -59,6 +59,14 @@ void jd_style_init_default(jd_style *s)
     s->vertical_align = JD_VALIGN_TOP;
     s->line_height = 1.5;
     s->text_indent.unit = JD_UNIT_PT;
+    s->cjk_latin_spacing = 0.25;
+    s->punctuation = JD_PUNCT_QUANJIAO;
+}
+
+const char *jd_punctuation_name(jd_punctuation p)
+{
+    static const char *const names[] = {"quanjiao", "kaiming", "hangmobanjiao", "banjiao", "plain"};
+    return (unsigned)p < G_N_ELEMENTS(names) ? names[p] : "?";
 }
 
 /* ---- style interning --------------------------------------------------------------- */
@@ -95,7 +103,9 @@ static gboolean style_equal(gconstpointer a, gconstpointer b)
         x->text_indent.value != y->text_indent.value || x->text_indent.unit != y->text_indent.unit ||
         x->letter_spacing != y->letter_spacing || x->has_background != y->has_background ||
         x->background != y->background || x->margin_top != y->margin_top ||
-        x->margin_bottom != y->margin_bottom || x->keep_with_next != y->keep_with_next)
+        x->margin_bottom != y->margin_bottom || x->keep_with_next != y->keep_with_next ||
+        x->cjk_latin_spacing != y->cjk_latin_spacing || x->cjk_latin_spacing_pt != y->cjk_latin_spacing_pt ||
+        x->nowrap != y->nowrap || x->punctuation != y->punctuation)
         return FALSE;
     for (int i = 0; i < 4; i++)
         if (x->padding[i] != y->padding[i] || x->border[i].width != y->border[i].width ||
@@ -494,6 +504,14 @@ static void put_style_diff(GString *out, const jd_style *s, const jd_style *base
     if (s->letter_spacing != base->letter_spacing)
         sep(out, &first), g_string_append(out, "letter-spacing: "), put_num(out, s->letter_spacing),
             g_string_append(out, "pt");
+    if (s->cjk_latin_spacing != base->cjk_latin_spacing || s->cjk_latin_spacing_pt != base->cjk_latin_spacing_pt) {
+        sep(out, &first), g_string_append(out, "cjk-latin-spacing: "), put_num(out, s->cjk_latin_spacing);
+        g_string_append(out, s->cjk_latin_spacing_pt ? "pt" : "em");
+    }
+    if (s->nowrap != base->nowrap)
+        sep(out, &first), g_string_append_printf(out, "white-space: %s", s->nowrap ? "nowrap" : "normal");
+    if (s->punctuation != base->punctuation)
+        sep(out, &first), g_string_append_printf(out, "punctuation: %s", jd_punctuation_name(s->punctuation));
     if (memcmp(s->padding, box_base->padding, sizeof s->padding) != 0) {
         sep(out, &first), g_string_append(out, "padding:");
         for (int i = 0; i < 4; i++)

@@ -79,6 +79,16 @@ typedef enum {
 
 typedef enum { JD_VALIGN_TOP, JD_VALIGN_MIDDLE, JD_VALIGN_BOTTOM } jd_valign;
 
+/* How full-width CJK punctuation is set (标点挤压), after xeCJK's PunctStyle. */
+typedef enum {
+    JD_PUNCT_QUANJIAO,      /* 全角式 (GB/T 15834, the default): marks a full em; two adjacent marks
+                               1.5 em; a line's end or start mark half an em when the line needs it */
+    JD_PUNCT_KAIMING,       /* 开明式: 。！？ full, every other mark half an em */
+    JD_PUNCT_HANGMOBANJIAO, /* 行末半角式: 全角式, and a mark ending a line always half an em */
+    JD_PUNCT_BANJIAO,       /* 半角式: every mark half an em */
+    JD_PUNCT_PLAIN,         /* no adjustment: marks as the font draws them */
+} jd_punctuation;
+
 typedef struct {
     double width;   /* pt; 0 = no border */
     uint32_t color; /* 0xRRGGBB */
@@ -100,6 +110,11 @@ typedef struct jd_style {
     bool line_height_pt;
     jd_length text_indent;   /* first-line indent: PT or PERCENT */
     double letter_spacing;   /* pt added after each character */
+    double cjk_latin_spacing; /* between Han and Latin letters/digits: factor of the font size,
+                                 or pt when cjk_latin_spacing_pt */
+    bool cjk_latin_spacing_pt;
+    bool nowrap;             /* white-space: nowrap: no line break inside the text */
+    jd_punctuation punctuation;
     double padding[4];       /* pt: JD_TOP, JD_RIGHT, JD_BOTTOM, JD_LEFT */
     jd_border border[4];
     uint32_t background;     /* 0xRRGGBB, when has_background */
@@ -109,8 +124,12 @@ typedef struct jd_style {
     bool keep_with_next;     /* do not end a page after this block */
 } jd_style;
 
-/* Sensible defaults: song 10.5pt (五号), black, left, top, line height 1.5, no indent. */
+/* Sensible defaults: song 10.5pt (五号), black, left, top, line height 1.5, no indent, a
+ * quarter em between Han and Latin, 全角式 punctuation. */
 void jd_style_init_default(jd_style *s);
+
+/* "quanjiao", "kaiming", "hangmobanjiao", "banjiao", "plain" */
+const char *jd_punctuation_name(jd_punctuation p);
 
 typedef enum { JD_FIELD_PAGE_NUMBER, JD_FIELD_PAGE_COUNT } jd_field_kind;
 

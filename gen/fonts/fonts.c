@@ -14,6 +14,10 @@ typedef struct {
     char *family; /* its family name */
     char *list;   /* pango family list: family, shipped family */
     char *wanted; /* first candidate, to say what is missing */
+    char *latin_family; /* the Latin face paired with it, or NULL */
+    char *latin_file;   /* its regular face */
+    char *latin_wanted; /* first latin= file, to say what is missing */
+    char *latin_list;   /* pango family list: Latin family, then `list` */
 } logical_family;
 
 struct jd_fonts {
@@ -87,6 +91,36 @@ static void build_coverage(jd_fonts *fonts)
     }
 }
 
+/* The Latin faces paired with a logical family: `latin=` lists the files of one family
+ * (regular first, then bold, italic…); all present ones join the set, so a bold Latin is
+ * the real bold face. Without the regular face there is no pairing. */
+static void load_latin(jd_fonts *fonts, logical_family *lf, GKeyFile *ini, const char *dir, const char *group)
+{
+    char **files = g_key_file_get_string_list(ini, group, "latin", NULL, NULL);
+    for (int k = 0; files && files[k]; k++) {
+        char *path = resolve_path(dir, g_strstrip(files[k]));
+        if (k == 0)
+            lf->latin_wanted = g_strdup(path);
+        char *fam = NULL;
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (k > 0 || (fam = family_of_file(path)))) {
+            if (k > 0 && !lf->latin_family) {
+                g_free(path);
+                break; /* no regular face: no pairing at all */
+            }
+            if (add_file(fonts, path) && k == 0) {
+                lf->latin_family = fam;
+                lf->latin_file = g_strdup(path);
+                fam = NULL;
+            }
+        }
+        g_free(fam);
+        g_free(path);
+    }
+    g_strfreev(files);
+    if (lf->latin_family)
+        lf->latin_list = g_strdup_printf("%s,%s", lf->latin_family, lf->list);
+}
+
 jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
 {
     if (!dir)
@@ -149,6 +183,7 @@ jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
         lf->list = strcmp(lf->family, fonts->shipped_family) == 0
                        ? g_strdup(lf->family)
                        : g_strdup_printf("%s,%s", lf->family, fonts->shipped_family);
+        load_latin(fonts, lf, ini, dir, logical_names[i]);
     }
     g_key_file_free(ini);
     g_free(ini_path);
@@ -174,6 +209,10 @@ void jd_fonts_free(jd_fonts *fonts)
         g_free(fonts->logical[i].family);
         g_free(fonts->logical[i].list);
         g_free(fonts->logical[i].wanted);
+        g_free(fonts->logical[i].latin_family);
+        g_free(fonts->logical[i].latin_file);
+        g_free(fonts->logical[i].latin_wanted);
+        g_free(fonts->logical[i].latin_list);
     }
     g_hash_table_destroy(fonts->real_lists);
     g_free(fonts->shipped_file);
@@ -275,6 +314,16 @@ const char *jd_fonts_family_list(jd_fonts *fonts, const char *family, jd_diags *
     return list;
 }
 
+const char *jd_fonts_latin_family_list(jd_fonts *fonts, const char *family)
+{
+    if (!family || !*family)
+        family = "song";
+    for (int i = 0; i < N_LOGICAL; i++)
+        if (g_ascii_strcasecmp(family, logical_names[i]) == 0)
+            return fonts->logical[i].latin_list;
+    return NULL;
+}
+
 bool jd_fonts_font_file(PangoFont *font, const char **file, int *face_index, const char **family,
                         bool *synthetic_bold)
 {
@@ -316,6 +365,11 @@ char *jd_fonts_describe(jd_fonts *fonts)
             g_string_append_printf(out, "%-12s %s (%s) — %s is not installed\n", logical_names[i],
                                    fonts->shipped_family, fonts->shipped_file,
                                    lf->wanted ? lf->wanted : "no candidate listed");
+        if (lf->latin_family)
+            g_string_append_printf(out, "%-12s Latin: %s (%s)\n", "", lf->latin_family, lf->latin_file);
+        else if (lf->latin_wanted)
+            g_string_append_printf(out, "%-12s Latin: the family's own — %s is not installed\n", "",
+                                   lf->latin_wanted);
     }
     g_string_append_printf(out, "%-12s %s (%s)\n", "fallback", fonts->shipped_family,
                            fonts->shipped_file);

@@ -42,6 +42,12 @@ void jd_fonts_free_fontmap(PangoFontMap *map);
  * shipped font is used. Owned by `fonts`. */
 const char *jd_fonts_family_list(jd_fonts *fonts, const char *family, jd_diags *diags);
 
+/* The pango family list for the Latin letters, digits and signs of a logical family: its
+ * paired Latin face (fonts.ini `latin=`), then the family itself. NULL when the family has
+ * no Latin face (a real family, or the pairing's files are missing): its own glyphs serve.
+ * Owned by `fonts`. */
+const char *jd_fonts_latin_family_list(jd_fonts *fonts, const char *family);
+
 /* The font file (and face index) pango chose for a font, its family name, and whether the
  * face is emboldened synthetically (bold asked for, no bold face available). Strings are
  * owned by the font. */

@@ -16,6 +16,34 @@ static void break_para(jl_box *box, jl_para *para, double width, double space_be
     g_array_free(lines, TRUE);
 }
 
+/* Unbreakable text (a name under white-space: nowrap) wider than its container is set
+ * tighter or smaller, never split; the template's author hears of it, once per text and
+ * template line. */
+void jl_box_warn_squeezed(jl_ctx *ctx, const jd_node *container, const jl_box *box, double width)
+{
+    for (guint i = 0; i < box->lines->len; i++) {
+        const jl_box_line *bl = &g_array_index(box->lines, jl_box_line, i);
+        if (!bl->line.squeezed)
+            continue;
+        const jl_cluster *a = &bl->para->clusters[bl->line.first], *b = &bl->para->clusters[bl->line.end - 1];
+        char *text = g_strndup(bl->para->text + a->byte_start, b->byte_start + b->byte_len - a->byte_start);
+        const jd_node *n = container;
+        while (n && !jd_node_source_file(n))
+            n = jd_node_parent(n);
+        char *key = g_strdup_printf("%s\x1f%d\x1f%s", n ? jd_node_source_file(n) : "", n ? jd_node_source_line(n) : 0, text);
+        if (!g_hash_table_contains(ctx->reported_squeezes, key)) {
+            jd_diags_add(ctx->diags, JD_WARNING, n ? jd_node_source_file(n) : NULL, n ? jd_node_source_line(n) : 0, 0,
+                         "“%s” cannot be broken (white-space: nowrap) and is wider than its %s (%.1fpt); it "
+                         "is set %s to fit", text, jd_node_type_name(jd_node_get_type(container)), width,
+                         bl->line.scale < 1 ? "smaller" : "tighter");
+            g_hash_table_add(ctx->reported_squeezes, key);
+        } else {
+            g_free(key);
+        }
+        g_free(text);
+    }
+}
+
 static void add_para(jl_box *box, jl_para *para, double width, double space_before)
 {
     g_ptr_array_add(box->paras, para);
@@ -62,6 +90,7 @@ jl_box *jl_box_measure(jl_ctx *ctx, const jd_node *container, double width, cons
         add_para(box, para, width, MAX(pending_space, s->margin_top));
         pending_space = s->margin_bottom;
     }
+    jl_box_warn_squeezed(ctx, container, box, width);
     return box;
 }
 
@@ -80,6 +109,7 @@ jl_box *jl_box_from_shaped(jl_ctx *ctx, const jd_node *container, GPtrArray *par
     /* the box owns the paragraphs now */
     g_ptr_array_set_free_func(paras, NULL);
     g_ptr_array_free(paras, TRUE);
+    jl_box_warn_squeezed(ctx, container, box, width);
     return box;
 }
 

@@ -54,3 +54,47 @@ bool jl_is_cjk(gunichar ch)
            ch == 0x201C || ch == 0x201D || ch == 0x2018 || ch == 0x2019 || ch == 0x2014 ||
            ch == 0x2026 || ch == 0x00B7;
 }
+
+/* Full-width marks whose blank half may be compressed (标点挤压), by where the ink sits in a
+ * mainland (GB) font: opening marks on the right half, closing and pause/stop marks on the
+ * left half, middle dots in the middle. */
+static const gunichar opening[] = {
+    0xFF08, 0x3014, 0xFF3B, 0xFF5B, 0x300A, 0x3008, 0x300C, 0x300E, 0x3010, 0x3016, 0x3018,
+    0x301A, 0x201C, 0x2018, 0x301D, /* （〔［｛《〈「『【〖〘〚“‘〝 */
+};
+static const gunichar closing[] = {
+    0xFF09, 0x3015, 0xFF3D, 0xFF5D, 0x300B, 0x3009, 0x300D, 0x300F, 0x3011, 0x3017, 0x3019,
+    0x301B, 0x201D, 0x2019, 0x301E, 0x301F, /* ）〕］｝》〉」』】〗〙〛”’〞〟 */
+};
+static const gunichar stops[] = {
+    0xFF0C, 0x3002, 0x3001, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, /* ，。、．：；！？ */
+};
+
+jl_class jl_char_class(gunichar ch)
+{
+    if (g_unichar_isspace(ch))
+        return JL_CLASS_SPACE;
+    if (in_set(ch, opening, G_N_ELEMENTS(opening)))
+        return JL_CLASS_OPEN;
+    if (in_set(ch, closing, G_N_ELEMENTS(closing)))
+        return JL_CLASS_CLOSE;
+    if (in_set(ch, stops, G_N_ELEMENTS(stops)))
+        return ch == 0x3002 || ch == 0xFF0E || ch == 0xFF01 || ch == 0xFF1F ? JL_CLASS_FULL_STOP : JL_CLASS_STOP;
+    if (ch == 0x00B7 || ch == 0x30FB)
+        return JL_CLASS_MIDDLE;
+    if (jl_is_cjk(ch))
+        return JL_CLASS_HAN;
+    if (g_unichar_isalnum(ch))
+        return JL_CLASS_ALNUM;
+    if (g_unichar_iszerowidth(ch) || g_unichar_iscntrl(ch))
+        return JL_CLASS_NONE;
+    return JL_CLASS_NARROW;
+}
+
+bool jl_latin_face_char(gunichar ch)
+{
+    /* General Punctuation (“”‘’—…‰) and everything above stays in the CJK face: a Latin
+     * face would draw “” narrow and — short, the fault of tools that pick fonts by coverage
+     * alone; so does the middle dot of names (阿依古丽·买买提) */
+    return ch < 0x2000 && ch != 0x00B7 && ch >= 0x20 && !(ch >= 0x7F && ch < 0xA0);
+}

@@ -19,7 +19,7 @@ typedef struct {
 
 /* ---- context ----------------------------------------------------------------------- */
 
-PangoFontDescription *jl_font_desc(jl_ctx *ctx, const jd_style *style)
+const jl_descs *jl_font_desc(jl_ctx *ctx, const jd_style *style)
 {
     return jl_shaper_font_desc(&ctx->shaper, style);
 }
@@ -34,6 +34,7 @@ const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style)
         s->font_weight = 400;
         s->text_indent = (jd_length){0, JD_UNIT_PT};
         s->letter_spacing = 0;
+        s->nowrap = true; /* （续） stays whole, set tighter or smaller in a narrow column */
         g_hash_table_insert(ctx->mark_styles, (gpointer)cell_style, s);
     }
     return s;
@@ -48,8 +49,10 @@ static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, int threads,
     jl_shaper_init(&ctx->shaper, jd_fonts_fontmap(fonts), fonts, NULL, jl_font_keys_new(), diags);
     ctx->threads = threads > 0 ? threads : (int)MIN(g_get_num_processors(), 4);
     ctx->reported_chars = g_hash_table_new(g_direct_hash, g_direct_equal);
+    ctx->reported_squeezes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ctx->mark_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ctx->glyphs = g_array_new(FALSE, FALSE, sizeof(jd_glyph));
+    ctx->order = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 }
 
 static void ctx_clear(jl_ctx *ctx)
@@ -58,8 +61,10 @@ static void ctx_clear(jl_ctx *ctx)
     jl_shaper_clear(&ctx->shaper);
     jl_font_keys_free(keys);
     g_hash_table_destroy(ctx->reported_chars);
+    g_hash_table_destroy(ctx->reported_squeezes);
     g_hash_table_destroy(ctx->mark_styles);
     g_array_free(ctx->glyphs, TRUE);
+    g_array_free(ctx->order, TRUE);
 }
 
 /* ---- pages ------------------------------------------------------------------------- */

@@ -20,6 +20,24 @@ bool jl_inseparable(gunichar ch);
 /* CJK ideographs, kana, CJK punctuation and full-width forms. */
 bool jl_is_cjk(gunichar ch);
 
+/* What a character is to spacing and punctuation compression. */
+typedef enum {
+    JL_CLASS_NONE,      /* zero width, controls */
+    JL_CLASS_SPACE,
+    JL_CLASS_HAN,       /* ideographs, kana, hangul, other full-width CJK (— … ～) */
+    JL_CLASS_OPEN,      /* full-width opening brackets and quotes: blank left half */
+    JL_CLASS_CLOSE,     /* closing brackets and quotes: blank right half */
+    JL_CLASS_STOP,      /* ，、：； : blank right half */
+    JL_CLASS_FULL_STOP, /* 。！？． : blank right half, kept full in 开明式 */
+    JL_CLASS_MIDDLE,    /* · ・ : blank quarters both sides */
+    JL_CLASS_ALNUM,     /* letters and digits of other scripts */
+    JL_CLASS_NARROW,    /* other characters of Latin text: . , % ( ) - / … */
+} jl_class;
+jl_class jl_char_class(gunichar ch);
+/* Characters set in the family's Latin face when it has one: Latin, Greek and Cyrillic
+ * letters, digits, ASCII signs; never CJK punctuation. */
+bool jl_latin_face_char(gunichar ch);
+
 /* ---- shaped paragraphs and lines (text.c) ------------------------------------------ */
 
 typedef struct jl_ctx jl_ctx;
@@ -42,10 +60,20 @@ const jl_font_key *jl_font_keys_intern(jl_font_keys *keys, const char *file, int
 /* What shaping needs; one per thread. The layout's own shaper resolves font families as
  * it meets them; a worker thread's shaper is given every font description it may need
  * and gives up on a paragraph with any other style (the layout then shapes it). */
+/* The font descriptions of a style: its family for CJK and everything else, and its
+ * paired Latin face for Latin letters, digits and signs (NULL: none). */
+typedef struct {
+    PangoFontDescription *main;
+    PangoFontDescription *latin;
+} jl_descs;
+
+jl_descs *jl_descs_copy(const jl_descs *d);
+void jl_descs_free(jl_descs *d);
+
 typedef struct {
     PangoContext *pango;
     PangoLayout *layout;        /* reused for every paragraph */
-    GHashTable *font_descs;     /* jd_style* -> PangoFontDescription* */
+    GHashTable *font_descs;     /* jd_style* -> jl_descs* */
     bool owns_descs;
     jd_fonts *fonts;            /* NULL in worker threads */
     jd_diags *diags;
@@ -60,8 +88,8 @@ typedef struct {
 void jl_shaper_init(jl_shaper *s, PangoFontMap *map, jd_fonts *fonts, GHashTable *descs,
                     jl_font_keys *keys, jd_diags *diags);
 void jl_shaper_clear(jl_shaper *s);
-/* NULL when a worker's shaper was not given this style's description. */
-PangoFontDescription *jl_shaper_font_desc(jl_shaper *s, const jd_style *style);
+/* NULL when a worker's shaper was not given this style's descriptions. */
+const jl_descs *jl_shaper_font_desc(jl_shaper *s, const jd_style *style);
 
 /* A contiguous piece of inline content with one style and one font. */
 typedef struct {
@@ -89,9 +117,22 @@ typedef struct {
     uint32_t glyph_start;
     uint16_t n_glyphs;
     uint16_t run;
-    float width; /* advance of the cluster, pt */
+    float width;   /* advance of the cluster with its letter spacing, pt */
     uint8_t flags;
+    uint8_t cls;   /* jl_class of its first character */
+    uint8_t level; /* bidi embedding level as pango itemized it: odd is right to left */
 } jl_cluster;
+
+/* How a cluster takes part in spacing, from its class, its neighbour before it and its
+ * style; the same whatever the width, so line breaking and drawing share it. */
+typedef struct {
+    float fixed_left, fixed_right; /* blank always removed (开明式, 半角式) */
+    float blank_left, blank_right; /* blank that may be removed when a line needs it */
+    float pair;      /* blank removed between this mark and the mark before it, on one line */
+    float glue;      /* space before this cluster on one line: Han–Latin spacing */
+    uint8_t pair_side; /* 1: the pair's blank is the one before's right, 2: this one's left */
+    bool stretch;    /* the gap before this cluster takes justification space */
+} jl_space;
 
 typedef struct {
     uint32_t id;
@@ -106,6 +147,7 @@ typedef struct jl_para {
     char *text;
     size_t text_len;
     jl_cluster *clusters;
+    jl_space *spaces;      /* one per cluster */
     size_t n_clusters;
     jl_glyph *glyphs;
     size_t n_glyphs;
@@ -122,12 +164,18 @@ typedef struct {
 } jl_missing;
 
 typedef struct {
-    uint32_t first, end;    /* clusters [first, end) */
-    float x;                /* offset of the first cluster from the box's left edge */
-    float gap_extra;        /* justification: space added after each cluster but the last */
-    float width;            /* natural width of the drawn clusters */
+    uint32_t first, end;    /* clusters [first, end) are drawn */
+    float x;                /* offset of the line's start from the box's left edge */
+    float gap_extra;        /* justification: space added at each stretchable gap (negative:
+                               a squeezed line set tighter) */
+    float width;            /* width of the drawn line, as set */
     float height;           /* line box height */
     float ascent;           /* from the line box top to the baseline */
+    float start_trim;       /* blank removed before the first cluster (an opening mark) */
+    float end_trim;         /* blank removed after the last (a closing or stop mark) */
+    float shrink;           /* share of every other removable blank that is removed */
+    float scale;            /* 1, or less for text set smaller to fit (a squeezed line) */
+    bool squeezed;          /* unbreakable text wider than the line: set tighter or smaller */
 } jl_line;
 
 /* Shapes the inline content of a PARAGRAPH or HEADING node (fields are drawn as the text
@@ -188,6 +236,9 @@ jl_box *jl_box_of_para(jl_para *para, double width);
 /* A box of one paragraph of plain text (continuation marks). */
 jl_box *jl_box_of_text(jl_ctx *ctx, const char *text, const jd_style *style, double width);
 void jl_box_free(jl_box *box);
+/* Warns (once per text and template line) about unbreakable text the box had to set
+ * tighter or smaller. */
+void jl_box_warn_squeezed(jl_ctx *ctx, const jd_node *container, const jl_box *box, double width);
 /* Breaks the box's paragraphs again at another width (no reshaping). */
 void jl_box_rebreak(jl_box *box, double width);
 /* Height of lines [a, b), counting the space before each but the first. */
@@ -209,15 +260,17 @@ struct jl_ctx {
     jl_shaper shaper;           /* this thread's; its font keys are the layout's (owned) */
     int threads;                /* for shaping table cells, this one included */
     GHashTable *reported_chars; /* missing characters already reported */
+    GHashTable *reported_squeezes; /* unbreakable texts set smaller, already reported */
     GHashTable *mark_styles;    /* jd_style* -> style of its continuation mark (owned) */
     GArray *glyphs;             /* jd_glyph: scratch for the line being drawn */
+    GArray *order;              /* uint32_t: scratch, a line's clusters in visual order */
     bool failed;
 };
 
 /* Style of the "（续）" mark of a continued cell: the cell's, a little smaller. */
 const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style);
 
-PangoFontDescription *jl_font_desc(jl_ctx *ctx, const jd_style *style);
+const jl_descs *jl_font_desc(jl_ctx *ctx, const jd_style *style);
 double jl_style_line_height(const jd_style *style);
 
 /* ---- shaping table cells on other threads (pool.c) ---------------------------------- */

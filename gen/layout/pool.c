@@ -30,7 +30,7 @@ struct jl_pool {
     jd_fonts *fonts;
     jl_shaper *own_shaper; /* the layout's, for cells it shapes while it waits */
     jl_font_keys *keys;
-    GHashTable *descs; /* jd_style* -> PangoFontDescription*, read by every worker */
+    GHashTable *descs; /* jd_style* -> jl_descs*, read by every worker */
     job *jobs;
     size_t n_jobs;
     size_t next;       /* first job a worker may claim */
@@ -111,7 +111,7 @@ static void collect_descs(jl_ctx *ctx, GHashTable *descs, const jd_node *n)
 {
     const jd_style *s = jd_node_style(n);
     if (s && !g_hash_table_contains(descs, s))
-        g_hash_table_insert(descs, (gpointer)s, pango_font_description_copy(jl_font_desc(ctx, s)));
+        g_hash_table_insert(descs, (gpointer)s, jl_descs_copy(jl_font_desc(ctx, s)));
     for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c))
         collect_descs(ctx, descs, c);
 }
@@ -120,8 +120,7 @@ jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n)
 {
     /* resolved even when no thread is started, so that a warning about a family that is
      * not installed comes at the same point whatever the number of cores */
-    GHashTable *descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                              (GDestroyNotify)pango_font_description_free);
+    GHashTable *descs = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)jl_descs_free);
     for (size_t i = 0; i < n; i++)
         collect_descs(ctx, descs, containers[i]);
     if (ctx->threads < 2 || n < MIN_CELLS) {

@@ -12,7 +12,6 @@
 #include "layout_private.h"
 
 #define MARK_TEXT "（续）"
-#define MARK_TEXT_NARROW "续"
 enum { MAX_COLUMNS = 512 };
 #define CHANGE_BAR_WIDTH 2.5
 #define CHANGE_BAR_GAP 3.0
@@ -29,7 +28,7 @@ typedef struct tcell {
     double content_width;
     /* pagination state */
     size_t next_line;   /* first line the next fragment shows */
-    bool with_mark;     /* the current fragment starts with the mark */
+    bool with_mark;     /* the current fragment ends with the mark */
     double frag_top;    /* top of the cell's fragment on the current page */
     size_t job;         /* 1 + its index in the shaping pool, or 0 */
 } tcell;
@@ -241,6 +240,7 @@ static void measure_cell(table *t, tcell *c)
     c->content_width = MAX(1, t->col_x[c->col + c->colspan] - t->col_x[c->col] - pad_h(c));
     if (c->box) {
         jl_box_rebreak(c->box, c->content_width);
+        jl_box_warn_squeezed(t->ctx, c->node, c->box, c->content_width);
         return;
     }
     GPtrArray *paras = c->job ? jl_pool_take(t->pool, c->job - 1) : NULL;
@@ -273,12 +273,9 @@ static void ensure_mark(table *t, tcell *c)
     if (c->mark)
         return;
     const jd_style *ms = jl_mark_style(t->ctx, c->style);
+    /* unbreakable: a column too narrow for it gets it with its brackets compressed, then
+     * tighter or smaller, never a bare 续 */
     c->mark = jl_box_of_text(t->ctx, MARK_TEXT, ms, c->content_width);
-    if (c->mark->lines->len > 1) {
-        /* a column too narrow for （续） on one line gets the bare character */
-        jl_box_free(c->mark);
-        c->mark = jl_box_of_text(t->ctx, MARK_TEXT_NARROW, ms, c->content_width);
-    }
 }
 
 static void measure_rows(table *t, int first, int last)
@@ -378,18 +375,21 @@ static void draw_fragment(table *t, tcell *c, double top, double bottom, size_t 
     if (c->with_mark)
         content_h += c->mark->height;
     double y = inner_top;
-    if (whole && inner_h > content_h) {
+    /* a fragment that shows the rest of its cell keeps the cell's vertical alignment (a
+     * repeated 序号 stays in the middle of its rows, as on the page before) */
+    bool complete = c->next_line + count >= n_lines(c);
+    if ((whole || complete) && inner_h > content_h) {
         if (s->vertical_align == JD_VALIGN_MIDDLE)
             y += (inner_h - content_h) / 2;
         else if (s->vertical_align == JD_VALIGN_BOTTOM)
             y += inner_h - content_h;
     }
     double cx = x0 + s->padding[JD_LEFT];
-    if (c->with_mark) {
-        jl_box_emit(t->ctx, c->mark, 0, c->mark->lines->len, cx, y, c->content_width, page);
-        y += c->mark->height;
-    }
     jl_box_emit(t->ctx, c->box, c->next_line, c->next_line + count, cx, y, c->content_width, page);
+    /* the mark on its own line under what it continues: "16" then "（续）" */
+    if (c->with_mark)
+        jl_box_emit(t->ctx, c->mark, 0, c->mark->lines->len, cx,
+                    y + jl_box_range_height(c->box, c->next_line, c->next_line + count), c->content_width, page);
     if (c->change_bar && c->rowspan == 1 && !(t->bar_page == jd_page_index(page) && t->bar_top == top && t->bar_bottom == bottom)) {
         /* a bar in the left margin beside a changed row (drawn by its one-row cells, which
          * span exactly the row), as revision marks in print */

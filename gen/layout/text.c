@@ -1,7 +1,10 @@
 /* Paragraphs: shaping with pango (once per paragraph, at no width), then jindu's own line
  * breaker: Unicode line breaking from pango, tailored for Chinese quotes, with the
- * line-start and line-end prohibitions of kinsoku.c, and even inter-character
- * justification. */
+ * line-start and line-end prohibitions of kinsoku.c; Chinese spacing (a quarter em between
+ * Han and Latin, justification between characters but never inside a Latin word),
+ * punctuation compression (标点挤压) in the document's style, unbreakable text (names)
+ * set tighter or smaller rather than split, and no paragraph ending in a line of one
+ * character. Right-to-left runs are kept in logical order and drawn in visual order. */
 #include <math.h>
 #include <string.h>
 
@@ -131,9 +134,7 @@ void jl_shaper_init(jl_shaper *s, PangoFontMap *map, jd_fonts *fonts, GHashTable
     s->layout = pango_layout_new(s->pango);
     pango_layout_set_width(s->layout, -1);
     s->owns_descs = descs == NULL;
-    s->font_descs = descs ? descs
-                          : g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL,
-                                                  (GDestroyNotify)pango_font_description_free);
+    s->font_descs = descs ? descs : g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)jl_descs_free);
     s->fonts = fonts;
     s->diags = diags;
     s->metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, g_free);
@@ -153,16 +154,44 @@ void jl_shaper_clear(jl_shaper *s)
     g_hash_table_destroy(s->font_keys);
 }
 
-PangoFontDescription *jl_shaper_font_desc(jl_shaper *s, const jd_style *style)
+jl_descs *jl_descs_copy(const jl_descs *d)
 {
-    PangoFontDescription *d = g_hash_table_lookup(s->font_descs, style);
-    if (d || !s->owns_descs)
-        return d;
-    d = pango_font_description_new();
-    pango_font_description_set_family(d, jd_fonts_family_list(s->fonts, style->font_family, s->diags));
+    jl_descs *c = g_new(jl_descs, 1);
+    c->main = pango_font_description_copy(d->main);
+    c->latin = d->latin ? pango_font_description_copy(d->latin) : NULL;
+    return c;
+}
+
+void jl_descs_free(jl_descs *d)
+{
+    if (!d)
+        return;
+    pango_font_description_free(d->main);
+    if (d->latin)
+        pango_font_description_free(d->latin);
+    g_free(d);
+}
+
+static PangoFontDescription *desc_for(const char *families, const jd_style *style)
+{
+    PangoFontDescription *d = pango_font_description_new();
+    pango_font_description_set_family(d, families);
     pango_font_description_set_size(d, (gint)lround(style->font_size * PANGO_SCALE));
     pango_font_description_set_weight(d, (PangoWeight)style->font_weight);
     pango_font_description_set_style(d, style->italic ? PANGO_STYLE_ITALIC : PANGO_STYLE_NORMAL);
+    return d;
+}
+
+const jl_descs *jl_shaper_font_desc(jl_shaper *s, const jd_style *style)
+{
+    jl_descs *d = g_hash_table_lookup(s->font_descs, style);
+    if (d || !s->owns_descs)
+        return d;
+    d = g_new0(jl_descs, 1);
+    d->main = desc_for(jd_fonts_family_list(s->fonts, style->font_family, s->diags), style);
+    const char *latin = jd_fonts_latin_family_list(s->fonts, style->font_family);
+    if (latin)
+        d->latin = desc_for(latin, style);
     g_hash_table_insert(s->font_descs, (gpointer)style, d);
     return d;
 }
@@ -203,6 +232,32 @@ static const jl_font_key *font_key(jl_shaper *sh, PangoFont *font)
     return key;
 }
 
+/* Ascent and descent of a style's own font description (pango_context_get_metrics shapes
+ * a sample text each time: asked once per style). */
+static const float *style_metrics(jl_shaper *sh, const jd_style *style, PangoFontDescription *desc)
+{
+    float *m = g_hash_table_lookup(sh->style_metrics, style);
+    if (!m) {
+        PangoFontMetrics *fm = pango_context_get_metrics(sh->pango, desc, pango_language_from_string("zh-cn"));
+        m = g_new(float, 2);
+        m[0] = PT(pango_font_metrics_get_ascent(fm));
+        m[1] = PT(pango_font_metrics_get_descent(fm));
+        pango_font_metrics_unref(fm);
+        g_hash_table_insert(sh->style_metrics, (gpointer)style, m);
+    }
+    return m;
+}
+
+/* Whether `key` is the Latin face paired with the style's family. */
+static bool is_latin_face(const jl_descs *d, const jl_font_key *key)
+{
+    if (!d || !d->latin || !key)
+        return false;
+    const char *list = pango_font_description_get_family(d->latin);
+    size_t n = strlen(key->family);
+    return n && strncmp(list, key->family, n) == 0 && list[n] == ',';
+}
+
 static uint16_t run_for(jl_shaper *sh, builder *b, const style_range *r, PangoFont *font)
 {
     const jl_font_key *key = font_key(sh, font);
@@ -211,7 +266,10 @@ static uint16_t run_for(jl_shaper *sh, builder *b, const style_range *r, PangoFo
         if (last->font == key && last->style == r->style && last->href == r->href)
             return (uint16_t)(b->runs->len - 1);
     }
-    const float *m = font_metrics(sh, font);
+    /* Latin text sits on the line as the CJK text of its style does: a line of digits
+     * alone keeps the baseline of its neighbours */
+    const jl_descs *d = jl_shaper_font_desc(sh, r->style);
+    const float *m = is_latin_face(d, key) ? style_metrics(sh, r->style, d->main) : font_metrics(sh, font);
     jl_run run = {key, -1, r->style->font_size, r->style->color, r->style, r->href, m[0], m[1]};
     g_array_append_val(b->runs, run);
     return (uint16_t)(b->runs->len - 1);
@@ -261,12 +319,16 @@ static const style_range *range_at(const GArray *ranges, size_t *cursor, size_t 
     return ranges->len ? &g_array_index(ranges, style_range, *cursor) : NULL;
 }
 
-/* Clusters of one pango glyph item, appended in logical (= visual, LTR) order. */
+/* Clusters of one pango glyph item, appended in logical order. A right-to-left item's
+ * glyphs come in visual order, its clusters last to first: they are turned round, each
+ * keeping its glyphs in visual order, and drawing puts the line back in visual order. */
 static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const GArray *ranges,
                            size_t *range_cursor)
 {
     PangoGlyphString *gs = gi->glyphs;
     PangoItem *item = gi->item;
+    bool rtl = item->analysis.level % 2 == 1;
+    guint first_cluster = b->clusters->len;
     int i = 0;
     while (i < gs->num_glyphs) {
         int start = gs->log_clusters[i];
@@ -276,9 +338,13 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
             width += PT(gs->glyphs[j].geometry.width);
             j++;
         }
+        /* the cluster ends where the next one in logical order starts */
         size_t byte = (size_t)item->offset + (size_t)start;
-        size_t next = j < gs->num_glyphs ? (size_t)item->offset + (size_t)gs->log_clusters[j]
-                                         : (size_t)(item->offset + item->length);
+        size_t next = (size_t)(item->offset + item->length);
+        if (!rtl && j < gs->num_glyphs)
+            next = (size_t)item->offset + (size_t)gs->log_clusters[j];
+        else if (rtl && i > 0)
+            next = (size_t)item->offset + (size_t)gs->log_clusters[i - 1];
         const style_range *r = range_at(ranges, range_cursor, byte);
         jl_cluster c = {0};
         c.byte_start = (uint32_t)byte;
@@ -286,6 +352,7 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
         c.glyph_start = b->glyphs->len;
         c.n_glyphs = (uint16_t)(j - i);
         c.width = width;
+        c.level = (uint8_t)item->analysis.level;
         c.run = run_for(sh, b, r, item->analysis.font);
         bool missing = false;
         for (int k = i; k < j; k++) {
@@ -301,6 +368,77 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
         }
         g_array_append_val(b->clusters, c);
         i = j;
+    }
+    if (rtl) {
+        jl_cluster *cs = &g_array_index(b->clusters, jl_cluster, first_cluster);
+        for (guint x = 0, y = b->clusters->len - first_cluster; x + 1 < y; x++, y--) {
+            jl_cluster t = cs[x];
+            cs[x] = cs[y - 1];
+            cs[y - 1] = t;
+        }
+    }
+}
+
+/* ---- classes and spacing ----------------------------------------------------------- */
+
+static bool is_mark(uint8_t cls)
+{
+    return cls >= JL_CLASS_OPEN && cls <= JL_CLASS_MIDDLE;
+}
+
+static bool in_latin_word(uint8_t cls)
+{
+    return cls == JL_CLASS_ALNUM || cls == JL_CLASS_NARROW;
+}
+
+/* The blank halves of a full-width mark, and what the style removes always; the spacing
+ * between a cluster and the one before it (a pair of marks, Han–Latin spacing, whether
+ * justification may widen the gap). */
+static void space_clusters(jl_para *p)
+{
+    p->spaces = g_new0(jl_space, p->n_clusters ? p->n_clusters : 1);
+    for (size_t i = 0; i < p->n_clusters; i++) {
+        const jl_cluster *c = &p->clusters[i];
+        const jl_run *run = &p->runs[c->run];
+        jl_space *s = &p->spaces[i];
+        double em = run->size;
+        float natural = c->width - (float)run->style->letter_spacing;
+        jd_punctuation style = run->style->punctuation;
+        if (is_mark(c->cls) && natural >= 0.75 * em && style != JD_PUNCT_PLAIN) {
+            float half = (float)(em / 2);
+            if (c->cls == JL_CLASS_OPEN)
+                s->blank_left = half;
+            else if (c->cls == JL_CLASS_MIDDLE)
+                s->blank_left = s->blank_right = half / 2;
+            else
+                s->blank_right = half;
+            if (style == JD_PUNCT_BANJIAO || (style == JD_PUNCT_KAIMING && c->cls != JL_CLASS_FULL_STOP)) {
+                s->fixed_left = s->blank_left;
+                s->fixed_right = s->blank_right;
+                s->blank_left = s->blank_right = 0;
+            }
+        }
+        if (i == 0 || (c->flags & JL_MANDATORY_BEFORE))
+            continue;
+        const jl_cluster *b = &p->clusters[i - 1];
+        jl_space *bs = &p->spaces[i - 1];
+        /* two marks side by side take 1.5 em: the blank between them goes, the first
+         * one's when it has one there (GB/T 15834, clreq) */
+        if (is_mark(b->cls) && is_mark(c->cls) && bs->fixed_right == 0 && s->fixed_left == 0) {
+            if (bs->blank_right > 0)
+                s->pair = bs->blank_right, s->pair_side = 1;
+            else if (s->blank_left > 0)
+                s->pair = s->blank_left, s->pair_side = 2;
+        }
+        bool han_latin = (b->cls == JL_CLASS_HAN && c->cls == JL_CLASS_ALNUM) ||
+                         (b->cls == JL_CLASS_ALNUM && c->cls == JL_CLASS_HAN);
+        if (han_latin) {
+            const jd_style *hs = p->runs[(b->cls == JL_CLASS_HAN ? b : c)->run].style;
+            s->glue = (float)(hs->cjk_latin_spacing_pt ? hs->cjk_latin_spacing
+                                                       : hs->cjk_latin_spacing * p->runs[(b->cls == JL_CLASS_HAN ? b : c)->run].size);
+        }
+        s->stretch = b->width > 0 && c->width > 0 && b->cls != JL_CLASS_NONE && c->cls != JL_CLASS_NONE &&
+                     !(in_latin_word(b->cls) && in_latin_word(c->cls)) && !(b->flags & JL_LINE_SEPARATOR);
     }
 }
 
@@ -319,7 +457,7 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
             char_index++;
         }
         gunichar first = g_utf8_get_char(t + c->byte_start);
-        const char *last_p = g_utf8_find_prev_char(t, t + c->byte_start + c->byte_len);
+        const char *last_p = c->byte_len ? g_utf8_find_prev_char(t, t + c->byte_start + c->byte_len) : NULL;
         gunichar last = last_p ? g_utf8_get_char(last_p) : first;
         uint8_t flags = c->flags; /* mandatory flags were set while shaping */
         if (first == 0x2028)
@@ -328,7 +466,10 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
             flags |= JL_SPACE;
         if (jl_is_cjk(first))
             flags |= JL_CJK;
-        if (i > 0 && !(flags & JL_MANDATORY_BEFORE)) {
+        c->cls = (uint8_t)jl_char_class(first);
+        /* unbreakable text (white-space: nowrap) keeps its characters on one line */
+        bool nowrap = i > 0 && p->runs[c->run].style->nowrap && p->runs[p->clusters[i - 1].run].style->nowrap;
+        if (i > 0 && !(flags & JL_MANDATORY_BEFORE) && !nowrap) {
             bool allowed = char_index < n_attrs && attrs[char_index].is_line_break;
             /* UAX #14 keeps curly quotes glued to both neighbours (class QU); in Chinese an
              * opening quote may start a line and a closing one may end it */
@@ -345,8 +486,12 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
                 flags |= JL_CHAR_BREAK;
         }
         c->flags = flags;
+        /* letter spacing follows every character (CSS): a character grid is this */
+        if (c->width > 0 && !(flags & JL_LINE_SEPARATOR))
+            c->width += (float)p->runs[c->run].style->letter_spacing;
         prev_last = last;
     }
+    space_clusters(p);
 }
 
 /* Text PangoLayout would have to break or treat specially even at no width: paragraph and
@@ -366,11 +511,12 @@ static bool needs_layout(const char *text, size_t len)
     return false;
 }
 
-/* One line of left-to-right text without letter spacing, shaped with pango's itemizer and
- * shaper directly: the steps PangoLayout takes for it (the layout's font description as
- * the first attribute, Unicode breaks tailored per item, each item shaped with the log
- * attributes), without its line bookkeeping, and without the extents pango 1.50 measures
- * for every layout it builds. False (nothing done) for any other text. */
+/* One line of text, shaped with pango's itemizer and shaper directly: the steps
+ * PangoLayout takes for it (the layout's font description as the first attribute, the
+ * bidi analysis with a left-to-right base, Unicode breaks tailored per item, each item
+ * shaped with the log attributes), without its line bookkeeping, and without the extents
+ * pango 1.50 measures for every layout it builds. False (nothing done) for text with
+ * mandatory breaks or tabs. */
 static bool shape_line(jl_shaper *sh, builder *b, jl_para *p, PangoAttrList *attrs,
                        PangoFontDescription *bdesc, const GArray *ranges, PangoLogAttr **log_attrs,
                        int *n_attrs)
@@ -378,13 +524,6 @@ static bool shape_line(jl_shaper *sh, builder *b, jl_para *p, PangoAttrList *att
     const char *text = p->text;
     int len = (int)p->text_len;
     if (needs_layout(text, p->text_len))
-        return false;
-    /* PangoLayout's own test for the paragraph direction (deprecated for applications,
-     * which should ask fribidi; here the point is to decide exactly as the layout does) */
-    G_GNUC_BEGIN_IGNORE_DEPRECATIONS
-    bool rtl = pango_find_base_dir(text, len) == PANGO_DIRECTION_RTL;
-    G_GNUC_END_IGNORE_DEPRECATIONS
-    if (rtl)
         return false;
     PangoAttrList *effective = pango_attr_list_copy(attrs);
     pango_attr_list_insert_before(effective, pango_attr_font_desc_new(bdesc));
@@ -417,14 +556,22 @@ static bool shape_line(jl_shaper *sh, builder *b, jl_para *p, PangoAttrList *att
     return true;
 }
 
-/* Any text, through a PangoLayout at no width: every line it makes is a paragraph ('\n')
- * or ends at a line separator (U+2028); jindu breaks the lines itself. */
+static gint by_offset(gconstpointer a, gconstpointer b)
+{
+    const PangoGlyphItem *x = a, *y = b;
+    return (x->item->offset > y->item->offset) - (x->item->offset < y->item->offset);
+}
+
+/* Any text, through a PangoLayout at no width with a left-to-right base: every line it
+ * makes is a paragraph ('\n') or ends at a line separator (U+2028); jindu breaks the lines
+ * itself. A line's runs come in visual order and are taken in logical order. */
 static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_node *block,
                               PangoAttrList *attrs, PangoFontDescription *bdesc, const GArray *ranges,
                               PangoLogAttr **log_attrs, int *n_attrs)
 {
     PangoLayout *layout = sh->layout;
     const jd_style *bstyle = p->style;
+    pango_layout_set_auto_dir(layout, FALSE);
     pango_layout_set_font_description(layout, bdesc);
     pango_layout_set_text(layout, p->text, (int)p->text_len);
     pango_layout_set_attributes(layout, attrs);
@@ -433,16 +580,18 @@ static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_no
     for (GSList *l = pango_layout_get_lines_readonly(layout); l; l = l->next) {
         PangoLayoutLine *line = l->data;
         guint before = b->clusters->len;
-        for (GSList *r = line->runs; r; r = r->next)
+        GSList *runs = g_slist_sort(g_slist_copy(line->runs), by_offset);
+        for (GSList *r = runs; r; r = r->next)
             add_glyph_item(sh, b, r->data, ranges, &range_cursor);
+        g_slist_free(runs);
         if (b->clusters->len == before && l->next) {
             /* an empty paragraph still takes a line: a zero-width cluster holds its place
              * (every range's description was found by the caller) */
             const style_range *rg = range_at(ranges, &range_cursor, (size_t)line->start_index);
-            PangoFont *font = pango_context_load_font(sh->pango, jl_shaper_font_desc(sh, rg ? rg->style : bstyle));
+            PangoFont *font = pango_context_load_font(sh->pango, jl_shaper_font_desc(sh, rg ? rg->style : bstyle)->main);
             style_range fallback = {0, 0, bstyle, NULL, block};
             jl_cluster c = {(uint32_t)line->start_index, 0, b->glyphs->len, 0,
-                            run_for(sh, b, rg ? rg : &fallback, font), 0, 0};
+                            run_for(sh, b, rg ? rg : &fallback, font), 0, 0, 0, 0};
             g_object_unref(font);
             g_array_append_val(b->clusters, c);
         }
@@ -456,13 +605,57 @@ static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_no
     *log_attrs = g_memdup2(la, sizeof *la * (gsize)*n_attrs);
 }
 
+/* Whether the character at `at` goes to the Latin face: a Latin letter, digit or sign, or
+ * a space beside one. */
+static bool latin_at(const char *text, const char *end, const char *at)
+{
+    gunichar ch = g_utf8_get_char(at);
+    if (!g_unichar_isspace(ch))
+        return jl_latin_face_char(ch);
+    const char *prev = at > text ? g_utf8_find_prev_char(text, at) : NULL;
+    const char *next = g_utf8_next_char(at);
+    return (prev && !g_unichar_isspace(g_utf8_get_char(prev)) && jl_latin_face_char(g_utf8_get_char(prev))) ||
+           (next < end && !g_unichar_isspace(g_utf8_get_char(next)) && jl_latin_face_char(g_utf8_get_char(next)));
+}
+
+static void add_desc_attr(PangoAttrList *attrs, PangoFontDescription *d, size_t start, size_t end)
+{
+    PangoAttribute *a = pango_attr_font_desc_new(d);
+    a->start_index = (guint)start;
+    a->end_index = (guint)end;
+    pango_attr_list_insert(attrs, a);
+}
+
+/* The font attributes of a style range: its family, and its Latin face for the Latin
+ * letters, digits and signs in it. */
+static void add_font_attrs(PangoAttrList *attrs, const char *text, const style_range *r, const jl_descs *d)
+{
+    if (!d->latin) {
+        add_desc_attr(attrs, d->main, r->start, r->end);
+        return;
+    }
+    const char *end = text + r->end;
+    size_t from = r->start;
+    bool latin = latin_at(text, end, text + r->start);
+    for (const char *q = text + r->start; q < end; q = g_utf8_next_char(q)) {
+        bool l = latin_at(text, end, q);
+        if (l != latin) {
+            add_desc_attr(attrs, latin ? d->latin : d->main, from, (size_t)(q - text));
+            from = (size_t)(q - text);
+            latin = l;
+        }
+    }
+    add_desc_attr(attrs, latin ? d->latin : d->main, from, r->end);
+}
+
 jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *page_number,
                             const char *page_count)
 {
     const jd_style *bstyle = jd_node_style(block);
-    PangoFontDescription *bdesc = jl_shaper_font_desc(sh, bstyle);
-    if (!bdesc)
+    const jl_descs *bdescs = jl_shaper_font_desc(sh, bstyle);
+    if (!bdescs)
         return NULL;
+    PangoFontDescription *bdesc = bdescs->main;
     flat f = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(style_range)), page_number,
               page_count};
     flatten(&f, block, NULL);
@@ -472,53 +665,34 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
     p->text_len = f.text->len;
     p->text = g_string_free(f.text, FALSE);
     {
-        /* pango_context_get_metrics shapes a sample text each time: ask once per style */
-        float *m = g_hash_table_lookup(sh->style_metrics, bstyle);
-        if (!m) {
-            PangoFontMetrics *fm = pango_context_get_metrics(sh->pango, bdesc, pango_language_from_string("zh-cn"));
-            m = g_new(float, 2);
-            m[0] = PT(pango_font_metrics_get_ascent(fm));
-            m[1] = PT(pango_font_metrics_get_descent(fm));
-            pango_font_metrics_unref(fm);
-            g_hash_table_insert(sh->style_metrics, (gpointer)bstyle, m);
-        }
+        const float *m = style_metrics(sh, bstyle, bdesc);
         float lh = (float)jl_style_line_height(bstyle);
         p->empty_ascent = (lh - (m[0] + m[1])) / 2 + m[0];
         p->empty_height = lh;
     }
     if (p->text_len == 0) {
         g_array_free(f.ranges, TRUE);
+        p->spaces = g_new0(jl_space, 1);
         return p;
     }
 
     PangoAttrList *attrs = pango_attr_list_new();
-    bool spaced = false;
     for (guint i = 0; i < f.ranges->len; i++) {
         const style_range *r = &g_array_index(f.ranges, style_range, i);
-        PangoFontDescription *d = jl_shaper_font_desc(sh, r->style);
+        const jl_descs *d = jl_shaper_font_desc(sh, r->style);
         if (!d) {
             pango_attr_list_unref(attrs);
             g_array_free(f.ranges, TRUE);
             jl_para_free(p);
             return NULL;
         }
-        PangoAttribute *a = pango_attr_font_desc_new(d);
-        a->start_index = (guint)r->start;
-        a->end_index = (guint)r->end;
-        pango_attr_list_insert(attrs, a);
-        if (r->style->letter_spacing != 0) {
-            spaced = true;
-            a = pango_attr_letter_spacing_new((int)lround(r->style->letter_spacing * PANGO_SCALE));
-            a->start_index = (guint)r->start;
-            a->end_index = (guint)r->end;
-            pango_attr_list_insert(attrs, a);
-        }
+        add_font_attrs(attrs, p->text, r, d);
     }
     builder b = {g_array_new(FALSE, FALSE, sizeof(jl_cluster)), g_array_new(FALSE, FALSE, sizeof(jl_glyph)),
                  g_array_new(FALSE, FALSE, sizeof(jl_run)), g_array_new(FALSE, FALSE, sizeof(jl_missing))};
     PangoLogAttr *log_attrs = NULL;
     int n_attrs = 0;
-    if (spaced || !shape_line(sh, &b, p, attrs, bdesc, f.ranges, &log_attrs, &n_attrs))
+    if (!shape_line(sh, &b, p, attrs, bdesc, f.ranges, &log_attrs, &n_attrs))
         shape_with_layout(sh, &b, p, block, attrs, bdesc, f.ranges, &log_attrs, &n_attrs);
     pango_attr_list_unref(attrs);
     p->n_clusters = b.clusters->len;
@@ -586,6 +760,7 @@ void jl_para_free(jl_para *para)
         return;
     g_free(para->text);
     g_free(para->clusters);
+    g_free(para->spaces);
     g_free(para->glyphs);
     g_free(para->runs);
     if (para->missing)
@@ -594,6 +769,18 @@ void jl_para_free(jl_para *para)
 }
 
 /* ---- line breaking ----------------------------------------------------------------- */
+
+/* Fit tolerance: a line of 28 characters on a character grid fills its measure exactly,
+ * give or take float rounding. */
+#define FIT_EPS 0.005
+/* A line is loosened by at most this much per gap (in em) before a longer line with its
+ * punctuation compressed is taken instead. */
+#define LOOSE_LIMIT 0.2
+/* Pulling a character down to avoid a one-character last line may loosen the line above
+ * by this much per gap (em). */
+#define PUSH_LIMIT 0.5
+/* A squeezed line is set tighter by up to this much per gap (em) before it is set smaller. */
+#define TIGHTEN_LIMIT 0.1
 
 double jl_style_line_height(const jd_style *s)
 {
@@ -632,44 +819,295 @@ static void line_box(const jl_para *p, uint32_t a, uint32_t b, jl_line *line)
     line->height = above + below;
 }
 
-static void finish_line(const jl_para *p, uint32_t a, uint32_t b, double avail, double indent,
-                        bool last_of_paragraph, GArray *lines)
+/* Running sums over a paragraph's clusters, so that any line measures in constant time.
+ * Join k is the gap between clusters k-1 and k. */
+typedef struct {
+    double *width;   /* widths less the blanks always removed, of clusters before k */
+    double *join;    /* glue less pair compression, of joins up to k */
+    double *blank;   /* removable blanks of clusters before k */
+    double *pair;    /* pair compression of joins up to k */
+    uint32_t *gaps;  /* stretchable joins up to k */
+} sums;
+
+static void sums_init(sums *S, const jl_para *p)
 {
-    jl_line line = {a, b, 0, 0, 0, 0, 0};
-    uint32_t draw_end = b;
-    while (draw_end > a && (p->clusters[draw_end - 1].flags & (JL_SPACE | JL_LINE_SEPARATOR)))
-        draw_end--;
-    float w = 0;
-    for (uint32_t i = a; i < draw_end; i++)
-        w += p->clusters[i].width;
-    line.width = w;
-    line.end = draw_end;
-    line_box(p, a, b, &line);
+    size_t n = p->n_clusters + 1;
+    S->width = g_new(double, n * 4);
+    S->join = S->width + n;
+    S->blank = S->join + n;
+    S->pair = S->blank + n;
+    S->gaps = g_new(uint32_t, n);
+    S->width[0] = S->join[0] = S->blank[0] = S->pair[0] = 0;
+    S->gaps[0] = 0;
+    for (size_t k = 0; k < p->n_clusters; k++) {
+        const jl_space *s = &p->spaces[k];
+        S->width[k + 1] = S->width[k] + p->clusters[k].width - s->fixed_left - s->fixed_right;
+        S->join[k + 1] = S->join[k] + s->glue - s->pair;
+        S->blank[k + 1] = S->blank[k] + s->blank_left + s->blank_right;
+        S->pair[k + 1] = S->pair[k] + s->pair;
+        S->gaps[k + 1] = S->gaps[k] + (s->stretch ? 1 : 0);
+    }
+}
+
+static void sums_clear(sums *S)
+{
+    g_free(S->width);
+    g_free(S->gaps);
+}
+
+/* What a line drawing clusters [a, d] measures. */
+typedef struct {
+    double natural;   /* width with every blank it may lose still there */
+    double removable; /* blanks it may lose, in all */
+    double end_fixed; /* blank after the last cluster always removed (行末半角式) */
+    double end_blank, start_blank; /* removable blanks after the last and before the first */
+    uint32_t gaps;    /* stretchable gaps */
+} measure;
+
+static measure measure_line(const jl_para *p, const sums *S, uint32_t a, uint32_t d)
+{
+    measure m = {0};
+    m.natural = S->width[d + 1] - S->width[a] + S->join[d + 1] - S->join[a + 1];
+    m.removable = S->blank[d + 1] - S->blank[a] - (S->pair[d + 1] - S->pair[a + 1]);
+    m.gaps = S->gaps[d + 1] - S->gaps[a + 1];
+    m.start_blank = p->spaces[a].blank_left;
+    double br = p->spaces[d].blank_right;
+    if (p->runs[p->clusters[d].run].style->punctuation == JD_PUNCT_HANGMOBANJIAO) {
+        m.natural -= br;
+        m.removable -= br;
+        m.end_fixed = br;
+    } else {
+        m.end_blank = br;
+    }
+    return m;
+}
+
+/* End of the clusters a line [a, e) draws: trailing spaces hang. */
+static uint32_t draw_end(const jl_para *p, uint32_t a, uint32_t e)
+{
+    while (e > a && (p->clusters[e - 1].flags & (JL_SPACE | JL_LINE_SEPARATOR)))
+        e--;
+    return e;
+}
+
+static double em_of(const jl_para *p, uint32_t k)
+{
+    return p->runs[p->clusters[k].run].size;
+}
+
+/* Sets a line [a, e): compressed when its natural width is over `avail` (the ends'
+ * blanks first, then every other blank alike), set tighter or smaller when even that is
+ * not enough, justified or aligned otherwise. */
+static void set_line(const jl_para *p, const sums *S, uint32_t a, uint32_t e, double avail, double indent,
+                     bool last_of_paragraph, jl_line *line)
+{
+    memset(line, 0, sizeof *line);
+    uint32_t d = draw_end(p, a, e);
+    line->first = a;
+    line->end = d;
+    line->scale = 1;
+    line_box(p, a, e, line);
+    if (d == a) {
+        line->x = (float)indent;
+        return;
+    }
+    measure m = measure_line(p, S, a, d - 1);
+    line->end_trim = (float)m.end_fixed;
+    double w = m.natural, need = w - avail;
+    if (need > FIT_EPS) {
+        double t = MIN(need, m.end_blank);
+        line->end_trim += (float)t, need -= t;
+        t = MIN(need, m.start_blank);
+        line->start_trim = (float)t, need -= t;
+        double inner = m.removable - m.end_blank - m.start_blank;
+        if (need > 0 && inner > 0) {
+            double r = MIN(1.0, need / inner);
+            line->shrink = (float)r;
+            need -= r * inner;
+        }
+        w = avail + MAX(need, 0);
+        if (need > FIT_EPS) {
+            /* unbreakable text wider than the line: tighter, then smaller */
+            line->squeezed = true;
+            double tighten = MIN(need, m.gaps * TIGHTEN_LIMIT * em_of(p, a));
+            if (m.gaps)
+                line->gap_extra = (float)(-tighten / m.gaps);
+            w -= tighten;
+            if (w > avail + FIT_EPS)
+                line->scale = (float)(avail / w);
+            w = avail;
+        }
+    }
     double free_space = avail - w;
     switch (p->style->text_align) {
     case JD_ALIGN_CENTER:
-        line.x = (float)(indent + free_space / 2);
+        line->x = (float)(indent + free_space / 2);
         break;
     case JD_ALIGN_RIGHT:
-        line.x = (float)(indent + free_space);
+        line->x = (float)(indent + free_space);
         break;
     case JD_ALIGN_JUSTIFY:
-        line.x = (float)indent;
-        if (!last_of_paragraph && free_space > 0 && draw_end - a > 1)
-            line.gap_extra = (float)(free_space / (double)(draw_end - a - 1));
+        line->x = (float)indent;
+        if (!last_of_paragraph && free_space > FIT_EPS && m.gaps > 0 && !line->squeezed) {
+            line->gap_extra = (float)(free_space / m.gaps);
+            w = avail;
+        }
         break;
     default:
-        line.x = (float)indent;
+        line->x = (float)indent;
         break;
     }
-    g_array_append_val(lines, line);
+    line->width = (float)w;
+}
+
+/* Whether a line [a, e) fits `avail` once its punctuation is compressed as far as allowed. */
+static bool fits_compressed(const jl_para *p, const sums *S, uint32_t a, uint32_t e, double avail)
+{
+    uint32_t d = draw_end(p, a, e);
+    if (d == a)
+        return true;
+    measure m = measure_line(p, S, a, d - 1);
+    return m.natural - m.removable <= avail + FIT_EPS;
+}
+
+/* Justification space per gap a line [a, e) would take at `avail` (infinite: no gap). */
+static double loosening(const jl_para *p, const sums *S, uint32_t a, uint32_t e, double avail)
+{
+    uint32_t d = draw_end(p, a, e);
+    if (d == a)
+        return 0;
+    measure m = measure_line(p, S, a, d - 1);
+    return m.gaps ? (avail - m.natural) / m.gaps / em_of(p, a) : INFINITY;
+}
+
+/* A paragraph's last line that holds one character (一字一行), with the closing marks that
+ * may follow it. */
+static bool single_character(const jl_para *p, const jl_line *line)
+{
+    int chars = 0;
+    for (uint32_t k = line->first; k < line->end; k++) {
+        uint8_t cls = p->clusters[k].cls;
+        if (cls == JL_CLASS_HAN || cls == JL_CLASS_ALNUM)
+            chars++;
+        else if (!(is_mark(cls) && cls != JL_CLASS_OPEN) && cls != JL_CLASS_SPACE)
+            return false;
+    }
+    return chars == 1;
+}
+
+/* Where a paragraph's lines start in the line list, and how its first line is set. */
+typedef struct {
+    guint first_line;
+    double indent;
+    double width;
+} para_lines;
+
+/* Avoids a last line of one character, as xeCJK's CheckSingle does: the line above takes
+ * it when compressing its punctuation makes room, or else gives the last line one
+ * more character (breaking at its previous opportunity). */
+static void avoid_single(const jl_para *p, const sums *S, GArray *lines, const para_lines *pl, uint32_t para_end)
+{
+    guint n = lines->len;
+    if (n < pl->first_line + 2)
+        return;
+    const jl_line *last = &g_array_index(lines, jl_line, n - 1), *prev = &g_array_index(lines, jl_line, n - 2);
+    if (!single_character(p, last) || last->squeezed || prev->squeezed)
+        return;
+    bool prev_first = n - 2 == pl->first_line;
+    double indent = prev_first ? pl->indent : 0, avail = pl->width - indent;
+    uint32_t s = prev->first;
+    jl_line a, b;
+    if (fits_compressed(p, S, s, para_end, avail)) {
+        set_line(p, S, s, para_end, avail, indent, true, &a);
+        g_array_set_size(lines, n - 2);
+        g_array_append_val(lines, a);
+        return;
+    }
+    for (uint32_t k = prev->end - 1; k > s + 1; k--) {
+        if (!(p->clusters[k].flags & JL_BREAK_BEFORE))
+            continue;
+        if (!fits_compressed(p, S, k, para_end, pl->width) || loosening(p, S, s, k, avail) > PUSH_LIMIT)
+            return;
+        set_line(p, S, s, k, avail, indent, false, &a);
+        set_line(p, S, k, para_end, pl->width, 0, true, &b);
+        g_array_set_size(lines, n - 2);
+        g_array_append_val(lines, a);
+        g_array_append_val(lines, b);
+        return;
+    }
+}
+
+/* The end of the line starting at `i`: the furthest break where the line fits with its
+ * punctuation compressed — unless a shorter line needs no compression and no more than
+ * LOOSE_LIMIT of loosening, or only the line's end marks need compressing; with no legal
+ * break, a cut between characters the rules allow, else the unbreakable text whole (set
+ * tighter or smaller). */
+static uint32_t line_end(const jl_para *p, const sums *S, uint32_t i, double avail)
+{
+    uint32_t n = (uint32_t)p->n_clusters;
+    uint32_t j = i, shortest_fit = 0, longest_fit = 0;
+    bool overflow = false;
+    while (j < n) {
+        const jl_cluster *c = &p->clusters[j];
+        if (j > i && (c->flags & JL_MANDATORY_BEFORE))
+            break;
+        if (j > i && (c->flags & JL_BREAK_BEFORE)) {
+            uint32_t d = draw_end(p, i, j);
+            if (d > i) {
+                measure m = measure_line(p, S, i, d - 1);
+                if (m.natural <= avail + FIT_EPS)
+                    shortest_fit = j;
+                if (m.natural - m.removable <= avail + FIT_EPS)
+                    longest_fit = j;
+            }
+        }
+        if (j > i && !(c->flags & (JL_SPACE | JL_LINE_SEPARATOR))) {
+            measure m = measure_line(p, S, i, j);
+            if (m.natural - m.removable > avail + FIT_EPS) {
+                overflow = true;
+                break;
+            }
+        }
+        j++;
+    }
+    if (!overflow) {
+        /* the rest of the paragraph fits */
+        longest_fit = j;
+        uint32_t d = draw_end(p, i, j);
+        if (d == i || measure_line(p, S, i, d - 1).natural <= avail + FIT_EPS)
+            shortest_fit = j;
+    }
+    if (longest_fit > i) {
+        if (shortest_fit == longest_fit || shortest_fit <= i)
+            return longest_fit;
+        uint32_t d = draw_end(p, i, longest_fit);
+        measure m = measure_line(p, S, i, d - 1);
+        if (m.natural - avail <= m.end_blank + m.start_blank + FIT_EPS)
+            return longest_fit;
+        bool justified = p->style->text_align == JD_ALIGN_JUSTIFY;
+        return justified && loosening(p, S, i, shortest_fit, avail) > LOOSE_LIMIT ? longest_fit : shortest_fit;
+    }
+    /* no legal break fits: cut as late as the line-start and line-end rules allow */
+    uint32_t end = j;
+    while (end > i + 1 && !(p->clusters[end].flags & JL_CHAR_BREAK))
+        end--;
+    if (end > i && end < n && (p->clusters[end].flags & JL_CHAR_BREAK))
+        return end;
+    /* nowhere: the unbreakable text stays whole */
+    end = MAX(j, i + 1);
+    while (end < n && !(p->clusters[end].flags & (JL_BREAK_BEFORE | JL_CHAR_BREAK | JL_MANDATORY_BEFORE)))
+        end++;
+    return end;
 }
 
 void jl_para_break(const jl_para *p, double width, GArray *lines)
 {
     uint32_t n = (uint32_t)p->n_clusters;
+    sums S;
+    sums_init(&S, p);
     uint32_t i = 0;
     bool new_paragraph = true;
+    para_lines pl = {0, 0, width};
     while (i < n) {
         /* a line after a soft break does not start with spaces */
         if (!new_paragraph)
@@ -682,64 +1120,48 @@ void jl_para_break(const jl_para *p, double width, GArray *lines)
         bool after_separator = starts_paragraph && i > 0 &&
                                p->text[first->byte_start - 1] != '\n'; /* U+2028: same paragraph */
         double indent = starts_paragraph && !after_separator ? indent_of(p->style, width) : 0;
-        double avail = width - indent;
-        float w = 0;
-        uint32_t j = i, last_break = i;
-        bool overflow = false;
-        while (j < n) {
-            const jl_cluster *c = &p->clusters[j];
-            if (j > i && (c->flags & JL_MANDATORY_BEFORE))
-                break;
-            if (j > i && (c->flags & JL_BREAK_BEFORE))
-                last_break = j;
-            if (j > i && w + c->width > avail + 0.001f && !(c->flags & JL_SPACE)) {
-                overflow = true;
-                break;
-            }
-            w += c->width;
-            j++;
+        if (starts_paragraph) {
+            pl.first_line = lines->len;
+            pl.indent = indent;
         }
-        uint32_t end;
-        if (!overflow) {
-            end = j;
-        } else if (last_break > i) {
-            end = last_break;
-        } else {
-            /* no legal break in the line: cut between characters, as late as the
-             * line-start and line-end rules allow, and never before one cluster */
-            end = j;
-            while (end > i + 1 && !(p->clusters[end].flags & JL_CHAR_BREAK))
-                end--;
-            if (end == i + 1 && !(p->clusters[end].flags & JL_CHAR_BREAK))
-                end = j > i ? j : i + 1;
-        }
+        uint32_t end = line_end(p, &S, i, width - indent);
         bool last = end >= n || (p->clusters[end].flags & JL_MANDATORY_BEFORE);
-        finish_line(p, i, end, avail, indent, last, lines);
+        jl_line line;
+        set_line(p, &S, i, end, width - indent, indent, last, &line);
+        g_array_append_val(lines, line);
+        if (last)
+            avoid_single(p, &S, lines, &pl, end);
         new_paragraph = last;
         i = end;
     }
+    sums_clear(&S);
 }
 
 void jl_para_widths(const jl_para *p, double *min_width, double *max_width)
 {
-    double widest_piece = 0, piece = 0, line = 0, widest_line = 0;
-    for (size_t i = 0; i < p->n_clusters; i++) {
-        const jl_cluster *c = &p->clusters[i];
-        if (c->flags & JL_MANDATORY_BEFORE) {
-            widest_line = MAX(widest_line, line);
-            line = 0;
-            widest_piece = MAX(widest_piece, piece);
-            piece = 0;
-        } else if (c->flags & JL_BREAK_BEFORE) {
-            widest_piece = MAX(widest_piece, piece);
-            piece = 0;
+    double widest_piece = 0, widest_line = 0;
+    uint32_t n = (uint32_t)p->n_clusters;
+    if (n) {
+        sums S;
+        sums_init(&S, p);
+        uint32_t piece = 0, line = 0;
+        for (uint32_t k = 1; k <= n; k++) {
+            uint32_t f = k < n ? p->clusters[k].flags : JL_MANDATORY_BEFORE;
+            if (f & (JL_BREAK_BEFORE | JL_MANDATORY_BEFORE)) {
+                uint32_t d = draw_end(p, piece, k);
+                if (d > piece)
+                    widest_piece = MAX(widest_piece, measure_line(p, &S, piece, d - 1).natural);
+                piece = k;
+            }
+            if (f & JL_MANDATORY_BEFORE) {
+                uint32_t d = draw_end(p, line, k);
+                if (d > line)
+                    widest_line = MAX(widest_line, measure_line(p, &S, line, d - 1).natural);
+                line = k;
+            }
         }
-        if (!(c->flags & JL_SPACE))
-            piece += c->width;
-        line += c->width;
+        sums_clear(&S);
     }
-    widest_piece = MAX(widest_piece, piece);
-    widest_line = MAX(widest_line, line);
     double indent = indent_of(p->style, 0);
     if (min_width)
         *min_width = widest_piece + indent;
@@ -748,6 +1170,84 @@ void jl_para_widths(const jl_para *p, double *min_width, double *max_width)
 }
 
 /* ---- drawing ----------------------------------------------------------------------- */
+
+/* Blank removed on each side of cluster k of a line, as set_line decided. */
+static void trims(const jl_para *p, const jl_line *line, uint32_t k, double *left, double *right)
+{
+    const jl_space *s = &p->spaces[k];
+    const jl_space *next = k + 1 < line->end ? &p->spaces[k + 1] : NULL;
+    double l = s->fixed_left, r = s->fixed_right;
+    double opt_l = s->blank_left, opt_r = s->blank_right;
+    if (k > line->first && s->pair_side == 2)
+        l += s->pair, opt_l -= s->pair;
+    if (next && next->pair_side == 1)
+        r += next->pair, opt_r -= next->pair;
+    l += k == line->first ? line->start_trim : line->shrink * opt_l;
+    r += k + 1 == line->end ? line->end_trim : line->shrink * opt_r;
+    *left = l;
+    *right = r;
+}
+
+/* The line's clusters in visual order (UAX #9 rule L2: from the highest level down to the
+ * lowest odd one, reverse every run at that level or higher); NULL when it is all left to
+ * right. */
+static const uint32_t *visual_order(jl_ctx *ctx, const jl_para *p, const jl_line *line)
+{
+    uint8_t high = 0, low_odd = 255;
+    for (uint32_t k = line->first; k < line->end; k++) {
+        uint8_t lv = p->clusters[k].level;
+        high = MAX(high, lv);
+        if (lv % 2)
+            low_odd = MIN(low_odd, lv);
+    }
+    if (high == 0)
+        return NULL;
+    uint32_t count = line->end - line->first;
+    g_array_set_size(ctx->order, count);
+    uint32_t *order = (uint32_t *)ctx->order->data;
+    for (uint32_t v = 0; v < count; v++)
+        order[v] = line->first + v;
+    for (int lv = high; lv >= low_odd && lv > 0; lv--) {
+        for (uint32_t v = 0; v < count;) {
+            if (p->clusters[order[v]].level < lv) {
+                v++;
+                continue;
+            }
+            uint32_t w = v;
+            while (w < count && p->clusters[order[w]].level >= lv)
+                w++;
+            for (uint32_t x = v, y = w - 1; x < y; x++, y--) {
+                uint32_t t = order[x];
+                order[x] = order[y];
+                order[y] = t;
+            }
+            v = w;
+        }
+    }
+    return order;
+}
+
+static void flush_run(jl_ctx *ctx, const jl_para *p, const jl_line *line, int run, double run_x, double pen,
+                      double y, double baseline, uint32_t byte0, uint32_t byte1, jd_page *page)
+{
+    GArray *glyphs = ctx->glyphs;
+    const jl_run *r = &p->runs[run];
+    if (glyphs->len > 0 && r->font_id >= 0) {
+        /* the page list copies the text by its length */
+        jd_glyph_run gr = {r->font_id, r->size * line->scale, r->color, run_x, baseline, p->text + byte0,
+                           byte1 - byte0, (const jd_glyph *)glyphs->data, glyphs->len, pen - run_x};
+        jd_page_add_glyphs(page, &gr);
+        if (r->href) {
+            jd_link link = {run_x, y, pen - run_x, line->height, NULL, NULL};
+            if (r->href[0] == '#')
+                link.dest = r->href + 1;
+            else
+                link.uri = r->href;
+            jd_page_add_link(page, &link);
+        }
+    }
+    g_array_set_size(glyphs, 0);
+}
 
 void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, double y,
                   double box_width, jd_page *page)
@@ -762,47 +1262,47 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
         lx = right ? box_width - line->width : 0;
     }
     double baseline = y + line->ascent;
+    double scale = line->scale;
+    const uint32_t *order = visual_order(ctx, p, line);
     GArray *glyphs = ctx->glyphs;
-    double pen = x + lx;
-    uint32_t i = line->first;
-    while (i < line->end) {
-        const jl_cluster *c0 = &p->clusters[i];
-        int run = c0->run;
-        double run_x = pen;
-        uint32_t byte0 = c0->byte_start, byte1 = byte0;
-        g_array_set_size(glyphs, 0);
-        while (i < line->end && p->clusters[i].run == run) {
-            const jl_cluster *c = &p->clusters[i];
-            for (uint16_t k = 0; k < c->n_glyphs; k++) {
-                const jl_glyph *g = &p->glyphs[c->glyph_start + k];
-                /* pango's "nothing to draw" glyph (zero-width characters) is no glyph of
-                 * the font; a backend would have to invent one */
-                if (g->id != PANGO_GLYPH_EMPTY) {
-                    jd_glyph jg = {g->id, (float)(pen - run_x + g->x_offset), g->y_offset,
-                                   c->byte_start - byte0};
-                    g_array_append_val(glyphs, jg);
-                }
-                pen += g->advance;
-            }
-            byte1 = c->byte_start + c->byte_len;
-            i++;
-            if (i < line->end)
-                pen += line->gap_extra;
+    g_array_set_size(glyphs, 0);
+    double pen = x + lx, run_x = pen;
+    int run = -1;
+    uint32_t byte0 = 0, byte1 = 0;
+    uint32_t count = line->end - line->first;
+    for (uint32_t v = 0; v < count; v++) {
+        uint32_t k = order ? order[v] : line->first + v;
+        const jl_cluster *c = &p->clusters[k];
+        /* a glyph run holds clusters of one run whose text follows on */
+        if (c->run != run || c->byte_start != byte1) {
+            if (run >= 0)
+                flush_run(ctx, p, line, run, run_x, pen, y, baseline, byte0, byte1, page);
+            run = c->run;
+            run_x = pen;
+            byte0 = c->byte_start;
         }
-        const jl_run *r = &p->runs[run];
-        if (glyphs->len > 0 && r->font_id >= 0) {
-            /* the page list copies the text by its length */
-            jd_glyph_run gr = {r->font_id, r->size, r->color, run_x, baseline, p->text + byte0,
-                               byte1 - byte0, (const jd_glyph *)glyphs->data, glyphs->len, pen - run_x};
-            jd_page_add_glyphs(page, &gr);
-            if (r->href) {
-                jd_link link = {run_x, y, pen - run_x, line->height, NULL, NULL};
-                if (r->href[0] == '#')
-                    link.dest = r->href + 1;
-                else
-                    link.uri = r->href;
-                jd_page_add_link(page, &link);
+        double left, right;
+        trims(p, line, k, &left, &right);
+        double gx = -left;
+        for (uint16_t g = 0; g < c->n_glyphs; g++) {
+            const jl_glyph *gl = &p->glyphs[c->glyph_start + g];
+            /* pango's "nothing to draw" glyph (zero-width characters) is no glyph of the
+             * font; a backend would have to invent one */
+            if (gl->id != PANGO_GLYPH_EMPTY) {
+                jd_glyph jg = {gl->id, (float)(pen - run_x + (gx + gl->x_offset) * scale), gl->y_offset * (float)scale,
+                               c->byte_start - byte0};
+                g_array_append_val(glyphs, jg);
             }
+            gx += gl->advance;
         }
+        double advance = c->width - left - right;
+        if (k + 1 < line->end) {
+            const jl_space *s = &p->spaces[k + 1];
+            advance += s->glue + (s->stretch ? line->gap_extra : 0);
+        }
+        pen += advance * scale;
+        byte1 = c->byte_start + c->byte_len;
     }
+    if (run >= 0)
+        flush_run(ctx, p, line, run, run_x, pen, y, baseline, byte0, byte1, page);
 }

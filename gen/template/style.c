@@ -150,6 +150,7 @@ static const char *const prop_names[TPL_PROP_COUNT] = {
     "text-align",  "vertical-align", "line-height", "text-indent",   "letter-spacing",
     "padding",     "border",         "border-top",  "border-right",  "border-bottom",
     "border-left", "background",     "margin-top",  "margin-bottom", "keep-with-next",
+    "cjk-latin-spacing", "white-space", "punctuation",
 };
 
 int tpl_prop_lookup(const char *name)
@@ -358,6 +359,34 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
         return tpl_parse_length(s, em, &out->u.len, why);
     case TPL_PROP_KEEP_WITH_NEXT:
         return parse_flag(s, &out->u.flag, why);
+    case TPL_PROP_CJK_LATIN_SPACING:
+        /* em stays a share of the font size, so it follows every element's own size */
+        out->u.spacing.em = true;
+        if (strcmp(s, "normal") == 0 || strcmp(s, "auto") == 0) {
+            out->u.spacing.len = (tpl_length){0.25, TPL_LEN_PT};
+            return true;
+        }
+        if (strcmp(s, "none") == 0) {
+            out->u.spacing.len = (tpl_length){0, TPL_LEN_PT};
+            return true;
+        }
+        if (!tpl_parse_length(s, em, &out->u.spacing.len, why)) return false;
+        out->u.spacing.em = out->u.spacing.len.unit == TPL_LEN_EM;
+        return true;
+    case TPL_PROP_WHITE_SPACE: {
+        static const char *const words[] = {"normal", "nowrap", NULL};
+        if (!parse_keyword(s, words, &k, why)) return false;
+        out->u.flag = k == 1;
+        return true;
+    }
+    case TPL_PROP_PUNCTUATION: {
+        /* xeCJK's PunctStyle names, and the Chinese ones */
+        static const char *const words[] = {"quanjiao", "kaiming", "hangmobanjiao", "banjiao", "plain",
+                                            "全角式", "开明式", "行末半角式", "半角式", NULL};
+        if (!parse_keyword(s, words, &k, why)) return false;
+        out->u.align = k % 5;
+        return true;
+    }
     default:
         *why = g_strdup("unknown property");
         return false;
@@ -463,6 +492,16 @@ static void apply_one(jd_style *s, const tpl_prop *p)
         break;
     case TPL_PROP_KEEP_WITH_NEXT:
         s->keep_with_next = p->u.flag;
+        break;
+    case TPL_PROP_CJK_LATIN_SPACING:
+        s->cjk_latin_spacing_pt = !p->u.spacing.em;
+        s->cjk_latin_spacing = p->u.spacing.len.value;
+        break;
+    case TPL_PROP_WHITE_SPACE:
+        s->nowrap = p->u.flag;
+        break;
+    case TPL_PROP_PUNCTUATION:
+        s->punctuation = (jd_punctuation)p->u.align;
         break;
     default:
         break;

@@ -207,6 +207,9 @@ typedef enum {
     TPL_PROP_MARGIN_TOP,
     TPL_PROP_MARGIN_BOTTOM,
     TPL_PROP_KEEP_WITH_NEXT,
+    TPL_PROP_CJK_LATIN_SPACING,
+    TPL_PROP_WHITE_SPACE,
+    TPL_PROP_PUNCTUATION,
     TPL_PROP_COUNT
 } tpl_prop_id;
 
@@ -224,6 +227,10 @@ typedef struct {
             tpl_length len;
             bool factor; /* line-height given as a plain number */
         } line_height;
+        struct {
+            tpl_length len; /* pt, or em (kept as a share of the font size) */
+            bool em;
+        } spacing; /* cjk-latin-spacing */
         tpl_length box[4]; /* padding: top, right, bottom, left */
         struct {
             tpl_length width;
