@@ -203,8 +203,9 @@ START_TEST(usage_errors_exit_2)
     ck_assert_str_eq(err, "jindu import: expected one FILE, got 2\nTry 'jindu import --help'.\n");
     g_free(out);
     g_free(err);
-    ck_assert_int_eq(jt_cli(&out, &err, "import --format xlsx '%s'", fixture), 2);
-    ck_assert_str_eq(err, "jindu import: unknown format 'xlsx' (expected tsv, csv or json)\n"
+    ck_assert_int_eq(jt_cli(&out, &err, "import --format ods '%s'", fixture), 2);
+    ck_assert_str_eq(err, "jindu import: unknown format 'ods' (expected tsv, csv, json, xlsx or "
+                          "xls)\n"
                           "Try 'jindu import --help'.\n");
     g_free(out);
     g_free(err);

@@ -185,8 +185,12 @@ START_TEST(format_by_extension_then_content)
     ck_assert_int_eq(f, JD_FORMAT_CSV);
     ck_assert(jd_format_parse("json", &f));
     ck_assert_int_eq(f, JD_FORMAT_JSON);
-    ck_assert(!jd_format_parse("xlsx", &f));
-    ck_assert_int_eq(f, JD_FORMAT_JSON);
+    ck_assert(jd_format_parse("xlsx", &f));
+    ck_assert_int_eq(f, JD_FORMAT_XLSX);
+    ck_assert(!jd_format_parse("ods", &f));
+    ck_assert_int_eq(f, JD_FORMAT_XLSX);
+    ck_assert_int_eq(jd_format_detect("a.XLSX", ""), JD_FORMAT_XLSX);
+    ck_assert_int_eq(jd_format_detect("a.xls", ""), JD_FORMAT_XLS);
     ck_assert_str_eq(jd_format_name(JD_FORMAT_TSV), "TSV");
 }
 END_TEST

@@ -198,16 +198,61 @@ static const char *sev_name(jd_severity s)
     }
 }
 
+char *jd_sheet_source_name(const char *file, const char *sheet)
+{
+    return g_strdup_printf("%s[%s]", file, sheet);
+}
+
+bool jd_is_sheet_source(const char *name)
+{
+    return name && g_str_has_suffix(name, "]") && strchr(name, '[');
+}
+
+char *jd_column_letters(int col)
+{
+    char letters[16];
+    size_t n = sizeof letters - 1;
+    letters[n] = '\0';
+    /* bijective base 26: A..Z, AA.. */
+    for (int c = col; c > 0 && n > 0; c = (c - 1) / 26)
+        letters[--n] = (char)('A' + (c - 1) % 26);
+    return g_strdup(letters + n);
+}
+
+char *jd_cell_ref(int row, int col)
+{
+    char *letters = jd_column_letters(col);
+    char *ref = g_strdup_printf("%s%d", letters, row);
+    g_free(letters);
+    return ref;
+}
+
+char *jd_place_text(const char *file, int line, int col)
+{
+    if (line <= 0) return g_strdup(file ? file : "");
+    if (jd_is_sheet_source(file) && col > 0) {
+        char *ref = jd_cell_ref(line, col);
+        char *text = g_strdup_printf("%s!%s", file, ref);
+        g_free(ref);
+        return text;
+    }
+    if (jd_is_sheet_source(file)) return g_strdup_printf("%s row %d", file, line);
+    if (col > 0) return g_strdup_printf("%s:%d:%d", file ? file : "", line, col);
+    return g_strdup_printf("%s:%d", file ? file : "", line);
+}
+
+const char *jd_line_word(const char *file)
+{
+    return jd_is_sheet_source(file) ? "row" : "line";
+}
+
 char *jd_diag_format(const jd_diag *d)
 {
     GString *s = g_string_new(NULL);
     if (d->file) {
-        g_string_append(s, d->file);
-        if (d->line > 0) {
-            g_string_append_printf(s, ":%d", d->line);
-            if (d->col > 0)
-                g_string_append_printf(s, ":%d", d->col);
-        }
+        char *place = jd_place_text(d->file, d->line, d->col);
+        g_string_append(s, place);
+        g_free(place);
         g_string_append(s, ": ");
     }
     g_string_append_printf(s, "%s: %s", sev_name(d->sev), d->message);

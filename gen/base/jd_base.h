@@ -82,6 +82,27 @@ char *jd_diag_format(const jd_diag *d);
 /* Prints every message, one per line (plus excerpts), to `out`. */
 void jd_diags_print(const jd_diags *diags, FILE *out);
 
+/* ---- positions in a workbook ----------------------------------------------------------
+ *
+ * A sheet of a workbook is a source named "FILE[SHEET]" (jd_sheet_source_name()); its
+ * positions are cells: line = row number, col = column number (A = 1). Messages at such a
+ * source are written as spreadsheet users name cells: "tasks.xlsx[清单]!C12: error: …". */
+
+/* "FILE[SHEET]". Newly allocated. */
+char *jd_sheet_source_name(const char *file, const char *sheet);
+/* Whether `name` names a sheet: it ends with ']' and holds a '['. */
+bool jd_is_sheet_source(const char *name);
+/* The cell reference of row `row` and column `col` (1-based): "C12". Newly allocated. */
+char *jd_cell_ref(int row, int col);
+/* The column letters of column `col` (1-based): "A", "Z", "AA". Newly allocated. */
+char *jd_column_letters(int col);
+/* How a message names a place in `file`: "file:12:3" for text, "file!C12" for a sheet;
+ * `line` 0 gives the file alone, `col` 0 the line ("file:12", "file row 12"). Newly
+ * allocated. */
+char *jd_place_text(const char *file, int line, int col);
+/* "line" for a text source, "row" for a sheet: the word for `line` in a message. */
+const char *jd_line_word(const char *file);
+
 /* ---- text helpers ------------------------------------------------------------------ */
 
 /* Number of characters in the first `nbytes` bytes of valid UTF-8 `s`, plus one: the

@@ -14,7 +14,7 @@ static bool check_usage(int argc, char **argv, const char *format_text, const ch
     jd_period parsed;
     *format = JD_FORMAT_AUTO;
     if (format_text && !jd_format_parse(format_text, format))
-        fprintf(stderr, "%s: unknown format '%s' (expected tsv, csv or json)\n", argv[0],
+        fprintf(stderr, "%s: unknown format '%s' (expected tsv, csv, json, xlsx or xls)\n", argv[0],
                 format_text);
     else if (period && !jd_period_parse(period, &parsed))
         fprintf(stderr, "%s: --period: '%s' is not a period (2023Q2, 2023年第二季度, 2023-05)\n",
@@ -31,9 +31,11 @@ static bool check_usage(int argc, char **argv, const char *format_text, const ch
 
 static const char *const formats_help =
     "Formats: TSV and CSV exports of a task list or of progress reports (UTF-8, UTF-8 with\n"
-    "BOM, GB18030 or UTF-16, detected), or their canonical JSON; a folder is read as progress\n"
-    "data (every .csv .tsv .txt .json in it, e.g. returned forms). Without --format the file\n"
-    "name's extension decides (.tsv .txt .csv .json), else the content. docs/data-format.md\n"
+    "BOM, GB18030 or UTF-16, detected), their canonical JSON, or workbooks (.xlsx, .xls; a\n"
+    "sheet is named after '#': tasks.xlsx#清单, else the first visible one is read); a folder\n"
+    "is read as progress data (every .csv .tsv .txt .json .xlsx .xls in it, e.g. returned\n"
+    "forms). Without --format the file's first bytes (a workbook) or its name's extension\n"
+    "decide (.tsv .txt .csv .json .xlsx .xls), else the content. docs/data-format.md\n"
     "describes the rules.\n"
     "\n"
     "Exit status: 0 ok, 1 bad input (every problem is printed as file:line:column), 2 usage.";
@@ -179,7 +181,7 @@ int jd_cmd_import(int argc, char **argv)
     GOptionEntry entries[] = {
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &output,
          "Write the data as canonical JSON to OUT.json (only if there is no error)", "OUT.json"},
-        {"format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Read FILE as tsv, csv or json",
+        {"format", 0, 0, G_OPTION_ARG_STRING, &format_text, "Read FILE as tsv, csv, json, xlsx or xls",
          "FORMAT"},
         PERIOD_OPTION,
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
@@ -188,7 +190,7 @@ int jd_cmd_import(int argc, char **argv)
                           "optionally write it as canonical JSON.",
                           formats_help};
     int rc = JD_EXIT_OK;
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
         check_usage(argc, argv, format_text, period, 1, &options.format, &rc)) {
         options.period = period;
@@ -204,7 +206,7 @@ int jd_cmd_check(int argc, char **argv)
 {
     char *format_text = NULL, *period = NULL;
     GOptionEntry entries[] = {{"format", 0, 0, G_OPTION_ARG_STRING, &format_text,
-                               "Read every FILE as tsv, csv or json", "FORMAT"},
+                               "Read every FILE as tsv, csv, json, xlsx or xls", "FORMAT"},
                               PERIOD_OPTION,
                               {NULL, 0, 0, 0, NULL, NULL, NULL}};
     jd_cli_usage usage = {"FILE|DIR...",
@@ -214,7 +216,7 @@ int jd_cmd_check(int argc, char **argv)
                           "what has not been reported (未报送) is listed.",
                           formats_help};
     int rc = JD_EXIT_OK;
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
         check_usage(argc, argv, format_text, period, 0, &options.format, &rc)) {
         options.period = period;

@@ -197,6 +197,10 @@ const char *jd_format_name(jd_format f)
         return "CSV";
     case JD_FORMAT_JSON:
         return "JSON";
+    case JD_FORMAT_XLSX:
+        return "XLSX";
+    case JD_FORMAT_XLS:
+        return "XLS";
     case JD_FORMAT_AUTO:
         break;
     }
@@ -205,7 +209,8 @@ const char *jd_format_name(jd_format f)
 
 bool jd_format_parse(const char *text, jd_format *format)
 {
-    static const jd_format formats[] = {JD_FORMAT_TSV, JD_FORMAT_CSV, JD_FORMAT_JSON};
+    static const jd_format formats[] = {JD_FORMAT_TSV, JD_FORMAT_CSV, JD_FORMAT_JSON,
+                                        JD_FORMAT_XLSX, JD_FORMAT_XLS};
     for (size_t i = 0; text && i < G_N_ELEMENTS(formats); i++) {
         if (g_ascii_strcasecmp(text, jd_format_name(formats[i])) == 0) {
             *format = formats[i];
@@ -228,7 +233,10 @@ jd_format jd_format_detect(const char *name, const char *text)
                         {".txt", JD_FORMAT_TSV},
                         {".tab", JD_FORMAT_TSV},
                         {".csv", JD_FORMAT_CSV},
-                        {".json", JD_FORMAT_JSON}};
+                        {".json", JD_FORMAT_JSON},
+                        {".xlsx", JD_FORMAT_XLSX},
+                        {".xlsm", JD_FORMAT_XLSX},
+                        {".xls", JD_FORMAT_XLS}};
     if (name) {
         char *lower = g_ascii_strdown(name, -1);
         for (size_t i = 0; i < G_N_ELEMENTS(by_extension); i++) {

@@ -1,6 +1,9 @@
 /* The importer's entry points: a file, a folder or bytes in memory → a validated task-list
  * or progress tree, by what the content is. */
 #include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "jd_import_layers.h"
 
@@ -45,54 +48,136 @@ static jd_value *import_json(const char *text, size_t len, const char *name,
     return result;
 }
 
-static jd_value *import_delimited(const char *text, size_t len, char delimiter, const char *name,
-                                  const jd_import_options *options, jd_data_kind *kind,
-                                  jd_diags *diags)
+/* Rows of fields → a task list or progress data, by what the header names. */
+static jd_value *import_records(const jd_records *records, const char *name,
+                                const jd_import_options *options, jd_data_kind *kind,
+                                jd_diags *diags)
 {
-    jd_records *records = jd_records_new(text, len, delimiter, name, diags);
-    jd_value *result;
     if (jd_records_are_progress(records)) {
         *kind = JD_DATA_PROGRESS;
-        result = jd_progress_from_records(records, name, options, diags);
-    } else {
-        *kind = JD_DATA_TASK_LIST;
-        result = jd_tasklist_from_records(records, name, diags);
+        return jd_progress_from_records(records, name, options, diags);
     }
+    *kind = JD_DATA_TASK_LIST;
+    return jd_tasklist_from_records(records, name, diags);
+}
+
+static jd_value *import_text(const char *data, size_t len, const char *name,
+                             const jd_import_options *options, jd_format *format,
+                             jd_encoding *encoding, jd_data_kind *kind, jd_diags *diags)
+{
+    size_t text_len = 0;
+    char *text = jd_text_decode(data, len, name, encoding, &text_len, diags);
+    jd_value *result = NULL;
+    if (text && is_blank_text(text)) {
+        jd_diags_add(diags, JD_ERROR, name, 1, 1, "empty file");
+    } else if (text) {
+        if (*format == JD_FORMAT_AUTO) *format = jd_format_detect(name, text);
+        if (*format == JD_FORMAT_JSON) {
+            result = import_json(text, text_len, name, options, kind, diags);
+        } else {
+            jd_records *records = jd_records_new(
+                text, text_len, *format == JD_FORMAT_CSV ? ',' : '\t', name, diags);
+            result = import_records(records, name, options, kind, diags);
+            jd_records_free(records);
+        }
+    }
+    g_free(text);
+    return result;
+}
+
+/* An .xls is read by FreeXL from a file: bytes in memory go to a temporary one first. */
+static jd_records *read_xls_bytes(const char *data, size_t len, const char *path,
+                                  const char *name, const char *sheet, char **source,
+                                  jd_diags *diags)
+{
+    if (path) return jd_xls_read(path, name, sheet, source, diags);
+    char *tmp = NULL;
+    GError *error = NULL;
+    int fd = g_file_open_tmp("jindu-XXXXXX.xls", &tmp, &error);
+    jd_records *records = NULL;
+    if (fd < 0) {
+        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", error->message);
+        g_error_free(error);
+        return NULL;
+    }
+    close(fd);
+    if (g_file_set_contents(tmp, data, (gssize)len, &error))
+        records = jd_xls_read(tmp, name, sheet, source, diags);
+    else {
+        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", error->message);
+        g_error_free(error);
+    }
+    g_unlink(tmp);
+    g_free(tmp);
+    return records;
+}
+
+/* A workbook's sheet → records → a task list or progress data. */
+static jd_value *import_workbook(const char *data, size_t len, const char *path,
+                                 const char *name, const jd_import_options *options,
+                                 jd_format format, jd_data_kind *kind, char **source_read,
+                                 char *sheet_read, size_t sheet_size, jd_diags *diags)
+{
+    char *source = NULL;
+    jd_records *records = NULL;
+    if (format == JD_FORMAT_XLSX && !jd_is_zip(data, len))
+        jd_diags_add(diags, JD_ERROR, name, 0, 0,
+                     "not an .xlsx workbook (a workbook is a zip archive; this file is not one): "
+                     "was another file renamed?");
+    else if (format == JD_FORMAT_XLSX)
+        records = jd_xlsx_read(data, len, name, options->sheet, &source, diags);
+    else
+        records = read_xls_bytes(data, len, path, name, options->sheet, &source, diags);
+    if (!records) return NULL;
+    /* the sheet's name, from "name[sheet]" */
+    g_strlcpy(sheet_read, source + strlen(name) + 1, sheet_size);
+    char *bracket = strrchr(sheet_read, ']');
+    if (bracket && (size_t)(bracket - sheet_read) == strlen(source) - strlen(name) - 2)
+        *bracket = '\0';
+    jd_value *result = import_records(records, source, options, kind, diags);
     jd_records_free(records);
+    *source_read = source;
     return result;
 }
 
 jd_value *jd_import_data(const char *data, size_t len, const char *name, jd_format format,
                          jd_import_info *info, jd_diags *diags)
 {
-    jd_import_options options = {format, NULL, NULL};
+    jd_import_options options = {format, NULL, NULL, NULL};
     return jd_import_data_with(data, len, name, &options, info, diags);
 }
 
-jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
+/* The format of `data`: the one asked for, else a workbook by its first bytes or its name's
+ * extension, else JD_FORMAT_AUTO (text, decided once decoded). */
+static jd_format workbook_format(const char *data, size_t len, const char *name, jd_format asked)
+{
+    if (asked != JD_FORMAT_AUTO) return asked;
+    if (jd_is_zip(data, len)) return JD_FORMAT_XLSX;
+    if (jd_is_compound_file(data, len)) return JD_FORMAT_XLS;
+    jd_format by_name = jd_format_detect(name, "");
+    return by_name == JD_FORMAT_XLSX || by_name == JD_FORMAT_XLS ? by_name : JD_FORMAT_AUTO;
+}
+
+static jd_value *import_bytes(const char *data, size_t len, const char *path, const char *name,
                               const jd_import_options *options, jd_import_info *info,
                               jd_diags *diags)
 {
-    jd_format format = options->format;
+    jd_format format = workbook_format(data, len, name, options->format);
     jd_data_kind kind = JD_DATA_UNKNOWN;
     jd_tally tally;
     diags = jd_tally_begin(&tally, diags);
     jd_encoding encoding = JD_ENCODING_UTF8;
-    size_t text_len = 0;
-    char *text = jd_text_decode(data, len, name, &encoding, &text_len, diags);
-    jd_value *result = NULL;
-    if (text && is_blank_text(text)) {
-        jd_diags_add(diags, JD_ERROR, name, 1, 1, "empty file");
-    } else if (text) {
-        if (format == JD_FORMAT_AUTO) format = jd_format_detect(name, text);
-        if (format == JD_FORMAT_JSON)
-            result = import_json(text, text_len, name, options, &kind, diags);
-        else
-            result = import_delimited(text, text_len, format == JD_FORMAT_CSV ? ',' : '\t', name,
-                                      options, &kind, diags);
-        if (result && kind == JD_DATA_TASK_LIST) jd_tasklist_check_leaders(result, name, diags);
-    }
-    g_free(text);
+    char sheet[sizeof info->sheet] = "";
+    char *source = NULL; /* a workbook's sheet, "name[sheet]" */
+    jd_value *result;
+    if (format == JD_FORMAT_XLSX || format == JD_FORMAT_XLS)
+        result = import_workbook(data, len, path, name, options, format, &kind, &source, sheet,
+                                 sizeof sheet, diags);
+    else
+        result = import_text(data, len, name, options, &format, &encoding, &kind, diags);
+    if (result && kind == JD_DATA_TASK_LIST)
+        jd_tasklist_check_leaders(result, source ? source : name, diags);
+    g_free(source);
     if (jd_tally_errors(&tally) > 0) {
         jd_value_unref(result);
         result = NULL;
@@ -103,14 +188,37 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
         info->kind = result ? kind : JD_DATA_UNKNOWN;
         info->warnings = jd_tally_warnings(&tally);
         info->files = 1;
+        g_strlcpy(info->sheet, sheet, sizeof info->sheet);
     }
     jd_tally_end(&tally);
     return result;
 }
 
+jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
+                              const jd_import_options *options, jd_import_info *info,
+                              jd_diags *diags)
+{
+    return import_bytes(data, len, NULL, name, options, info, diags);
+}
+
+bool jd_data_path_split(const char *path, char **file, char **sheet)
+{
+    *file = *sheet = NULL;
+    const char *hash = strrchr(path, '#');
+    if (!hash || hash[1] == '\0' || g_file_test(path, G_FILE_TEST_EXISTS)) return false;
+    char *before = g_strndup(path, (gsize)(hash - path));
+    if (!g_file_test(before, G_FILE_TEST_IS_REGULAR)) {
+        g_free(before);
+        return false;
+    }
+    *file = before;
+    *sheet = g_strdup(hash + 1);
+    return true;
+}
+
 jd_value *jd_import_file(const char *path, jd_format format, jd_import_info *info, jd_diags *diags)
 {
-    jd_import_options options = {format, NULL, NULL};
+    jd_import_options options = {format, NULL, NULL, NULL};
     return jd_import_file_with(path, &options, info, diags);
 }
 
@@ -119,14 +227,21 @@ jd_value *jd_import_file_with(const char *path, const jd_import_options *options
 {
     if (g_file_test(path, G_FILE_TEST_IS_DIR))
         return jd_progress_read_folder(path, options, info, diags);
-    jd_format format = options->format;
+    char *file = NULL, *sheet = NULL;
+    jd_import_options with_sheet = *options;
+    if (jd_data_path_split(path, &file, &sheet)) {
+        with_sheet.sheet = sheet;
+        path = file;
+    }
     size_t len = 0;
     char *data = jd_read_file(path, &len, diags);
-    if (!data) {
-        if (info) *info = (jd_import_info){format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 0};
-        return NULL;
-    }
-    jd_value *result = jd_import_data_with(data, len, path, options, info, diags);
+    jd_value *result = NULL;
+    if (data)
+        result = import_bytes(data, len, path, path, &with_sheet, info, diags);
+    else if (info)
+        *info = (jd_import_info){options->format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 0, ""};
     g_free(data);
+    g_free(file);
+    g_free(sheet);
     return result;
 }

@@ -28,11 +28,14 @@ typedef enum {
     JD_FORMAT_TSV,
     JD_FORMAT_CSV,
     JD_FORMAT_JSON,
+    JD_FORMAT_XLSX, /* a workbook: .xlsx, .xlsm (Office Open XML) */
+    JD_FORMAT_XLS,  /* a workbook in the older binary format (.xls, BIFF) */
 } jd_format;
 
-const char *jd_format_name(jd_format f); /* "TSV", "CSV", "JSON" ("auto" for JD_FORMAT_AUTO) */
+/* "TSV", "CSV", "JSON", "XLSX", "XLS" ("auto" for JD_FORMAT_AUTO) */
+const char *jd_format_name(jd_format f);
 
-/* "tsv", "csv" or "json" (any case) → *format; false for anything else. */
+/* "tsv", "csv", "json", "xlsx" or "xls" (any case) → *format; false for anything else. */
 bool jd_format_parse(const char *text, jd_format *format);
 
 typedef enum {
@@ -62,6 +65,7 @@ typedef struct {
     jd_data_kind kind;
     size_t warnings; /* warnings added to diags by this import */
     size_t files;    /* files read: 1, or the data files of a folder */
+    char sheet[128]; /* a workbook's sheet that was read ("" for text) */
 } jd_import_info;
 
 /* Reads `path` (format given or detected). `info` may be NULL. Returns a new reference to
@@ -80,16 +84,25 @@ typedef struct {
      * NULL: no default period; jd_progress_default_states(). */
     const char *period;
     const char *const *states;
+    /* A workbook's sheet to read, by name; NULL: the first visible worksheet. */
+    const char *sheet;
 } jd_import_options;
 
-/* jd_import_file() with options. `path` may also be a folder: every .csv, .tsv, .txt and
- * .json file in it (hidden files aside), in file-name order, is read as progress data and
- * the reports are concatenated. */
+/* jd_import_file() with options. `path` may also be a folder: every .csv, .tsv, .txt,
+ * .json, .xlsx, .xlsm and .xls file in it (hidden files and the lock files spreadsheet
+ * programs leave, ~$…, aside), in file-name order, is read as progress data and the
+ * reports are concatenated. A workbook's sheet may be named after a '#':
+ * "tasks.xlsx#清单" (see jd_data_path_split()). */
 jd_value *jd_import_file_with(const char *path, const jd_import_options *options,
                               jd_import_info *info, jd_diags *diags);
 jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
                               const jd_import_options *options, jd_import_info *info,
                               jd_diags *diags);
+
+/* A data path naming a sheet of a workbook, "tasks.xlsx#清单": true with the file
+ * ("tasks.xlsx") and the sheet ("清单"), newly allocated, when `path` itself does not exist
+ * but the part before its last '#' does. False (and NULLs) for any other path. */
+bool jd_data_path_split(const char *path, char **file, char **sheet);
 
 /* Validates a tree claimed to be a task list in canonical form (as read from JSON): every
  * problem is reported with the position the values carry. */

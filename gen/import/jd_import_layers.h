@@ -50,6 +50,72 @@ const char *jd_records_field(const jd_records *records, size_t row, size_t field
 int jd_records_field_line(const jd_records *records, size_t row, size_t field);
 int jd_records_field_col(const jd_records *records, size_t row, size_t field);
 
+/* ---- records of a worksheet --------------------------------------------------------------
+ *
+ * A workbook reader fills records row by row: each field is a cell, its line the sheet's
+ * row number and its column the cell's column (A = 1), so that messages name cells (the
+ * records' name is the sheet's, jd_sheet_source_name()). Empty cells are "" fields. Unlike
+ * delimited text, which lost them on export, a sheet's records keep its merged cells: the
+ * interpreters use them as the table's structure (a task's cells merged down its unit rows,
+ * a plan merged across quarters). */
+
+/* `knows_merges`: whether the reader sees the sheet's merged cells (see below). */
+jd_records *jd_records_new_sheet(bool knows_merges);
+/* Appends sheet row `row` with `width` empty cells (columns 1 … width); returns its index. */
+size_t jd_records_add_sheet_row(jd_records *records, int row, size_t width);
+/* Sets a cell's text (taking `text`). */
+void jd_records_set_text(jd_records *records, size_t row, size_t field, char *text);
+/* Puts a cell into the merged range whose first (top-left) cell is (first_row,
+ * first_field); the first cell itself is marked with its own position. False when the
+ * cell is already in a merged range (two ranges overlap). */
+bool jd_records_set_merged(jd_records *records, size_t row, size_t field, size_t first_row,
+                           size_t first_field);
+
+/* Whether the records are a worksheet's cells, each field in its own column (no field can
+ * shift into another column as an unquoted delimiter shifts text fields); rows end at
+ * their last cell with a value. */
+bool jd_records_are_cells(const jd_records *records);
+/* Whether the records know merged cells (a worksheet's) or not (delimited text, where a
+ * merged cell arrives as a filled field followed by empty ones). */
+bool jd_records_know_merges(const jd_records *records);
+/* True when the field is covered by a merged range without being its first cell, with the
+ * position of that first cell (either pointer may be NULL). */
+bool jd_records_merged_into(const jd_records *records, size_t row, size_t field,
+                            size_t *first_row, size_t *first_field);
+/* The text a reader sees in a cell: the cell's own, or for a cell that a range merged down
+ * from a cell above in the same column covers, that cell's text. */
+const char *jd_records_field_down(const jd_records *records, size_t row, size_t field);
+
+/* ---- workbooks ---------------------------------------------------------------------------- */
+
+/* The most cells a sheet's records may hold (rows × their widths), and the most cells with
+ * values: beyond it a workbook is refused, so that a hostile one cannot take the memory. */
+extern const size_t jd_xlsx_max_cells;
+
+/* Whether `data` starts like a zip archive (an .xlsx) / a compound file (an .xls, or an
+ * encrypted .xlsx). */
+bool jd_is_zip(const char *data, size_t len);
+bool jd_is_compound_file(const char *data, size_t len);
+
+/* The records of worksheet `sheet` (NULL: the first visible one) of the .xlsx workbook in
+ * `data` (`name`: the file, for messages), and in *source_name the sheet's name for
+ * messages and values, "name[sheet]" (newly allocated). Cell text as the spreadsheet shows
+ * it: shared and inline strings with their rich-text runs joined, numbers by their format
+ * (dates as YYYY-MM-DD, in the 1900 or 1904 system; percentages with %), booleans, the
+ * saved values of formulas. Hidden rows and columns are read and warned about. NULL with an
+ * error for anything that is not a readable workbook. */
+jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const char *sheet,
+                         char **source_name, jd_diags *diags);
+
+/* A number as a spreadsheet's General format shows it (and writes it to a CSV): up to 15
+ * significant digits, no thousands separators. Newly allocated. */
+char *jd_number_text(double value);
+
+/* The same for an .xls workbook (BIFF, read with FreeXL), from its file `path`. Merged cells
+ * are not visible there: the records do not know merges, as for delimited text. */
+jd_records *jd_xls_read(const char *path, const char *name, const char *sheet,
+                        char **source_name, jd_diags *diags);
+
 /* ---- cell text -------------------------------------------------------------------------- */
 
 /* The text of a cell as it should print: HTML fragments turned into paragraph breaks and
@@ -126,6 +192,9 @@ const char *jd_progress_report_file(const jd_value *report);
 void jd_csv_append_row(GString *out, const char *const *fields, size_t n);
 
 /* ---- summaries --------------------------------------------------------------------------- */
+
+/* Appends " (TSV, UTF-8)" or " (XLSX, sheet 清单)": what was read. */
+void jd_summary_append_source(GString *out, const jd_import_info *info);
 
 /* Appends "\n  title: …\n" for the tree's title on one line, or "(none)". */
 void jd_summary_append_title(GString *out, const jd_value *tree);

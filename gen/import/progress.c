@@ -317,7 +317,8 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
 static bool row_fits_header(reader *rd, size_t r)
 {
     size_t n = jd_records_width(rd->records, r);
-    if (n <= rd->raw_width && n >= rd->width) return true;
+    /* a sheet's cells sit in their columns, and its rows end at their last value */
+    if (jd_records_are_cells(rd->records) || (n <= rd->raw_width && n >= rd->width)) return true;
     size_t last = n;
     while (last > 1 && jd_cell_is_blank(jd_records_field(rd->records, r, last - 1)))
         last--;
@@ -351,14 +352,16 @@ static void read_report_row(reader *rd, size_t r)
     for (int c = 0; c < COL_COUNT; c++) {
         if (c == COL_PLAN || c == COL_UNIT)
             continue; /* the plan is not read back; the unit cell is read as names below */
+        /* a cell merged down from the row above (one state or text for several units, a
+         * unit written once for its rows) reads as that row's */
         const char *cell =
-            rd->cols[c] >= 0 ? jd_records_field(rd->records, r, (size_t)rd->cols[c]) : NULL;
+            rd->cols[c] >= 0 ? jd_records_field_down(rd->records, r, (size_t)rd->cols[c]) : NULL;
         text[c] = jd_cell_text(cell ? cell : "");
     }
     bool reported = *text[COL_STATE] || *text[COL_DONE] || *text[COL_PROBLEMS] || *text[COL_NEXT];
     int64_t id = task_of_row(rd, r, text[COL_ID], text[COL_TASK], reported);
     if (reported) {
-        const char *unit_cell = jd_records_field(rd->records, r, (size_t)rd->cols[COL_UNIT]);
+        const char *unit_cell = jd_records_field_down(rd->records, r, (size_t)rd->cols[COL_UNIT]);
         char **names = jd_cell_names(unit_cell ? unit_cell : "");
         if (!names[0]) row_problem(rd, r, COL_UNIT, "row has no 责任单位");
         char *period = row_period(rd, r, text[COL_PERIOD]);
@@ -668,8 +671,10 @@ jd_value *jd_progress_canonical(const jd_value *progress)
 
 static bool is_data_file(const char *dir, const char *name)
 {
-    static const char *const extensions[] = {".csv", ".tsv", ".txt", ".json"};
-    if (name[0] == '.') return false;
+    static const char *const extensions[] = {".csv", ".tsv", ".txt", ".json",
+                                             ".xlsx", ".xlsm", ".xls"};
+    /* hidden files, and the lock files Excel and WPS keep beside an open workbook */
+    if (name[0] == '.' || g_str_has_prefix(name, "~$")) return false;
     char *lower = g_ascii_strdown(name, -1);
     bool data = false;
     for (size_t i = 0; i < G_N_ELEMENTS(extensions) && !data; i++)
@@ -710,11 +715,11 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
     jd_tally tally;
     diags = jd_tally_begin(&tally, diags);
     jd_import_info first = {options ? options->format : JD_FORMAT_AUTO, JD_ENCODING_UTF8,
-                            JD_DATA_PROGRESS, 0, 0};
+                            JD_DATA_PROGRESS, 0, 0, ""};
     GPtrArray *names = folder_files(dir, diags);
     if (names && names->len == 0)
         jd_diags_add(diags, JD_ERROR, dir, 0, 0,
-                     "no .csv, .tsv, .txt or .json file in this folder");
+                     "no .csv, .tsv, .txt, .json, .xlsx or .xls file in this folder");
     jd_value *reports = jd_value_new_array();
     char *title = NULL;
     bool titles_agree = true;
@@ -822,8 +827,7 @@ char *jd_progress_summary(const jd_value *progress, const jd_import_info *info)
     if (info && info->files > 1)
         g_string_append_printf(out, " (%zu files)", info->files);
     else if (info)
-        g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
-                               jd_encoding_name(info->encoding));
+        jd_summary_append_source(out, info);
     jd_summary_append_title(out, progress);
     g_string_append_printf(out, "  reports: %zu   units: %u   tasks: %u\n",
                            jd_array_length(reports), g_hash_table_size(units),

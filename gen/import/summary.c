@@ -101,6 +101,15 @@ void jd_summary_append_title(GString *out, const jd_value *tree)
     g_free(title_line);
 }
 
+void jd_summary_append_source(GString *out, const jd_import_info *info)
+{
+    if (info->format == JD_FORMAT_XLSX || info->format == JD_FORMAT_XLS)
+        g_string_append_printf(out, " (%s, sheet %s)", jd_format_name(info->format), info->sheet);
+    else
+        g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
+                               jd_encoding_name(info->encoding));
+}
+
 char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
 {
     const jd_value *tasks = jd_object_get(list, "tasks");
@@ -123,9 +132,7 @@ char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
     GPtrArray *leaders = count_leaders(list, by_name);
 
     GString *out = g_string_new("task list");
-    if (info)
-        g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
-                               jd_encoding_name(info->encoding));
+    if (info) jd_summary_append_source(out, info);
     jd_summary_append_title(out, list);
     g_string_append_printf(
         out, "  tasks: %zu   unit rows: %zu   distinct units: %u   leaders: %u\n",

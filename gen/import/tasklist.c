@@ -44,6 +44,8 @@ typedef struct {
     /* After a rejected task row its continuation rows are skipped without more errors. */
     bool skipping_rejected;
     bool have_header, header_usable;
+    /* -1: not yet known; else whether the sheet merges quarter cells (see read_plan) */
+    int quarter_merges;
     columns cols;
     GHashTable *unused_columns; /* header words already warned about */
 } builder;
@@ -322,6 +324,16 @@ static const char *cell(const row_view *v, int column)
     return text ? text : "";
 }
 
+/* The cell as a reader sees it: a cell merged down from the row above shows that row's
+ * text (a unit or a leader written once for several rows of a sheet). */
+static const char *cell_down(const row_view *v, int column)
+{
+    const char *text = column >= 0 && v->map[column] >= 0
+                           ? jd_records_field_down(v->b->records, v->r, (size_t)v->map[column])
+                           : NULL;
+    return text ? text : "";
+}
+
 /* The field a message about `column` points at: the column's own, else the row's first. */
 static size_t field_of(const row_view *v, int column)
 {
@@ -375,27 +387,64 @@ static task *new_task(builder *b, int id, const char *title, const row_view *v)
     return t;
 }
 
-/* Each plan cell covers its own quarter and the empty ones after it (a merged cell in the
- * original table); empty quarters before the first filled one have no plan. */
+/* Whether the sheet merges quarter cells anywhere: then its merged cells are the plans'
+ * structure, and an empty quarter cell that no merge covers is a quarter without a plan. A
+ * sheet without such merges (delimited text, or a workbook made from it) has lost them, and
+ * they are guessed back as in an export. */
+static bool uses_quarter_merges(builder *b)
+{
+    if (b->quarter_merges >= 0) return b->quarter_merges;
+    b->quarter_merges = 0;
+    const jd_records *records = b->records;
+    for (size_t r = 0; jd_records_know_merges(records) && r < jd_records_count(records); r++) {
+        for (int q = 0; q < QUARTERS && !b->quarter_merges; q++) {
+            size_t first_row, field = (size_t)b->cols.quarter[q];
+            b->quarter_merges = jd_records_merged_into(records, r, field, &first_row, NULL) &&
+                                first_row == r;
+        }
+    }
+    return b->quarter_merges;
+}
+
+/* Each plan cell covers its own quarter and the quarters its merged cell spans: known from
+ * a sheet that merges quarter cells, else guessed as the empty ones after it (a merged cell
+ * of the original table, lost in the export). A quarter cell merged down from the row above
+ * has that row's plan. Empty quarters before the first plan have none. */
 static jd_value *read_plan(const row_view *v)
 {
+    builder *b = v->b;
+    bool exact = uses_quarter_merges(b);
     jd_value *plan = jd_value_new_array();
     char *texts[QUARTERS];
-    for (int q = 0; q < QUARTERS; q++)
-        texts[q] = jd_cell_text(cell(v, v->b->cols.quarter[q]));
+    bool continues[QUARTERS]; /* part of the plan of the quarter before it */
+    for (int q = 0; q < QUARTERS; q++) {
+        int column = b->cols.quarter[q];
+        size_t first_row, first_field;
+        if (v->map[column] >= 0 && jd_records_merged_into(b->records, v->r, (size_t)v->map[column],
+                                                          &first_row, &first_field)) {
+            bool down = first_field == (size_t)v->map[column];
+            texts[q] = jd_cell_text(down ? jd_records_field(b->records, first_row, first_field) : "");
+            continues[q] = !down;
+        } else {
+            texts[q] = jd_cell_text(cell(v, column));
+            continues[q] = !exact && !*texts[q];
+        }
+    }
     int q = 0;
-    while (q < QUARTERS && !*texts[q])
-        q++;
     while (q < QUARTERS) {
+        if (!*texts[q]) {
+            q++;
+            continue;
+        }
         int end = q + 1;
-        while (end < QUARTERS && !*texts[end])
+        while (end < QUARTERS && !*texts[end] && continues[end])
             end++;
         jd_value *segment = jd_value_new_object();
-        set_pos(segment, v, v->b->cols.quarter[q]);
+        set_pos(segment, v, b->cols.quarter[q]);
         jd_object_set(segment, "from", jd_value_new_int(q + 1));
         jd_object_set(segment, "to", jd_value_new_int(end));
         jd_value *text = jd_value_new_string(texts[q]);
-        set_pos(text, v, v->b->cols.quarter[q]);
+        set_pos(text, v, b->cols.quarter[q]);
         jd_object_set(segment, "text", text);
         jd_array_append(plan, segment);
         q = end;
@@ -428,7 +477,7 @@ static jd_value *names_array(char **names, const row_view *v, int column)
 static void add_unit(task *t, const row_view *v)
 {
     builder *b = v->b;
-    char **names = jd_cell_names(cell(v, b->cols.units));
+    char **names = jd_cell_names(cell_down(v, b->cols.units));
     if (!names[0]) {
         report(b, JD_ERROR, v->r, field_of(v, b->cols.units), "row has no 责任单位");
     } else {
@@ -444,7 +493,7 @@ static void add_unit(task *t, const row_view *v)
 /* A task split by a page break repeats its leaders: each is listed once. */
 static void add_leaders(task *t, const row_view *v)
 {
-    char **names = jd_cell_names(cell(v, v->b->cols.leaders));
+    char **names = jd_cell_names(cell_down(v, v->b->cols.leaders));
     jd_value *leaders = jd_object_get(t->value, "leaders");
     for (char **n = names; *n; n++) {
         bool known = false;
@@ -565,6 +614,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     b.tasks = jd_value_new_array();
     b.by_id = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, task_free);
     b.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    b.quarter_merges = -1;
     size_t header_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
         if (jd_records_row_is_blank(records, r)) continue;

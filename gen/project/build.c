@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "jd_backend.h"
+#include "jd_import.h"
 #include "jd_layout.h"
 #include "jd_template.h"
 #include "project_private.h"
@@ -78,6 +79,14 @@ static void job_free(job *j)
 static void hash_file(GChecksum *sum, const char *path)
 {
     g_checksum_update(sum, (const guchar *)path, (gssize)strlen(path) + 1);
+    char *workbook = NULL, *sheet = NULL;
+    if (jd_data_path_split(path, &workbook, &sheet)) {
+        /* a sheet of a workbook (tasks.xlsx#清单): the workbook's bytes */
+        hash_file(sum, workbook);
+        g_free(workbook);
+        g_free(sheet);
+        return;
+    }
     if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
         /* a folder of data files (returned forms): its sorted listing and every file */
         GDir *dir = g_dir_open(path, 0, NULL);

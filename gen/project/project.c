@@ -1,6 +1,7 @@
 /* Reading jindu.ini: the project's data, parameters and outputs. */
 #include <string.h>
 
+#include "jd_import.h"
 #include "project_private.h"
 
 static const char *const project_keys[] = {"title", "data", "states", "out", "backend", "jobs", NULL};
@@ -208,7 +209,11 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "no [output NAME] group: nothing to build");
     for (int i = 0; p->data && p->data[i]; i++) {
         const char *path = strchr(p->data[i], '=') ? strchr(p->data[i], '=') + 1 : p->data[i];
-        if (!g_file_test(path, G_FILE_TEST_EXISTS))
+        char *file = NULL, *sheet = NULL;
+        bool names_sheet = jd_data_path_split(path, &file, &sheet); /* tasks.xlsx#清单 */
+        g_free(file);
+        g_free(sheet);
+        if (!names_sheet && !g_file_test(path, G_FILE_TEST_EXISTS))
             jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, "project", "data"), 1,
                          "data file %s does not exist", path);
     }
