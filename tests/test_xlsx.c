@@ -3,6 +3,8 @@
  * (tests/fixtures/xlsx/make-fixtures.py) and crafted part by part (make-crafted.py). */
 #include <string.h>
 
+#include <zip.h>
+
 #include "test_import_util.h"
 
 /* Every message, one per line, each line ended. */
@@ -497,6 +499,154 @@ START_TEST(cell_positions_in_messages)
 }
 END_TEST
 
+/* ---- forms as workbooks ------------------------------------------------------------------------ */
+
+static jd_value *sample_list(void)
+{
+    char *path = jt_src("samples/xiqing-2023/tasks.tsv");
+    jd_value *list = jd_import_file(path, JD_FORMAT_AUTO, NULL, NULL);
+    ck_assert_ptr_nonnull(list);
+    g_free(path);
+    return list;
+}
+
+/* The text of part `part` of the workbook in `data` (newly allocated). */
+static char *workbook_part(const char *data, size_t len, const char *part)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t *source = zip_source_buffer_create(data, len, 0, &error);
+    zip_t *zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+    ck_assert_ptr_nonnull(zip);
+    zip_stat_t st;
+    ck_assert_int_eq(zip_stat(zip, part, 0, &st), 0);
+    char *text = g_malloc0(st.size + 1);
+    zip_file_t *f = zip_fopen(zip, part, 0);
+    ck_assert_int_eq(zip_fread(f, text, st.size), (zip_int64_t)st.size);
+    zip_fclose(f);
+    zip_discard(zip);
+    zip_error_fini(&error);
+    return text;
+}
+
+START_TEST(xlsx_form_is_locked_validated_and_reads_back)
+{
+    jd_value *list = sample_list();
+    jd_period period;
+    ck_assert(jd_period_parse("2023Q2", &period));
+    size_t len = 0, rows = 0;
+    char *bytes = jd_progress_form_xlsx(list, &period, "商务局", NULL, &len, &rows, NULL);
+    ck_assert_ptr_nonnull(bytes);
+    ck_assert_uint_eq(rows, 12);
+    /* the same list gives the same bytes */
+    size_t len2 = 0;
+    char *again = jd_progress_form_xlsx(list, &period, "商务局", NULL, &len2, NULL, NULL);
+    ck_assert(len == len2 && memcmp(bytes, again, len) == 0);
+    char *sheet = workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_nonnull(strstr(sheet, "<sheetProtection "));
+    ck_assert_ptr_nonnull(strstr(sheet, "<pane ySplit=\"3\" topLeftCell=\"A4\""));
+    ck_assert_ptr_nonnull(strstr(sheet, "<formula1>\"已完成,序时推进,滞后,未启动\"</formula1>"));
+    ck_assert_ptr_nonnull(strstr(sheet, "type=\"date\""));
+    ck_assert_ptr_nonnull(strstr(sheet, "sqref=\"F4:F15\""));
+    ck_assert_ptr_null(strstr(sheet, "<f>")); /* never a formula */
+    ck_assert_ptr_nonnull(strstr(sheet, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""));
+    char *workbook = workbook_part(bytes, len, "xl/workbook.xml");
+    ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"jindu\" sheetId=\"2\" state=\"hidden\""));
+    /* read back blank: the title without the instructions, no report */
+    jd_diags *diags = jd_diags_new();
+    jd_import_info info;
+    jd_value *progress = jd_import_data(bytes, len, "商务局.xlsx", JD_FORMAT_AUTO, &info, diags);
+    ck_assert_str_eq(jti_diags_text(diags), "");
+    ck_assert_int_eq(info.kind, JD_DATA_PROGRESS);
+    ck_assert_str_eq(jd_object_get_string(progress, "title"),
+                     "西青区政府工作报告2023年重点工作任务清单 2023年第二季度推进情况表（责任单位：商务局）");
+    ck_assert_uint_eq(jd_array_length(jd_object_get(progress, "reports")), 0);
+    /* the states of the drop-down are the configured ones */
+    static const char *const states[] = {"完成", "正常推进", "滞后", NULL};
+    char *custom = jd_progress_form_xlsx(list, &period, "商务局", states, &len2, NULL, NULL);
+    char *custom_sheet = workbook_part(custom, len2, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_nonnull(strstr(custom_sheet, "<formula1>\"完成,正常推进,滞后\"</formula1>"));
+    g_free(custom_sheet);
+    g_free(custom);
+    jd_value_unref(progress);
+    jd_diags_free(diags);
+    g_free(workbook);
+    g_free(sheet);
+    g_free(again);
+    g_free(bytes);
+    jd_value_unref(list);
+}
+END_TEST
+
+START_TEST(form_filled_by_libreoffice_reads_back_exactly)
+{
+    jd_import_info info;
+    char *messages;
+    jd_value *progress = import_xlsx("form-filled.xlsx", &info, &messages);
+    ck_assert_str_eq(messages, "");
+    jd_value *c = jd_progress_canonical(progress);
+    char *json = jti_json(jd_object_get(c, "reports"));
+    ck_assert_str_eq(
+        json,
+        "[{\"task\":20,\"unit\":\"商务局\",\"period\":\"2023Q2\",\"state\":\"序时推进\",\"done\":"
+        "\"完成杉杉奥莱二期招商。\\n引进品牌12个\",\"problems\":\"\",\"next\":\"按计划推进\","
+        "\"reporter\":\"王磊\",\"date\":\"2023-06-25\"},"
+        "{\"task\":21,\"unit\":\"商务局\",\"period\":\"2023Q2\",\"state\":\"已完成\",\"done\":"
+        "\"全部完成\",\"problems\":\"资金到位偏慢\",\"next\":\"\",\"reporter\":\"王磊\",\"date\":"
+        "\"2023-06-25\"},"
+        "{\"task\":23,\"unit\":\"商务局\",\"period\":\"2023Q2\",\"state\":\"滞后\",\"done\":"
+        "\"前期手续未完成\",\"problems\":\"审批周期长\",\"next\":\"加快协调\",\"reporter\":\"李娜\","
+        "\"date\":\"2023-06-25\"}]");
+    g_free(json);
+    jd_value_unref(c);
+    jd_value_unref(progress);
+    g_free(messages);
+    /* the locked 目标任务 edited anyway */
+    ck_assert_ptr_null(import_xlsx("form-edited.xlsx", &info, &messages));
+    ck_assert_str_eq(messages,
+                     "form-edited.xlsx[填报表]!B5: error: 目标任务 is a locked column of the form "
+                     "jindu wrote, and this cell was changed (it was '加快建设十大精品商圈，以新城市中心商圈为…'): "
+                     "fill in only the open columns, or ask for a new form\n");
+    g_free(messages);
+}
+END_TEST
+
+START_TEST(returned_forms_are_not_overwritten)
+{
+    jd_value *list = sample_list();
+    jd_period period;
+    ck_assert(jd_period_parse("2023Q2", &period));
+    char *dir = jt_tmpdir();
+    char *filled = fixture_path("form-filled.xlsx");
+    char *target = g_build_filename(dir, "商务局.xlsx", NULL);
+    char *data = jt_read(filled);
+    gsize len = 0;
+    g_free(data);
+    ck_assert(g_file_get_contents(filled, &data, &len, NULL));
+    ck_assert(g_file_set_contents(target, data, (gssize)len, NULL));
+    jd_forms_options options = {JD_FORM_XLSX, NULL, false};
+    jd_diags *diags = jd_diags_new();
+    size_t forms = 0;
+    ck_assert(!jd_progress_write_forms_with(list, &period, dir, &options, &forms, NULL, diags));
+    char *expected = g_strdup_printf("%s: error: holds 3 reports (a returned form): not "
+                                     "overwritten; move it away, or give --force",
+                                     target);
+    ck_assert_str_eq(jti_diags_text(diags), expected);
+    ck_assert_str_eq(jt_dir_listing(dir), "商务局.xlsx"); /* nothing written */
+    options.force = true;
+    ck_assert(jd_progress_write_forms_with(list, &period, dir, &options, &forms, NULL, NULL));
+    ck_assert_uint_eq(forms, 53);
+    g_free(expected);
+    jd_diags_free(diags);
+    g_free(data);
+    g_free(target);
+    g_free(filled);
+    jt_rmrf(dir);
+    g_free(dir);
+    jd_value_unref(list);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("xlsx");
@@ -512,6 +662,9 @@ int main(void)
     tcase_add_test(tc, sheet_by_name_or_first_visible);
     tcase_add_test(tc, broken_workbooks_are_clear_errors);
     tcase_add_test(tc, cell_positions_in_messages);
+    tcase_add_test(tc, xlsx_form_is_locked_validated_and_reads_back);
+    tcase_add_test(tc, form_filled_by_libreoffice_reads_back_exactly);
+    tcase_add_test(tc, returned_forms_are_not_overwritten);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

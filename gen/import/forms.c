@@ -26,12 +26,17 @@ void jd_csv_append_row(GString *out, const char *const *fields, size_t n)
     g_string_append(out, "\r\n");
 }
 
-char *jd_form_file_name(const char *unit)
+static char *form_file_name(const char *unit, jd_form_format format)
 {
     char *safe = jd_safe_file_name(unit);
-    char *name = g_strconcat(safe, ".csv", NULL);
+    char *name = g_strconcat(safe, format == JD_FORM_XLSX ? ".xlsx" : ".csv", NULL);
     g_free(safe);
     return name;
+}
+
+char *jd_form_file_name(const char *unit)
+{
+    return form_file_name(unit, JD_FORM_CSV);
 }
 
 /* The text of the unit row's plan segment that covers `quarter`, or NULL. */
@@ -55,9 +60,7 @@ static bool row_names(const jd_value *unit, const char *name)
     return false;
 }
 
-/* The 本期计划 of `name` in `task`: the plans in force of every row naming it, one per
- * line. NULL if no row names it. */
-static char *task_plan_for(const jd_value *task, const char *name, int quarter)
+char *jd_form_task_plan(const jd_value *task, const char *name, int quarter)
 {
     const jd_value *units = jd_object_get(task, "units");
     GString *plan = NULL;
@@ -71,16 +74,25 @@ static char *task_plan_for(const jd_value *task, const char *name, int quarter)
     return plan ? g_string_free(plan, FALSE) : NULL;
 }
 
+char *jd_form_title(const jd_value *list, const jd_period *period, const char *unit)
+{
+    char *period_name = jd_period_name(period);
+    const char *list_title = jd_object_get_string(list, "title");
+    char *title = g_strdelimit(g_strdup(list_title ? list_title : ""), "\n", ' ');
+    char *line = g_strdup_printf("%s%s%s推进情况表（责任单位：%s）", title, *title ? " " : "",
+                                 period_name, unit);
+    g_free(title);
+    g_free(period_name);
+    return line;
+}
+
 char *jd_progress_form(const jd_value *list, const jd_period *period, const char *unit,
                        size_t *rows)
 {
     const char *const *columns = jd_progress_columns();
     size_t width = g_strv_length((char **)columns);
     char *period_name = jd_period_name(period);
-    const char *list_title = jd_object_get_string(list, "title");
-    char *title = g_strdelimit(g_strdup(list_title ? list_title : ""), "\n", ' ');
-    char *title_line = g_strdup_printf("%s%s%s推进情况表（责任单位：%s）", title, *title ? " " : "",
-                                       period_name, unit);
+    char *title_line = jd_form_title(list, period, unit);
     GString *out = g_string_new("\xEF\xBB\xBF"); /* the BOM makes Excel read UTF-8 */
     jd_csv_append_row(out, (const char *const *)&title_line, 1);
     jd_csv_append_row(out, columns, width);
@@ -88,7 +100,7 @@ char *jd_progress_form(const jd_value *list, const jd_period *period, const char
     const jd_value *tasks = jd_object_get(list, "tasks");
     for (size_t t = 0; t < jd_array_length(tasks); t++) {
         const jd_value *task = jd_array_get(tasks, t);
-        char *plan = task_plan_for(task, unit, period->quarter);
+        char *plan = jd_form_task_plan(task, unit, period->quarter);
         if (!plan) continue;
         char *id = g_strdup_printf("%" G_GINT64_FORMAT, jd_object_get_int(task, "id", 0));
         const char *fields[] = {
@@ -101,7 +113,6 @@ char *jd_progress_form(const jd_value *list, const jd_period *period, const char
     }
     if (rows) *rows = count;
     g_free(title_line);
-    g_free(title);
     g_free(period_name);
     return g_string_free(out, FALSE);
 }
@@ -129,14 +140,15 @@ static GPtrArray *unit_names(const jd_value *list)
 
 /* The path of each name's form (newly allocated, in the order of `names`); NULL with an
  * error when two names would share one file. */
-static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_diags *diags)
+static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_form_format format,
+                             jd_diags *diags)
 {
     GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
     GHashTable *owner = g_hash_table_new(g_str_hash, g_str_equal); /* path → name */
     bool ok = true;
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        char *file = jd_form_file_name(name);
+        char *file = form_file_name(name, format);
         char *path = g_build_filename(dir, file, NULL);
         const char *other = g_hash_table_lookup(owner, path);
         if (other) {
@@ -157,12 +169,54 @@ static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_diags *
     return paths;
 }
 
+/* A form already at `path` that holds reports is a returned form: never overwritten unless
+ * asked. */
+static bool holds_reports(const char *path, const jd_forms_options *options, jd_diags *diags)
+{
+    if (options->force || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) return false;
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, options->states, NULL};
+    jd_import_info info;
+    jd_value *old = jd_import_file_with(path, &io, &info, NULL);
+    size_t reports = old && info.kind == JD_DATA_PROGRESS
+                         ? jd_array_length(jd_object_get(old, "reports"))
+                         : 0;
+    jd_value_unref(old);
+    if (reports)
+        jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                     "holds %zu report%s (a returned form): not overwritten; move it away, or "
+                     "give --force",
+                     reports, reports == 1 ? "" : "s");
+    return reports > 0;
+}
+
+/* The bytes of a unit's form in the format asked for. */
+static char *form_bytes(const jd_value *list, const jd_period *period, const char *unit,
+                        const jd_forms_options *options, size_t *len, size_t *rows,
+                        jd_diags *diags)
+{
+    if (options->format == JD_FORM_XLSX)
+        return jd_progress_form_xlsx(list, period, unit, options->states, len, rows, diags);
+    char *text = jd_progress_form(list, period, unit, rows);
+    *len = strlen(text);
+    return text;
+}
+
 bool jd_progress_write_forms(const jd_value *list, const jd_period *period, const char *dir,
                              size_t *forms, size_t *rows, jd_diags *diags)
 {
+    const jd_forms_options options = {JD_FORM_CSV, NULL, false};
+    return jd_progress_write_forms_with(list, period, dir, &options, forms, rows, diags);
+}
+
+bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period, const char *dir,
+                                  const jd_forms_options *options, size_t *forms, size_t *rows,
+                                  jd_diags *diags)
+{
     GPtrArray *names = unit_names(list);
-    GPtrArray *paths = form_paths(names, dir, diags);
+    GPtrArray *paths = form_paths(names, dir, options->format, diags);
     bool ok = paths != NULL;
+    for (guint i = 0; ok && i < names->len; i++)
+        if (holds_reports(g_ptr_array_index(paths, i), options, diags)) ok = false;
     if (ok && g_mkdir_with_parents(dir, 0777) != 0) {
         jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot create the folder: %s", g_strerror(errno));
         ok = false;
@@ -172,15 +226,15 @@ bool jd_progress_write_forms(const jd_value *list, const jd_period *period, cons
     GPtrArray *pending = g_ptr_array_new();
     size_t total_rows = 0;
     for (guint i = 0; ok && i < names->len; i++) {
-        size_t form_rows = 0;
-        char *text = jd_progress_form(list, period, g_ptr_array_index(names, i), &form_rows);
+        size_t form_rows = 0, len = 0;
+        char *bytes = form_bytes(list, period, g_ptr_array_index(names, i), options, &len,
+                                 &form_rows, diags);
         total_rows += form_rows;
-        jd_outfile *of = jd_outfile_new(g_ptr_array_index(paths, i), diags);
+        jd_outfile *of = bytes ? jd_outfile_new(g_ptr_array_index(paths, i), diags) : NULL;
         if (of) {
             g_ptr_array_add(pending, of);
-            size_t len = strlen(text);
             FILE *stream = jd_outfile_stream(of);
-            if (fwrite(text, 1, len, stream) != len || fflush(stream) != 0) {
+            if (fwrite(bytes, 1, len, stream) != len || fflush(stream) != 0) {
                 jd_diags_add(diags, JD_ERROR, g_ptr_array_index(paths, i), 0, 0, "cannot write: %s",
                              g_strerror(errno));
                 ok = false;
@@ -188,7 +242,7 @@ bool jd_progress_write_forms(const jd_value *list, const jd_period *period, cons
         } else {
             ok = false;
         }
-        g_free(text);
+        g_free(bytes);
     }
     for (guint i = 0; i < pending->len; i++) {
         jd_outfile *of = g_ptr_array_index(pending, i);

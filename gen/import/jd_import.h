@@ -164,4 +164,21 @@ char *jd_progress_form(const jd_value *list, const jd_period *period, const char
 bool jd_progress_write_forms(const jd_value *list, const jd_period *period, const char *dir,
                              size_t *forms, size_t *rows, jd_diags *diags);
 
+typedef enum {
+    JD_FORM_CSV,  /* <unit>.csv, UTF-8 with BOM */
+    JD_FORM_XLSX, /* <unit>.xlsx: locked key columns, a drop-down of states, a date check */
+} jd_form_format;
+
+typedef struct {
+    jd_form_format format;
+    const char *const *states; /* the drop-down's states; NULL: the defaults */
+    bool force;                /* overwrite forms that hold reports (returned forms) */
+} jd_forms_options;
+
+/* jd_progress_write_forms() in a format. A form already in `dir` that holds reports (a unit
+ * sent it back filled in) is an error, and nothing is written, unless `force`. */
+bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period, const char *dir,
+                                  const jd_forms_options *options, size_t *forms, size_t *rows,
+                                  jd_diags *diags);
+
 #endif

@@ -185,6 +185,30 @@ void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags);
 /* The file a report was read from (its "source"), or NULL. */
 const char *jd_progress_report_file(const jd_value *report);
 
+/* ---- pre-filled forms --------------------------------------------------------------------- */
+
+#define JD_FORM_SHEET "填报表"      /* the sheet of an .xlsx form */
+#define JD_FORM_KEY_SHEET "jindu"   /* its hidden sheet of locked cells: */
+#define JD_FORM_KEY_MARK "jindu-form-locked-cells" /* A1; B1 the form's sheet; then rows of
+                                                      cell reference, column, text */
+#define JD_FORM_NOTE_WORD "填报说明" /* an instruction row above a form's header starts so */
+
+/* The title line of a unit's form: "<list title> 2023年第二季度推进情况表（责任单位：商务局）". */
+char *jd_form_title(const jd_value *list, const jd_period *period, const char *unit);
+/* The 本期计划 of unit `name` in `task`: the plans in force in `quarter` of every row naming
+ * it, one per line. NULL if no row names it. */
+char *jd_form_task_plan(const jd_value *task, const char *name, int quarter);
+
+/* The form of `unit` as an .xlsx workbook (its bytes, newly allocated, in *len): the same
+ * columns and rows as the CSV form, the key columns locked and shaded, 进展状态 a drop-down
+ * of `states` (NULL: the defaults), 填报日期 a validated date, the header frozen, an
+ * instruction row, printable on A4 landscape; and a hidden sheet recording the locked cells,
+ * which reading the returned form checks. *rows (may be NULL) gets the task rows. NULL with
+ * an error if the workbook cannot be made. */
+char *jd_progress_form_xlsx(const jd_value *list, const jd_period *period, const char *unit,
+                            const char *const *states, size_t *len, size_t *rows,
+                            jd_diags *diags);
+
 /* ---- CSV output ------------------------------------------------------------------------- */
 
 /* Appends one RFC 4180 record of `n` fields and a CRLF: a field holding a comma, a double

@@ -177,10 +177,11 @@ static void read_header(reader *rd, size_t r)
     g_string_free(missing, TRUE);
 }
 
+/* A title row, unless it is a form's instructions (填报说明：…), which are no title. */
 static void add_title_row(reader *rd, size_t r)
 {
     char *row_text = jd_records_row_text(rd->records, r);
-    if (*row_text)
+    if (*row_text && !g_str_has_prefix(row_text, JD_FORM_NOTE_WORD))
         g_string_append_printf(rd->title, "%s%s", rd->title->len ? "\n" : "", row_text);
     g_free(row_text);
 }

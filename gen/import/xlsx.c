@@ -1262,6 +1262,96 @@ static const sheet_entry *choose_sheet(book *bk, const GPtrArray *sheets, const 
     return bk->failed ? NULL : chosen;
 }
 
+/* ---- forms jindu wrote: locked cells ---------------------------------------------------------------- */
+
+/* The text of the cell at sheet row `row`, column `col` of `records` ("" if none). */
+static const char *text_at(const jd_records *records, GHashTable *rows, int row, int col)
+{
+    gpointer index;
+    if (!g_hash_table_lookup_extended(rows, GINT_TO_POINTER(row), NULL, &index)) return "";
+    const char *text = jd_records_field(records, GPOINTER_TO_SIZE(index), (size_t)col - 1);
+    return text ? text : "";
+}
+
+/* A form jindu wrote records its locked cells on a hidden sheet (forms_xlsx.c); a locked
+ * cell whose text changed (the sheet unprotected and edited anyway) is an error at the
+ * cell: the report would be filed under another task or unit. */
+static void check_locked_cells(sheet_reader *data, const jd_records *records, const GArray *key)
+{
+    GHashTable *key_cells = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (guint i = 0; i < key->len; i++) {
+        const cell_value *v = &g_array_index(key, cell_value, i);
+        if (v->col <= 3) g_hash_table_insert(key_cells, GINT_TO_POINTER(v->row * 4 + v->col), v->text);
+    }
+    const char *mark = g_hash_table_lookup(key_cells, GINT_TO_POINTER(1 * 4 + 1));
+    const char *sheet = g_hash_table_lookup(key_cells, GINT_TO_POINTER(1 * 4 + 2));
+    const char *name = strrchr(data->source, '[');
+    bool ours = mark && strcmp(mark, JD_FORM_KEY_MARK) == 0 && sheet && name &&
+                strncmp(name + 1, sheet, strlen(sheet)) == 0 && name[1 + strlen(sheet)] == ']';
+    GHashTable *rows = g_hash_table_new(g_direct_hash, g_direct_equal);
+    for (size_t r = 0; ours && r < jd_records_count(records); r++)
+        g_hash_table_insert(rows, GINT_TO_POINTER(jd_records_field_line(records, r, 0)),
+                            GSIZE_TO_POINTER(r));
+    int last_row = 0;
+    for (guint i = 0; ours && i < key->len; i++)
+        last_row = MAX(last_row, g_array_index(key, cell_value, i).row);
+    for (int r = 2; ours && r <= last_row; r++) {
+        const char *ref = g_hash_table_lookup(key_cells, GINT_TO_POINTER(r * 4 + 1));
+        const char *column = g_hash_table_lookup(key_cells, GINT_TO_POINTER(r * 4 + 2));
+        const char *was = g_hash_table_lookup(key_cells, GINT_TO_POINTER(r * 4 + 3));
+        int row, col;
+        if (!ref || !parse_ref(ref, &row, &col)) continue;
+        const char *now = text_at(records, rows, row, col);
+        if (strcmp(now, was ? was : "") == 0) continue;
+        char *shown = g_utf8_substring(was ? was : "", 0, 20);
+        cell_problem(data, JD_ERROR, row, col,
+                     "%s is a locked column of the form jindu wrote, and this cell was changed "
+                     "(it was '%s%s'): fill in only the open columns, or ask for a new form",
+                     column ? column : "the cell", shown,
+                     g_utf8_strlen(was ? was : "", -1) > 20 ? "…" : "");
+        g_free(shown);
+    }
+    g_hash_table_destroy(rows);
+    g_hash_table_destroy(key_cells);
+}
+
+/* The cells of the hidden sheet of locked cells, if the workbook has one; NULL otherwise. */
+static GArray *read_locked_cells(book *bk, const GPtrArray *sheets, const sheet_reader *data)
+{
+    const sheet_entry *key = NULL;
+    for (guint i = 0; i < sheets->len && !key; i++) {
+        const sheet_entry *s = g_ptr_array_index(sheets, i);
+        if (strcmp(s->name, JD_FORM_KEY_SHEET) == 0 && s->part && has_part(bk, s->part)) key = s;
+    }
+    if (!key) return NULL;
+    char *source = jd_sheet_source_name(bk->name, key->name);
+    sheet_reader sr = *data;
+    sr.source = source;
+    sr.cells = g_array_new(FALSE, FALSE, sizeof(cell_value));
+    sr.merges = g_array_new(FALSE, FALSE, sizeof(cell_range));
+    sr.hidden_rows = g_array_new(FALSE, FALSE, sizeof(int));
+    sr.hidden_cols = g_array_new(FALSE, FALSE, sizeof(cell_range));
+    bool ok = read_sheet_part(&sr, key->part) && !sr.cell_errors;
+    g_array_free(sr.merges, TRUE);
+    g_array_free(sr.hidden_rows, TRUE);
+    g_array_free(sr.hidden_cols, TRUE);
+    g_free(source);
+    if (!ok) {
+        for (guint i = 0; i < sr.cells->len; i++)
+            g_free(g_array_index(sr.cells, cell_value, i).text);
+        g_array_free(sr.cells, TRUE);
+        return NULL;
+    }
+    return sr.cells;
+}
+
+static void free_cells(GArray *cells)
+{
+    for (guint i = 0; cells && i < cells->len; i++)
+        g_free(g_array_index(cells, cell_value, i).text);
+    if (cells) g_array_free(cells, TRUE);
+}
+
 /* ---- the whole workbook ----------------------------------------------------------------------- */
 
 static zip_t *open_zip(const char *data, size_t len, book *bk)
@@ -1312,9 +1402,14 @@ jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const c
                                g_array_new(FALSE, FALSE, sizeof(cell_range)),
                                false};
             if (read_sheet_part(&sr, chosen->part)) records = build_records(&sr);
-            for (guint i = 0; i < sr.cells->len; i++)
-                g_free(g_array_index(sr.cells, cell_value, i).text);
-            g_array_free(sr.cells, TRUE);
+            GArray *locked = records ? read_locked_cells(&bk, wb.sheets, &sr) : NULL;
+            if (locked) check_locked_cells(&sr, records, locked);
+            if (records && (sr.cell_errors || bk.failed)) {
+                jd_records_free(records);
+                records = NULL;
+            }
+            free_cells(locked);
+            free_cells(sr.cells);
             g_array_free(sr.merges, TRUE);
             g_array_free(sr.hidden_rows, TRUE);
             g_array_free(sr.hidden_cols, TRUE);
