@@ -3,7 +3,7 @@
 #include <math.h>
 #include <string.h>
 
-typedef enum { AV_INT, AV_NUMBER, AV_STRING, AV_LENGTH } attr_kind;
+typedef enum { AV_INT, AV_NUMBER, AV_STRING, AV_LENGTH, AV_NUMBERS, AV_STRINGS } attr_kind;
 
 typedef struct {
     jd_attr attr;
@@ -13,6 +13,14 @@ typedef struct {
         double d;
         const char *s; /* the node's own copy */
         jd_length len;
+        struct {
+            double *values;
+            size_t n;
+        } numbers;
+        struct {
+            char **values; /* n + 1, NULL-terminated */
+            size_t n;
+        } strings;
     } u;
 } attr_value;
 
@@ -40,7 +48,7 @@ struct jd_doc {
 static const char *const type_names[JD_NODE_TYPE_COUNT] = {
     "document", "page",   "header", "footer", "heading", "paragraph", "text",
     "span",     "br",     "field",  "list",   "item",    "table",     "column",
-    "row",      "cell",   "image",  "page-break", "spacer",
+    "row",      "cell",   "image",  "page-break", "spacer", "chart", "series",
 };
 
 const char *jd_node_type_name(jd_node_type t)
@@ -141,13 +149,23 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
+static void attr_value_clear(attr_value *a)
+{
+    if (a->kind == AV_STRING)
+        g_free((char *)a->u.s);
+    else if (a->kind == AV_NUMBERS)
+        g_free(a->u.numbers.values);
+    else if (a->kind == AV_STRINGS)
+        g_strfreev(a->u.strings.values);
+    a->kind = AV_INT;
+}
+
 /* A node with its text and attributes (string values are its own copies). */
 static void node_free(gpointer p)
 {
     jd_node *n = p;
     for (int i = 0; i < n->n_attrs; i++)
-        if (n->attrs[i].kind == AV_STRING)
-            g_free((char *)n->attrs[i].u.s);
+        attr_value_clear(&n->attrs[i]);
     g_free(n->text);
     g_free(n->attrs);
     g_free(n);
@@ -245,6 +263,7 @@ static const attr_value *attr_find(const jd_node *node, jd_attr attr)
 void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
 {
     attr_value *a = attr_slot(node, attr);
+    attr_value_clear(a);
     a->kind = AV_INT;
     a->u.i = value;
 }
@@ -252,6 +271,7 @@ void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
 void jd_node_set_number(jd_node *node, jd_attr attr, double value)
 {
     attr_value *a = attr_slot(node, attr);
+    attr_value_clear(a);
     a->kind = AV_NUMBER;
     a->u.d = value;
 }
@@ -261,8 +281,7 @@ void jd_node_set_number(jd_node *node, jd_attr attr, double value)
 void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
 {
     attr_value *a = attr_slot(node, attr);
-    if (a->kind == AV_STRING)
-        g_free((char *)a->u.s);
+    attr_value_clear(a);
     a->kind = AV_STRING;
     a->u.s = g_strdup(value ? value : "");
 }
@@ -270,8 +289,29 @@ void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
 void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
 {
     attr_value *a = attr_slot(node, attr);
+    attr_value_clear(a);
     a->kind = AV_LENGTH;
     a->u.len = value;
+}
+
+void jd_node_set_numbers(jd_node *node, jd_attr attr, const double *values, size_t n)
+{
+    attr_value *a = attr_slot(node, attr);
+    attr_value_clear(a);
+    a->kind = AV_NUMBERS;
+    a->u.numbers.values = n ? g_memdup2(values, n * sizeof(double)) : NULL;
+    a->u.numbers.n = n;
+}
+
+void jd_node_set_strings(jd_node *node, jd_attr attr, const char *const *values, size_t n)
+{
+    attr_value *a = attr_slot(node, attr);
+    attr_value_clear(a);
+    a->kind = AV_STRINGS;
+    a->u.strings.values = g_new0(char *, n + 1);
+    for (size_t i = 0; i < n; i++)
+        a->u.strings.values[i] = g_strdup(values[i] ? values[i] : "");
+    a->u.strings.n = n;
 }
 
 void jd_node_set_source(jd_node *node, const char *file, int line)
@@ -353,6 +393,24 @@ jd_length jd_node_length(const jd_node *node, jd_attr attr)
     return (jd_length){0, JD_UNIT_NONE};
 }
 
+const double *jd_node_numbers(const jd_node *node, jd_attr attr, size_t *n)
+{
+    const attr_value *a = attr_find(node, attr);
+    bool ok = a && a->kind == AV_NUMBERS;
+    if (n)
+        *n = ok ? a->u.numbers.n : 0;
+    return ok ? a->u.numbers.values : NULL;
+}
+
+const char *const *jd_node_strings(const jd_node *node, jd_attr attr, size_t *n)
+{
+    const attr_value *a = attr_find(node, attr);
+    bool ok = a && a->kind == AV_STRINGS;
+    if (n)
+        *n = ok ? a->u.strings.n : 0;
+    return ok ? (const char *const *)a->u.strings.values : NULL;
+}
+
 const char *jd_node_source_file(const jd_node *node)
 {
     return node->src_file;
@@ -402,6 +460,23 @@ static void put_num(GString *out, double d)
     }
     if (strcmp(buf, "-0") == 0)
         strcpy(buf, "0");
+    g_string_append(out, buf);
+}
+
+/* The shortest decimal form that reads back as the same double; NaN is "null". */
+static void put_exact(GString *out, double d)
+{
+    if (isnan(d)) {
+        g_string_append(out, "null");
+        return;
+    }
+    static const char *const formats[] = {"%.15g", "%.16g", "%.17g"};
+    char buf[G_ASCII_DTOSTR_BUF_SIZE];
+    for (size_t f = 0; f < G_N_ELEMENTS(formats); f++) {
+        g_ascii_formatd(buf, sizeof buf, formats[f], d);
+        if (g_ascii_strtod(buf, NULL) == d)
+            break;
+    }
     g_string_append(out, buf);
 }
 
@@ -552,7 +627,9 @@ static const char *const attr_names[JD_ATTR_COUNT] = {
     "level",        "header-rows",     "width",          "rowspan",        "colspan",
     "header",       "field",           "src",            "height",         "marker",
     "id",           "bookmark",        "bookmark-level", "href",           "repeat-on-break",
-    "change-bar",
+    "change-bar",   "kind",            "labels",         "notes",          "legend",
+    "unit",         "orient",          "decimals",       "value-labels",   "palette",
+    "missing-label", "name",           "values",         "role",
 };
 
 static void put_attrs(GString *out, const jd_node *n)
@@ -579,6 +656,26 @@ static void put_attrs(GString *out, const jd_node *n)
             break;
         case AV_LENGTH:
             put_length(out, v->u.len);
+            break;
+        case AV_NUMBERS:
+            /* every digit: the dump is what a build hashes, and a chart value changed in
+             * its third decimal must change the hash */
+            g_string_append_c(out, '[');
+            for (size_t i = 0; i < v->u.numbers.n; i++) {
+                if (i)
+                    g_string_append(out, ", ");
+                put_exact(out, v->u.numbers.values[i]);
+            }
+            g_string_append_c(out, ']');
+            break;
+        case AV_STRINGS:
+            g_string_append_c(out, '[');
+            for (size_t i = 0; i < v->u.strings.n; i++) {
+                if (i)
+                    g_string_append(out, ", ");
+                put_str(out, v->u.strings.values[i], strlen(v->u.strings.values[i]));
+            }
+            g_string_append_c(out, ']');
             break;
         }
     }

@@ -7,11 +7,13 @@
  *   PAGE       page setup for the blocks that follow it (until the next PAGE, which also
  *              starts a new page); children: HEADER, FOOTER
  *   HEADER, FOOTER, CELL, ITEM     block containers: children are blocks
- *   blocks     PARAGRAPH, HEADING, TABLE, LIST, IMAGE, PAGE_BREAK, SPACER
+ *   blocks     PARAGRAPH, HEADING, TABLE, LIST, IMAGE, CHART, PAGE_BREAK, SPACER
  *   PARAGRAPH, HEADING             inline content: TEXT, SPAN, LINE_BREAK, FIELD
  *   SPAN       inline content with its own style (and an optional link)
  *   TABLE      children: COLUMN*, then ROW*; ROW children: CELL*
  *   LIST       children: ITEM*
+ *   CHART      a chart (a block): its categories (LABELS) and children SERIES*, each with
+ *              one value per category; the layout draws it (gen/layout/chart.c)
  *
  * Inline content never appears directly in a block container: the template wraps it in a
  * PARAGRAPH. A '\n' inside TEXT is a paragraph break within its block (the layout starts a
@@ -50,6 +52,8 @@ typedef enum {
     JD_NODE_IMAGE,
     JD_NODE_PAGE_BREAK,
     JD_NODE_SPACER,
+    JD_NODE_CHART,
+    JD_NODE_SERIES,
     JD_NODE_TYPE_COUNT
 } jd_node_type;
 
@@ -180,6 +184,28 @@ typedef enum {
     JD_ATTR_REPEAT_ON_BREAK,
     /* ROW (bool as int): the row changed since an earlier version: a bar in the margin */
     JD_ATTR_CHANGE_BAR,
+    /* CHART: KIND (string: bar, line, pie, ring, progress), TITLE (caption), WIDTH and
+     * HEIGHT (lengths: PT or PERCENT; HEIGHT unset = from the content), LABELS (strings:
+     * the categories), NOTES (strings: a text after each progress bar), LEGEND (string:
+     * top, bottom, right, none), UNIT (string, e.g. 亿元), ORIENT (string: vertical,
+     * horizontal; bars), DECIMALS (int, -1 = as the values need, at most 2),
+     * VALUE_LABELS (bool as int), PALETTE (string: grey, color), MISSING_LABEL (string:
+     * what a missing value shows) */
+    JD_ATTR_KIND,
+    JD_ATTR_LABELS,
+    JD_ATTR_NOTES,
+    JD_ATTR_LEGEND,
+    JD_ATTR_UNIT,
+    JD_ATTR_ORIENT,
+    JD_ATTR_DECIMALS,
+    JD_ATTR_VALUE_LABELS,
+    JD_ATTR_PALETTE,
+    JD_ATTR_MISSING_LABEL,
+    /* SERIES: NAME (string, for the legend), VALUES (numbers, one per label of the chart;
+     * NaN = no value), ROLE (string: value, target, mark; progress charts) */
+    JD_ATTR_NAME,
+    JD_ATTR_VALUES,
+    JD_ATTR_ROLE,
     JD_ATTR_COUNT
 } jd_attr;
 
@@ -208,6 +234,9 @@ void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value);
 void jd_node_set_number(jd_node *node, jd_attr attr, double value);
 void jd_node_set_string(jd_node *node, jd_attr attr, const char *value);
 void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value);
+/* Lists (copied): numbers, where NaN means "no value", and strings. */
+void jd_node_set_numbers(jd_node *node, jd_attr attr, const double *values, size_t n);
+void jd_node_set_strings(jd_node *node, jd_attr attr, const char *const *values, size_t n);
 /* Template position the node came from, for messages from later stages. */
 void jd_node_set_source(jd_node *node, const char *file, int line);
 
@@ -225,6 +254,9 @@ int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt);
 double jd_node_number(const jd_node *node, jd_attr attr, double dflt);
 const char *jd_node_string(const jd_node *node, jd_attr attr); /* NULL if unset */
 jd_length jd_node_length(const jd_node *node, jd_attr attr);   /* unit NONE if unset */
+/* A list attribute and its length (NULL and 0 if unset); borrowed from the node. */
+const double *jd_node_numbers(const jd_node *node, jd_attr attr, size_t *n);
+const char *const *jd_node_strings(const jd_node *node, jd_attr attr, size_t *n);
 const char *jd_node_source_file(const jd_node *node);
 int jd_node_source_line(const jd_node *node);
 

@@ -51,6 +51,7 @@ static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, int threads,
     ctx->reported_chars = g_hash_table_new(g_direct_hash, g_direct_equal);
     ctx->reported_squeezes = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ctx->mark_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
+    ctx->chart_styles = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     ctx->glyphs = g_array_new(FALSE, FALSE, sizeof(jd_glyph));
     ctx->order = g_array_new(FALSE, FALSE, sizeof(uint32_t));
 }
@@ -63,6 +64,7 @@ static void ctx_clear(jl_ctx *ctx)
     g_hash_table_destroy(ctx->reported_chars);
     g_hash_table_destroy(ctx->reported_squeezes);
     g_hash_table_destroy(ctx->mark_styles);
+    g_hash_table_destroy(ctx->chart_styles);
     g_array_free(ctx->glyphs, TRUE);
     g_array_free(ctx->order, TRUE);
 }
@@ -340,6 +342,15 @@ static void place_blocks(state *st, const jd_node *parent)
         case JD_NODE_IMAGE:
             place_image(st, n);
             break;
+        case JD_NODE_CHART: {
+            const jd_style *s = jd_node_style(n);
+            if (st->page_has_content)
+                f->y += s->margin_top;
+            jl_chart_layout(f, n, st->page_has_content);
+            f->y += s->margin_bottom;
+            st->page_has_content = true;
+            break;
+        }
         case JD_NODE_PAGE_BREAK:
             start_page(f);
             break;

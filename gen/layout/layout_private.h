@@ -262,6 +262,7 @@ struct jl_ctx {
     GHashTable *reported_chars; /* missing characters already reported */
     GHashTable *reported_squeezes; /* unbreakable texts set smaller, already reported */
     GHashTable *mark_styles;    /* jd_style* -> style of its continuation mark (owned) */
+    GHashTable *chart_styles;   /* jd_style* -> the text styles of a chart in it (owned) */
     GArray *glyphs;             /* jd_glyph: scratch for the line being drawn */
     GArray *order;              /* uint32_t: scratch, a line's clusters in visual order */
     bool failed;
@@ -308,5 +309,29 @@ void jl_table_layout(jl_flow *flow, const jd_node *table);
 /* The bookmark (outline entry) and id (named destination) of block `n`, placed at `y` on
  * the flow's current page. */
 void jl_flow_mark(jl_flow *flow, const jd_node *n, double y);
+
+/* ---- charts (chart.c) -------------------------------------------------------------- */
+
+/* Places a CHART node in the flow (on a new page when it does not fit what is left of a
+ * page that has content), and draws it. */
+void jl_chart_layout(jl_flow *flow, const jd_node *chart, bool page_has_content);
+
+/* Ticks of a value axis: Heckbert's loose labelling ("Nice numbers for graph labels",
+ * Graphics Gems, 1990) — a step of 1, 2 or 5 × 10^exponent, and the multiples of it that
+ * cover [lo, hi]. */
+typedef struct {
+    int mantissa, exponent; /* step = mantissa × 10^exponent */
+    long first;             /* the first tick is first × step */
+    int count;
+    double min, max, step;
+    int decimals;           /* digits after the point that print every tick exactly */
+} jl_ticks;
+
+/* Ticks for [lo, hi] with at most about `max_ticks` of them (Heckbert's nticks); a range
+ * of one value is widened to include zero (0–1 for zero itself). False for a range that
+ * is not finite or reversed, or max_ticks < 2. */
+bool jl_nice_ticks(double lo, double hi, int max_ticks, jl_ticks *out);
+/* Tick `i` (0-based), computed from its decimal digits so 0.1 × 3 prints as 0.3. */
+double jl_tick_at(const jl_ticks *t, int i);
 
 #endif

@@ -160,7 +160,7 @@ static void build_inline(jd_doc *doc, jd_node *para, const GArray *toks)
 
 /* ---- sinks ------------------------------------------------------------------------- */
 
-typedef enum { SINK_BLOCKS, SINK_INLINE, SINK_TABLE, SINK_ROW, SINK_LIST, SINK_PAGE } sink_kind;
+typedef enum { SINK_BLOCKS, SINK_INLINE, SINK_TABLE, SINK_ROW, SINK_LIST, SINK_PAGE, SINK_CHART } sink_kind;
 
 /* Style properties that come from an element: its named styles and its own attributes,
  * static (from the template) and dynamic (evaluated now, owned here). */
@@ -191,6 +191,7 @@ typedef struct sink {
     const jd_style *para_style; /* BLOCKS: style of an anonymous paragraph, once computed */
     table_state *table;
     row_state *row;
+    tpl_chart *chart;
 } sink;
 
 static void sink_init(sink *s, sink_kind kind, jd_node *node, const jd_style *style)
@@ -247,9 +248,7 @@ static void attr_error(expander *ex, const tpl_node *node, const tpl_attr *a, co
     tpl_error(ex->errs, node->src, a->value_start, a->value_end, "%s", msg);
 }
 
-/* The text of an interpolated value; false after an error in one of its expressions. For
- * a value that is exactly one {{ expr }}, *typed gets the value itself. */
-static bool eval_parts(expander *ex, const tpl_attr *a, GString *out, jd_value **typed)
+bool tpl_attr_eval(tpl_eval *ev, const tpl_attr *a, GString *out, jd_value **typed)
 {
     bool ok = true;
     for (guint i = 0; i < a->n_parts; i++) {
@@ -258,7 +257,7 @@ static bool eval_parts(expander *ex, const tpl_attr *a, GString *out, jd_value *
             g_string_append_len(out, p->text, (gssize)p->len);
             continue;
         }
-        jd_value *v = tpl_expr_eval(p->expr, &ex->ev);
+        jd_value *v = tpl_expr_eval(p->expr, ev);
         if (!v) {
             ok = false;
             continue;
@@ -279,7 +278,7 @@ static char *attr_string(expander *ex, const tpl_node *node, int id)
     if (!a) return NULL;
     if (!a->parts) return g_strdup(a->value.s ? a->value.s : "");
     GString *out = g_string_new(NULL);
-    if (!eval_parts(ex, a, out, NULL)) {
+    if (!tpl_attr_eval(&ex->ev, a, out, NULL)) {
         g_string_free(out, TRUE);
         return NULL;
     }
@@ -297,7 +296,7 @@ static bool attr_typed(expander *ex, const tpl_node *node, int id, tpl_attr_valu
     }
     GString *text = g_string_new(NULL);
     jd_value *typed = NULL;
-    bool ok = eval_parts(ex, a, text, &typed);
+    bool ok = tpl_attr_eval(&ex->ev, a, text, &typed);
     if (ok) {
         char *msg = NULL;
         ok = tpl_attr_convert(node->kind, id, text->str, typed, out, &msg);
@@ -324,7 +323,7 @@ static void collect_props(expander *ex, const tpl_node *node, own_props *op)
         const tpl_attr *a = &node->attrs[i];
         if (a->id < TPL_A_COUNT && a->id != TPL_A_STYLE) continue;
         GString *text = g_string_new(NULL);
-        if (!eval_parts(ex, a, text, NULL)) {
+        if (!tpl_attr_eval(&ex->ev, a, text, NULL)) {
             g_string_free(text, TRUE);
             continue;
         }
@@ -909,6 +908,57 @@ static void expand_leaf_block(expander *ex, const tpl_node *node, jd_node_type t
     jd_node_append(s->node, n);
 }
 
+/* ---- charts ------------------------------------------------------------------------ */
+
+static void expand_chart(expander *ex, const tpl_node *node, sink *s)
+{
+    flush_paragraph(ex, s);
+    own_props op;
+    collect_props(ex, node, &op);
+    const jd_style *style = element_style(ex, s->style, NULL, NULL, 0, &op);
+    own_props_clear(&op);
+    jd_node *chart = jd_node_new(ex->doc, JD_NODE_CHART);
+    jd_node_set_style(chart, style);
+    set_source(chart, node);
+    tpl_chart c;
+    bool ok = tpl_chart_begin(&c, &ex->ev, ex->errs, ex->tpl->item_name, node, ex->doc, chart);
+    if (ok) {
+        sink inner;
+        sink_init(&inner, SINK_CHART, chart, style);
+        inner.chart = &c;
+        expand_scoped(ex, node, &inner);
+    }
+    if (!tpl_chart_end(&c) || !ok)
+        return;
+    static const struct {
+        tpl_attr_id id;
+        jd_attr attr;
+    } strings[] = {{TPL_A_TITLE, JD_ATTR_TITLE}, {TPL_A_UNIT, JD_ATTR_UNIT}, {TPL_A_MISSING, JD_ATTR_MISSING_LABEL}};
+    for (size_t i = 0; i < G_N_ELEMENTS(strings); i++) {
+        char *v = attr_string(ex, node, strings[i].id);
+        if (v) jd_node_set_string(chart, strings[i].attr, v);
+        g_free(v);
+    }
+    static const struct {
+        tpl_attr_id id;
+        jd_attr attr;
+    } keywords[] = {{TPL_A_LEGEND, JD_ATTR_LEGEND}, {TPL_A_ORIENT, JD_ATTR_ORIENT}, {TPL_A_PALETTE, JD_ATTR_PALETTE}};
+    for (size_t i = 0; i < G_N_ELEMENTS(keywords); i++) {
+        tpl_attr_value v;
+        if (attr_typed(ex, node, keywords[i].id, &v))
+            jd_node_set_string(chart, keywords[i].attr, tpl_attr_keywords(keywords[i].id)[v.i]);
+    }
+    tpl_attr_value v;
+    if (attr_typed(ex, node, TPL_A_DECIMALS, &v)) jd_node_set_int(chart, JD_ATTR_DECIMALS, v.i);
+    if (attr_typed(ex, node, TPL_A_VALUE_LABELS, &v)) jd_node_set_int(chart, JD_ATTR_VALUE_LABELS, v.flag);
+    if (attr_typed(ex, node, TPL_A_WIDTH, &v))
+        jd_node_set_length(chart, JD_ATTR_WIDTH, tpl_length_resolve(v.len, style->font_size));
+    if (attr_typed(ex, node, TPL_A_HEIGHT, &v))
+        jd_node_set_length(chart, JD_ATTR_HEIGHT, tpl_length_resolve(v.len, style->font_size));
+    block_attrs(ex, node, chart);
+    jd_node_append(s->node, chart);
+}
+
 /* ---- control ----------------------------------------------------------------------- */
 
 static jd_value *loop_value(size_t i, size_t n)
@@ -1146,6 +1196,12 @@ static void expand_node(expander *ex, const tpl_node *node, sink *s)
         break;
     case TPL_IMAGE:
         expand_image(ex, node, s);
+        break;
+    case TPL_CHART:
+        expand_chart(ex, node, s);
+        break;
+    case TPL_SERIES:
+        if (s->chart) tpl_chart_add_series(s->chart, node);
         break;
     case TPL_PAGE_BREAK:
         expand_leaf_block(ex, node, JD_NODE_PAGE_BREAK, s);

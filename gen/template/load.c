@@ -57,7 +57,13 @@ static const element_def elements[] = {
     {"set", TPL_SET, false, A(NAME) | A(VALUE)},
     {"include", TPL_INCLUDE, false, A(SRC)},
     {"partial", TPL_PARTIAL, false, 0},
+    {"chart", TPL_CHART, true,
+     A(KIND) | A(DATA) | A(LABEL) | A(LABELS) | A(POINT_VALUE) | A(VALUES) | A(NOTE) | A(TITLE) |
+         A(WIDTH) | A(HEIGHT) | A(LEGEND) | A(UNIT) | A(ORIENT) | A(DECIMALS) | A(VALUE_LABELS) |
+         A(PALETTE) | A(MISSING) | BLOCK_ATTRS},
+    {"series", TPL_SERIES, false, A(SERIES_NAME) | A(POINT_VALUE) | A(VALUES) | A(ROLE)},
 };
+G_STATIC_ASSERT(TPL_A_COUNT <= 64); /* element_def.attrs is a 64-bit set */
 
 static const char *kind_name(tpl_kind kind)
 {
@@ -123,11 +129,33 @@ static const struct {
     [TPL_A_VALUE] = {"value", AK_EXPR, true},
     [TPL_A_REPEAT_ON_BREAK] = {"repeat-on-break", AK_FLAG, false},
     [TPL_A_CHANGE_BAR] = {"change-bar", AK_FLAG, false},
+    [TPL_A_KIND] = {"kind", AK_KEYWORD, true},
+    [TPL_A_DATA] = {"data", AK_STRING, false},
+    [TPL_A_LABEL] = {"label", AK_STRING, false},
+    [TPL_A_LABELS] = {"labels", AK_STRING, false},
+    [TPL_A_POINT_VALUE] = {"value", AK_STRING, false},
+    [TPL_A_VALUES] = {"values", AK_STRING, false},
+    [TPL_A_NOTE] = {"note", AK_STRING, false},
+    [TPL_A_LEGEND] = {"legend", AK_KEYWORD, false},
+    [TPL_A_UNIT] = {"unit", AK_STRING, false},
+    [TPL_A_ORIENT] = {"orient", AK_KEYWORD, true},
+    [TPL_A_DECIMALS] = {"decimals", AK_INT, false},
+    [TPL_A_VALUE_LABELS] = {"value-labels", AK_FLAG, false},
+    [TPL_A_PALETTE] = {"palette", AK_KEYWORD, false},
+    [TPL_A_MISSING] = {"missing", AK_STRING, false},
+    [TPL_A_SERIES_NAME] = {"name", AK_STRING, false},
+    [TPL_A_ROLE] = {"role", AK_KEYWORD, true},
 };
 
 static const char *const orientations[] = {"portrait", "landscape", NULL};
 static const char *const markers[] = {"disc", "decimal", "cn", "paren", "none", NULL};
 static const char *const group_sorts[] = {"key", "-key", "count", "-count", NULL};
+/* in the order of TPL_CHART_* and TPL_ROLE_* */
+static const char *const chart_kinds[] = {"bar", "line", "pie", "ring", "progress", NULL};
+static const char *const legends[] = {"bottom", "top", "right", "none", NULL};
+static const char *const orients[] = {"vertical", "horizontal", NULL};
+static const char *const palettes[] = {"grey", "color", NULL};
+static const char *const roles[] = {"value", "target", "mark", NULL};
 
 static const struct {
     const char *name;
@@ -148,6 +176,16 @@ const char *const *tpl_attr_keywords(int id)
         return markers;
     case TPL_A_SORT:
         return group_sorts;
+    case TPL_A_KIND:
+        return chart_kinds;
+    case TPL_A_LEGEND:
+        return legends;
+    case TPL_A_ORIENT:
+        return orients;
+    case TPL_A_PALETTE:
+        return palettes;
+    case TPL_A_ROLE:
+        return roles;
     default:
         return NULL;
     }
@@ -163,12 +201,14 @@ static void int_range(int id, int *lo, int *hi)
         *hi = 9;
     else if (id == TPL_A_ROWSPAN)
         *hi = 100000;
+    else if (id == TPL_A_DECIMALS)
+        *lo = 0, *hi = 6;
 }
 
 static unsigned length_units(tpl_kind element, int id)
 {
     if (element == TPL_COL) return TPL_ALLOW_EM | TPL_ALLOW_PERCENT | TPL_ALLOW_FR | TPL_ALLOW_AUTO;
-    if (element == TPL_IMAGE) return TPL_ALLOW_EM | TPL_ALLOW_PERCENT;
+    if (element == TPL_IMAGE || element == TPL_CHART) return TPL_ALLOW_EM | TPL_ALLOW_PERCENT;
     if (element == TPL_SPACER) return TPL_ALLOW_EM;
     return 0;
 }
@@ -707,6 +747,140 @@ static void check_required(loader *ld, tpl_node *node, const tpl_raw *raw)
     }
 }
 
+/* ---- charts ------------------------------------------------------------------------ */
+
+/* The <series> under a chart, through control elements; *counted is false when some sit in
+ * a for, group, if or include (how many there are depends on the data). */
+static void find_series(const tpl_node *node, GPtrArray *out, bool *counted)
+{
+    for (guint i = 0; node->children && i < node->children->len; i++) {
+        const tpl_node *c = g_ptr_array_index(node->children, i);
+        if (c->kind == TPL_SERIES) {
+            g_ptr_array_add(out, (gpointer)c);
+        } else if (c->kind == TPL_FOR || c->kind == TPL_IF || c->kind == TPL_GROUP ||
+                   c->kind == TPL_INCLUDE) {
+            *counted = false;
+            for (const tpl_node *b = c; b; b = b->else_branch)
+                find_series(b, out, counted);
+        }
+    }
+}
+
+static void error_at_attr(loader *ld, const tpl_node *node, const tpl_attr *a, const char *fmt, ...)
+    G_GNUC_PRINTF(4, 5);
+static void error_at_attr(loader *ld, const tpl_node *node, const tpl_attr *a, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    tpl_errorv(ld->errs, node->src, a->value_start, a->value_end, fmt, ap);
+    va_end(ap);
+}
+
+/* data, labels and values are lists: one {{ expression }}, never literal text. */
+static void check_list_attr(loader *ld, const tpl_node *node, int id)
+{
+    const tpl_attr *a = tpl_node_attr(node, id);
+    if (a && (!a->parts || !a->single))
+        error_at_attr(ld, node, a, "'%s' needs one {{ expression }} that gives %s, e.g. %s",
+                      attr_defs[id].name, id == TPL_A_DATA ? "a list or an object" : "a list",
+                      id == TPL_A_DATA     ? "data=\"{{ list.tasks | state_counts('2023Q2') }}\""
+                      : id == TPL_A_LABELS ? "labels=\"{{ ['一季度', '上半年'] }}\""
+                                           : "values=\"{{ [5.2, 6.1] }}\"");
+}
+
+/* What a chart's attributes and series must be, whatever the data. */
+static void check_chart(loader *ld, const tpl_node *node, const tpl_raw *raw)
+{
+    check_list_attr(ld, node, TPL_A_DATA);
+    check_list_attr(ld, node, TPL_A_LABELS);
+    check_list_attr(ld, node, TPL_A_VALUES);
+    const tpl_attr *kind_attr = tpl_node_attr(node, TPL_A_KIND);
+    if (!has_raw_attr(raw, "kind")) {
+        require(ld, node, raw, TPL_A_KIND);
+        return;
+    }
+    if (!kind_attr) return; /* bad, and reported */
+    int kind = (int)kind_attr->value.i;
+    const char *kind_name_ = chart_kinds[kind];
+    const tpl_attr *data = tpl_node_attr(node, TPL_A_DATA), *labels = tpl_node_attr(node, TPL_A_LABELS);
+    if (data && labels)
+        error_at_attr(ld, node, labels, "<chart> takes 'data' or 'labels', not both");
+    else if (!data && !labels && !has_raw_attr(raw, "data") && !has_raw_attr(raw, "labels"))
+        tpl_error(ld->errs, node->src, node->start, node->name_end,
+                  "<chart> needs 'data' (a list, or an object of name: value) or 'labels' (a list of "
+                  "category names)");
+    static const int per_item[] = {TPL_A_LABEL, TPL_A_NOTE, TPL_A_POINT_VALUE};
+    for (size_t i = 0; i < G_N_ELEMENTS(per_item) && !data; i++) {
+        const tpl_attr *a = tpl_node_attr(node, per_item[i]);
+        if (a)
+            error_at_attr(ld, node, a,
+                          "'%s' is evaluated for each item of 'data', and this chart has no 'data'%s",
+                          attr_defs[per_item[i]].name,
+                          per_item[i] == TPL_A_POINT_VALUE ? ": give a list as 'values'" : "");
+    }
+    const tpl_attr *orient = tpl_node_attr(node, TPL_A_ORIENT);
+    if (orient && kind != TPL_CHART_BAR)
+        error_at_attr(ld, node, orient, "'orient' is for bar charts, not %s charts", kind_name_);
+    const tpl_attr *note = tpl_node_attr(node, TPL_A_NOTE);
+    if (note && kind != TPL_CHART_PROGRESS)
+        error_at_attr(ld, node, note, "'note' is for progress charts, not %s charts", kind_name_);
+
+    GPtrArray *series = g_ptr_array_new();
+    bool counted = true;
+    find_series(node, series, &counted);
+    const tpl_attr *own_value = tpl_node_attr(node, TPL_A_POINT_VALUE);
+    if (!own_value) own_value = tpl_node_attr(node, TPL_A_VALUES);
+    if (own_value && series->len)
+        error_at_attr(ld, node, own_value,
+                      "<chart> has a 'value' of its own and <series>: give one or the other");
+    bool pie = kind == TPL_CHART_PIE || kind == TPL_CHART_RING;
+    if (!own_value && !series->len && counted && !pie)
+        tpl_error(ld->errs, node->src, node->start, node->name_end,
+                  "<chart> needs a 'value' (one series) or <series> elements");
+    if (pie && series->len > 1)
+        tpl_error(ld->errs, node->src, node->start, node->name_end,
+                  "a %s chart shows one series, and this one has %u <series>", kind_name_, series->len);
+    int role_count[3] = {own_value ? 1 : 0, 0, 0};
+    for (guint i = 0; i < series->len; i++) {
+        const tpl_node *sn = g_ptr_array_index(series, i);
+        const tpl_attr *role = tpl_node_attr(sn, TPL_A_ROLE);
+        if (role && kind != TPL_CHART_PROGRESS)
+            error_at_attr(ld, sn, role, "'role' is for progress charts, not %s charts", kind_name_);
+        else if (role)
+            role_count[role->value.i]++;
+        else
+            role_count[TPL_ROLE_VALUE]++;
+        check_list_attr(ld, sn, TPL_A_VALUES);
+        const tpl_attr *value = tpl_node_attr(sn, TPL_A_POINT_VALUE);
+        const tpl_attr *values = tpl_node_attr(sn, TPL_A_VALUES);
+        if (value && values)
+            error_at_attr(ld, sn, values, "<series> takes 'value' or 'values', not both");
+        else if (!value && !values)
+            tpl_error(ld->errs, sn->src, sn->start, sn->name_end,
+                      "<series> needs 'value' (for each item of the chart's data) or 'values' (a list)");
+        else if (value && !data)
+            error_at_attr(ld, sn, value,
+                          "'value' is evaluated for each item of the chart's 'data', and the chart has "
+                          "no 'data': give a list as 'values'");
+        if (!tpl_node_attr(sn, TPL_A_SERIES_NAME))
+            tpl_error(ld->errs, sn->src, sn->start, sn->name_end,
+                      "<series> needs a 'name' (the legend shows it)");
+    }
+    if (kind == TPL_CHART_PROGRESS && counted) {
+        static const char *const role_names[] = {"value", "target", "mark"};
+        if (role_count[TPL_ROLE_VALUE] != 1)
+            tpl_error(ld->errs, node->src, node->start, node->name_end,
+                      "a progress chart needs exactly one series of role 'value' (the bar), and this one "
+                      "has %d",
+                      role_count[TPL_ROLE_VALUE]);
+        for (int r = TPL_ROLE_TARGET; r <= TPL_ROLE_MARK; r++)
+            if (role_count[r] > 1)
+                tpl_error(ld->errs, node->src, node->start, node->name_end,
+                          "a progress chart has at most one series of role '%s'", role_names[r]);
+    }
+    g_ptr_array_free(series, TRUE);
+}
+
 /* ---- includes ---------------------------------------------------------------------- */
 
 /* `dir`/`path` with "." and "name/.." removed, for messages ("templates/partials/x.xml"). */
@@ -924,6 +1098,7 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
     g_array_free(named, TRUE);
     if (node->kind == TPL_INCLUDE) compile_include(ld, src, node);
     compile_children(ld, src, raw, node);
+    if (node->kind == TPL_CHART) check_chart(ld, node, raw);
     return node;
 }
 
@@ -1008,6 +1183,7 @@ typedef enum {
     CTX_TABLE,
     CTX_ROW,
     CTX_LIST,
+    CTX_CHART,
     CTX_EMPTY,
 } context;
 
@@ -1038,6 +1214,8 @@ static const char *belongs(tpl_kind kind)
         return "it belongs in <tr>";
     case TPL_ITEM:
         return "it belongs in <list>";
+    case TPL_SERIES:
+        return "it belongs in <chart>";
     case TPL_SPAN:
     case TPL_BR:
         return "it belongs in text: <p>, <h1>–<h4>, <td>, <th>, <item>, <header> or <footer>";
@@ -1069,6 +1247,8 @@ static bool allowed(tpl_kind kind, const place *pl)
         return pl->ctx == CTX_ROW;
     case TPL_ITEM:
         return pl->ctx == CTX_LIST;
+    case TPL_SERIES:
+        return pl->ctx == CTX_CHART;
     case TPL_SPAN:
     case TPL_BR:
         return pl->ctx == CTX_DOCUMENT || pl->ctx == CTX_BLOCKS || pl->ctx == CTX_INLINE;
@@ -1080,6 +1260,7 @@ static bool allowed(tpl_kind kind, const place *pl)
     case TPL_LIST:
     case TPL_TABLE:
     case TPL_IMAGE:
+    case TPL_CHART:
     case TPL_SPACER:
         return pl->ctx == CTX_DOCUMENT || pl->ctx == CTX_BLOCKS;
     case TPL_FOR:
@@ -1122,6 +1303,8 @@ static context inner_context(tpl_kind kind)
         return CTX_ROW;
     case TPL_LIST:
         return CTX_LIST;
+    case TPL_CHART:
+        return CTX_CHART;
     default:
         return CTX_EMPTY;
     }

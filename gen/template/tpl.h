@@ -325,6 +325,8 @@ typedef enum {
     TPL_SET,
     TPL_INCLUDE,
     TPL_PARTIAL,
+    TPL_CHART,
+    TPL_SERIES,
 } tpl_kind;
 
 /* Attributes other than style properties. */
@@ -366,6 +368,23 @@ typedef enum {
     TPL_A_VALUE,
     TPL_A_REPEAT_ON_BREAK,
     TPL_A_CHANGE_BAR,
+    /* chart and series */
+    TPL_A_KIND,
+    TPL_A_DATA,
+    TPL_A_LABEL,
+    TPL_A_LABELS,
+    TPL_A_POINT_VALUE, /* "value" of chart and series: evaluated for each item of data */
+    TPL_A_VALUES,
+    TPL_A_NOTE,
+    TPL_A_LEGEND,
+    TPL_A_UNIT,
+    TPL_A_ORIENT,
+    TPL_A_DECIMALS,
+    TPL_A_VALUE_LABELS,
+    TPL_A_PALETTE,
+    TPL_A_MISSING,
+    TPL_A_SERIES_NAME, /* "name" of a series: any text */
+    TPL_A_ROLE,
     TPL_A_COUNT
 } tpl_attr_id;
 
@@ -411,6 +430,10 @@ typedef struct {
     tpl_attr_value value; /* static value */
 } tpl_attr;
 
+/* The keyword index of a static keyword attribute; the chart module's kind and role. */
+enum { TPL_CHART_BAR, TPL_CHART_LINE, TPL_CHART_PIE, TPL_CHART_RING, TPL_CHART_PROGRESS };
+enum { TPL_ROLE_VALUE, TPL_ROLE_TARGET, TPL_ROLE_MARK };
+
 typedef struct tpl_node tpl_node;
 struct tpl_node {
     tpl_kind kind;
@@ -433,6 +456,11 @@ struct tpl_node {
     tpl_node *else_branch;        /* if/elif: the next elif or else */
     const tpl_node *include_root; /* include: the partial's root node (owned by its file) */
 };
+
+/* The text of an interpolated attribute value (expand.c); false after an error in one of
+ * its expressions. For a value that is exactly one {{ expr }}, *typed gets a reference to
+ * the value itself. */
+bool tpl_attr_eval(tpl_eval *ev, const tpl_attr *a, GString *out, jd_value **typed);
 
 /* The attribute `id` of a node, or NULL. */
 const tpl_attr *tpl_node_attr(const tpl_node *node, int id);
@@ -462,6 +490,33 @@ typedef struct {
     tpl_prop *props;
     guint n_props;
 } tpl_named_style;
+
+/* Charts (chart.c): a <chart> evaluated into a CHART node with its SERIES. */
+typedef struct {
+    tpl_eval *ev;
+    tpl_errors *errs;
+    const char *item_name; /* "item", interned */
+    const tpl_node *node;  /* the <chart> */
+    jd_doc *doc;
+    jd_node *chart;
+    int kind;         /* TPL_CHART_* */
+    jd_value *items;  /* the data as a list, or NULL when the chart has `labels` */
+    bool from_object; /* the data was an object: items are {key, value} */
+    size_t n;         /* categories */
+    GPtrArray *labels, *notes; /* char* per category */
+    GPtrArray *series;         /* SERIES nodes made so far */
+    bool failed;
+} tpl_chart;
+
+/* Evaluates the chart's data and categories (and its own value, if it has one); false
+ * after reporting bad data. Call tpl_chart_end in any case. */
+bool tpl_chart_begin(tpl_chart *c, tpl_eval *ev, tpl_errors *errs, const char *item_name,
+                     const tpl_node *node, jd_doc *doc, jd_node *chart);
+/* A <series> met while expanding the chart's content. */
+void tpl_chart_add_series(tpl_chart *c, const tpl_node *series);
+/* Checks the series as a whole, gives the chart its categories and series; false if
+ * anything was wrong (reported). Frees the building state. */
+bool tpl_chart_end(tpl_chart *c);
 
 /* Expansion (expand.c). It stops with an error after `max_steps` elements and loop
  * iterations, so that a template with runaway nesting cannot exhaust memory. */
