@@ -634,22 +634,31 @@ static void value_range(const chart *c, bool with_zero, double *lo, double *hi)
 
 /* ---- category labels --------------------------------------------------------------- */
 
-/* Labels of the categories in slots `slot` pt wide (vertical charts) or high: wrapped to
- * two lines, shortened, and with `*every` > 1 when only every k-th one is shown. */
+/* Labels of the categories in slots `slot` pt wide (vertical charts) or high (rows, whose
+ * labels are `width` wide): wrapped to two lines, shortened, and with `*every` > 1 when
+ * only every k-th one is shown. */
 static text *category_labels(chart *c, double slot, double width, bool rows, size_t *every)
 {
     text *t = g_new0(text, c->n);
     double fs = c->st[CS_LABEL]->font_size, lh = jl_style_line_height(c->st[CS_LABEL]);
+    /* room for a label: a line (rows), or across, half the widest label (it may take two
+     * lines) but at least two characters and no more than four are needed */
+    double need = lh;
+    if (!rows) {
+        double widest = 0;
+        for (size_t i = 0; i < c->n; i++) {
+            text w = text_make(c, CS_LABEL, c->labels[i], 0);
+            widest = MAX(widest, w.width);
+            text_free(&w);
+        }
+        need = CLAMP(widest / 2 + 2, 2 * fs + 2, 4 * fs + 2);
+    }
     size_t k = 1;
-    if (rows)
-        while (slot * k < lh && k < c->n)
-            k++;
-    else
-        while (slot * k < 2 * fs && k < c->n)
-            k++;
+    while (slot * (double)k < need && k < c->n)
+        k++;
     for (size_t i = 0; i < c->n; i += k) {
-        size_t lines = rows ? MAX(1, MIN(2, (size_t)(slot * k / lh))) : 2;
-        t[i] = text_fit(c, CS_LABEL, c->labels[i], rows ? width : slot * k - 2, lines);
+        size_t lines = rows ? MAX(1, MIN(2, (size_t)(slot * (double)k / lh))) : 2;
+        t[i] = text_fit(c, CS_LABEL, c->labels[i], rows ? width : slot * (double)k - 2, lines);
     }
     *every = k;
     return t;
@@ -688,7 +697,10 @@ static void draw_vertical(chart *c, box b, bool lines)
     double top = b.y0 + (c->value_labels ? lh_small + 6 : 0);
     if (c->unit && *c->unit)
         top = MAX(top, b.y0 + lh_small + 2);
-    double bottom = b.y1 - 2 * lh - GAP;
+    /* category labels start below the half of the lowest tick label that hangs under the
+     * axis, so they may reach left under the tick labels */
+    double label_gap = MAX(GAP, lh_small / 2 + 1);
+    double bottom = b.y1 - 2 * lh - label_gap;
     double lo, hi;
     value_range(c, !lines, &lo, &hi);
     axis ax;
@@ -717,7 +729,15 @@ static void draw_vertical(chart *c, box b, bool lines)
     double zero_y = axis_pos(&ax, ax.ticks.min > 0 ? ax.ticks.min : ax.ticks.max < 0 ? ax.ticks.max : 0, bottom, -ph);
     for (size_t i = 0; i < c->n; i += every) {
         double cx = px + slot * ((double)i + 0.5);
-        draw_fixed(c, &cats[i], cx, bottom + GAP, 1);
+        /* centred on its slot, kept inside the chart; left out if that makes it touch
+         * another label */
+        double half = cats[i].width / 2;
+        double x = CLAMP(cx, b.x0 + half, MAX(b.x0 + half, b.x1 - half));
+        box lb = {x - half, bottom + label_gap, x + half, bottom + label_gap + cats[i].height};
+        if (box_free(c, lb, b)) {
+            box_take(c, lb);
+            text_draw(c, &cats[i], x, bottom + label_gap, 1);
+        }
     }
     if (!lines) {
         double group = slot * (c->n_series > 2 ? 0.8 : 0.7);
@@ -730,6 +750,7 @@ static void draw_vertical(chart *c, box b, bool lines)
                 double x = px + slot * (double)i + (slot - group) / 2 + bw * (double)s;
                 double y = axis_pos(&ax, v, bottom, -ph);
                 add_box_path(c, x, MIN(y, zero_y), bw, fabs(zero_y - y), (int)s);
+                box_take(c, (box){x, MIN(y, zero_y), x + bw, MAX(y, zero_y)}); /* labels keep off bars */
             }
         add_rule(c, px, zero_y, px + pw, zero_y, 0.7, 0x000000);
         if (c->value_labels)
@@ -761,8 +782,11 @@ static void draw_vertical(chart *c, box b, bool lines)
                 jd_page_add_path(c->page, &p);
             }
             for (size_t i = 0; i < c->n; i++)
-                if (!isnan(c->values[s][i]))
-                    add_marker(c, px + slot * ((double)i + 0.5), axis_pos(&ax, c->values[s][i], bottom, -ph), (int)s, 5);
+                if (!isnan(c->values[s][i])) {
+                    double mx = px + slot * ((double)i + 0.5), my = axis_pos(&ax, c->values[s][i], bottom, -ph);
+                    add_marker(c, mx, my, (int)s, 5);
+                    box_take(c, (box){mx - 3, my - 3, mx + 3, my + 3}); /* labels keep off markers */
+                }
             g_array_free(segs, TRUE);
         }
         if (c->value_labels)
@@ -830,25 +854,40 @@ static void draw_horizontal(chart *c, box b)
     add_rule(c, px, bottom, px + pw, bottom, 0.5, 0x000000);
     double zero_x = axis_pos(&ax, 0, px, pw);
     for (size_t i = 0; i < c->n; i += every)
-        draw_fixed(c, &cats[i], px - GAP, top + slot * ((double)i + 0.5) - cats[i].height / 2, 2);
+    {
+        /* level with its row, kept inside the chart; left out if that makes it touch
+         * another label */
+        double y = CLAMP(top + slot * ((double)i + 0.5) - cats[i].height / 2, b.y0, MAX(b.y0, bottom - cats[i].height));
+        box lb = {px - GAP - cats[i].width, y, px - GAP, y + cats[i].height};
+        if (box_free(c, lb, b)) {
+            box_take(c, lb);
+            text_draw(c, &cats[i], px - GAP, y, 2);
+        }
+    }
     double group = slot * (c->n_series > 2 ? 0.8 : 0.7), bh = group / (double)c->n_series;
     for (size_t i = 0; i < c->n; i++)
         for (size_t s = 0; s < c->n_series; s++) {
             double v = c->values[s][i];
+            if (isnan(v))
+                continue;
+            double y = top + slot * (double)i + (slot - group) / 2 + bh * (double)s;
+            double x = axis_pos(&ax, v, px, pw);
+            add_box_path(c, MIN(x, zero_x), y, fabs(x - zero_x), bh, (int)s);
+            box_take(c, (box){MIN(x, zero_x), y, MAX(x, zero_x), y + bh}); /* labels keep off bars */
+        }
+    for (size_t i = 0; i < c->n && c->value_labels; i++)
+        for (size_t s = 0; s < c->n_series; s++) {
+            double v = c->values[s][i];
             double y = top + slot * (double)i + (slot - group) / 2 + bh * (double)s;
             double x = isnan(v) ? zero_x : axis_pos(&ax, v, px, pw);
-            if (!isnan(v))
-                add_box_path(c, MIN(x, zero_x), y, fabs(x - zero_x), bh, (int)s);
-            if (c->value_labels) {
-                char *str = value_text(c, v);
-                text t = text_make(c, CS_SMALL, str, 0);
-                g_free(str);
-                bool left = !isnan(v) && v < 0;
-                double xs[1] = {left ? x - 2 - t.width : x + 2};
-                double ys[1] = {y + bh / 2 - t.height / 2};
-                place_label(c, &t, xs, ys, 1, b);
-                text_free(&t);
-            }
+            char *str = value_text(c, v);
+            text t = text_make(c, CS_SMALL, str, 0);
+            g_free(str);
+            bool left = !isnan(v) && v < 0;
+            double xs[1] = {left ? x - 2 - t.width : x + 2};
+            double ys[1] = {y + bh / 2 - t.height / 2};
+            place_label(c, &t, xs, ys, 1, b);
+            text_free(&t);
         }
     add_rule(c, zero_x, top, zero_x, bottom, 0.7, 0x000000);
     category_labels_free(c, cats);
@@ -895,7 +934,7 @@ static void draw_pie(chart *c, box b, bool ring)
     int *tenths = g_new(int, c->n);
     shares(v, c->n, total, tenths);
     double label_room = c->st[CS_SMALL]->font_size * 3.2;
-    double d = MIN(b.x1 - b.x0 - 2 * label_room, b.y1 - b.y0 - 2 * jl_style_line_height(c->st[CS_SMALL]));
+    double d = MIN(b.x1 - b.x0 - 2 * label_room, b.y1 - b.y0 - 2 * (jl_style_line_height(c->st[CS_SMALL]) + GAP));
     double r = MAX(d / 2, 10), inner = ring ? r * 0.55 : 0;
     double cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
     GArray *segs = g_array_new(FALSE, FALSE, sizeof(jd_path_seg));
@@ -1237,29 +1276,33 @@ static void chart_draw(chart *c, double x, double y, double w, double h, progres
         b.y0 += t.height + GAP;
         text_free(&t);
     }
+    /* the legend's room is set aside first and the legend drawn after the body, so the
+     * page reads title, chart, legend */
     size_t n_entries = 0;
     legend_entry *entries = c->legend == LEGEND_NONE ? NULL : legend_entries(c, &n_entries);
+    double legend_x = 0, legend_y = 0, legend_w = 0;
     if (c->legend == LEGEND_RIGHT) {
-        double lw = 0;
         for (size_t i = 0; i < n_entries; i++)
-            lw = MAX(lw, entry_width(&entries[i]));
-        if (lw > w * 0.5) /* too wide for the side: underneath */
+            legend_w = MAX(legend_w, entry_width(&entries[i]));
+        if (legend_w > w * 0.5) { /* too wide for the side: underneath */
             c->legend = LEGEND_BOTTOM;
-        else {
-            double lh = column_height(entries, n_entries);
-            legend_column(c, entries, n_entries, b.x1 - lw, (b.y0 + b.y1) / 2 - lh / 2);
-            b.x1 -= lw + LEGEND_GAP;
+        } else {
+            legend_x = b.x1 - legend_w;
+            legend_y = (b.y0 + b.y1) / 2 - column_height(entries, n_entries) / 2;
+            b.x1 -= legend_w + LEGEND_GAP;
         }
     }
-    if (c->legend == LEGEND_TOP) {
-        double lh = legend_rows(c, entries, n_entries, b.x0, b.y0, w, true);
-        b.y0 += lh + GAP * 1.5;
-    } else if (c->legend == LEGEND_BOTTOM) {
+    if (c->legend == LEGEND_TOP || c->legend == LEGEND_BOTTOM) {
         double lh = legend_rows(c, entries, n_entries, b.x0, 0, w, false);
-        legend_rows(c, entries, n_entries, b.x0, b.y1 - lh, w, true);
-        b.y1 -= lh + GAP * 1.5;
+        legend_x = b.x0;
+        if (c->legend == LEGEND_TOP) {
+            legend_y = b.y0;
+            b.y0 += lh + GAP * 1.5;
+        } else {
+            legend_y = b.y1 - lh;
+            b.y1 -= lh + GAP * 1.5;
+        }
     }
-    legend_free(entries, n_entries);
     switch (c->kind) {
     case KIND_BAR:
         if (c->horizontal)
@@ -1278,6 +1321,11 @@ static void chart_draw(chart *c, double x, double y, double w, double h, progres
         draw_progress(c, b, prog);
         break;
     }
+    if (c->legend == LEGEND_RIGHT)
+        legend_column(c, entries, n_entries, legend_x, legend_y);
+    else if (c->legend != LEGEND_NONE)
+        legend_rows(c, entries, n_entries, legend_x, legend_y, w, true);
+    legend_free(entries, n_entries);
 }
 
 /* Height of everything but the rows of a progress chart or horizontal bars. */
