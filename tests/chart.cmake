@@ -4,4 +4,4 @@ jd_test(test_chart_items SOURCES test_chart_items.c test_haru_pdf.c LIBS jindu_b
 jd_test(test_chart_template SOURCES test_chart_template.c LIBS jd_template_testutil)
 # Charts laid out and drawn: nice ticks, geometry from the page list, labels that never
 # overlap, both backends alike, determinism.
-jd_test(test_chart SOURCES test_chart.c test_haru_pdf.c LIBS jindu_template jindu_layout jindu_backend)
+jd_test(test_chart SOURCES test_chart.c test_haru_pdf.c LIBS jindu_template jindu_layout jindu_backend CLI)

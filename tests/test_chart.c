@@ -42,8 +42,7 @@ static const char *shortest(char *buf, size_t size, double d)
     static const char *const formats[] = {"%.15g", "%.16g", "%.17g"};
     for (int f = 0; f < 3; f++) {
         g_ascii_formatd(buf, size, formats[f], d);
-        if (g_ascii_strtod(buf, NULL) == d)
-            break;
+        if (g_ascii_strtod(buf, NULL) == d) break;
     }
     return buf;
 }
@@ -55,10 +54,12 @@ static void expect_ticks(double lo, double hi, int max, const char *expected)
     GString *s = g_string_new(NULL);
     for (int i = 0; i < t.count; i++) {
         char buf[G_ASCII_DTOSTR_BUF_SIZE];
-        g_string_append_printf(s, "%s%s", i ? " " : "", shortest(buf, sizeof buf, jl_tick_at(&t, i)));
+        g_string_append_printf(s, "%s%s", i ? " " : "",
+                               shortest(buf, sizeof buf, jl_tick_at(&t, i)));
     }
     g_string_append_printf(s, " (step %g, %d decimals)", t.step, t.decimals);
-    ck_assert_msg(strcmp(s->str, expected) == 0, "ticks %g..%g/%d: %s, expected %s", lo, hi, max, s->str, expected);
+    ck_assert_msg(strcmp(s->str, expected) == 0, "ticks %g..%g/%d: %s, expected %s", lo, hi, max,
+                  s->str, expected);
     ck_assert(t.min == jl_tick_at(&t, 0) && t.max == jl_tick_at(&t, t.count - 1));
     g_string_free(s, TRUE);
 }
@@ -97,12 +98,14 @@ static const char *const DATA =
     " \"states\": {\"已完成\": 12, \"序时推进\": 80, \"滞后\": 7, \"未报送\": 24},"
     " \"progress\": [{\"name\": \"地区生产总值\", \"done\": 45.2, \"note\": \"滞后序时进度\"},"
     "                {\"name\": \"一般公共预算收入\", \"done\": 58, \"note\": \"达到序时进度\"},"
-    "                {\"name\": \"规模以上工业增加值\", \"done\": 101.5, \"note\": \"已完成全年目标\"},"
+    "                {\"name\": \"规模以上工业增加值\", \"done\": 101.5, \"note\": "
+    "\"已完成全年目标\"},"
     "                {\"name\": \"实际利用外资\", \"done\": null, \"note\": \"未报送\"}]}";
 
 static jd_doc *expand(const char *body, const char *json)
 {
-    char *text = g_strdup_printf("<document><page size=\"A4\" margin=\"20mm\"/>%s</document>", body);
+    char *text =
+        g_strdup_printf("<document><page size=\"A4\" margin=\"20mm\"/>%s</document>", body);
     jd_template *tpl = jd_template_load_memory(text, strlen(text), "t.xml", NULL, NULL, diags);
     g_free(text);
     if (!tpl) jd_diags_print(diags, stderr);
@@ -186,13 +189,13 @@ static void assert_no_text_overlaps(const jd_page *page)
     GPtrArray *texts = g_ptr_array_new();
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type != JD_ITEM_GLYPHS)
-            continue;
+        if (it->type != JD_ITEM_GLYPHS) continue;
         const jd_glyph_run *r = &it->u.glyphs;
         box b = {r->x, r->y - 0.88 * r->size, r->x + r->width, r->y + 0.12 * r->size};
         for (guint k = 0; k < boxes->len; k++) {
             const box *o = &g_array_index(boxes, box, k);
-            bool overlap = b.x0 < o->x1 - 0.05 && o->x0 < b.x1 - 0.05 && b.y0 < o->y1 - 0.05 && o->y0 < b.y1 - 0.05;
+            bool overlap = b.x0 < o->x1 - 0.05 && o->x0 < b.x1 - 0.05 && b.y0 < o->y1 - 0.05 &&
+                           o->y0 < b.y1 - 0.05;
             ck_assert_msg(!overlap, "“%s” at %.1f,%.1f overlaps “%s”", r->text, r->x, r->y,
                           (const char *)g_ptr_array_index(texts, k));
         }
@@ -208,20 +211,21 @@ static const jd_rule *rule_of_width(const jd_page *page, double width)
 {
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_RULE && fabs(it->u.rule.width - width) < 1e-9)
-            return &it->u.rule;
+        if (it->type == JD_ITEM_RULE && fabs(it->u.rule.width - width) < 1e-9) return &it->u.rule;
     }
     return NULL;
 }
 
 START_TEST(bars_are_proportional_and_stand_on_the_zero_line)
 {
-    jd_pages *pages = lay_out("<chart kind=\"bar\" data=\"{{ rows }}\" label=\"{{ item.name }}\" unit=\"%\">"
-                              "<series name=\"目标\" value=\"{{ item.target }}\"/>"
-                              "<series name=\"实际\" value=\"{{ item.actual }}\"/></chart>",
-                              NULL);
+    jd_pages *pages =
+        lay_out("<chart kind=\"bar\" data=\"{{ rows }}\" label=\"{{ item.name }}\" unit=\"%\">"
+                "<series name=\"目标\" value=\"{{ item.target }}\"/>"
+                "<series name=\"实际\" value=\"{{ item.actual }}\"/></chart>",
+                NULL);
     const jd_page *page = jd_pages_get(pages, 0);
-    GPtrArray *target = fills(page, 0x4d4d4d, JD_HATCH_NONE), *actual = fills(page, 0xffffff, JD_HATCH_RISING);
+    GPtrArray *target = fills(page, 0x4d4d4d, JD_HATCH_NONE),
+              *actual = fills(page, 0xffffff, JD_HATCH_RISING);
     /* three target bars; two actual ones (the third has no value) and one legend swatch each */
     ck_assert_uint_eq(target->len, 4);
     ck_assert_uint_eq(actual->len, 3);
@@ -233,13 +237,11 @@ START_TEST(bars_are_proportional_and_stand_on_the_zero_line)
     double scale = 0, width = 0;
     for (int s = 0; s < 2; s++)
         for (int i = 0; i < 3; i++) {
-            if (isnan(values[s][i]))
-                continue;
+            if (isnan(values[s][i])) continue;
             double x0, y0, x1, y1;
             path_box(g_ptr_array_index(bars[s], i), &x0, &y0, &x1, &y1);
             ck_assert_double_eq_tol(y1, zero->y1, 1e-6); /* on the zero line */
-            if (!scale)
-                scale = (y1 - y0) / values[s][i], width = x1 - x0;
+            if (!scale) scale = (y1 - y0) / values[s][i], width = x1 - x0;
             ck_assert_double_eq_tol((y1 - y0) / values[s][i], scale, 1e-6);
             ck_assert_double_eq_tol(x1 - x0, width, 1e-6);
             if (s == 1) { /* beside its target bar */
@@ -270,10 +272,10 @@ END_TEST
 
 START_TEST(horizontal_bars_grow_from_the_zero_line)
 {
-    jd_pages *pages =
-        lay_out("<chart kind=\"bar\" orient=\"horizontal\" data=\"{{ progress }}\" label=\"{{ item.name }}\" "
-                "value=\"{{ item.done }}\"/>",
-                NULL);
+    jd_pages *pages = lay_out("<chart kind=\"bar\" orient=\"horizontal\" data=\"{{ progress }}\" "
+                              "label=\"{{ item.name }}\" "
+                              "value=\"{{ item.done }}\"/>",
+                              NULL);
     const jd_page *page = jd_pages_get(pages, 0);
     GPtrArray *bars = fills(page, 0x4d4d4d, JD_HATCH_NONE);
     ck_assert_uint_eq(bars->len, 3); /* one row has no value; no legend for one series */
@@ -285,8 +287,7 @@ START_TEST(horizontal_bars_grow_from_the_zero_line)
         double x0, y0, x1, y1;
         path_box(g_ptr_array_index(bars, i), &x0, &y0, &x1, &y1);
         ck_assert_double_eq_tol(x0, zero->x1, 1e-6);
-        if (!scale)
-            scale = (x1 - x0) / values[i];
+        if (!scale) scale = (x1 - x0) / values[i];
         ck_assert_double_eq_tol((x1 - x0) / values[i], scale, 1e-6);
         ck_assert(y0 > prev_y); /* first category on top */
         prev_y = y1;
@@ -321,7 +322,8 @@ START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
     int n = 0;
     for (size_t i = 0; i < jd_page_item_count(page) && n < 4; i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_PATH && it->u.path.n_segs > 2 && it->u.path.segs[1].verb == JD_PATH_CURVE)
+        if (it->type == JD_ITEM_PATH && it->u.path.n_segs > 2 &&
+            it->u.path.segs[1].verb == JD_PATH_CURVE)
             slices[n++] = &it->u.path;
     }
     ck_assert_int_eq(n, 4);
@@ -330,8 +332,12 @@ START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
     double bx = slices[1]->segs[0].x[0], by = slices[1]->segs[0].y[0];
     double qx = slices[2]->segs[0].x[0], qy = slices[2]->segs[0].y[0];
     double d = 2 * (ax * (by - qy) + bx * (qy - ay) + qx * (ay - by));
-    double cx = ((ax * ax + ay * ay) * (by - qy) + (bx * bx + by * by) * (qy - ay) + (qx * qx + qy * qy) * (ay - by)) / d;
-    double cy = ((ax * ax + ay * ay) * (qx - bx) + (bx * bx + by * by) * (ax - qx) + (qx * qx + qy * qy) * (bx - ax)) / d;
+    double cx = ((ax * ax + ay * ay) * (by - qy) + (bx * bx + by * by) * (qy - ay) +
+                 (qx * qx + qy * qy) * (ay - by)) /
+                d;
+    double cy = ((ax * ax + ay * ay) * (qx - bx) + (bx * bx + by * by) * (ax - qx) +
+                 (qx * qx + qy * qy) * (bx - ax)) /
+                d;
     double r = hypot(ax - cx, ay - cy);
     /* the first slice starts at 12 o'clock */
     ck_assert_double_eq_tol(ax, cx, 1e-6);
@@ -367,7 +373,8 @@ END_TEST
 
 START_TEST(pie_shares_are_rounded_to_add_up)
 {
-    jd_pages *pages = lay_out("<chart kind=\"pie\" data=\"{{ d }}\"/>", "{\"d\": {\"甲\": 1, \"乙\": 1, \"丙\": 1}}");
+    jd_pages *pages = lay_out("<chart kind=\"pie\" data=\"{{ d }}\"/>",
+                              "{\"d\": {\"甲\": 1, \"乙\": 1, \"丙\": 1}}");
     const jd_page *page = jd_pages_get(pages, 0);
     /* 33.3 + 33.3 + 33.4: the largest remainder gets the last tenth (the first on a tie) */
     ck_assert_ptr_nonnull(run_with(page, "甲 1（33.4%）"));
@@ -391,15 +398,17 @@ END_TEST
 
 START_TEST(lines_break_at_missing_values)
 {
-    jd_pages *pages = lay_out("<chart kind=\"line\" labels=\"{{ ['一季度', '上半年', '前三季度', '全年'] }}\">"
-                              "<series name=\"2022年\" values=\"{{ [4.1, 5.2, 5.6, 6.0] }}\"/>"
-                              "<series name=\"2023年\" values=\"{{ [3.5, 4.8, null, 5.5] }}\"/></chart>",
-                              NULL);
+    jd_pages *pages =
+        lay_out("<chart kind=\"line\" labels=\"{{ ['一季度', '上半年', '前三季度', '全年'] }}\">"
+                "<series name=\"2022年\" values=\"{{ [4.1, 5.2, 5.6, 6.0] }}\"/>"
+                "<series name=\"2023年\" values=\"{{ [3.5, 4.8, null, 5.5] }}\"/></chart>",
+                NULL);
     const jd_page *page = jd_pages_get(pages, 0);
     const jd_path *lines[2] = {NULL, NULL};
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_PATH && !it->u.path.fill && it->u.path.stroke_width == 1.2 && it->u.path.n_segs > 2) {
+        if (it->type == JD_ITEM_PATH && !it->u.path.fill && it->u.path.stroke_width == 1.2 &&
+            it->u.path.n_segs > 2) {
             if (!lines[0])
                 lines[0] = &it->u.path;
             else if (!lines[1])
@@ -427,12 +436,12 @@ END_TEST
 
 START_TEST(progress_bars_share_one_axis_with_target_and_mark)
 {
-    jd_pages *pages =
-        lay_out("<chart kind=\"progress\" data=\"{{ progress }}\" label=\"{{ item.name }}\" note=\"{{ item.note }}\">"
-                "<series name=\"完成进度\" value=\"{{ item.done }}\"/>"
-                "<series name=\"全年目标\" role=\"target\" value=\"100\"/>"
-                "<series name=\"序时进度\" role=\"mark\" value=\"50\"/></chart>",
-                NULL);
+    jd_pages *pages = lay_out("<chart kind=\"progress\" data=\"{{ progress }}\" label=\"{{ "
+                              "item.name }}\" note=\"{{ item.note }}\">"
+                              "<series name=\"完成进度\" value=\"{{ item.done }}\"/>"
+                              "<series name=\"全年目标\" role=\"target\" value=\"100\"/>"
+                              "<series name=\"序时进度\" role=\"mark\" value=\"50\"/></chart>",
+                              NULL);
     const jd_page *page = jd_pages_get(pages, 0);
     GPtrArray *bars = fills(page, 0x4d4d4d, JD_HATCH_NONE);
     ck_assert_uint_eq(bars->len, 4); /* three values and the legend swatch */
@@ -442,11 +451,9 @@ START_TEST(progress_bars_share_one_axis_with_target_and_mark)
     double target_x = -1;
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type != JD_ITEM_RULE || it->u.rule.width != 2)
-            continue;
+        if (it->type != JD_ITEM_RULE || it->u.rule.width != 2) continue;
         if (targets++ < 4) {
-            if (target_x < 0)
-                target_x = it->u.rule.x1;
+            if (target_x < 0) target_x = it->u.rule.x1;
             ck_assert_double_eq_tol(it->u.rule.x1, target_x, 1e-6);
         }
     }
@@ -461,8 +468,7 @@ START_TEST(progress_bars_share_one_axis_with_target_and_mark)
     int at_50 = 0;
     for (guint i = 0; i < marks->len; i++) {
         const jd_path *p = g_ptr_array_index(marks, i);
-        if (p->n_segs == 4 && fabs(p->segs[2].x[0] - (zero->x1 + 50 * per_unit)) < 1e-6)
-            at_50++;
+        if (p->n_segs == 4 && fabs(p->segs[2].x[0] - (zero->x1 + 50 * per_unit)) < 1e-6) at_50++;
     }
     ck_assert_int_eq(at_50, 4);
     ck_assert_ptr_nonnull(run_with(page, "滞后序时进度"));
@@ -481,17 +487,19 @@ START_TEST(crowded_labels_never_overlap)
 {
     GString *json = g_string_new("{\"d\": [");
     for (int i = 0; i < 40; i++)
-        g_string_append_printf(json, "%s{\"name\": \"第%d个很长很长的单位名称\", \"v\": %d}", i ? ", " : "", i + 1,
-                               (i * 37) % 100);
+        g_string_append_printf(json, "%s{\"name\": \"第%d个很长很长的单位名称\", \"v\": %d}",
+                               i ? ", " : "", i + 1, (i * 37) % 100);
     g_string_append(json, "]}");
-    jd_pages *pages =
-        lay_out("<chart kind=\"bar\" data=\"{{ d }}\" label=\"{{ item.name }}\" width=\"200pt\">"
-                "<series name=\"甲\" value=\"{{ item.v }}\"/><series name=\"乙\" value=\"{{ item.v + 1 }}\"/></chart>"
-                "<chart kind=\"bar\" orient=\"horizontal\" data=\"{{ d }}\" label=\"{{ item.name }}\" "
-                "value=\"{{ item.v }}\" width=\"300pt\" height=\"200pt\"/>"
-                "<chart kind=\"line\" data=\"{{ d }}\" label=\"{{ item.name }}\" width=\"250pt\">"
-                "<series name=\"甲\" value=\"{{ item.v }}\"/><series name=\"乙\" value=\"{{ item.v + 2 }}\"/></chart>",
-                json->str);
+    jd_pages *pages = lay_out(
+        "<chart kind=\"bar\" data=\"{{ d }}\" label=\"{{ item.name }}\" width=\"200pt\">"
+        "<series name=\"甲\" value=\"{{ item.v }}\"/><series name=\"乙\" value=\"{{ item.v + 1 "
+        "}}\"/></chart>"
+        "<chart kind=\"bar\" orient=\"horizontal\" data=\"{{ d }}\" label=\"{{ item.name }}\" "
+        "value=\"{{ item.v }}\" width=\"300pt\" height=\"200pt\"/>"
+        "<chart kind=\"line\" data=\"{{ d }}\" label=\"{{ item.name }}\" width=\"250pt\">"
+        "<series name=\"甲\" value=\"{{ item.v }}\"/><series name=\"乙\" value=\"{{ item.v + 2 "
+        "}}\"/></chart>",
+        json->str);
     for (size_t p = 0; p < jd_pages_count(pages); p++)
         assert_no_text_overlaps(jd_pages_get(pages, p));
     /* the first category is labelled, shortened */
@@ -514,19 +522,26 @@ END_TEST
 /* ---- both backends ----------------------------------------------------------------- */
 
 static const char *const ALL_KINDS =
-    "<chart kind=\"bar\" data=\"{{ rows }}\" label=\"{{ item.name }}\" title=\"目标与完成\" unit=\"%\" margin-bottom=\"8mm\">"
-    "<series name=\"目标\" value=\"{{ item.target }}\"/><series name=\"实际\" value=\"{{ item.actual }}\"/></chart>"
-    "<chart kind=\"ring\" data=\"{{ states }}\" unit=\"项\" title=\"任务进展\" margin-bottom=\"8mm\"/>"
-    "<chart kind=\"line\" labels=\"{{ ['一季度', '上半年', '前三季度', '全年'] }}\" title=\"增速\" margin-bottom=\"8mm\">"
+    "<chart kind=\"bar\" data=\"{{ rows }}\" label=\"{{ item.name }}\" title=\"目标与完成\" "
+    "unit=\"%\" margin-bottom=\"8mm\">"
+    "<series name=\"目标\" value=\"{{ item.target }}\"/><series name=\"实际\" value=\"{{ "
+    "item.actual }}\"/></chart>"
+    "<chart kind=\"ring\" data=\"{{ states }}\" unit=\"项\" title=\"任务进展\" "
+    "margin-bottom=\"8mm\"/>"
+    "<chart kind=\"line\" labels=\"{{ ['一季度', '上半年', '前三季度', '全年'] }}\" title=\"增速\" "
+    "margin-bottom=\"8mm\">"
     "<series name=\"2022年\" values=\"{{ [4.1, 5.2, 5.6, 6.0] }}\"/></chart>"
-    "<chart kind=\"progress\" data=\"{{ progress }}\" label=\"{{ item.name }}\" note=\"{{ item.note }}\">"
-    "<series name=\"完成进度\" value=\"{{ item.done }}\"/><series name=\"全年目标\" role=\"target\" value=\"100\"/>"
+    "<chart kind=\"progress\" data=\"{{ progress }}\" label=\"{{ item.name }}\" note=\"{{ "
+    "item.note }}\">"
+    "<series name=\"完成进度\" value=\"{{ item.done }}\"/><series name=\"全年目标\" "
+    "role=\"target\" value=\"100\"/>"
     "<series name=\"序时进度\" role=\"mark\" value=\"50\"/></chart>";
 
 static char *render(const jd_pages *pages, const char *name, bool haru)
 {
     char *path = g_build_filename(tmp, name, NULL);
-    bool ok = haru ? jd_render_haru(pages, path, NULL, diags) : jd_render_cairo(pages, path, NULL, diags);
+    bool ok =
+        haru ? jd_render_haru(pages, path, NULL, diags) : jd_render_cairo(pages, path, NULL, diags);
     if (!ok) jd_diags_print(diags, stderr);
     ck_assert(ok);
     return path;
@@ -536,7 +551,8 @@ START_TEST(both_backends_draw_the_same_charts)
 {
     jd_pages *pages = lay_out(ALL_KINDS, NULL);
     ck_assert_uint_eq(jd_pages_count(pages), 2);
-    char *cairo_pdf = render(pages, "cairo.pdf", false), *haru_pdf = render(pages, "haru.pdf", true);
+    char *cairo_pdf = render(pages, "cairo.pdf", false),
+         *haru_pdf = render(pages, "haru.pdf", true);
     for (int p = 1; p <= 2; p++) {
         char *a = hp_page_text(cairo_pdf, p), *b = hp_page_text(haru_pdf, p);
         ck_assert_str_eq(a, b);
@@ -572,7 +588,8 @@ START_TEST(both_backends_draw_the_same_charts)
         for (int y = (int)y0 + 2; y < (int)y1 - 1; y++)
             for (int x = (int)x0 + 2; x < (int)x1 - 1; x++, all++)
                 dark += abs(px[y * w + x] - 0x4d) <= 8;
-        ck_assert_msg(dark == all, "%s: %d of %d pixels of the bar are its grey", files[f], dark, all);
+        ck_assert_msg(dark == all, "%s: %d of %d pixels of the bar are its grey", files[f], dark,
+                      all);
         g_free(px);
     }
     char *png = g_build_filename(tmp, "page.png", NULL);
@@ -604,7 +621,8 @@ START_TEST(same_bytes_twice)
         char *pa = render(a, "a.pdf", haru), *pb = render(b, "b.pdf", haru);
         gsize la, lb;
         char *ca, *cb;
-        ck_assert(g_file_get_contents(pa, &ca, &la, NULL) && g_file_get_contents(pb, &cb, &lb, NULL));
+        ck_assert(g_file_get_contents(pa, &ca, &la, NULL) &&
+                  g_file_get_contents(pb, &cb, &lb, NULL));
         ck_assert(la == lb && memcmp(ca, cb, la) == 0);
         g_free(ca);
         g_free(cb);
@@ -624,13 +642,94 @@ START_TEST(a_chart_that_cannot_fit_is_an_error)
     for (int i = 0; i < 60; i++)
         g_string_append_printf(json, "%s{\"name\": \"指标%d\", \"v\": %d}", i ? ", " : "", i, i);
     g_string_append(json, "]}");
-    jd_doc *doc = expand("<chart kind=\"progress\" data=\"{{ d }}\" label=\"{{ item.name }}\" value=\"{{ item.v }}\"/>",
+    jd_doc *doc = expand("<chart kind=\"progress\" data=\"{{ d }}\" label=\"{{ item.name }}\" "
+                         "value=\"{{ item.v }}\"/>",
                          json->str);
     ck_assert_ptr_null(jd_layout(doc, fonts, diags));
     ck_assert_int_eq(jd_diags_count(diags), 1);
-    ck_assert_ptr_nonnull(strstr(jd_diag_message(jd_diags_get(diags, 0)), "give it fewer categories"));
+    ck_assert_ptr_nonnull(
+        strstr(jd_diag_message(jd_diags_get(diags, 0)), "give it fewer categories"));
     jd_doc_free(doc);
     g_string_free(json, TRUE);
+}
+END_TEST
+
+/* A heading is not left alone at the foot of a page: a chart never splits, so the heading
+ * goes with the whole chart. A character no font has in a chart label is an error, once. */
+START_TEST(headings_keep_with_their_chart_and_labels_need_fonts)
+{
+    jd_pages *pages = lay_out("<p>前文</p><spacer height=\"200mm\"/><h2>一、总体情况</h2>"
+                              "<chart kind=\"ring\" data=\"{{ states }}\" height=\"60mm\"/>",
+                              NULL);
+    ck_assert_uint_eq(jd_pages_count(pages), 2);
+    ck_assert_ptr_null(run_with(jd_pages_get(pages, 0), "一、总体情况"));
+    const jd_glyph_run *h = run_with(jd_pages_get(pages, 1), "一、总体情况");
+    ck_assert_ptr_nonnull(h);
+    ck_assert_double_lt(h->y, 20 * 72 / 25.4 + 20);
+    jd_pages_free(pages);
+
+    jd_doc *doc = expand(
+        "<h2>标题</h2><chart kind=\"bar\" labels=\"{{ ['甲𬴂'] }}\" values=\"{{ [1] }}\"/>",
+        DATA);
+    ck_assert_ptr_null(jd_layout(doc, fonts, diags));
+    ck_assert_int_eq(jd_diags_count(diags), 1);
+    ck_assert_ptr_nonnull(strstr(jd_diag_message(jd_diags_get(diags, 0)),
+                                 "character 𬴂 (U+2CD02) in “甲𬴂”"));
+    jd_doc_free(doc);
+}
+END_TEST
+
+/* The three charts of the meeting summary as templates/README.md writes them, on the sample
+ * project's task list (its 2023Q2 reports) and illustrative indicators, through the jindu
+ * command with both backends. */
+START_TEST(summary_charts_from_the_sample_project)
+{
+    char *tpl = jt_fixture("chart/summary-charts.xml"), *rows = jt_fixture("chart/indicators.json");
+    char *tasks = jt_src("samples/xiqing-2023/tasks.tsv"),
+         *progress = jt_src("samples/xiqing-2023/progress");
+    char *out[2];
+    for (int haru = 0; haru < 2; haru++) {
+        out[haru] = g_build_filename(tmp, haru ? "haru.pdf" : "cairo.pdf", NULL);
+        char *err = NULL;
+        int status = jt_cli(
+            NULL, &err,
+            "render '%s' --data '%s' --data '%s/' --data rows='%s' -D period=2023Q2 %s -o '%s'",
+            tpl, tasks, progress, rows, haru ? "--backend haru" : "", out[haru]);
+        ck_assert_msg(status == 0, "%s", err);
+        g_free(err);
+    }
+    ck_assert_int_eq(hp_page_count(out[0]), 2);
+    for (int p = 1; p <= 2; p++) {
+        char *a = hp_page_text(out[0], p), *b = hp_page_text(out[1], p);
+        ck_assert_str_eq(a, b);
+        g_free(b);
+        if (p == 1) {
+            /* the sample's unit rows in 2023Q2, every one in the legend */
+            ck_assert_ptr_nonnull(strstr(a, "2023年第二季度重点任务进展情况"));
+            ck_assert_ptr_nonnull(strstr(a, "序时推进130项（66.0%）"));
+            ck_assert_ptr_nonnull(strstr(a, "滞后25项（12.7%）"));
+            ck_assert_ptr_nonnull(strstr(a, "已完成35项（17.8%）"));
+            ck_assert_ptr_nonnull(strstr(a, "未启动1项（0.5%）"));
+            ck_assert_ptr_nonnull(strstr(a, "未报送6项（3.0%）"));
+            ck_assert_ptr_nonnull(strstr(a, "197项"));
+            ck_assert_ptr_nonnull(strstr(a, "主要经济指标目标与完成"));
+        } else {
+            ck_assert_ptr_nonnull(strstr(a, "主要经济指标完成进度"));
+            ck_assert_ptr_nonnull(strstr(a, "滞后序时进度"));
+            ck_assert_ptr_nonnull(strstr(a, "序时进度"));
+        }
+        g_free(a);
+    }
+    /* the headings are synthetic bold, which the backends thicken a quarter point apart
+     * (see test_haru): a looser bound than for the charts alone */
+    ck_assert_double_lt(hp_pixel_difference(out[0], out[1], 1, 72), 0.01);
+    ck_assert_double_lt(hp_pixel_difference(out[0], out[1], 2, 72), 0.003);
+    for (int i = 0; i < 2; i++)
+        g_free(out[i]);
+    g_free(tpl);
+    g_free(rows);
+    g_free(tasks);
+    g_free(progress);
 }
 END_TEST
 
@@ -652,6 +751,8 @@ int main(void)
     tcase_add_test(tc, both_backends_draw_the_same_charts);
     tcase_add_test(tc, same_bytes_twice);
     tcase_add_test(tc, a_chart_that_cannot_fit_is_an_error);
+    tcase_add_test(tc, headings_keep_with_their_chart_and_labels_need_fonts);
+    tcase_add_test(tc, summary_charts_from_the_sample_project);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -29,10 +29,12 @@ static jd_path_seg seg(jd_path_verb verb, double x, double y)
     return s;
 }
 
-static void add_rect_path(jd_page *page, double x, double y, double w, double h, const jd_path *style)
+static void add_rect_path(jd_page *page, double x, double y, double w, double h,
+                          const jd_path *style)
 {
-    jd_path_seg segs[] = {seg(JD_PATH_MOVE, x, y), seg(JD_PATH_LINE, x + w, y), seg(JD_PATH_LINE, x + w, y + h),
-                          seg(JD_PATH_LINE, x, y + h), seg(JD_PATH_CLOSE, 0, 0)};
+    jd_path_seg segs[] = {seg(JD_PATH_MOVE, x, y), seg(JD_PATH_LINE, x + w, y),
+                          seg(JD_PATH_LINE, x + w, y + h), seg(JD_PATH_LINE, x, y + h),
+                          seg(JD_PATH_CLOSE, 0, 0)};
     jd_path p = *style;
     p.segs = segs;
     p.n_segs = G_N_ELEMENTS(segs);
@@ -51,7 +53,8 @@ static void add_circle(jd_page *page, double cx, double cy, double r, const jd_p
         {cx + k, cy - r, cx + r, cy - k, cx + r, cy},
     };
     for (int i = 0; i < 4; i++)
-        segs[i + 1] = (jd_path_seg){JD_PATH_CURVE, {pts[i][0], pts[i][2], pts[i][4]}, {pts[i][1], pts[i][3], pts[i][5]}};
+        segs[i + 1] = (jd_path_seg){
+            JD_PATH_CURVE, {pts[i][0], pts[i][2], pts[i][4]}, {pts[i][1], pts[i][3], pts[i][5]}};
     segs[5] = seg(JD_PATH_CLOSE, 0, 0);
     jd_path p = *style;
     p.segs = segs;
@@ -67,17 +70,23 @@ static jd_pages *shapes(void)
     jd_page *page = jd_pages_add_page(pages, 200, 200);
     jd_path dark = {.fill = true, .fill_color = 0x404040};
     add_rect_path(page, 20, 20, 60, 60, &dark);
-    jd_path hatched = {.fill = true, .fill_color = 0xffffff,
+    jd_path hatched = {.fill = true,
+                       .fill_color = 0xffffff,
                        .hatch = {JD_HATCH_RISING, 0x000000, 6, 1.5},
-                       .stroke_width = 0.5, .stroke_color = 0x000000};
+                       .stroke_width = 0.5,
+                       .stroke_color = 0x000000};
     add_rect_path(page, 120, 20, 60, 60, &hatched);
     jd_path black = {.fill = true, .fill_color = 0x000000};
     add_circle(page, 50, 150, 30, &black);
     jd_path crossed = {.hatch = {JD_HATCH_CROSS, 0x000000, 4, 1}};
     add_circle(page, 150, 140, 25, &crossed);
     jd_path_seg line[] = {seg(JD_PATH_MOVE, 110, 190), seg(JD_PATH_LINE, 190, 190)};
-    jd_path dashed = {.segs = line, .n_segs = 2, .stroke_width = 4, .stroke_color = 0x000000,
-                      .dash_on = 6, .dash_off = 6};
+    jd_path dashed = {.segs = line,
+                      .n_segs = 2,
+                      .stroke_width = 4,
+                      .stroke_color = 0x000000,
+                      .dash_on = 6,
+                      .dash_off = 6};
     jd_page_add_path(page, &dashed);
     return pages;
 }
@@ -86,17 +95,18 @@ START_TEST(paths_are_copied_and_dumped)
 {
     jd_pages *pages = shapes();
     char *dump = jd_pages_dump(pages);
-    ck_assert_str_eq(
-        dump,
-        "page 1 200x200\n"
-        "  path M 20,20 L 80,20 L 80,80 L 20,80 Z fill=#404040\n"
-        "  path M 120,20 L 180,20 L 180,80 L 120,80 Z fill=#ffffff hatch=rising/#000000/6/1.5 stroke=0.5 "
-        "#000000\n"
-        "  path M 80,150 C 80,166.6 66.6,180 50,180 C 33.4,180 20,166.6 20,150 C 20,133.4 33.4,120 50,120 "
-        "C 66.6,120 80,133.4 80,150 Z fill=#000000\n"
-        "  path M 175,140 C 175,153.8 163.8,165 150,165 C 136.2,165 125,153.8 125,140 C 125,126.2 136.2,115 150,115 "
-        "C 163.8,115 175,126.2 175,140 Z hatch=cross/#000000/4/1\n"
-        "  path M 110,190 L 190,190 stroke=4 #000000 dash=6,6\n");
+    ck_assert_str_eq(dump, "page 1 200x200\n"
+                           "  path M 20,20 L 80,20 L 80,80 L 20,80 Z fill=#404040\n"
+                           "  path M 120,20 L 180,20 L 180,80 L 120,80 Z fill=#ffffff "
+                           "hatch=rising/#000000/6/1.5 stroke=0.5 "
+                           "#000000\n"
+                           "  path M 80,150 C 80,166.6 66.6,180 50,180 C 33.4,180 20,166.6 20,150 "
+                           "C 20,133.4 33.4,120 50,120 "
+                           "C 66.6,120 80,133.4 80,150 Z fill=#000000\n"
+                           "  path M 175,140 C 175,153.8 163.8,165 150,165 C 136.2,165 125,153.8 "
+                           "125,140 C 125,126.2 136.2,115 150,115 "
+                           "C 163.8,115 175,126.2 175,140 Z hatch=cross/#000000/4/1\n"
+                           "  path M 110,190 L 190,190 stroke=4 #000000 dash=6,6\n");
     g_free(dump);
     jd_pages_free(pages);
 }
@@ -122,7 +132,8 @@ static void check_shapes(const guint8 *px, int w, int h, const char *what)
 {
     ck_assert_msg(w == 200 && h == 200, "%s: %dx%d", what, w, h);
     /* the dark square is filled with its grey (0x40 = 64) */
-    ck_assert_msg(abs(grey_at(px, w, 50, 50) - 64) <= 3, "%s: square %d", what, grey_at(px, w, 50, 50));
+    ck_assert_msg(abs(grey_at(px, w, 50, 50) - 64) <= 3, "%s: square %d", what,
+                  grey_at(px, w, 50, 50));
     /* the hatched square: lines 1.5 pt wide every 6 pt cover about a quarter of it, and
      * nothing leaks outside it */
     double share = dark_share(px, w, 125, 25, 175, 75);
@@ -138,12 +149,16 @@ static void check_shapes(const guint8 *px, int w, int h, const char *what)
     /* the hatched disc: hatched inside, clipped to the circle (not to its box) */
     share = dark_share(px, w, 140, 130, 160, 150);
     ck_assert_msg(share > 0.25 && share < 0.65, "%s: cross hatch covers %.2f", what, share);
-    ck_assert_msg(dark_share(px, w, 125, 115, 131, 121) == 0, "%s: hatch in the corner of the disc's box", what);
-    ck_assert_msg(dark_share(px, w, 169, 159, 175, 165) == 0, "%s: hatch in the corner of the disc's box", what);
+    ck_assert_msg(dark_share(px, w, 125, 115, 131, 121) == 0,
+                  "%s: hatch in the corner of the disc's box", what);
+    ck_assert_msg(dark_share(px, w, 169, 159, 175, 165) == 0,
+                  "%s: hatch in the corner of the disc's box", what);
     /* the dashed line: on 110–116, off 116–122, on 122–128 */
     ck_assert_msg(grey_at(px, w, 113, 190) < 60, "%s: dash on %d", what, grey_at(px, w, 113, 190));
-    ck_assert_msg(grey_at(px, w, 119, 190) > 200, "%s: dash off %d", what, grey_at(px, w, 119, 190));
-    ck_assert_msg(grey_at(px, w, 125, 190) < 60, "%s: second dash %d", what, grey_at(px, w, 125, 190));
+    ck_assert_msg(grey_at(px, w, 119, 190) > 200, "%s: dash off %d", what,
+                  grey_at(px, w, 119, 190));
+    ck_assert_msg(grey_at(px, w, 125, 190) < 60, "%s: second dash %d", what,
+                  grey_at(px, w, 125, 190));
 }
 
 START_TEST(both_backends_draw_fill_hatch_curves_and_dashes)

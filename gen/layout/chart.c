@@ -22,11 +22,11 @@
 
 #include "layout_private.h"
 
-#define GAP 4.0            /* between a label and what it labels */
-#define SWATCH_W 12.0      /* legend swatch */
+#define GAP 4.0       /* between a label and what it labels */
+#define SWATCH_W 12.0 /* legend swatch */
 #define SWATCH_H 8.0
-#define LEGEND_GAP 12.0    /* between legend entries */
-#define MAX_SERIES 8       /* distinguishable fill styles */
+#define LEGEND_GAP 12.0 /* between legend entries */
+#define MAX_SERIES 8    /* distinguishable fill styles */
 
 enum { CS_LABEL, CS_SMALL, CS_TITLE, CS_BIG, CS_COUNT };
 enum { KIND_BAR, KIND_LINE, KIND_PIE, KIND_RING, KIND_PROGRESS };
@@ -99,9 +99,9 @@ typedef struct {
     bool horizontal, color, value_labels;
     int decimals; /* -1: as the values need, at most 2 */
     const char *unit, *missing;
-    size_t n;                   /* categories */
+    size_t n; /* categories */
     const char *const *labels;
-    const char *const *notes;   /* progress: text after each bar, or NULL */
+    const char *const *notes; /* progress: text after each bar, or NULL */
     const jd_node *series[MAX_SERIES];
     const double *values[MAX_SERIES];
     size_t n_series;
@@ -174,8 +174,7 @@ static size_t text_lines(const text *t)
 static text text_fit(chart *c, int style, const char *s, double width, size_t max_lines)
 {
     text t = text_make(c, style, s, width);
-    if (text_lines(&t) <= max_lines && t.width <= width + 0.01)
-        return t;
+    if (text_lines(&t) <= max_lines && t.width <= width + 0.01) return t;
     /* the longest prefix that fits with "…", found by bisection over characters */
     glong chars = g_utf8_strlen(s, -1), lo = 0, hi = chars;
     text best = text_make(c, style, "…", width);
@@ -203,8 +202,7 @@ static text text_fit(chart *c, int style, const char *s, double width, size_t ma
  * centre at x (1) or its right edge at x (2). */
 static void text_draw(chart *c, const text *t, double x, double y, int align)
 {
-    if (!c->page)
-        return;
+    if (!c->page) return;
     for (guint i = 0; i < t->box->lines->len; i++) {
         const jl_box_line *bl = &g_array_index(t->box->lines, jl_box_line, i);
         jl_line line = bl->line;
@@ -223,11 +221,11 @@ static bool boxes_overlap(box a, box b)
 /* Whether a label at `b` would overlap one already placed (or leave `inside`). */
 static bool box_free(const chart *c, box b, box inside)
 {
-    if (b.x0 < inside.x0 - 0.01 || b.x1 > inside.x1 + 0.01 || b.y0 < inside.y0 - 0.01 || b.y1 > inside.y1 + 0.01)
+    if (b.x0 < inside.x0 - 0.01 || b.x1 > inside.x1 + 0.01 || b.y0 < inside.y0 - 0.01 ||
+        b.y1 > inside.y1 + 0.01)
         return false;
     for (guint i = 0; i < c->placed->len; i++)
-        if (boxes_overlap(b, g_array_index(c->placed, box, i)))
-            return false;
+        if (boxes_overlap(b, g_array_index(c->placed, box, i))) return false;
     return true;
 }
 
@@ -237,13 +235,21 @@ static void box_take(chart *c, box b)
 }
 
 /* Places `t` at the first of `n` candidate top-left corners where it overlaps nothing;
- * false (nothing drawn) when there is none. */
-static bool place_label(chart *c, const text *t, const double *xs, const double *ys, int n, box inside)
+ * false (nothing drawn) when there is none. With `halo`, a white ground under the text
+ * keeps grid lines from striking it through. */
+static bool place_label(chart *c, const text *t, const double *xs, const double *ys, int n,
+                        box inside, bool halo)
 {
     for (int i = 0; i < n; i++) {
         box b = {xs[i], ys[i], xs[i] + t->width, ys[i] + t->height};
         if (box_free(c, b, inside)) {
             box_take(c, b);
+            if (halo && c->page) {
+                double inset = t->height * 0.12;
+                jd_rect ground = {b.x0, b.y0 + inset, b.x1 - b.x0, b.y1 - b.y0 - 2 * inset,
+                                  true, 0xffffff,     0,           0};
+                jd_page_add_rect(c->page, &ground);
+            }
             text_draw(c, t, xs[i], ys[i], 0);
             return true;
         }
@@ -276,8 +282,7 @@ static char *format_number(double v, int decimals)
             char *e = buf + strlen(buf) - 1;
             while (e > dot && *e == '0')
                 *e-- = '\0';
-            if (e == dot)
-                *e = '\0';
+            if (e == dot) *e = '\0';
         }
     }
     if (strcmp(buf, "-0") == 0 || strcmp(buf, "-0.0") == 0 || strcmp(buf, "-0.00") == 0)
@@ -318,8 +323,7 @@ static double tick_value(long k, int m, int e)
 
 bool jl_nice_ticks(double lo, double hi, int max_ticks, jl_ticks *out)
 {
-    if (!isfinite(lo) || !isfinite(hi) || lo > hi || max_ticks < 2)
-        return false;
+    if (!isfinite(lo) || !isfinite(hi) || lo > hi || max_ticks < 2) return false;
     if (lo == hi) {
         /* one value: a range around it that shows it is not zero, or 0–1 for zero */
         if (lo == 0)
@@ -353,10 +357,10 @@ double jl_tick_at(const jl_ticks *t, int i)
 
 /* ---- drawing ----------------------------------------------------------------------- */
 
-static void add_rule(chart *c, double x1, double y1, double x2, double y2, double width, uint32_t color)
+static void add_rule(chart *c, double x1, double y1, double x2, double y2, double width,
+                     uint32_t color)
 {
-    if (!c->page)
-        return;
+    if (!c->page) return;
     jd_rule r = {x1, y1, x2, y2, width, color};
     jd_page_add_rule(c->page, &r);
 }
@@ -379,10 +383,10 @@ static void apply_fill(const chart *c, jd_path *p, int series)
 
 static void add_box_path(chart *c, double x, double y, double w, double h, int series)
 {
-    if (!c->page || w <= 0 || h <= 0)
-        return;
-    jd_path_seg segs[] = {pt(JD_PATH_MOVE, x, y), pt(JD_PATH_LINE, x + w, y), pt(JD_PATH_LINE, x + w, y + h),
-                          pt(JD_PATH_LINE, x, y + h), pt(JD_PATH_CLOSE, 0, 0)};
+    if (!c->page || w <= 0 || h <= 0) return;
+    jd_path_seg segs[] = {pt(JD_PATH_MOVE, x, y), pt(JD_PATH_LINE, x + w, y),
+                          pt(JD_PATH_LINE, x + w, y + h), pt(JD_PATH_LINE, x, y + h),
+                          pt(JD_PATH_CLOSE, 0, 0)};
     jd_path p = {.segs = segs, .n_segs = G_N_ELEMENTS(segs)};
     apply_fill(c, &p, series);
     jd_page_add_path(c->page, &p);
@@ -390,8 +394,7 @@ static void add_box_path(chart *c, double x, double y, double w, double h, int s
 
 static void add_marker(chart *c, double x, double y, int series, double size)
 {
-    if (!c->page)
-        return;
+    if (!c->page) return;
     const line_style *ls = &line_styles[series % MAX_SERIES];
     double r = size / 2;
     jd_path_seg segs[6];
@@ -429,8 +432,12 @@ static void add_marker(chart *c, double x, double y, int series, double size)
     }
     segs[n++] = pt(JD_PATH_CLOSE, 0, 0);
     uint32_t color = c->color ? ls->color : ls->grey;
-    jd_path p = {.segs = segs, .n_segs = n, .fill = true, .fill_color = ls->hollow ? 0xffffff : color,
-                 .stroke_width = 0.8, .stroke_color = color};
+    jd_path p = {.segs = segs,
+                 .n_segs = n,
+                 .fill = true,
+                 .fill_color = ls->hollow ? 0xffffff : color,
+                 .stroke_width = 0.8,
+                 .stroke_color = color};
     jd_page_add_path(c->page, &p);
 }
 
@@ -455,8 +462,7 @@ static void on_circle(double cx, double cy, double r, double a, double *x, doubl
 static void add_arc(GArray *segs, double cx, double cy, double r, double a1, double a2)
 {
     int pieces = (int)ceil(fabs(a2 - a1) / (G_PI / 2) - 1e-9);
-    if (pieces < 1)
-        pieces = 1;
+    if (pieces < 1) pieces = 1;
     double step = (a2 - a1) / pieces;
     double k = 4.0 / 3.0 * tan(step / 4) * r;
     for (int i = 0; i < pieces; i++) {
@@ -470,6 +476,20 @@ static void add_arc(GArray *segs, double cx, double cy, double r, double a1, dou
                            {y0 + k * sin(s), y3 - k * sin(e), y3}};
         g_array_append_val(segs, seg);
     }
+}
+
+/* The 序时进度 mark: a triangle pointing down at (x, y) over a dotted line `length` long. */
+static void add_mark(chart *c, double x, double y, double length)
+{
+    if (!c->page) return;
+    jd_path_seg tri[] = {pt(JD_PATH_MOVE, x - 3, y - 4.5), pt(JD_PATH_LINE, x + 3, y - 4.5),
+                         pt(JD_PATH_LINE, x, y), pt(JD_PATH_CLOSE, 0, 0)};
+    jd_path t = {.segs = tri, .n_segs = 4, .fill = true, .fill_color = 0x000000};
+    jd_page_add_path(c->page, &t);
+    jd_path_seg line[] = {pt(JD_PATH_MOVE, x, y), pt(JD_PATH_LINE, x, y + length)};
+    jd_path d = {.segs = line, .n_segs = 2, .stroke_width = 0.8, .stroke_color = 0x000000};
+    d.dash_on = d.dash_off = 1;
+    jd_page_add_path(c->page, &d);
 }
 
 /* ---- legend ------------------------------------------------------------------------ */
@@ -488,8 +508,7 @@ static double entry_width(const legend_entry *e)
 
 static void draw_swatch(chart *c, const legend_entry *e, double x, double cy)
 {
-    if (!c->page)
-        return;
+    if (!c->page) return;
     switch (e->swatch) {
     case SW_FILL:
         add_box_path(c, x, cy - SWATCH_H / 2, SWATCH_W, SWATCH_H, e->series);
@@ -503,24 +522,18 @@ static void draw_swatch(chart *c, const legend_entry *e, double x, double cy)
         break;
     }
     case SW_TARGET:
-        add_rule(c, x + SWATCH_W / 2, cy - SWATCH_H / 2 - 1, x + SWATCH_W / 2, cy + SWATCH_H / 2 + 1, 2, 0x000000);
+        add_rule(c, x + SWATCH_W / 2, cy - SWATCH_H / 2 - 1, x + SWATCH_W / 2,
+                 cy + SWATCH_H / 2 + 1, 2, 0x000000);
         break;
-    case SW_MARK: {
-        double mx = x + SWATCH_W / 2;
-        jd_path_seg tri[] = {pt(JD_PATH_MOVE, mx - 3, cy - 4), pt(JD_PATH_LINE, mx + 3, cy - 4),
-                             pt(JD_PATH_LINE, mx, cy), pt(JD_PATH_CLOSE, 0, 0)};
-        jd_path p = {.segs = tri, .n_segs = 4, .fill = true, .fill_color = 0x000000};
-        jd_page_add_path(c->page, &p);
-        jd_path_seg line[] = {pt(JD_PATH_MOVE, mx, cy), pt(JD_PATH_LINE, mx, cy + 4)};
-        jd_path d = {.segs = line, .n_segs = 2, .stroke_width = 0.8, .stroke_color = 0x000000, .dash_on = 1, .dash_off = 1};
-        jd_page_add_path(c->page, &d);
+    case SW_MARK:
+        add_mark(c, x + SWATCH_W / 2, cy, 4);
         break;
-    }
     }
 }
 
 /* Height of the legend laid out in rows of `width`; draws it when `draw` (rows centred). */
-static double legend_rows(chart *c, legend_entry *e, size_t n, double x, double y, double width, bool draw)
+static double legend_rows(chart *c, legend_entry *e, size_t n, double x, double y, double width,
+                          bool draw)
 {
     double h = 0;
     size_t i = 0;
@@ -601,8 +614,7 @@ static void axis_make(chart *c, axis *a, double lo, double hi, double length, bo
             a->tallest = MAX(a->tallest, a->labels[i].height);
         }
         double spacing = length / MAX(1, a->ticks.count - 1);
-        if (!horizontal || a->widest + GAP <= spacing || max_ticks <= 2)
-            return;
+        if (!horizontal || a->widest + GAP <= spacing || max_ticks <= 2) return;
         axis_free(a);
         max_ticks--;
     }
@@ -623,13 +635,11 @@ static void value_range(const chart *c, bool with_zero, double *lo, double *hi)
     for (size_t s = 0; s < c->n_series; s++)
         for (size_t i = 0; i < c->n; i++) {
             double v = c->values[s][i];
-            if (isnan(v))
-                continue;
+            if (isnan(v)) continue;
             *lo = MIN(*lo, v);
             *hi = MAX(*hi, v);
         }
-    if (*lo > *hi)
-        *lo = *hi = 0;
+    if (*lo > *hi) *lo = *hi = 0;
 }
 
 /* ---- category labels --------------------------------------------------------------- */
@@ -667,8 +677,7 @@ static text *category_labels(chart *c, double slot, double width, bool rows, siz
 static void category_labels_free(chart *c, text *t)
 {
     for (size_t i = 0; i < c->n; i++)
-        if (t[i].box)
-            text_free(&t[i]);
+        if (t[i].box) text_free(&t[i]);
     g_free(t);
 }
 
@@ -676,7 +685,8 @@ static void category_labels_free(chart *c, text *t)
 
 /* A value label centred at x, above the span [y_top, y_bottom] (a bar's end, a marker) or
  * below it, whichever `below_first` prefers and is free. */
-static void value_label(chart *c, double v, double x, double y_top, double y_bottom, box area, bool below_first)
+static void value_label(chart *c, double v, double x, double y_top, double y_bottom, box area,
+                        bool below_first, bool halo)
 {
     char *s = value_text(c, v);
     text t = text_make(c, CS_SMALL, s, 0);
@@ -684,7 +694,7 @@ static void value_label(chart *c, double v, double x, double y_top, double y_bot
     double above = y_top - 1 - t.height, below = y_bottom + 1;
     double xs[2] = {x - t.width / 2, x - t.width / 2};
     double ys[2] = {below_first ? below : above, below_first ? above : below};
-    place_label(c, &t, xs, ys, 2, area);
+    place_label(c, &t, xs, ys, 2, area, halo);
     text_free(&t);
 }
 
@@ -695,8 +705,7 @@ static void draw_vertical(chart *c, box b, bool lines)
     /* the category labels take two lines under the plot; above it, a line for the unit
      * and the value labels of the highest bars or points */
     double top = b.y0 + (c->value_labels ? lh_small + 6 : 0);
-    if (c->unit && *c->unit)
-        top = MAX(top, b.y0 + lh_small + 2);
+    if (c->unit && *c->unit) top = MAX(top, b.y0 + lh_small + 2);
     /* category labels start below the half of the lowest tick label that hangs under the
      * axis, so they may reach left under the tick labels */
     double label_gap = MAX(GAP, lh_small / 2 + 1);
@@ -721,12 +730,15 @@ static void draw_vertical(chart *c, box b, bool lines)
     /* grid and tick labels */
     for (int i = 0; i < ax.ticks.count; i++) {
         double v = jl_tick_at(&ax.ticks, i), y = axis_pos(&ax, v, bottom, -ph);
-        if (v != 0)
-            add_rule(c, px, y, px + pw, y, 0.4, GRID_COLOR);
+        if (v != 0) add_rule(c, px, y, px + pw, y, 0.4, GRID_COLOR);
         draw_fixed(c, &ax.labels[i], px - GAP, y - ax.labels[i].height / 2, 2);
     }
     add_rule(c, px, top, px, bottom, 0.5, 0x000000);
-    double zero_y = axis_pos(&ax, ax.ticks.min > 0 ? ax.ticks.min : ax.ticks.max < 0 ? ax.ticks.max : 0, bottom, -ph);
+    double zero_y = axis_pos(&ax,
+                             ax.ticks.min > 0   ? ax.ticks.min
+                             : ax.ticks.max < 0 ? ax.ticks.max
+                                                : 0,
+                             bottom, -ph);
     for (size_t i = 0; i < c->n; i += every) {
         double cx = px + slot * ((double)i + 0.5);
         /* centred on its slot, kept inside the chart; left out if that makes it touch
@@ -745,12 +757,12 @@ static void draw_vertical(chart *c, box b, bool lines)
         for (size_t i = 0; i < c->n; i++)
             for (size_t s = 0; s < c->n_series; s++) {
                 double v = c->values[s][i];
-                if (isnan(v))
-                    continue;
+                if (isnan(v)) continue;
                 double x = px + slot * (double)i + (slot - group) / 2 + bw * (double)s;
                 double y = axis_pos(&ax, v, bottom, -ph);
                 add_box_path(c, x, MIN(y, zero_y), bw, fabs(zero_y - y), (int)s);
-                box_take(c, (box){x, MIN(y, zero_y), x + bw, MAX(y, zero_y)}); /* labels keep off bars */
+                box_take(
+                    c, (box){x, MIN(y, zero_y), x + bw, MAX(y, zero_y)}); /* labels keep off bars */
             }
         add_rule(c, px, zero_y, px + pw, zero_y, 0.7, 0x000000);
         if (c->value_labels)
@@ -759,7 +771,7 @@ static void draw_vertical(chart *c, box b, bool lines)
                     double v = c->values[s][i];
                     double x = px + slot * (double)i + (slot - group) / 2 + bw * ((double)s + 0.5);
                     double y = isnan(v) ? zero_y : axis_pos(&ax, v, bottom, -ph);
-                    value_label(c, v, x, y, y, chart_box, !isnan(v) && v < 0);
+                    value_label(c, v, x, y, y, chart_box, !isnan(v) && v < 0, true);
                 }
     } else {
         for (size_t s = 0; s < c->n_series; s++) {
@@ -771,8 +783,8 @@ static void draw_vertical(chart *c, box b, bool lines)
                     pen = false;
                     continue;
                 }
-                jd_path_seg seg = pt(pen ? JD_PATH_LINE : JD_PATH_MOVE, px + slot * ((double)i + 0.5),
-                                     axis_pos(&ax, v, bottom, -ph));
+                jd_path_seg seg = pt(pen ? JD_PATH_LINE : JD_PATH_MOVE,
+                                     px + slot * ((double)i + 0.5), axis_pos(&ax, v, bottom, -ph));
                 g_array_append_val(segs, seg);
                 pen = true;
             }
@@ -783,9 +795,11 @@ static void draw_vertical(chart *c, box b, bool lines)
             }
             for (size_t i = 0; i < c->n; i++)
                 if (!isnan(c->values[s][i])) {
-                    double mx = px + slot * ((double)i + 0.5), my = axis_pos(&ax, c->values[s][i], bottom, -ph);
+                    double mx = px + slot * ((double)i + 0.5),
+                           my = axis_pos(&ax, c->values[s][i], bottom, -ph);
                     add_marker(c, mx, my, (int)s, 5);
-                    box_take(c, (box){mx - 3, my - 3, mx + 3, my + 3}); /* labels keep off markers */
+                    box_take(c,
+                             (box){mx - 3, my - 3, mx + 3, my + 3}); /* labels keep off markers */
                 }
             g_array_free(segs, TRUE);
         }
@@ -793,12 +807,11 @@ static void draw_vertical(chart *c, box b, bool lines)
             for (size_t i = 0; i < c->n; i++)
                 for (size_t s = 0; s < c->n_series; s++) {
                     double v = c->values[s][i];
-                    if (isnan(v))
-                        continue;
+                    if (isnan(v)) continue;
                     double y = axis_pos(&ax, v, bottom, -ph);
                     /* above the marker, or below it when the first series is higher here */
                     value_label(c, v, px + slot * ((double)i + 0.5), y - 3.5, y + 3.5, chart_box,
-                                s > 0 && !isnan(c->values[0][i]) && c->values[0][i] > v);
+                                s > 0 && !isnan(c->values[0][i]) && c->values[0][i] > v, false);
                 }
     }
     category_labels_free(c, cats);
@@ -811,8 +824,7 @@ static void draw_horizontal(chart *c, box b)
     double lo, hi;
     value_range(c, true, &lo, &hi);
     double bottom = b.y1 - lh_small - GAP, top = b.y0;
-    if (c->unit && *c->unit)
-        top += lh_small + 2;
+    if (c->unit && *c->unit) top += lh_small + 2;
     double slot = (bottom - top) / (double)c->n;
     /* the label column: as wide as the labels, at most a third of the chart */
     double widest = 0;
@@ -847,17 +859,16 @@ static void draw_horizontal(chart *c, box b)
     }
     for (int i = 0; i < ax.ticks.count; i++) {
         double v = jl_tick_at(&ax.ticks, i), x = axis_pos(&ax, v, px, pw);
-        if (v != 0)
-            add_rule(c, x, top, x, bottom, 0.4, GRID_COLOR);
+        if (v != 0) add_rule(c, x, top, x, bottom, 0.4, GRID_COLOR);
         draw_fixed(c, &ax.labels[i], x, bottom + GAP, 1);
     }
     add_rule(c, px, bottom, px + pw, bottom, 0.5, 0x000000);
     double zero_x = axis_pos(&ax, 0, px, pw);
-    for (size_t i = 0; i < c->n; i += every)
-    {
+    for (size_t i = 0; i < c->n; i += every) {
         /* level with its row, kept inside the chart; left out if that makes it touch
          * another label */
-        double y = CLAMP(top + slot * ((double)i + 0.5) - cats[i].height / 2, b.y0, MAX(b.y0, bottom - cats[i].height));
+        double y = CLAMP(top + slot * ((double)i + 0.5) - cats[i].height / 2, b.y0,
+                         MAX(b.y0, bottom - cats[i].height));
         box lb = {px - GAP - cats[i].width, y, px - GAP, y + cats[i].height};
         if (box_free(c, lb, b)) {
             box_take(c, lb);
@@ -868,12 +879,12 @@ static void draw_horizontal(chart *c, box b)
     for (size_t i = 0; i < c->n; i++)
         for (size_t s = 0; s < c->n_series; s++) {
             double v = c->values[s][i];
-            if (isnan(v))
-                continue;
+            if (isnan(v)) continue;
             double y = top + slot * (double)i + (slot - group) / 2 + bh * (double)s;
             double x = axis_pos(&ax, v, px, pw);
             add_box_path(c, MIN(x, zero_x), y, fabs(x - zero_x), bh, (int)s);
-            box_take(c, (box){MIN(x, zero_x), y, MAX(x, zero_x), y + bh}); /* labels keep off bars */
+            box_take(c,
+                     (box){MIN(x, zero_x), y, MAX(x, zero_x), y + bh}); /* labels keep off bars */
         }
     for (size_t i = 0; i < c->n && c->value_labels; i++)
         for (size_t s = 0; s < c->n_series; s++) {
@@ -886,7 +897,7 @@ static void draw_horizontal(chart *c, box b)
             bool left = !isnan(v) && v < 0;
             double xs[1] = {left ? x - 2 - t.width : x + 2};
             double ys[1] = {y + bh / 2 - t.height / 2};
-            place_label(c, &t, xs, ys, 1, b);
+            place_label(c, &t, xs, ys, 1, b, true);
             text_free(&t);
         }
     add_rule(c, zero_x, top, zero_x, bottom, 0.7, 0x000000);
@@ -911,8 +922,7 @@ static void shares(const double *v, size_t n, double total, int *tenths)
     while (total > 0 && sum < 1000) {
         size_t best = 0;
         for (size_t i = 1; i < n; i++)
-            if (rest[i] > rest[best])
-                best = i;
+            if (rest[i] > rest[best]) best = i;
         tenths[best]++;
         rest[best] = -1;
         sum++;
@@ -934,15 +944,15 @@ static void draw_pie(chart *c, box b, bool ring)
     int *tenths = g_new(int, c->n);
     shares(v, c->n, total, tenths);
     double label_room = c->st[CS_SMALL]->font_size * 3.2;
-    double d = MIN(b.x1 - b.x0 - 2 * label_room, b.y1 - b.y0 - 2 * (jl_style_line_height(c->st[CS_SMALL]) + GAP));
+    double d = MIN(b.x1 - b.x0 - 2 * label_room,
+                   b.y1 - b.y0 - 2 * (jl_style_line_height(c->st[CS_SMALL]) + GAP));
     double r = MAX(d / 2, 10), inner = ring ? r * 0.55 : 0;
     double cx = (b.x0 + b.x1) / 2, cy = (b.y0 + b.y1) / 2;
     GArray *segs = g_array_new(FALSE, FALSE, sizeof(jd_path_seg));
     double start = 0;
     for (size_t i = 0; i < c->n; i++) {
         double sweep = total > 0 ? v[i] / total * 2 * G_PI : 0;
-        if (sweep <= 0)
-            continue;
+        if (sweep <= 0) continue;
         double end = start + sweep;
         g_array_set_size(segs, 0);
         double x, y;
@@ -987,7 +997,10 @@ static void draw_pie(chart *c, box b, bool ring)
         add_arc(segs, cx, cy, r, 0, 2 * G_PI);
         jd_path_seg z = pt(JD_PATH_CLOSE, 0, 0);
         g_array_append_val(segs, z);
-        jd_path p = {.segs = (const jd_path_seg *)segs->data, .n_segs = segs->len, .stroke_width = 0.5, .stroke_color = 0x808080};
+        jd_path p = {.segs = (const jd_path_seg *)segs->data,
+                     .n_segs = segs->len,
+                     .stroke_width = 0.5,
+                     .stroke_color = 0x808080};
         jd_page_add_path(c->page, &p);
     }
     g_array_free(segs, TRUE);
@@ -1010,8 +1023,7 @@ static void draw_pie(chart *c, box b, bool ring)
         double sweep = total > 0 ? v[i] / total * 2 * G_PI : 0;
         double mid = start + sweep / 2;
         start += sweep;
-        if (sweep <= 0)
-            continue;
+        if (sweep <= 0) continue;
         char *s = share_text(tenths[i]);
         text t = text_make(c, CS_SMALL, s, 0);
         g_free(s);
@@ -1020,7 +1032,7 @@ static void draw_pie(chart *c, box b, bool ring)
         double lx = sin(mid) >= 0 ? x : x - t.width;
         double ly = y - t.height / 2 - cos(mid) * t.height / 2;
         double xs[1] = {lx}, ys[1] = {ly};
-        place_label(c, &t, xs, ys, 1, b);
+        place_label(c, &t, xs, ys, 1, b, false);
         text_free(&t);
     }
     g_free(tenths);
@@ -1058,10 +1070,10 @@ static void progress_measure(chart *c, progress *p, double width)
     p->labels = g_new0(text, c->n);
     p->notes = g_new0(text, c->n);
     double lh = jl_style_line_height(c->st[CS_LABEL]);
-    p->pitch = 2.2 * c->st[CS_LABEL]->font_size;
+    p->pitch = 2.6 * c->st[CS_LABEL]->font_size;
     for (size_t i = 0; i < c->n; i++) {
         p->labels[i] = text_fit(c, CS_LABEL, c->labels[i], p->label_w, 2);
-        p->pitch = MAX(p->pitch, p->labels[i].height + 4);
+        p->pitch = MAX(p->pitch, p->labels[i].height + 6);
         char *note = c->notes ? g_strdup(c->notes[i]) : value_text(c, p->value ? p->value[i] : NAN);
         p->notes[i] = text_fit(c, CS_SMALL, note, width * 0.3, 2);
         p->note_w = MAX(p->note_w, p->notes[i].width);
@@ -1084,8 +1096,7 @@ static void draw_progress(chart *c, box b, progress *p)
 {
     double lh_small = jl_style_line_height(c->st[CS_SMALL]);
     double top = b.y0, bottom = b.y1 - lh_small - GAP;
-    if (c->unit && *c->unit)
-        top += lh_small + 2;
+    if (c->unit && *c->unit) top += lh_small + 2;
     double pitch = (bottom - top) / (double)c->n;
     double tx = b.x0 + p->label_w + GAP * 2, tw = MAX(b.x1 - tx - p->note_w - GAP * 2, 10);
     double lo, hi;
@@ -1107,7 +1118,8 @@ static void draw_progress(chart *c, box b, progress *p)
     double zero_x = axis_pos(&ax, 0, tx, tw);
     for (size_t i = 0; i < c->n; i++) {
         double row = top + pitch * (double)i, mid = row + pitch / 2;
-        double track_h = MIN(pitch * 0.55, c->st[CS_LABEL]->font_size * 1.2), bar_h = track_h * 0.55;
+        double track_h = MIN(pitch * 0.55, c->st[CS_LABEL]->font_size * 1.2),
+               bar_h = track_h * 0.55;
         draw_fixed(c, &p->labels[i], tx - GAP * 2, mid - p->labels[i].height / 2, 2);
         if (c->page) {
             jd_rect track = {tx, mid - track_h / 2, tw, track_h, true, TRACK_COLOR, 0, 0};
@@ -1122,16 +1134,8 @@ static void draw_progress(chart *c, box b, progress *p)
             double x = axis_pos(&ax, p->target[i], tx, tw);
             add_rule(c, x, mid - track_h / 2 - 1.5, x, mid + track_h / 2 + 1.5, 2, 0x000000);
         }
-        if (p->mark && !isnan(p->mark[i]) && c->page) {
-            double x = axis_pos(&ax, p->mark[i], tx, tw), ty = mid - track_h / 2;
-            jd_path_seg tri[] = {pt(JD_PATH_MOVE, x - 3, ty - 4.5), pt(JD_PATH_LINE, x + 3, ty - 4.5),
-                                 pt(JD_PATH_LINE, x, ty), pt(JD_PATH_CLOSE, 0, 0)};
-            jd_path tp = {.segs = tri, .n_segs = 4, .fill = true, .fill_color = 0x000000};
-            jd_page_add_path(c->page, &tp);
-            jd_path_seg line[] = {pt(JD_PATH_MOVE, x, ty), pt(JD_PATH_LINE, x, ty + track_h)};
-            jd_path lp = {.segs = line, .n_segs = 2, .stroke_width = 0.8, .stroke_color = 0x000000, .dash_on = 1, .dash_off = 1};
-            jd_page_add_path(c->page, &lp);
-        }
+        if (p->mark && !isnan(p->mark[i]))
+            add_mark(c, axis_pos(&ax, p->mark[i], tx, tw), mid - track_h / 2, track_h);
         draw_fixed(c, &p->notes[i], tx + tw + GAP * 2, mid - p->notes[i].height / 2, 0);
     }
     add_rule(c, zero_x, top, zero_x, bottom, 0.7, 0x000000);
@@ -1144,8 +1148,7 @@ static int kind_of(const char *s)
 {
     static const char *const names[] = {"bar", "line", "pie", "ring", "progress"};
     for (int i = 0; s && i < (int)G_N_ELEMENTS(names); i++)
-        if (strcmp(s, names[i]) == 0)
-            return i;
+        if (strcmp(s, names[i]) == 0) return i;
     return -1;
 }
 
@@ -1153,8 +1156,7 @@ static int legend_of(const char *s)
 {
     static const char *const names[] = {"bottom", "top", "right", "none"};
     for (int i = 0; s && i < (int)G_N_ELEMENTS(names); i++)
-        if (strcmp(s, names[i]) == 0)
-            return i;
+        if (strcmp(s, names[i]) == 0) return i;
     return -1;
 }
 
@@ -1189,8 +1191,7 @@ static bool chart_read(chart *c, jl_ctx *ctx, const jd_node *node)
             c->values[c->n_series++] = v;
         }
     }
-    if (!problem && c->n_series == 0)
-        problem = "a chart without series";
+    if (!problem && c->n_series == 0) problem = "a chart without series";
     if (!problem && (c->kind == KIND_PIE || c->kind == KIND_RING) && c->n > MAX_SERIES)
         problem = "a pie with more slices than it can draw apart (8)";
     if (problem) {
@@ -1207,8 +1208,7 @@ static bool chart_read(chart *c, jl_ctx *ctx, const jd_node *node)
     c->decimals = (int)jd_node_int(node, JD_ATTR_DECIMALS, -1);
     c->unit = jd_node_string(node, JD_ATTR_UNIT);
     c->missing = jd_node_string(node, JD_ATTR_MISSING_LABEL);
-    if (!c->missing)
-        c->missing = "无数据";
+    if (!c->missing) c->missing = "无数据";
     c->legend = legend_of(jd_node_string(node, JD_ATTR_LEGEND));
     if (c->legend < 0) {
         if (c->kind == KIND_PIE || c->kind == KIND_RING)
@@ -1250,7 +1250,9 @@ static legend_entry *legend_entries(chart *c, size_t *n)
         int swatch = c->kind == KIND_LINE ? SW_LINE : SW_FILL;
         if (c->kind == KIND_PROGRESS) {
             const char *role = jd_node_string(c->series[s], JD_ATTR_ROLE);
-            swatch = role && strcmp(role, "target") == 0 ? SW_TARGET : role && strcmp(role, "mark") == 0 ? SW_MARK : SW_FILL;
+            swatch = role && strcmp(role, "target") == 0 ? SW_TARGET
+                     : role && strcmp(role, "mark") == 0 ? SW_MARK
+                                                         : SW_FILL;
         }
         e[s] = (legend_entry){text_make(c, CS_LABEL, name ? name : "", 0), swatch, (int)s};
     }
@@ -1345,50 +1347,73 @@ static double frame_height(chart *c, double w)
         legend_free(e, n);
     }
     double lh_small = jl_style_line_height(c->st[CS_SMALL]);
-    if (c->unit && *c->unit)
-        h += lh_small + 2;
+    if (c->unit && *c->unit) h += lh_small + 2;
     return h + lh_small + GAP; /* the value axis */
 }
 
 static double resolve(jd_length l, double of, double dflt)
 {
-    if (l.unit == JD_UNIT_PT)
-        return l.value;
-    if (l.unit == JD_UNIT_PERCENT)
-        return of * l.value / 100.0;
+    if (l.unit == JD_UNIT_PT) return l.value;
+    if (l.unit == JD_UNIT_PERCENT) return of * l.value / 100.0;
     return dflt;
+}
+
+/* The chart's width and height in a flow `width` wide with a body `body_h` high: as the
+ * template says, or from the content (rows of progress and horizontal bars), or a default
+ * proportion of the width. */
+static void chart_size(chart *c, double width, double body_h, progress *prog, double *w, double *h)
+{
+    const jd_node *node = c->node;
+    *w = MAX(MIN(resolve(jd_node_length(node, JD_ATTR_WIDTH), width, width), width), 60);
+    *h = resolve(jd_node_length(node, JD_ATTR_HEIGHT), body_h, -1);
+    if (c->kind == KIND_PROGRESS) progress_measure(c, prog, *w);
+    if (*h < 0) {
+        double lh = jl_style_line_height(c->st[CS_LABEL]);
+        if (c->kind == KIND_PROGRESS)
+            *h = frame_height(c, *w) + prog->pitch * (double)c->n;
+        else if (c->kind == KIND_BAR && c->horizontal)
+            *h = frame_height(c, *w) + (double)c->n * MAX(2 * lh, (double)c->n_series * 9 + 8);
+        else if (c->kind == KIND_PIE || c->kind == KIND_RING)
+            *h = MIN(*w * 0.45, 200);
+        else
+            *h = MIN(*w * 0.55, 240);
+    }
+    *h = MAX(*h, 60);
+}
+
+static void chart_clear(chart *c, progress *prog)
+{
+    if (c->kind == KIND_PROGRESS && prog->labels) progress_free(c, prog);
+    g_array_free(c->placed, TRUE);
+}
+
+double jl_chart_height(jl_ctx *ctx, const jd_node *node, double width, double body_height)
+{
+    /* a character no font has is reported here, once (the layout remembers which it
+     * reported); a node the template should never have made is reported here and again
+     * when laid out */
+    chart c;
+    double w = 0, h = 0;
+    if (chart_read(&c, ctx, node)) {
+        progress prog = {0};
+        chart_size(&c, width, body_height, &prog, &w, &h);
+        chart_clear(&c, &prog);
+    }
+    return h;
 }
 
 void jl_chart_layout(jl_flow *flow, const jd_node *node, bool page_has_content)
 {
     jl_ctx *ctx = flow->ctx;
     chart c;
-    if (!chart_read(&c, ctx, node))
-        return;
-    double body_h = flow->bottom - flow->top;
-    double w = MIN(resolve(jd_node_length(node, JD_ATTR_WIDTH), flow->width, flow->width), flow->width);
-    w = MAX(w, 60);
-    double h = resolve(jd_node_length(node, JD_ATTR_HEIGHT), body_h, -1);
+    if (!chart_read(&c, ctx, node)) return;
+    double body_h = flow->bottom - flow->top, w, h;
     progress prog = {0};
-    bool rows = c.kind == KIND_PROGRESS || (c.kind == KIND_BAR && c.horizontal);
-    if (c.kind == KIND_PROGRESS)
-        progress_measure(&c, &prog, w);
-    if (h < 0) {
-        double lh = jl_style_line_height(c.st[CS_LABEL]);
-        if (c.kind == KIND_PROGRESS)
-            h = frame_height(&c, w) + prog.pitch * (double)c.n;
-        else if (rows)
-            h = frame_height(&c, w) + (double)c.n * MAX(2 * lh, (double)c.n_series * 9 + 8);
-        else if (c.kind == KIND_PIE || c.kind == KIND_RING)
-            h = MIN(w * 0.45, 200);
-        else
-            h = MIN(w * 0.55, 240);
-    }
-    h = MAX(h, 60);
+    chart_size(&c, flow->width, body_h, &prog, &w, &h);
     if (h > body_h + 0.01) {
         jd_diags_add(ctx->diags, JD_ERROR, jd_node_source_file(node), jd_node_source_line(node), 0,
-                     "the chart is %.0f pt high and the page body %.0f pt: give it fewer categories or a "
-                     "smaller height",
+                     "the chart is %.0f pt high and the page body %.0f pt: give it fewer "
+                     "categories or a smaller height",
                      h, body_h);
         ctx->failed = true;
     } else {
@@ -1398,14 +1423,11 @@ void jl_chart_layout(jl_flow *flow, const jd_node *node, bool page_has_content)
             x += (flow->width - w) / 2;
         else if (s->text_align == JD_ALIGN_RIGHT)
             x += flow->width - w;
-        if (page_has_content && flow->y + h > flow->bottom + 0.01)
-            flow->new_page(flow);
+        if (page_has_content && flow->y + h > flow->bottom + 0.01) flow->new_page(flow);
         jl_flow_mark(flow, node, flow->y);
         c.page = flow->page;
         chart_draw(&c, x, flow->y, w, h, &prog);
         flow->y += h;
     }
-    if (c.kind == KIND_PROGRESS)
-        progress_free(&c, &prog);
-    g_array_free(c.placed, TRUE);
+    chart_clear(&c, &prog);
 }

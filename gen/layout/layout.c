@@ -162,12 +162,14 @@ static void place_box(state *st, const jl_box *box, double x, double width, cons
 }
 
 /* Room the block after a heading needs so that the heading is not left alone at the
- * bottom of a page: its first two lines. */
-static double first_lines_height(const jd_node *next)
+ * bottom of a page: its first two lines, or a whole chart (which never splits). */
+static double first_lines_height(jl_flow *f, const jd_node *next)
 {
     if (!next)
         return 0;
     const jd_style *s = jd_node_style(next);
+    if (jd_node_get_type(next) == JD_NODE_CHART)
+        return s->margin_top + jl_chart_height(f->ctx, next, f->width, f->bottom - f->top);
     return s->margin_top + jl_style_line_height(s) * 2;
 }
 
@@ -178,7 +180,7 @@ static void place_paragraph(state *st, const jd_node *n)
     const jd_style *s = jd_node_style(n);
     bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
     place_box(st, box, f->x, f->width, n, s->margin_top, keep,
-              keep ? first_lines_height(jd_node_next(n)) : 0, NULL, NULL);
+              keep ? first_lines_height(f, jd_node_next(n)) : 0, NULL, NULL);
     f->y += s->margin_bottom;
     jl_box_free(box);
 }

@@ -315,6 +315,9 @@ void jl_flow_mark(jl_flow *flow, const jd_node *n, double y);
 /* Places a CHART node in the flow (on a new page when it does not fit what is left of a
  * page that has content), and draws it. */
 void jl_chart_layout(jl_flow *flow, const jd_node *chart, bool page_has_content);
+/* The height the chart takes in a flow `width` wide whose page body is `body_height` high
+ * (0 for a chart the layout cannot draw). */
+double jl_chart_height(jl_ctx *ctx, const jd_node *chart, double width, double body_height);
 
 /* Ticks of a value axis: Heckbert's loose labelling ("Nice numbers for graph labels",
  * Graphics Gems, 1990) — a step of 1, 2 or 5 × 10^exponent, and the multiples of it that

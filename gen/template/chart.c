@@ -52,8 +52,7 @@ static bool eval_attr(tpl_chart *c, const tpl_attr *a, size_t i, GString *text, 
         tpl_scope_push(c->ev, c->item_name, jd_value_ref(jd_array_get(c->items, i)));
     bool ok = tpl_attr_eval(c->ev, a, text, typed);
     tpl_scope_pop_to(c->ev, depth);
-    if (!ok)
-        c->failed = true;
+    if (!ok) c->failed = true;
     return ok;
 }
 
@@ -61,7 +60,8 @@ static bool eval_attr(tpl_chart *c, const tpl_attr *a, size_t i, GString *text, 
 static char *which(const tpl_chart *c, size_t i)
 {
     const char *label = i < c->labels->len ? g_ptr_array_index(c->labels, i) : NULL;
-    return label && *label ? g_strdup_printf("item %zu (“%s”)", i + 1, label) : g_strdup_printf("item %zu", i + 1);
+    return label && *label ? g_strdup_printf("item %zu (“%s”)", i + 1, label)
+                           : g_strdup_printf("item %zu", i + 1);
 }
 
 static char *describe(const jd_value *v)
@@ -80,8 +80,8 @@ static char *describe(const jd_value *v)
 
 /* A chart number from a value: a number, or NaN for null ("no value"); false (reported)
  * for anything else. `text` is the attribute's text when there is no typed value. */
-static bool to_number(tpl_chart *c, const tpl_node *node, const tpl_attr *a, const char *name, size_t i,
-                      const jd_value *typed, const char *text, double *out)
+static bool to_number(tpl_chart *c, const tpl_node *node, const tpl_attr *a, const char *name,
+                      size_t i, const jd_value *typed, const char *text, double *out)
 {
     char *where = which(c, i);
     bool ok = true;
@@ -105,7 +105,8 @@ static bool to_number(tpl_chart *c, const tpl_node *node, const tpl_attr *a, con
         g_free(s);
     }
     if (ok && !isnan(*out) && !(fabs(*out) <= MAX_MAGNITUDE)) {
-        chart_error(c, node, a, "%s of %s is %g: too large to draw (at most 1e15)", name, where, *out);
+        chart_error(c, node, a, "%s of %s is %g: too large to draw (at most 1e15)", name, where,
+                    *out);
         ok = false;
     }
     g_free(where);
@@ -115,8 +116,7 @@ static bool to_number(tpl_chart *c, const tpl_node *node, const tpl_attr *a, con
 /* The items of `data`: a list as it is, an object as a list of {key, value}. */
 static jd_value *data_items(tpl_chart *c, const jd_value *data)
 {
-    if (jd_value_kind_of(data) == JD_VALUE_ARRAY)
-        return jd_value_ref((jd_value *)data);
+    if (jd_value_kind_of(data) == JD_VALUE_ARRAY) return jd_value_ref((jd_value *)data);
     c->from_object = true;
     jd_value *items = jd_value_new_array();
     for (size_t i = 0; i < jd_object_size(data); i++) {
@@ -135,13 +135,15 @@ static jd_value *list_attr(tpl_chart *c, const tpl_node *node, const tpl_attr *a
     jd_value *v = NULL;
     bool ok = eval_attr(c, a, (size_t)-1, text, &v);
     g_string_free(text, TRUE);
-    if (!ok)
-        return NULL;
+    if (!ok) return NULL;
     jd_value_kind k = v ? jd_value_kind_of(v) : JD_VALUE_STRING;
     if (!v || (k != JD_VALUE_ARRAY && !(object_too && k == JD_VALUE_OBJECT))) {
         char *got = v ? describe(v) : g_strdup("text");
-        const char *name = a->id == TPL_A_DATA ? "data" : a->id == TPL_A_LABELS ? "labels" : "values";
-        chart_error(c, node, a, "'%s' needs a list%s, got %s", name, object_too ? " or an object" : "", got);
+        const char *name = a->id == TPL_A_DATA     ? "data"
+                           : a->id == TPL_A_LABELS ? "labels"
+                                                   : "values";
+        chart_error(c, node, a, "'%s' needs a list%s, got %s", name,
+                    object_too ? " or an object" : "", got);
         g_free(got);
         jd_value_unref(v);
         return NULL;
@@ -169,24 +171,24 @@ bool tpl_chart_begin(tpl_chart *c, tpl_eval *ev, tpl_errors *errs, const char *i
     const tpl_attr *kind = tpl_node_attr(node, TPL_A_KIND);
     c->kind = kind ? (int)kind->value.i : TPL_CHART_BAR;
 
-    const tpl_attr *data = tpl_node_attr(node, TPL_A_DATA), *labels = tpl_node_attr(node, TPL_A_LABELS);
+    const tpl_attr *data = tpl_node_attr(node, TPL_A_DATA),
+                   *labels = tpl_node_attr(node, TPL_A_LABELS);
     if (data) {
         jd_value *v = list_attr(c, node, data, true);
-        if (!v)
-            return false;
+        if (!v) return false;
         c->items = data_items(c, v);
         jd_value_unref(v);
         c->n = jd_array_length(c->items);
     } else if (labels) {
         jd_value *v = list_attr(c, node, labels, false);
-        if (!v)
-            return false;
+        if (!v) return false;
         c->n = jd_array_length(v);
         for (size_t i = 0; i < c->n && !c->failed; i++) {
             const jd_value *l = jd_array_get(v, i);
             if (jd_value_kind_of(l) == JD_VALUE_ARRAY || jd_value_kind_of(l) == JD_VALUE_OBJECT) {
                 char *got = describe(l);
-                chart_error(c, node, labels, "label %zu is %s: a label is text or a number", i + 1, got);
+                chart_error(c, node, labels, "label %zu is %s: a label is text or a number", i + 1,
+                            got);
                 g_free(got);
             }
             add_label_text(c, l);
@@ -198,12 +200,13 @@ bool tpl_chart_begin(tpl_chart *c, tpl_eval *ev, tpl_errors *errs, const char *i
     }
     const tpl_attr *where = data ? data : labels;
     if (c->n == 0) {
-        chart_error(c, node, where, "the chart's %s is empty: there is nothing to draw", data ? "data" : "labels");
+        chart_error(c, node, where, "the chart's %s is empty: there is nothing to draw",
+                    data ? "data" : "labels");
         return false;
     }
     if (c->n > MAX_CATEGORIES) {
-        chart_error(c, node, where, "the chart has %zu categories: more than %d cannot be read", c->n,
-                    MAX_CATEGORIES);
+        chart_error(c, node, where, "the chart has %zu categories: more than %d cannot be read",
+                    c->n, MAX_CATEGORIES);
         return false;
     }
 
@@ -237,8 +240,7 @@ bool tpl_chart_begin(tpl_chart *c, tpl_eval *ev, tpl_errors *errs, const char *i
         }
         g_string_free(text, TRUE);
     }
-    if (c->failed)
-        return false;
+    if (c->failed) return false;
     /* a chart's own value is its one series */
     if (tpl_node_attr(node, TPL_A_POINT_VALUE) || tpl_node_attr(node, TPL_A_VALUES))
         tpl_chart_add_series(c, node);
@@ -251,7 +253,9 @@ static GArray *series_values(tpl_chart *c, const tpl_node *node, int role)
     GArray *values = g_array_sized_new(FALSE, FALSE, sizeof(double), (guint)c->n);
     const tpl_attr *value = tpl_node_attr(node, TPL_A_POINT_VALUE);
     const tpl_attr *list = tpl_node_attr(node, TPL_A_VALUES);
-    const char *name = role == TPL_ROLE_VALUE ? "the value" : role == TPL_ROLE_TARGET ? "the target" : "the mark";
+    const char *name = role == TPL_ROLE_VALUE    ? "the value"
+                       : role == TPL_ROLE_TARGET ? "the target"
+                                                 : "the mark";
     if (value) {
         GString *text = g_string_new(NULL);
         for (size_t i = 0; i < c->n && !c->failed; i++) {
@@ -266,8 +270,8 @@ static GArray *series_values(tpl_chart *c, const tpl_node *node, int role)
     } else if (list) {
         jd_value *v = list_attr(c, node, list, false);
         if (v && jd_array_length(v) != c->n)
-            chart_error(c, node, list, "'values' has %zu numbers for the chart's %zu categories", jd_array_length(v),
-                        c->n);
+            chart_error(c, node, list, "'values' has %zu numbers for the chart's %zu categories",
+                        jd_array_length(v), c->n);
         for (size_t i = 0; v && i < c->n && !c->failed; i++) {
             double d;
             if (to_number(c, node, list, name, i, jd_array_get(v, i), "", &d))
@@ -291,13 +295,11 @@ static GArray *series_values(tpl_chart *c, const tpl_node *node, int role)
 
 void tpl_chart_add_series(tpl_chart *c, const tpl_node *node)
 {
-    if (c->failed)
-        return;
+    if (c->failed) return;
     const tpl_attr *role_attr = node->kind == TPL_SERIES ? tpl_node_attr(node, TPL_A_ROLE) : NULL;
     int role = role_attr ? (int)role_attr->value.i : TPL_ROLE_VALUE;
     GArray *values = series_values(c, node, role);
-    if (!values)
-        return;
+    if (!values) return;
     jd_node *series = jd_node_new(c->doc, JD_NODE_SERIES);
     jd_node_set_source(series, node->src->path, node->line);
     if (node->kind == TPL_SERIES) {
@@ -310,8 +312,7 @@ void tpl_chart_add_series(tpl_chart *c, const tpl_node *node)
         g_string_free(text, TRUE);
     }
     jd_node_set_numbers(series, JD_ATTR_VALUES, (const double *)values->data, values->len);
-    if (c->kind == TPL_CHART_PROGRESS)
-        jd_node_set_string(series, JD_ATTR_ROLE, role_names[role]);
+    if (c->kind == TPL_CHART_PROGRESS) jd_node_set_string(series, JD_ATTR_ROLE, role_names[role]);
     g_array_free(values, TRUE);
     g_ptr_array_add(c->series, series);
 }
@@ -322,20 +323,19 @@ static void check_shares(tpl_chart *c, const jd_node *series, const tpl_node *at
     size_t n;
     const double *v = jd_node_numbers(series, JD_ATTR_VALUES, &n);
     for (size_t i = 0; i < n && !c->failed; i++) {
-        if (!isnan(v[i]) && v[i] >= 0)
-            continue;
+        if (!isnan(v[i]) && v[i] >= 0) continue;
         char *where = which(c, i);
         const tpl_attr *a = tpl_node_attr(at, TPL_A_POINT_VALUE);
-        if (!a)
-            a = tpl_node_attr(at, TPL_A_VALUES);
-        if (!a)
-            a = tpl_node_attr(at, TPL_A_DATA);
+        if (!a) a = tpl_node_attr(at, TPL_A_VALUES);
+        if (!a) a = tpl_node_attr(at, TPL_A_DATA);
         if (isnan(v[i]))
-            chart_error(c, at, a, "the value of %s is missing (null): a %s chart shows shares of a whole", where,
-                        kind_names[c->kind]);
+            chart_error(c, at, a,
+                        "the value of %s is missing (null): a %s chart shows shares of a whole",
+                        where, kind_names[c->kind]);
         else
-            chart_error(c, at, a, "the value of %s is %g: a %s chart cannot show a share below zero", where, v[i],
-                        kind_names[c->kind]);
+            chart_error(c, at, a,
+                        "the value of %s is %g: a %s chart cannot show a share below zero", where,
+                        v[i], kind_names[c->kind]);
         g_free(where);
     }
 }
@@ -346,7 +346,8 @@ bool tpl_chart_end(tpl_chart *c)
         if (c->from_object)
             tpl_chart_add_series(c, c->node); /* each member's value */
         else
-            chart_error(c, c->node, NULL, "<chart> has no series: give it a 'value' or <series> elements");
+            chart_error(c, c->node, NULL,
+                        "<chart> has no series: give it a 'value' or <series> elements");
     }
     if (!c->failed && c->series->len > MAX_SERIES)
         chart_error(c, c->node, NULL,
@@ -354,13 +355,16 @@ bool tpl_chart_end(tpl_chart *c)
                     c->series->len, MAX_SERIES);
     if (!c->failed && (c->kind == TPL_CHART_PIE || c->kind == TPL_CHART_RING)) {
         if (c->n > MAX_SERIES)
-            chart_error(c, c->node, tpl_node_attr(c->node, tpl_node_attr(c->node, TPL_A_DATA) ? TPL_A_DATA : TPL_A_LABELS),
-                        "a %s chart of %zu slices: more than %d cannot be told apart in black and white "
-                        "(group the smallest into one)",
-                        kind_names[c->kind], c->n, MAX_SERIES);
+            chart_error(
+                c, c->node,
+                tpl_node_attr(c->node,
+                              tpl_node_attr(c->node, TPL_A_DATA) ? TPL_A_DATA : TPL_A_LABELS),
+                "a %s chart of %zu slices: more than %d cannot be told apart in black and white "
+                "(group the smallest into one)",
+                kind_names[c->kind], c->n, MAX_SERIES);
         else if (c->series->len > 1)
-            chart_error(c, c->node, NULL, "a %s chart shows one series, and this one has %u", kind_names[c->kind],
-                        c->series->len);
+            chart_error(c, c->node, NULL, "a %s chart shows one series, and this one has %u",
+                        kind_names[c->kind], c->series->len);
         else
             check_shares(c, g_ptr_array_index(c->series, 0), c->node);
     }
@@ -373,23 +377,25 @@ bool tpl_chart_end(tpl_chart *c)
         }
         if (count[TPL_ROLE_VALUE] != 1 || count[TPL_ROLE_TARGET] > 1 || count[TPL_ROLE_MARK] > 1)
             chart_error(c, c->node, NULL,
-                        "a progress chart needs one series of role 'value' and at most one each of 'target' "
+                        "a progress chart needs one series of role 'value' and at most one each of "
+                        "'target' "
                         "and 'mark'; this one has %d, %d and %d",
                         count[0], count[1], count[2]);
     }
     bool ok = !c->failed;
     if (ok) {
         jd_node_set_string(c->chart, JD_ATTR_KIND, kind_names[c->kind]);
-        jd_node_set_strings(c->chart, JD_ATTR_LABELS, (const char *const *)c->labels->pdata, c->labels->len);
+        jd_node_set_strings(c->chart, JD_ATTR_LABELS, (const char *const *)c->labels->pdata,
+                            c->labels->len);
         if (c->notes)
-            jd_node_set_strings(c->chart, JD_ATTR_NOTES, (const char *const *)c->notes->pdata, c->notes->len);
+            jd_node_set_strings(c->chart, JD_ATTR_NOTES, (const char *const *)c->notes->pdata,
+                                c->notes->len);
         for (guint i = 0; i < c->series->len; i++)
             jd_node_append(c->chart, g_ptr_array_index(c->series, i));
     }
     jd_value_unref(c->items);
     g_ptr_array_free(c->labels, TRUE);
-    if (c->notes)
-        g_ptr_array_free(c->notes, TRUE);
+    if (c->notes) g_ptr_array_free(c->notes, TRUE);
     g_ptr_array_free(c->series, TRUE);
     return ok;
 }

@@ -833,10 +833,11 @@ static void check_chart(loader *ld, const tpl_node *node, const tpl_raw *raw)
     if (own_value && series->len)
         error_at_attr(ld, node, own_value,
                       "<chart> has a 'value' of its own and <series>: give one or the other");
-    bool pie = kind == TPL_CHART_PIE || kind == TPL_CHART_RING;
-    if (!own_value && !series->len && counted && !pie)
+    /* with data, an object's member values can be the one series: checked with the data */
+    if (!own_value && !series->len && counted && !data)
         tpl_error(ld->errs, node->src, node->start, node->name_end,
                   "<chart> needs a 'value' (one series) or <series> elements");
+    bool pie = kind == TPL_CHART_PIE || kind == TPL_CHART_RING;
     if (pie && series->len > 1)
         tpl_error(ld->errs, node->src, node->start, node->name_end,
                   "a %s chart shows one series, and this one has %u <series>", kind_name_, series->len);
