@@ -158,23 +158,73 @@ static GPtrArray *fills(const jd_page *page, uint32_t fill, jd_hatch_kind hatch)
     return out;
 }
 
-static const jd_glyph_run *run_with(const jd_page *page, const char *text)
+/* A phrase: glyph runs that follow each other on one baseline with less than half an em
+ * between them (a label is several runs when its Han characters and its digits come from
+ * two faces, with a quarter em between them). */
+typedef struct {
+    char *text;
+    double x, y, width, size;
+} phrase;
+
+static void phrase_free(gpointer p)
 {
-    for (size_t i = 0; i < jd_page_item_count(page); i++) {
-        const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_GLYPHS && strcmp(it->u.glyphs.text, text) == 0)
-            return &it->u.glyphs;
-    }
-    return NULL;
+    g_free(((phrase *)p)->text);
+    g_free(p);
 }
 
-static int runs_with(const jd_page *page, const char *text)
+static GPtrArray *phrases(const jd_page *page)
 {
-    int n = 0;
+    GPtrArray *out = g_ptr_array_new_with_free_func(phrase_free);
+    phrase *cur = NULL;
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        n += it->type == JD_ITEM_GLYPHS && strcmp(it->u.glyphs.text, text) == 0;
+        if (it->type != JD_ITEM_GLYPHS) continue;
+        const jd_glyph_run *r = &it->u.glyphs;
+        double gap = cur ? r->x - (cur->x + cur->width) : 0;
+        if (cur && fabs(r->y - cur->y) < 0.01 && gap > -0.01 && gap < 0.5 * r->size) {
+            char *joined = g_strconcat(cur->text, gap > 0.2 * r->size ? " " : "", r->text, NULL);
+            g_free(cur->text);
+            cur->text = joined;
+            cur->width = r->x + r->width - cur->x;
+            continue;
+        }
+        cur = g_new0(phrase, 1);
+        *cur = (phrase){g_strdup(r->text), r->x, r->y, r->width, r->size};
+        g_ptr_array_add(out, cur);
     }
+    return out;
+}
+
+/* The first phrase of the page that reads `text` (spaces ignored), copied into *out. */
+static bool phrase_with(const jd_page *page, const char *text, phrase *out)
+{
+    GPtrArray *all = phrases(page);
+    bool found = false;
+    for (guint i = 0; i < all->len && !found; i++) {
+        phrase *p = g_ptr_array_index(all, i);
+        GString *squeezed = g_string_new(NULL), *w = g_string_new(NULL);
+        for (const char *c = p->text; *c; c++)
+            if (*c != ' ') g_string_append_c(squeezed, *c);
+        for (const char *c = text; *c; c++)
+            if (*c != ' ') g_string_append_c(w, *c);
+        if (strcmp(squeezed->str, w->str) == 0) {
+            found = true;
+            if (out) *out = (phrase){NULL, p->x, p->y, p->width, p->size};
+        }
+        g_string_free(squeezed, TRUE);
+        g_string_free(w, TRUE);
+    }
+    g_ptr_array_free(all, TRUE);
+    return found;
+}
+
+static int phrases_with(const jd_page *page, const char *text)
+{
+    GPtrArray *all = phrases(page);
+    int n = 0;
+    for (guint i = 0; i < all->len; i++)
+        n += strcmp(((phrase *)g_ptr_array_index(all, i))->text, text) == 0;
+    g_ptr_array_free(all, TRUE);
     return n;
 }
 
@@ -251,18 +301,17 @@ START_TEST(bars_are_proportional_and_stand_on_the_zero_line)
             }
         }
     /* the axis: 0 2 4 6 8, each label centred on its grid line's height */
-    const jd_glyph_run *t0 = run_with(page, "0"), *t8 = run_with(page, "8");
-    ck_assert_ptr_nonnull(t0);
-    ck_assert_ptr_nonnull(t8);
-    ck_assert_ptr_nonnull(run_with(page, "4"));
-    ck_assert_double_eq_tol((t0->y - t8->y) / 8, scale, 1e-6);
+    phrase t0, t8;
+    ck_assert(phrase_with(page, "0", &t0) && phrase_with(page, "8", &t8));
+    ck_assert_msg(phrase_with(page, "4", NULL), "no “%s”", "4");
+    ck_assert_double_eq_tol((t0.y - t8.y) / 8, scale, 1e-6);
     /* the missing value says so where its bar would stand */
-    const jd_glyph_run *missing = run_with(page, "无数据");
-    ck_assert_ptr_nonnull(missing);
-    ck_assert(missing->y < zero->y1 && missing->y > zero->y1 - 2 * missing->size);
-    ck_assert_ptr_nonnull(run_with(page, "单位：%"));
-    ck_assert_ptr_nonnull(run_with(page, "6.5"));
-    ck_assert_ptr_nonnull(run_with(page, "7.1"));
+    phrase missing;
+    ck_assert(phrase_with(page, "无数据", &missing));
+    ck_assert(missing.y < zero->y1 && missing.y > zero->y1 - 2 * missing.size);
+    ck_assert_msg(phrase_with(page, "单位：%", NULL), "no “%s”", "单位：%");
+    ck_assert_msg(phrase_with(page, "6.5", NULL), "no “%s”", "6.5");
+    ck_assert_msg(phrase_with(page, "7.1", NULL), "no “%s”", "7.1");
     assert_no_text_overlaps(page);
     g_ptr_array_free(target, TRUE);
     g_ptr_array_free(actual, TRUE);
@@ -293,13 +342,14 @@ START_TEST(horizontal_bars_grow_from_the_zero_line)
         prev_y = y1;
         /* the category label sits left of the axis, level with its bar */
     }
-    const jd_glyph_run *label = run_with(page, "一般公共预算收入");
+    phrase label;
+    ck_assert(phrase_with(page, "一般公共预算收入", &label));
     double x0, y0, x1, y1;
     path_box(g_ptr_array_index(bars, 1), &x0, &y0, &x1, &y1);
-    ck_assert(label->x + label->width <= zero->x1);
-    ck_assert(label->y > y0 && label->y < y1 + label->size);
-    ck_assert_ptr_nonnull(run_with(page, "101.5"));
-    ck_assert_ptr_nonnull(run_with(page, "无数据"));
+    ck_assert(label.x + label.width <= zero->x1);
+    ck_assert(label.y > y0 && label.y < y1 + label.size);
+    ck_assert_msg(phrase_with(page, "101.5", NULL), "no “%s”", "101.5");
+    ck_assert_msg(phrase_with(page, "无数据", NULL), "no “%s”", "无数据");
     assert_no_text_overlaps(page);
     g_ptr_array_free(bars, TRUE);
     jd_pages_free(pages);
@@ -310,7 +360,8 @@ END_TEST
 static double angle_of(double x, double y, double cx, double cy)
 {
     double a = atan2(x - cx, cy - y) * 180 / G_PI;
-    return a < 0 ? a + 360 : a;
+    if (a < 0) a += 360;
+    return a > 360 - 1e-9 ? 0 : a; /* a hair left of 12 o'clock is 12 o'clock */
 }
 
 START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
@@ -361,11 +412,13 @@ START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
     }
     ck_assert_double_eq_tol(sum, 360, 1e-6);
     /* the legend has every value and a share; the shares add up to 100.0% exactly */
-    ck_assert_ptr_nonnull(run_with(page, "已完成 12项（9.8%）"));
-    ck_assert_ptr_nonnull(run_with(page, "序时推进 80项（65.0%）"));
-    ck_assert_ptr_nonnull(run_with(page, "滞后 7项（5.7%）"));
-    ck_assert_ptr_nonnull(run_with(page, "未报送 24项（19.5%）"));
-    ck_assert_ptr_nonnull(run_with(page, "123项")); /* the total in the hole */
+    ck_assert_msg(phrase_with(page, "已完成 12项（9.8%）", NULL), "no “%s”", "已完成 12项（9.8%）");
+    ck_assert_msg(phrase_with(page, "序时推进 80项（65.0%）", NULL), "no “%s”",
+                  "序时推进 80项（65.0%）");
+    ck_assert_msg(phrase_with(page, "滞后 7项（5.7%）", NULL), "no “%s”", "滞后 7项（5.7%）");
+    ck_assert_msg(phrase_with(page, "未报送 24项（19.5%）", NULL), "no “%s”",
+                  "未报送 24项（19.5%）");
+    ck_assert_msg(phrase_with(page, "123项", NULL), "no “%s”", "123项"); /* the total in the hole */
     assert_no_text_overlaps(page);
     jd_pages_free(pages);
 }
@@ -377,21 +430,21 @@ START_TEST(pie_shares_are_rounded_to_add_up)
                               "{\"d\": {\"甲\": 1, \"乙\": 1, \"丙\": 1}}");
     const jd_page *page = jd_pages_get(pages, 0);
     /* 33.3 + 33.3 + 33.4: the largest remainder gets the last tenth (the first on a tie) */
-    ck_assert_ptr_nonnull(run_with(page, "甲 1（33.4%）"));
-    ck_assert_ptr_nonnull(run_with(page, "乙 1（33.3%）"));
-    ck_assert_ptr_nonnull(run_with(page, "丙 1（33.3%）"));
+    ck_assert_msg(phrase_with(page, "甲 1（33.4%）", NULL), "no “%s”", "甲 1（33.4%）");
+    ck_assert_msg(phrase_with(page, "乙 1（33.3%）", NULL), "no “%s”", "乙 1（33.3%）");
+    ck_assert_msg(phrase_with(page, "丙 1（33.3%）", NULL), "no “%s”", "丙 1（33.3%）");
     jd_pages_free(pages);
     /* a whole with one member is one full disc; a whole of zero an empty outline */
     pages = lay_out("<chart kind=\"ring\" data=\"{{ d }}\"/>", "{\"d\": {\"甲\": 0, \"乙\": 5}}");
     page = jd_pages_get(pages, 0);
-    ck_assert_ptr_nonnull(run_with(page, "乙 5（100.0%）"));
-    ck_assert_ptr_nonnull(run_with(page, "甲 0（0.0%）"));
-    ck_assert_int_eq(runs_with(page, "100.0%"), 1);
+    ck_assert_msg(phrase_with(page, "乙 5（100.0%）", NULL), "no “%s”", "乙 5（100.0%）");
+    ck_assert_msg(phrase_with(page, "甲 0（0.0%）", NULL), "no “%s”", "甲 0（0.0%）");
+    ck_assert_int_eq(phrases_with(page, "100.0%"), 1);
     jd_pages_free(pages);
     pages = lay_out("<chart kind=\"ring\" data=\"{{ d }}\"/>", "{\"d\": {\"甲\": 0, \"乙\": 0}}");
     page = jd_pages_get(pages, 0);
-    ck_assert_ptr_nonnull(run_with(page, "甲 0（0.0%）"));
-    ck_assert_int_eq(runs_with(page, "0.0%"), 0);
+    ck_assert_msg(phrase_with(page, "甲 0（0.0%）", NULL), "no “%s”", "甲 0（0.0%）");
+    ck_assert_int_eq(phrases_with(page, "0.0%"), 0);
     jd_pages_free(pages);
 }
 END_TEST
@@ -471,9 +524,9 @@ START_TEST(progress_bars_share_one_axis_with_target_and_mark)
         if (p->n_segs == 4 && fabs(p->segs[2].x[0] - (zero->x1 + 50 * per_unit)) < 1e-6) at_50++;
     }
     ck_assert_int_eq(at_50, 4);
-    ck_assert_ptr_nonnull(run_with(page, "滞后序时进度"));
-    ck_assert_ptr_nonnull(run_with(page, "序时进度"));
-    ck_assert_ptr_nonnull(run_with(page, "未报送"));
+    ck_assert_msg(phrase_with(page, "滞后序时进度", NULL), "no “%s”", "滞后序时进度");
+    ck_assert_msg(phrase_with(page, "序时进度", NULL), "no “%s”", "序时进度");
+    ck_assert_msg(phrase_with(page, "未报送", NULL), "no “%s”", "未报送");
     assert_no_text_overlaps(page);
     g_ptr_array_free(marks, TRUE);
     g_ptr_array_free(bars, TRUE);
@@ -504,14 +557,13 @@ START_TEST(crowded_labels_never_overlap)
         assert_no_text_overlaps(jd_pages_get(pages, p));
     /* the first category is labelled, shortened */
     int shortened = 0, first = 0;
-    const jd_page *page = jd_pages_get(pages, 0);
-    for (size_t i = 0; i < jd_page_item_count(page); i++) {
-        const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_GLYPHS) {
-            shortened += g_str_has_suffix(it->u.glyphs.text, "…");
-            first += g_str_has_prefix(it->u.glyphs.text, "第1个");
-        }
+    GPtrArray *all = phrases(jd_pages_get(pages, 0));
+    for (guint i = 0; i < all->len; i++) {
+        const char *t = ((phrase *)g_ptr_array_index(all, i))->text;
+        shortened += g_str_has_suffix(t, "…");
+        first += g_str_has_prefix(t, "第 1 个") || g_str_has_prefix(t, "第1个");
     }
+    g_ptr_array_free(all, TRUE);
     ck_assert_int_gt(shortened, 0);
     ck_assert_int_gt(first, 0);
     g_string_free(json, TRUE);
@@ -662,10 +714,10 @@ START_TEST(headings_keep_with_their_chart_and_labels_need_fonts)
                               "<chart kind=\"ring\" data=\"{{ states }}\" height=\"60mm\"/>",
                               NULL);
     ck_assert_uint_eq(jd_pages_count(pages), 2);
-    ck_assert_ptr_null(run_with(jd_pages_get(pages, 0), "一、总体情况"));
-    const jd_glyph_run *h = run_with(jd_pages_get(pages, 1), "一、总体情况");
-    ck_assert_ptr_nonnull(h);
-    ck_assert_double_lt(h->y, 20 * 72 / 25.4 + 20);
+    ck_assert(!phrase_with(jd_pages_get(pages, 0), "一、总体情况", NULL));
+    phrase h;
+    ck_assert(phrase_with(jd_pages_get(pages, 1), "一、总体情况", &h));
+    ck_assert_double_lt(h.y, 20 * 72 / 25.4 + 20);
     jd_pages_free(pages);
 
     jd_doc *doc = expand(

@@ -124,6 +124,7 @@ static void chart_styles(jl_ctx *ctx, const jd_style *base, const jd_style *out[
             s->text_align = JD_ALIGN_LEFT;
             s->text_indent = (jd_length){0, JD_UNIT_PT};
             s->letter_spacing = 0;
+            s->nowrap = false; /* a label wraps and shortens by the chart's own rules */
             s->line_height = 1.25;
             s->line_height_pt = false;
             s->has_background = false;
