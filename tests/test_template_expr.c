@@ -357,6 +357,31 @@ START_TEST(errors_malformed)
 }
 END_TEST
 
+START_TEST(filter_state_counts)
+{
+    /* every state is counted, 0 included: a template reading counts["滞后"] works in a
+     * quarter without 滞后 as in one with it */
+    jd_value *globals = tt_globals(
+        "{\"sheet\": {\"states\": [\"已完成\", \"正常推进\", \"滞后\", \"暂缓\"], \"tasks\": ["
+        "{\"id\": 1, \"units\": [{\"names\": [\"商务局\"], \"reports\": [{\"task\": 1, \"unit\": \"商务局\","
+        " \"period\": \"2023Q2\", \"state\": \"暂缓\", \"done\": \"\", \"problems\": \"\", \"next\": \"\","
+        " \"reporter\": \"\", \"date\": \"\"}]}, {\"names\": [\"财政局\"], \"reports\": []}]}]}}");
+    char *errors = NULL;
+    char *dump = tt_expand("<document><p>{{ sheet | state_counts('2023Q2') }}|"
+                           "{{ sheet.tasks | state_counts('2023Q2') }}|"
+                           "{{ (list.tasks | state_counts('2023Q2'))['滞后'] }}|"
+                           "{{ list.tasks | state_counts('2023Q2') }}</p></document>",
+                           globals, &errors);
+    ck_assert_msg(dump != NULL, "%s", errors);
+    tt_assert_text(dump, TT_TEXT("{\\\"已完成\\\":0,\\\"正常推进\\\":0,\\\"滞后\\\":0,\\\"暂缓\\\":1,\\\"未报送\\\":1}|"
+                                 "{\\\"已完成\\\":0,\\\"序时推进\\\":0,\\\"滞后\\\":0,\\\"未启动\\\":0,\\\"暂缓\\\":1,\\\"未报送\\\":1}|0|"
+                                 "{\\\"已完成\\\":0,\\\"序时推进\\\":0,\\\"滞后\\\":0,\\\"未启动\\\":0,\\\"未报送\\\":4}"));
+    g_free(dump);
+    g_free(errors);
+    jd_value_unref(globals);
+}
+END_TEST
+
 START_TEST(errors_evaluation)
 {
     expect_error("1 / 0", 26, "division by zero");
@@ -410,6 +435,7 @@ int main(void)
     tcase_add_test(filters, filter_aggregates);
     tcase_add_test(filters, filter_lists);
     tcase_add_test(filters, filter_segments_for);
+    tcase_add_test(filters, filter_state_counts);
     suite_add_tcase(s, filters);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, error_format_has_excerpt_and_caret);

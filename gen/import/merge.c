@@ -222,9 +222,14 @@ static jd_value *copy_except(const jd_value *obj, const char *replaced)
     return out;
 }
 
-static jd_value *merged_list(const jd_value *list, GHashTable *index)
+static jd_value *merged_list(const jd_value *list, GHashTable *index, const char *const *states)
 {
     jd_value *out = copy_except(list, "tasks");
+    /* the states reports may have, so that a sheet counts each of them, 0 included */
+    jd_value *allowed = jd_value_new_array();
+    for (const char *const *s = states; *s; s++)
+        jd_array_append(allowed, jd_value_new_string(*s));
+    jd_object_set(out, "states", allowed);
     const jd_value *tasks_in = jd_object_get(list, "tasks");
     jd_value *tasks = jd_value_new_array();
     for (size_t t = 0; t < jd_array_length(tasks_in); t++) {
@@ -269,7 +274,7 @@ jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
     jd_progress_check_duplicates(reports, diags);
     jd_value *merged = NULL;
     if (jd_tally_errors(&tally) == 0)
-        merged = merged_list(list, m.index);
+        merged = merged_list(list, m.index, m.states);
     g_hash_table_destroy(m.index);
     jd_tally_end(&tally);
     return merged;

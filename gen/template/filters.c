@@ -836,14 +836,36 @@ static jd_value *f_period_name(const tpl_filter_call *call, jd_value *in, jd_val
 
 /* How many unit rows of a list of tasks are in each state for a period: an object with the
  * states in the order first met, and "未报送" last. */
+/* The states a project allows, in order: what the merge recorded on the list (`states`), or
+ * the default four. */
+static void configured_states(const tpl_filter_call *call, const jd_value *in, jd_value *counts)
+{
+    const jd_value *states = jd_object_get(in, "states");
+    if (!states) states = jd_object_get(jd_object_get(call->ev->globals, "list"), "states");
+    for (size_t i = 0; i < jd_array_length(states); i++)
+        if (jd_value_string(jd_array_get(states, i)))
+            jd_object_set(counts, jd_value_string(jd_array_get(states, i)), jd_value_new_int(0));
+    for (const char *const *s = jd_progress_default_states(); !states && *s; s++)
+        jd_object_set(counts, *s, jd_value_new_int(0));
+}
+
+/* Every configured state is counted, with 0 when no row is in it, so that counts["滞后"]
+ * works in a quarter without 滞后 as in one with; 未报送 comes last. The input is a list of
+ * tasks, or a task list (its `tasks`). */
 static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, args[0], &period) || !as_list(call, in)) return NULL;
+    if (!period_arg(call, args[0], &period)) return NULL;
     jd_value *counts = jd_value_new_object();
+    configured_states(call, in, counts);
+    const jd_value *tasks = jd_value_kind_of(in) == JD_VALUE_OBJECT ? jd_object_get(in, "tasks") : in;
+    if (!as_list(call, tasks ? tasks : in)) {
+        jd_value_unref(counts);
+        return NULL;
+    }
     int64_t missing = 0;
-    for (size_t t = 0; t < jd_array_length(in); t++) {
-        const jd_value *units = jd_object_get(jd_array_get(in, t), "units");
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const jd_value *units = jd_object_get(jd_array_get(tasks, t), "units");
         for (size_t u = 0; u < jd_array_length(units); u++) {
             jd_value *r = jd_progress_report(jd_array_get(units, u), &period);
             const char *state = jd_object_get_string(r, "state");
