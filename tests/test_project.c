@@ -464,13 +464,13 @@ START_TEST(build_summary_and_exit_codes)
     replace_in_file(ini, "split=unit", "split=units");
     rc = jt_cli(&out, &err, "build '%s'", dir);
     ck_assert_int_eq(rc, 1);
-    char *want = g_strdup_printf("%s:16:1: error: [output 单位]: split is unit, leader or none, not 'units'\n", ini);
+    char *want = g_strdup_printf("%s:15:1: error: [output 单位]: split is unit, leader or none, not 'units'\n", ini);
     ck_assert_str_eq(err, want);
     g_free(want), g_free(out), g_free(err);
     /* an output's own parameter that is no KEY=VALUE stops build and check alike */
     replace_in_file(ini, "split=units", "split=unit");
     replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=bad-key=1");
-    want = g_strdup_printf("%s:13:1: error: [output 督查表]: a parameter is KEY=VALUE with KEY made of "
+    want = g_strdup_printf("%s:12:1: error: [output 督查表]: a parameter is KEY=VALUE with KEY made of "
                            "letters, digits and _, not 'bad-key=1'\n",
                            ini);
     for (int check = 0; check <= 1; check++) {
@@ -509,6 +509,40 @@ START_TEST(success_does_not_depend_on_collecting_messages)
 }
 END_TEST
 
+/* A parameter a template needs is checked before any data is read, and named with the
+ * line of jindu.ini that sets it (or should) and the output. */
+START_TEST(parameters_are_checked_with_their_project_line)
+{
+    char *dir = copy_fixture();
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    replace_in_file(ini, "period=2023Q2", "period=2023Q7");
+    replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=period=2023Q1;peroid=2023Q1");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "build '%s'", dir);
+    ck_assert_int_eq(rc, 1);
+    char *want = g_strdup_printf(
+        "%s:12:1: error: [output 督查表]: quarterly-sheet.xml has no parameter 'peroid': did you mean "
+        "'period'? (its parameters: period)\n"
+        "%s:7:1: error: [output 单位]: unit-sheet.xml: parameter 'period': '2023Q7' is not a period (a "
+        "quarter: 2023Q2 or 2023年第二季度; a month: 2023-05), e.g. period=2023Q2 in [params]\n"
+        "%s:7:1: error: [output 领导]: leader-sheet.xml: parameter 'period': '2023Q7' is not a period (a "
+        "quarter: 2023Q2 or 2023年第二季度; a month: 2023-05), e.g. period=2023Q2 in [params]\n",
+        ini, ini, ini);
+    ck_assert_str_eq(err, want);
+    g_free(want), g_free(out), g_free(err);
+    /* without it at all: the output's group */
+    replace_in_file(ini, "period=2023Q7", "");
+    replace_in_file(ini, "params=period=2023Q1;peroid=2023Q1", "");
+    rc = jt_cli(&out, &err, "check '%s'", dir);
+    ck_assert_int_eq(rc, 1);
+    ck_assert_ptr_nonnull(strstr(err, ":9:1: error: [output 督查表]: quarterly-sheet.xml needs parameter "
+                                      "'period', e.g. period=2023Q2 in [params]\n"));
+    g_free(out), g_free(err), g_free(ini);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("project");
@@ -526,6 +560,7 @@ int main(void)
     tcase_add_test(tc, watch_rebuilds_on_save);
     tcase_add_test(tc, build_summary_and_exit_codes);
     tcase_add_test(tc, success_does_not_depend_on_collecting_messages);
+    tcase_add_test(tc, parameters_are_checked_with_their_project_line);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -115,6 +115,20 @@ void jd_text_position(const char *text, size_t offset, int *line, int *col);
 /* Newly allocated copy of line `line` (1-based) of `text`, without its end of line. */
 char *jd_text_line(const char *text, int line);
 
+/* The name of `known` (NULL-terminated) closest to `word`, when it is close enough to be
+ * what was meant (a third of its characters wrong at most; case and a swap of two
+ * neighbours count as one), for "did you mean 'title'?". Newly allocated, or NULL. */
+char *jd_closest_name(const char *word, const char *const *known);
+
+/* ---- jindu's own files ------------------------------------------------------------- */
+
+/* The folder of jindu's own files named `what` ("templates", "fonts"): $JINDU_DATA_DIR/what
+ * when that is set; else share/jindu/what beside the bin/ folder of the running program (an
+ * installed jindu, wherever it was installed or moved to); else the source tree it was
+ * built from, while that exists; else the install prefix it was configured with. Newly
+ * allocated. */
+char *jd_data_path(const char *what);
+
 /* ---- safe output files ------------------------------------------------------------- */
 
 /* A file name made safe from any text (a unit's or a leader's name): path separators,

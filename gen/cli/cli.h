@@ -11,6 +11,7 @@ enum { JD_EXIT_OK = 0, JD_EXIT_BAD_INPUT = 1, JD_EXIT_USAGE = 2 };
 int jd_cmd_import(int argc, char **argv);
 int jd_cmd_check(int argc, char **argv);
 int jd_cmd_expand(int argc, char **argv);
+int jd_cmd_params(int argc, char **argv);
 int jd_cmd_render(int argc, char **argv);
 int jd_cmd_layout(int argc, char **argv);
 int jd_cmd_fonts(int argc, char **argv);
@@ -29,6 +30,28 @@ typedef struct {
 #include <glib.h>
 bool jd_cli_parse(int *argc, char ***argv, const GOptionEntry *entries, const jd_cli_usage *usage,
                   int *exit_code);
+
+/* A template named on the command line: a file, or one of the bundled templates by name
+ * (quarterly-sheet.xml); its includes may come from the bundled templates too. */
+#include "jd_template.h"
+jd_template *jd_cli_load_template(const char *name, jd_diags *diags);
+
+/* Checks the parameters of `globals` (-D) against what the template declares, and puts
+ * the checked ones (normalised, with defaults) in their place. */
+bool jd_cli_check_params(const jd_template *tpl, jd_value *globals, jd_diags *diags);
+
+/* What `jindu params` prints: every parameter the template declares, with its type, an
+ * example and its description. Newly allocated. */
+char *jd_cli_params_text(const jd_template *tpl, const char *name);
+
+/* The first argument that is neither an option nor an option's value (for `jindu render
+ * TEMPLATE --help`, which describes the template's parameters), or NULL. */
+const char *jd_cli_first_operand(int argc, char **argv, const GOptionEntry *entries);
+
+/* For `jindu render TEMPLATE --help`: `description` followed by the parameters of the
+ * TEMPLATE among the arguments; NULL when no help is asked or there is no such template.
+ * Newly allocated. */
+char *jd_cli_template_help(int argc, char **argv, const GOptionEntry *entries, const char *description);
 
 /* Loads a template, binds the data and expands it (the first half of render/layout):
  *   --data FILE        bound by its kind (a task list is `list`, progress is `progress`,

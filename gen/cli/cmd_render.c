@@ -42,8 +42,12 @@ static bool open_session(const char *template_path, const render_args *a, sessio
      * and the template is checked */
     jd_diags *font_diags = jd_diags_new();
     GThread *loader = g_thread_new("fonts", load_fonts, font_diags);
-    s->tpl = jd_template_load(template_path, NULL, diags);
+    s->tpl = jd_cli_load_template(template_path, diags);
     s->globals = jd_bind_data((const char *const *)a->data, (const char *const *)a->defines, NULL, diags);
+    if (s->tpl && s->globals && !jd_cli_check_params(s->tpl, s->globals, diags)) {
+        jd_value_unref(s->globals);
+        s->globals = NULL;
+    }
     if (s->globals && a->since) {
         jd_value *marked = jd_mark_changes_since(s->globals, a->since, NULL, diags);
         if (marked) {
@@ -126,11 +130,17 @@ int jd_cmd_render(int argc, char **argv)
         {"split", 0, 0, G_OPTION_ARG_STRING, &a.split, "One document per unit or per leader; -o is then a pattern with {key}, e.g. out/{key}.pdf", "unit|leader"},
         {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &a.since, "Mark rows that changed since this earlier task list or progress data", "FILE"},
         {NULL}};
+    const char *description = "The output format follows the file name. The file is written only "
+                              "when everything succeeded; a previous file stays untouched otherwise. "
+                              "TEMPLATE is a file or a bundled template's name; `jindu render TEMPLATE "
+                              "--help` lists its parameters.";
+    char *with_params = jd_cli_template_help(argc, argv, entries, description);
     const jd_cli_usage usage = {"TEMPLATE", "Render a template with data to PDF, PNG or SVG.",
-                                "The output format follows the file name. The file is written only "
-                                "when everything succeeded; a previous file stays untouched otherwise."};
+                                with_params ? with_params : description};
     int rc = JD_EXIT_OK;
-    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc))
+    bool parsed = jd_cli_parse(&argc, &argv, entries, &usage, &rc);
+    g_free(with_params);
+    if (!parsed)
         return rc;
     jd_render_options o;
     jd_render_options_init(&o);

@@ -52,3 +52,32 @@ done:
     g_free(output);
     return rc;
 }
+
+/* jindu params TEMPLATE: the parameters a template declares. */
+int jd_cmd_params(int argc, char **argv)
+{
+    const GOptionEntry entries[] = {{NULL, 0, 0, 0, NULL, NULL, NULL}};
+    const jd_cli_usage usage = {"TEMPLATE",
+                                "Lists the parameters TEMPLATE declares (<param>): name, type, whether "
+                                "it is required or its default, an example and what it means.",
+                                "TEMPLATE is a file, or the name of a bundled template "
+                                "(quarterly-sheet.xml)."};
+    int rc = JD_EXIT_OK;
+    if (!jd_cli_parse(&argc, &argv, entries, &usage, &rc)) return rc;
+    if (argc != 2) {
+        fprintf(stderr, "%s: expected one TEMPLATE\nTry '%s --help'.\n", argv[0], argv[0]);
+        return JD_EXIT_USAGE;
+    }
+    jd_diags *diags = jd_diags_new();
+    jd_template *tpl = jd_cli_load_template(argv[1], diags);
+    if (tpl) {
+        char *text = jd_cli_params_text(tpl, argv[1]);
+        fputs(text, stdout);
+        g_free(text);
+    }
+    rc = jd_cli_report(diags);
+    if (!tpl && rc == JD_EXIT_OK) rc = JD_EXIT_BAD_INPUT;
+    jd_template_free(tpl);
+    jd_diags_free(diags);
+    return rc;
+}

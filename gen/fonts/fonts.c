@@ -121,12 +121,14 @@ static void load_latin(jd_fonts *fonts, logical_family *lf, GKeyFile *ini, const
         lf->latin_list = g_strdup_printf("%s,%s", lf->latin_family, lf->list);
 }
 
-jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
+char *jd_fonts_default_dir(void)
 {
-    if (!dir)
-        dir = g_getenv("JINDU_FONTS_DIR");
-    if (!dir || !*dir)
-        dir = JD_FONTS_DIR;
+    const char *env = g_getenv("JINDU_FONTS_DIR");
+    return env && *env ? g_strdup(env) : jd_data_path("fonts");
+}
+
+static jd_fonts *fonts_load(const char *dir, jd_diags *diags)
+{
     char *ini_path = g_build_filename(dir, "fonts.ini", NULL);
     GKeyFile *ini = g_key_file_new();
     GError *err = NULL;
@@ -190,6 +192,14 @@ jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
 
     fonts->fontmap = jd_fonts_new_fontmap(fonts);
     build_coverage(fonts);
+    return fonts;
+}
+
+jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags)
+{
+    char *default_dir = dir && *dir ? NULL : jd_fonts_default_dir();
+    jd_fonts *fonts = fonts_load(default_dir ? default_dir : dir, diags);
+    g_free(default_dir);
     return fonts;
 }
 

@@ -20,8 +20,12 @@
 
 typedef struct jd_fonts jd_fonts;
 
-/* Loads `dir`/fonts.ini (dir NULL: $JINDU_FONTS_DIR, else the fonts/ folder of the source
- * tree jindu was built from). Adds an error and returns NULL if no usable font is found. */
+/* The folder of the font set used when none is named: $JINDU_FONTS_DIR, else jindu's own
+ * fonts/ (jd_data_path). Newly allocated. */
+char *jd_fonts_default_dir(void);
+
+/* Loads `dir`/fonts.ini (dir NULL: jd_fonts_default_dir()). Adds an error and returns NULL
+ * if no usable font is found. */
 jd_fonts *jd_fonts_new(const char *dir, jd_diags *diags);
 void jd_fonts_free(jd_fonts *fonts);
 

@@ -147,17 +147,13 @@ static void hash_fonts(GChecksum *sum, const char *dir)
     g_free(ini);
 }
 
-static const char *fonts_dir(void)
-{
-    const char *d = g_getenv("JINDU_FONTS_DIR");
-    return d && *d ? d : JD_FONTS_DIR;
-}
-
 /* hash_fonts as text, computed once per build for every hash that includes the fonts. */
 static char *fonts_fingerprint(void)
 {
     GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    hash_fonts(sum, fonts_dir());
+    char *dir = jd_fonts_default_dir();
+    hash_fonts(sum, dir);
+    g_free(dir);
     char *hex = g_strdup(g_checksum_get_string(sum));
     g_checksum_free(sum);
     return hex;
@@ -331,7 +327,7 @@ static char *relative_to(const char *dir, const char *path)
 
 static bool layout_and_render(build_state *b, job *j, const jd_doc *doc, const char *date)
 {
-    if (!b->fonts && !(b->fonts = jd_fonts_new(fonts_dir(), j->diags)))
+    if (!b->fonts && !(b->fonts = jd_fonts_new(NULL, j->diags)))
         return false;
     jd_pages *pages = jd_layout(doc, b->fonts, j->diags);
     bool ok = false;
@@ -489,7 +485,7 @@ static gpointer warm_up(gpointer data)
 {
     const char *scratch_dir = data;
     jd_diags *d = jd_diags_new();
-    jd_fonts *fonts = jd_fonts_new(fonts_dir(), d);
+    jd_fonts *fonts = jd_fonts_new(NULL, d);
     if (fonts) {
         static const char *const families[] = {"song", "hei", "kai"};
         static const char text[] = "序号目标任务责任单位进度安排第一季度完成情况进展状态已完成序时推进滞后未启动未报送存在问题责任区领导2023";
@@ -755,23 +751,75 @@ static char *template_fingerprint(const jd_template *t, const char *fonts_fp)
     return hex;
 }
 
-static jd_value *output_globals(const jd_value *base, const jp_output *o, jd_diags *diags)
+/* ---- parameters -------------------------------------------------------------------- */
+
+typedef struct {
+    const jd_project *project;
+    const jp_output *output;
+} params_origin;
+
+static bool own_param(const char *name, void *user)
 {
-    /* [params] with the output's own params= on top */
+    const params_origin *po = user;
+    size_t n = strlen(name);
+    for (int i = 0; po->output->params && po->output->params[i]; i++)
+        if (strncmp(po->output->params[i], name, n) == 0 && po->output->params[i][n] == '=')
+            return true;
+    return false;
+}
+
+/* The line of jindu.ini that sets parameter `name` for the output: its own params=, else
+ * the key in [params], else the [output] group. */
+static int param_line(const char *name, void *user)
+{
+    const params_origin *po = user;
+    char *group = g_strdup_printf("output %s", po->output->name);
+    int line = own_param(name, user) ? jp_ini_line(po->project->ini_text, group, "params") : 0;
+    if (!line && g_key_file_has_key(po->project->ini, "params", name, NULL))
+        line = jp_ini_line(po->project->ini_text, "params", name);
+    if (!line)
+        line = jp_ini_line(po->project->ini_text, group, NULL);
+    g_free(group);
+    return line;
+}
+
+/* An output's parameters: [params] with its own params= on top, checked against what its
+ * template declares before any data is read. NULL after an error, which names the line of
+ * jindu.ini and the output. */
+static jd_value *output_params(const jd_project *p, const jp_output *o, const jd_template *tpl, jd_diags *diags)
+{
+    GPtrArray *all = g_ptr_array_new();
+    for (int i = 0; p->params[i]; i++)
+        g_ptr_array_add(all, p->params[i]);
+    for (int i = 0; o->params && o->params[i]; i++)
+        g_ptr_array_add(all, o->params[i]);
+    g_ptr_array_add(all, NULL);
+    /* the project checked their syntax when it was loaded; a later one wins */
+    jd_value *bound = jd_bind_data(NULL, (const char *const *)all->pdata, NULL, diags);
+    g_ptr_array_free(all, TRUE);
+    params_origin po = {p, o};
+    char *context = g_strdup_printf("[output %s]: ", o->name);
+    jd_params_source source = {.file = p->ini_path,
+                               .line_of = param_line,
+                               .user = &po,
+                               .context = context,
+                               .set_before = "",
+                               .set_after = " in [params]",
+                               .must_be_declared = own_param};
+    jd_value *params = bound ? jd_template_check_params(tpl, jd_object_get(bound, "params"), &source, diags) : NULL;
+    g_free(context);
+    jd_value_unref(bound);
+    return params;
+}
+
+/* The globals an output expands with: the data it sees and its checked parameters. */
+static jd_value *output_globals(const jd_value *base, jd_value *params)
+{
     jd_value *g = jd_value_new_object();
     for (size_t i = 0; i < jd_object_size(base); i++)
         if (strcmp(jd_object_key(base, i), "params") != 0)
             jd_object_set(g, jd_object_key(base, i), jd_value_ref(jd_object_value(base, i)));
-    jd_value *params = jd_value_copy(jd_object_get(base, "params"));
-    if (o->params && o->params[0]) {
-        /* the project checked them when it was loaded */
-        jd_value *extra = jd_bind_data(NULL, (const char *const *)o->params, NULL, diags);
-        const jd_value *ep = jd_object_get(extra, "params");
-        for (size_t i = 0; i < jd_object_size(ep); i++)
-            jd_object_set(params, jd_object_key(ep, i), jd_value_ref(jd_object_value(ep, i)));
-        jd_value_unref(extra);
-    }
-    jd_object_set(g, "params", params);
+    jd_object_set(g, "params", jd_value_ref(params));
     return g;
 }
 
@@ -832,14 +880,25 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         return false;
     }
 
+    /* every template, and every output's parameters checked against it, before any data */
     GPtrArray *templates = g_ptr_array_new_with_free_func((GDestroyNotify)jd_template_free);
+    GPtrArray *params = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     bool templates_ok = true;
+    char **search = jd_template_search_path(p->dir);
     for (guint i = 0; i < p->outputs->len; i++) {
         jp_output *o = g_ptr_array_index(p->outputs, i);
-        jd_template *t = jd_template_load(o->template_path, NULL, diags);
+        jd_template *t = jd_template_load(o->template_path, (const char *const *)search, diags);
+        jd_value *checked = t ? output_params(p, o, t, diags) : NULL;
+        if (t && !checked) {
+            /* the output cannot be built: as if its template had failed */
+            jd_template_free(t);
+            t = NULL;
+        }
         templates_ok &= t != NULL;
         g_ptr_array_add(templates, t);
+        g_ptr_array_add(params, checked);
     }
+    g_strfreev(search);
     char *fonts_fp = fonts_fingerprint();
     char *in_hash = inputs_hash(p, opts, templates, fonts_fp);
     size_t recorded = 0;
@@ -850,6 +909,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_free(in_hash);
         g_free(fonts_fp);
         g_ptr_array_free(templates, TRUE);
+        g_ptr_array_free(params, TRUE);
         return true;
     }
 
@@ -872,7 +932,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             ok = false;
             break;
         }
-        jd_value *g = output_globals(data, o, diags);
+        jd_value *empty = jd_value_new_object();
+        jd_value *checked = g_ptr_array_index(params, i);
+        jd_value *g = output_globals(data, checked ? checked : empty);
+        jd_value_unref(empty);
         jd_value_unref(data);
         g_ptr_array_add(globals, g);
         char *tpl_hash = template_fingerprint(g_ptr_array_index(templates, i), fonts_fp);
@@ -968,6 +1031,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_ptr_array_free(globals, TRUE);
     g_ptr_array_free(tpl_hashes, TRUE);
     g_ptr_array_free(templates, TRUE);
+    g_ptr_array_free(params, TRUE);
     jd_value_unref(base);
     g_free(in_hash);
     g_free(fonts_fp);

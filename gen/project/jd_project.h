@@ -65,6 +65,19 @@ jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *
  * member of `params` (made safe too). Newly allocated. */
 char *jd_expand_file_pattern(const char *pattern, const char *key, const jd_value *params);
 
+/* ---- templates --------------------------------------------------------------------- */
+
+/* The template `name` names: the file itself (relative to `project_dir`, when that is not
+ * NULL) when it exists, else for a relative name one of jindu's bundled templates
+ * (jd_data_path("templates")), else the file itself (for the message). Newly allocated;
+ * *looked, when not NULL, gets where it looked (newly allocated). */
+char *jd_find_template(const char *name, const char *project_dir, char **looked);
+
+/* Where a template's includes are looked for after its own folder: the project folder (when
+ * not NULL), then jindu's bundled templates, so a user's template can include the bundled
+ * partials. NULL-terminated; g_strfreev. */
+char **jd_template_search_path(const char *project_dir);
+
 /* ---- projects ---------------------------------------------------------------------- */
 
 typedef struct jd_project jd_project;

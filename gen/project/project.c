@@ -47,16 +47,34 @@ static void check_keys(jd_project *p, const char *group, const char *const *allo
     g_strfreev(keys);
 }
 
-/* A template named in jindu.ini: relative to the project, else one of jindu's own. */
-static char *find_template(const jd_project *p, const char *name)
+char *jd_find_template(const char *name, const char *project_dir, char **looked)
 {
-    if (g_path_is_absolute(name))
-        return g_strdup(name);
-    char *local = g_build_filename(p->dir, name, NULL);
-    if (g_file_test(local, G_FILE_TEST_EXISTS))
-        return local;
-    g_free(local);
-    return g_build_filename(JD_TEMPLATES_DIR, name, NULL);
+    char *local = g_path_is_absolute(name) || !project_dir ? g_strdup(name)
+                                                          : g_build_filename(project_dir, name, NULL);
+    char *bundled_dir = jd_data_path("templates");
+    char *bundled = g_build_filename(bundled_dir, name, NULL);
+    bool use_bundled = !g_file_test(local, G_FILE_TEST_EXISTS) && !g_path_is_absolute(name) &&
+                       g_file_test(bundled, G_FILE_TEST_EXISTS);
+    if (looked)
+        *looked = g_path_is_absolute(name) ? g_strdup(name)
+                                           : g_strdup_printf("%s, then %s", local, bundled);
+    g_free(bundled_dir);
+    if (use_bundled) {
+        g_free(local);
+        return bundled;
+    }
+    g_free(bundled);
+    return local;
+}
+
+char **jd_template_search_path(const char *project_dir)
+{
+    GPtrArray *dirs = g_ptr_array_new();
+    if (project_dir)
+        g_ptr_array_add(dirs, g_strdup(project_dir));
+    g_ptr_array_add(dirs, jd_data_path("templates"));
+    g_ptr_array_add(dirs, NULL);
+    return (char **)g_ptr_array_free(dirs, FALSE);
 }
 
 static char **string_list(GKeyFile *ini, const char *group, const char *key)
@@ -180,11 +198,12 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         if (!tpl || !*g_strstrip(tpl)) {
             jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: template= is missing", g);
         } else {
-            o->template_path = find_template(p, tpl);
+            char *looked = NULL;
+            o->template_path = jd_find_template(tpl, p->dir, &looked);
             if (!g_file_test(o->template_path, G_FILE_TEST_IS_REGULAR))
                 jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p->ini_text, g, "template"), 1,
-                             "[%s]: template %s not found (looked beside jindu.ini and in %s)", g, tpl,
-                             JD_TEMPLATES_DIR);
+                             "[%s]: template %s not found (looked for %s)", g, tpl, looked);
+            g_free(looked);
         }
         if (!o->pattern || !*g_strstrip(o->pattern))
             jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: file= is missing", g);

@@ -826,6 +826,15 @@ static jd_value *f_quarter_of(const tpl_filter_call *call, jd_value *in, jd_valu
     return jd_value_new_int(period.quarter);
 }
 
+/* The year of a period, so that a template taking a period needs no year beside it (one
+ * that disagreed would show reports of the wrong year as 未报送). */
+static jd_value *f_year_of(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!period_arg(call, in, &period)) return NULL;
+    return jd_value_new_int(period.year);
+}
+
 /* "2023年第二季度", "2023年5月". */
 static jd_value *f_period_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
@@ -834,8 +843,6 @@ static jd_value *f_period_name(const tpl_filter_call *call, jd_value *in, jd_val
     return jd_value_new_string_take(jd_period_name(&period));
 }
 
-/* How many unit rows of a list of tasks are in each state for a period: an object with the
- * states in the order first met, and "未报送" last. */
 /* The states a project allows, in order: what the merge recorded on the list (`states`), or
  * the default four. */
 static void configured_states(const tpl_filter_call *call, const jd_value *in, jd_value *counts)
@@ -849,9 +856,9 @@ static void configured_states(const tpl_filter_call *call, const jd_value *in, j
         jd_object_set(counts, *s, jd_value_new_int(0));
 }
 
-/* Every configured state is counted, with 0 when no row is in it, so that counts["滞后"]
- * works in a quarter without 滞后 as in one with; 未报送 comes last. The input is a list of
- * tasks, or a task list (its `tasks`). */
+/* How many unit rows of a list of tasks (or of a task list's `tasks`) are in each state
+ * for a period: every configured state, with 0 when no row is in it, so that counts["滞后"]
+ * works in a quarter without 滞后 as in one with; then any other state met; 未报送 last. */
 static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
@@ -914,6 +921,7 @@ static const tpl_filter filters[] = {
     {"unique", 0, 0, f_unique},
     {"upper", 0, 0, f_upper},
     {"without", 1, 1, f_without},
+    {"year_of", 0, 0, f_year_of},
 };
 
 const tpl_filter *tpl_filter_find(const char *name, size_t len)

@@ -62,6 +62,7 @@ static const element_def elements[] = {
          A(WIDTH) | A(HEIGHT) | A(LEGEND) | A(UNIT) | A(ORIENT) | A(DECIMALS) | A(VALUE_LABELS) |
          A(PALETTE) | A(MISSING) | BLOCK_ATTRS},
     {"series", TPL_SERIES, false, A(SERIES_NAME) | A(POINT_VALUE) | A(VALUES) | A(ROLE)},
+    {"param", TPL_PARAM, false, A(NAME) | A(TYPE) | A(REQUIRED) | A(DEFAULT) | A(EXAMPLE)},
 };
 G_STATIC_ASSERT(TPL_A_COUNT <= 64); /* element_def.attrs is a 64-bit set */
 
@@ -145,6 +146,10 @@ static const struct {
     [TPL_A_MISSING] = {"missing", AK_STRING, false},
     [TPL_A_SERIES_NAME] = {"name", AK_STRING, false},
     [TPL_A_ROLE] = {"role", AK_KEYWORD, true},
+    [TPL_A_TYPE] = {"type", AK_KEYWORD, true},
+    [TPL_A_REQUIRED] = {"required", AK_FLAG, true},
+    [TPL_A_DEFAULT] = {"default", AK_STRING, true},
+    [TPL_A_EXAMPLE] = {"example", AK_STRING, true},
 };
 
 static const char *const orientations[] = {"portrait", "landscape", NULL};
@@ -186,6 +191,8 @@ const char *const *tpl_attr_keywords(int id)
         return palettes;
     case TPL_A_ROLE:
         return roles;
+    case TPL_A_TYPE:
+        return tpl_param_types();
     default:
         return NULL;
     }
@@ -737,6 +744,7 @@ static void check_required(loader *ld, tpl_node *node, const tpl_raw *raw)
         require(ld, node, raw, TPL_A_SRC);
         break;
     case TPL_STYLE:
+    case TPL_PARAM:
         require(ld, node, raw, TPL_A_NAME);
         break;
     case TPL_SPACER:
@@ -958,7 +966,15 @@ static void compile_include(loader *ld, const tpl_source *src, tpl_node *node)
         }
     }
     char *canonical = realpath(candidate, NULL);
-    if (!canonical) {
+    if (!canonical && errno == ENOENT && !g_path_is_absolute(path)) {
+        /* say where it was looked for: the including file's folder, then each directory */
+        GString *looked = g_string_new(src->dir);
+        for (guint i = 0; i < ld->include_dirs->len; i++)
+            g_string_append_printf(looked, ", %s", (char *)g_ptr_array_index(ld->include_dirs, i));
+        tpl_error(ld->errs, src, a->value_start, a->value_end,
+                  "cannot include '%s': no such file (looked in %s)", path, looked->str);
+        g_string_free(looked, TRUE);
+    } else if (!canonical) {
         tpl_error(ld->errs, src, a->value_start, a->value_end, "cannot include '%s': %s", path,
                   g_strerror(errno));
     } else if (!inside_allowed(ld, canonical)) {
@@ -1204,6 +1220,8 @@ static const char *belongs(tpl_kind kind)
         return "it belongs at the top level of <document>";
     case TPL_STYLE:
         return "it belongs at the top level of <document>, outside <for>, <if> and <group>";
+    case TPL_PARAM:
+        return "it belongs at the top level of the template's own <document>";
     case TPL_HEADER:
     case TPL_FOOTER:
         return "it belongs in <page>";
@@ -1236,6 +1254,7 @@ static bool allowed(tpl_kind kind, const place *pl)
     case TPL_PAGE_BREAK:
         return pl->ctx == CTX_DOCUMENT;
     case TPL_STYLE:
+    case TPL_PARAM:
         return pl->ctx == CTX_DOCUMENT && !pl->in_control;
     case TPL_HEADER:
     case TPL_FOOTER:
@@ -1348,6 +1367,28 @@ static void check_text(checker *ck, const tpl_node *node, const place *pl)
     }
 }
 
+/* A <param>: declared in the template itself (a partial included in several templates
+ * would declare for all of them), holding plain text, its description. */
+static void check_param(checker *ck, const tpl_node *node)
+{
+    if (node->src != ck->ld->tpl->main->src) {
+        tpl_error(ck->ld->errs, node->src, node->start, node->name_end,
+                  "<param> cannot be in an included file: %s", belongs(TPL_PARAM));
+        return;
+    }
+    for (guint i = 0; node->children && i < node->children->len; i++) {
+        const tpl_node *c = g_ptr_array_index(node->children, i);
+        bool plain = c->kind == TPL_TEXT;
+        for (guint k = 0; plain && k < c->n_parts; k++)
+            plain = c->parts[k].kind == TPL_PART_TEXT || c->parts[k].kind == TPL_PART_SPACE;
+        if (!plain) {
+            tpl_error(ck->ld->errs, c->src, c->start, c->kind == TPL_TEXT ? c->start : c->name_end,
+                      "a <param>'s content is its description: plain text, without elements or {{ }}");
+            return;
+        }
+    }
+}
+
 static void check_node(checker *ck, const tpl_node *node, const place *pl)
 {
     loader *ld = ck->ld;
@@ -1360,8 +1401,12 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
     if (!g_hash_table_add(ck->checked, key)) return;
     const char *name = kind_name(node->kind);
     if (!allowed(node->kind, pl)) {
-        tpl_error(ld->errs, node->src, node->start, node->name_end,
-                  "<%s> cannot be inside <%s>: %s", name, pl->parent, belongs(node->kind));
+        if (pl->ctx == CTX_DOCUMENT && pl->in_control)
+            tpl_error(ld->errs, node->src, node->start, node->name_end,
+                      "<%s> cannot be inside <for>, <if> or <group>: %s", name, belongs(node->kind));
+        else
+            tpl_error(ld->errs, node->src, node->start, node->name_end,
+                      "<%s> cannot be inside <%s>: %s", name, pl->parent, belongs(node->kind));
         return;
     }
     if (pl->ctx == CTX_TABLE && pl->table_has_rows) {
@@ -1382,6 +1427,10 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
         } else {
             check_node(ck, root, pl);
         }
+        return;
+    }
+    if (node->kind == TPL_PARAM) {
+        check_param(ck, node);
         return;
     }
     place inner = *pl;
@@ -1457,6 +1506,7 @@ static jd_template *template_new(void)
     tpl->sources = g_ptr_array_new_with_free_func(source_free);
     tpl->roots = g_ptr_array_new_with_free_func(node_free_cb);
     tpl->file_names = g_ptr_array_new_with_free_func(g_free);
+    tpl->params = g_ptr_array_new_with_free_func(tpl_param_free);
     tpl->names = g_string_chunk_new(1024);
     tpl->styles = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, named_style_free);
     tpl->strict = true;
@@ -1471,6 +1521,7 @@ void jd_template_free(jd_template *tpl)
     g_ptr_array_free(tpl->roots, TRUE);
     g_ptr_array_free(tpl->sources, TRUE);
     g_ptr_array_free(tpl->file_names, TRUE);
+    g_ptr_array_free(tpl->params, TRUE);
     g_hash_table_destroy(tpl->styles);
     g_string_chunk_free(tpl->names);
     g_free(tpl);
@@ -1521,6 +1572,7 @@ static jd_template *finish(loader *ld, tpl_node *root, bool main_is_file, jd_dia
         check_tree(ld, root);
         const tpl_attr *strict = tpl_node_attr(root, TPL_A_STRICT);
         if (strict) tpl->strict = strict->value.flag;
+        if (root->kind == TPL_DOCUMENT) tpl_collect_params(tpl, root, ld->errs);
     }
     for (guint i = main_is_file ? 0 : 1; i < tpl->sources->len; i++) {
         const tpl_source *src = g_ptr_array_index(tpl->sources, i);
@@ -1586,10 +1638,32 @@ const char *const *jd_template_files(const jd_template *tpl)
     return (const char *const *)tpl->file_names->pdata;
 }
 
+/* `globals` with its params checked and normalised; NULL after an error. */
+static jd_value *with_checked_params(const jd_template *tpl, const jd_value *globals, jd_diags *diags)
+{
+    if (tpl->params->len == 0) return jd_value_ref((jd_value *)globals);
+    const jd_value *given = jd_object_get(globals, "params");
+    jd_value *empty = given ? NULL : jd_value_new_object();
+    jd_value *params = jd_template_check_params(tpl, given ? given : empty, NULL, diags);
+    jd_value_unref(empty);
+    if (!params) return NULL;
+    jd_value *out = jd_value_new_object();
+    for (size_t i = 0; i < jd_object_size(globals); i++)
+        if (strcmp(jd_object_key(globals, i), "params") != 0)
+            jd_object_set(out, jd_object_key(globals, i), jd_value_ref(jd_object_value(globals, i)));
+    jd_object_set(out, "params", params);
+    return out;
+}
+
 jd_doc *jd_template_expand(const jd_template *tpl, const jd_value *globals, jd_diags *diags)
 {
+    jd_value *empty = jd_value_kind_of(globals) == JD_VALUE_OBJECT ? NULL : jd_value_new_object();
+    jd_value *checked = with_checked_params(tpl, empty ? empty : globals, diags);
+    jd_value_unref(empty);
+    if (!checked) return NULL;
     tpl_errors *errs = tpl_errors_new();
-    jd_doc *doc = tpl_expand(tpl, globals, TPL_MAX_STEPS, errs);
+    jd_doc *doc = tpl_expand(tpl, checked, TPL_MAX_STEPS, errs);
+    jd_value_unref(checked);
     if (tpl_errors_any(errs)) {
         jd_doc_free(doc);
         doc = NULL;

@@ -327,6 +327,7 @@ typedef enum {
     TPL_PARTIAL,
     TPL_CHART,
     TPL_SERIES,
+    TPL_PARAM,
 } tpl_kind;
 
 /* Attributes other than style properties. */
@@ -385,6 +386,10 @@ typedef enum {
     TPL_A_MISSING,
     TPL_A_SERIES_NAME, /* "name" of a series: any text */
     TPL_A_ROLE,
+    TPL_A_TYPE,
+    TPL_A_REQUIRED,
+    TPL_A_DEFAULT,
+    TPL_A_EXAMPLE,
     TPL_A_COUNT
 } tpl_attr_id;
 
@@ -474,8 +479,29 @@ const char *const *tpl_attr_keywords(int id);
 /* "bad colour 'x' for color: why" and the like. */
 char *tpl_prop_error(tpl_prop_id id, const char *text, const char *why);
 
+/* A parameter the template declares (<param>): see params.c. */
+struct jd_template_param {
+    const char *name;        /* interned in the template */
+    int type;                /* index into tpl_param_types() */
+    bool required;
+    const char *description; /* the element's text, white space collapsed; owned */
+    const char *example;     /* as declared, or NULL; interned */
+    jd_value *default_value; /* checked and normalised, or NULL */
+};
+
+/* Collects the <param> declarations at the top level of `root` into tpl->params, checking
+ * their names (once each) and defaults. */
+void tpl_collect_params(jd_template *tpl, const tpl_node *root, tpl_errors *errs);
+void tpl_param_free(gpointer param);
+
+/* The parameter types, NULL-terminated: text, number, integer, period, quarter, year, date. */
+const char *const *tpl_param_types(void);
+/* Reads `text` as a value of `type`; a new value, or NULL with *why ("not a period: …"). */
+jd_value *tpl_param_value(int type, const jd_value *given, char **why);
+
 struct jd_template {
     GPtrArray *sources;    /* tpl_source*: the template and its includes, in load order */
+    GPtrArray *params;     /* jd_template_param*, in the order declared */
     GPtrArray *roots;      /* tpl_node*: the root element of each source */
     const tpl_node *main;  /* the template's <document> */
     GPtrArray *file_names; /* char*, NULL-terminated, for jd_template_files */
