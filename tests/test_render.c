@@ -218,12 +218,17 @@ START_TEST(every_table_page_carries_the_header)
 }
 END_TEST
 
-/* 3. pdffonts: every font embedded, subset, with a Unicode map. */
+/* 3. pdffonts: every font embedded, subset, with a Unicode map; the Latin face among them. */
 START_TEST(only_embedded_subset_fonts)
 {
     assert_prepared();
     GPtrArray *fonts = hp_fonts(S.pdf);
     ck_assert_uint_ge(fonts->len, 1);
+    /* the numbers are in the Latin face paired with Song, in either backend */
+    bool latin = false;
+    for (guint i = 0; i < fonts->len; i++)
+        latin = latin || strstr(g_ptr_array_index(fonts, i), "+LiberationSerif ");
+    ck_assert_msg(latin, "%s: no Liberation Serif in the PDF", S.backend);
     for (guint i = 0; i < fonts->len; i++) {
         const char *row = g_ptr_array_index(fonts, i);
         char **cols = g_strsplit_set(row, " ", -1);
