@@ -2,7 +2,9 @@
  *
  * Paragraphs are shaped with pango (HarfBuzz, fontconfig fallback) and broken into lines
  * by jindu's own breaker, which adds the Chinese line-start and line-end rules (避头尾) to
- * Unicode line breaking and justifies by spreading space evenly between characters.
+ * Unicode line breaking, compresses punctuation (标点挤压) in the document's style, puts a
+ * quarter em between Han and Latin, justifies between characters but never inside a Latin
+ * run, keeps unbreakable text (names) whole and avoids one-character last lines.
  * Tables are paginated with repeated header rows, rows split between lines of text, and
  * rowspan groups continued on the next page with their spanning cells repeated (续).
  * Two passes give "page N of M" totals. Each cell is measured once.
