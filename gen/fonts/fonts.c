@@ -29,6 +29,7 @@ struct jd_fonts {
     GHashTable *real_lists; /* template family name -> family list (owned) */
     FcCharSet *coverage;    /* union over every font of the set */
     FcConfig *system;       /* the machine's config, loaded only if a template names a real family */
+    GHashTable *added;      /* files in the configuration */
 };
 
 /* Layout measures outlines as designed: hinting would fit metrics to a pixel grid that a
@@ -75,7 +76,13 @@ static char *resolve_path(const char *dir, const char *entry)
 
 static bool add_file(jd_fonts *fonts, const char *file)
 {
-    return FcConfigAppFontAddFile(fonts->config, (const FcChar8 *)file) == FcTrue;
+    /* families share files (one Latin face for four families): each is read once */
+    if (g_hash_table_contains(fonts->added, file))
+        return true;
+    if (FcConfigAppFontAddFile(fonts->config, (const FcChar8 *)file) != FcTrue)
+        return false;
+    g_hash_table_add(fonts->added, g_strdup(file));
+    return true;
 }
 
 static void build_coverage(jd_fonts *fonts)
@@ -142,6 +149,7 @@ static jd_fonts *fonts_load(const char *dir, jd_diags *diags)
     }
     jd_fonts *fonts = g_new0(jd_fonts, 1);
     fonts->config = FcConfigCreate();
+    fonts->added = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     FcConfigParseAndLoadFromMemory(fonts->config, (const FcChar8 *)synthetic_bold_rule, FcFalse);
     fonts->real_lists = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
 
@@ -225,6 +233,8 @@ void jd_fonts_free(jd_fonts *fonts)
         g_free(fonts->logical[i].latin_list);
     }
     g_hash_table_destroy(fonts->real_lists);
+    if (fonts->added)
+        g_hash_table_destroy(fonts->added);
     g_free(fonts->shipped_file);
     g_free(fonts->shipped_family);
     g_free(fonts);

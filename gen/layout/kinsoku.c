@@ -72,6 +72,16 @@ static const gunichar stops[] = {
 
 jl_class jl_char_class(gunichar ch)
 {
+    /* most characters of a Chinese document, first */
+    if (ch >= 0x4E00 && ch <= 0x9FFF)
+        return JL_CLASS_HAN;
+    if (ch < 0x80) {
+        if (ch == ' ' || (ch >= '\t' && ch <= '\r'))
+            return JL_CLASS_SPACE;
+        if (g_ascii_isalnum((gchar)ch))
+            return JL_CLASS_ALNUM;
+        return ch < 0x20 || ch == 0x7F ? JL_CLASS_NONE : JL_CLASS_NARROW;
+    }
     if (g_unichar_isspace(ch))
         return JL_CLASS_SPACE;
     if (in_set(ch, opening, G_N_ELEMENTS(opening)))
