@@ -25,6 +25,7 @@ static char *expand_ok(const char *tpl)
     char *errors = NULL;
     char *dump = tt_expand(tpl, g, &errors);
     ck_assert_msg(dump != NULL, "expansion failed:\n%s", errors ? errors : "");
+    g_free(errors);
     jd_value_unref(g);
     return dump;
 }
