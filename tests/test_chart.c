@@ -319,6 +319,43 @@ START_TEST(bars_are_proportional_and_stand_on_the_zero_line)
 }
 END_TEST
 
+/* A decline is a bar hanging from the zero line, its value under it; the colour palette
+ * keeps the hatches, so it still prints apart in black and white. */
+START_TEST(negative_bars_hang_below_zero_and_colour_keeps_the_hatches)
+{
+    jd_pages *pages =
+        lay_out("<chart kind=\"bar\" labels=\"{{ ['甲', '乙'] }}\" legend=\"top\" "
+                "palette=\"color\"><series name=\"增速\" values=\"{{ [3.5, -2.1] }}\"/>"
+                "<series name=\"目标\" values=\"{{ [5, 5] }}\"/></chart>",
+                NULL);
+    const jd_page *page = jd_pages_get(pages, 0);
+    GPtrArray *growth = fills(page, 0x2f5597, JD_HATCH_NONE),
+              *target = fills(page, 0xfbe5d6, JD_HATCH_RISING);
+    ck_assert_uint_eq(growth->len, 3); /* two bars and the legend's swatch */
+    ck_assert_uint_eq(target->len, 3);
+    const jd_rule *zero = rule_of_width(page, 0.7);
+    double x0, y0, x1, y1, ux0, uy0, ux1, uy1;
+    path_box(g_ptr_array_index(growth, 0), &ux0, &uy0, &ux1, &uy1);
+    path_box(g_ptr_array_index(growth, 1), &x0, &y0, &x1, &y1);
+    ck_assert_double_eq_tol(uy1, zero->y1, 1e-6);
+    ck_assert_double_eq_tol(y0, zero->y1, 1e-6);
+    ck_assert_double_eq_tol((y1 - y0) / 2.1, (uy1 - uy0) / 3.5, 1e-6);
+    phrase minus;
+    ck_assert(phrase_with(page, "-2.1", &minus));
+    ck_assert(minus.y > y1);
+    /* the ticks reach below zero: -4 -2 0 2 4 6 */
+    ck_assert(phrase_with(page, "-4", NULL) || phrase_with(page, "-2", NULL));
+    /* the legend is on top: above every bar */
+    phrase legend;
+    ck_assert(phrase_with(page, "增速", &legend));
+    ck_assert(legend.y < uy0);
+    assert_no_text_overlaps(page);
+    g_ptr_array_free(growth, TRUE);
+    g_ptr_array_free(target, TRUE);
+    jd_pages_free(pages);
+}
+END_TEST
+
 START_TEST(horizontal_bars_grow_from_the_zero_line)
 {
     jd_pages *pages = lay_out("<chart kind=\"bar\" orient=\"horizontal\" data=\"{{ progress }}\" "
@@ -794,6 +831,7 @@ int main(void)
     TCase *tc = tcase_create("layout");
     tcase_add_checked_fixture(tc, setup, teardown);
     tcase_add_test(tc, bars_are_proportional_and_stand_on_the_zero_line);
+    tcase_add_test(tc, negative_bars_hang_below_zero_and_colour_keeps_the_hatches);
     tcase_add_test(tc, horizontal_bars_grow_from_the_zero_line);
     tcase_add_test(tc, ring_slices_sum_to_360_degrees_and_shares_to_100_percent);
     tcase_add_test(tc, pie_shares_are_rounded_to_add_up);

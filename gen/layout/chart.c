@@ -106,7 +106,9 @@ typedef struct {
     const double *values[MAX_SERIES];
     size_t n_series;
     int legend;
-    GArray *placed; /* box: labels placed so far, for overlap checks */
+    GArray *placed;    /* box: labels (and bars, markers) placed so far, for overlap checks */
+    GHashTable *grid;  /* cell of GRID_CELL pt (packed x, y) -> GArray of indices into placed */
+    GHashTable *texts; /* "style\x1ftext" -> jl_box: one-line labels, shaped once per chart */
 } chart;
 
 /* ---- styles of text ---------------------------------------------------------------- */
@@ -148,11 +150,27 @@ static void chart_styles(jl_ctx *ctx, const jd_style *base, const jd_style *out[
 typedef struct {
     jl_box *box;
     double width, height; /* widest line, all lines */
+    bool shared;          /* the box belongs to the chart's cache */
 } text;
 
+/* `s` in lines of `wrap` pt, or on one line (wrap <= 0): the value labels of a chart repeat
+ * the same few numbers, so one-line texts are shaped once per chart. */
 static text text_make(chart *c, int style, const char *s, double wrap)
 {
-    text t = {jl_box_of_text(c->ctx, s, c->st[style], wrap > 0 ? wrap : 1e9), 0, 0};
+    text t = {NULL, 0, 0, wrap <= 0};
+    char *key = NULL;
+    if (t.shared) {
+        key = g_strdup_printf("%d\x1f%s", style, s);
+        t.box = g_hash_table_lookup(c->texts, key);
+    }
+    if (!t.box) {
+        t.box = jl_box_of_text(c->ctx, s, c->st[style], wrap > 0 ? wrap : 1e9);
+        if (t.shared) {
+            g_hash_table_insert(c->texts, key, t.box);
+            key = NULL;
+        }
+    }
+    g_free(key);
     for (guint i = 0; i < t.box->lines->len; i++)
         t.width = MAX(t.width, g_array_index(t.box->lines, jl_box_line, i).line.width);
     t.height = t.box->height;
@@ -161,7 +179,7 @@ static text text_make(chart *c, int style, const char *s, double wrap)
 
 static void text_free(text *t)
 {
-    jl_box_free(t->box);
+    if (!t->shared) jl_box_free(t->box);
     t->box = NULL;
 }
 
@@ -219,20 +237,58 @@ static bool boxes_overlap(box a, box b)
     return a.x0 < b.x1 - 0.01 && b.x0 < a.x1 - 0.01 && a.y0 < b.y1 - 0.01 && b.y0 < a.y1 - 0.01;
 }
 
+/* Placed boxes are found through a grid of cells, so a chart of thousands of labels checks
+ * each against its neighbours only. */
+#define GRID_CELL 24.0
+
+static gint64 cell_key(gint64 cx, gint64 cy)
+{
+    return (cx << 32) ^ (cy & 0xffffffff);
+}
+
+static void cells_of(box b, gint64 *cx0, gint64 *cy0, gint64 *cx1, gint64 *cy1)
+{
+    *cx0 = (gint64)floor(b.x0 / GRID_CELL);
+    *cy0 = (gint64)floor(b.y0 / GRID_CELL);
+    *cx1 = (gint64)floor(b.x1 / GRID_CELL);
+    *cy1 = (gint64)floor(b.y1 / GRID_CELL);
+}
+
 /* Whether a label at `b` would overlap one already placed (or leave `inside`). */
 static bool box_free(const chart *c, box b, box inside)
 {
     if (b.x0 < inside.x0 - 0.01 || b.x1 > inside.x1 + 0.01 || b.y0 < inside.y0 - 0.01 ||
         b.y1 > inside.y1 + 0.01)
         return false;
-    for (guint i = 0; i < c->placed->len; i++)
-        if (boxes_overlap(b, g_array_index(c->placed, box, i))) return false;
+    gint64 cx0, cy0, cx1, cy1;
+    cells_of(b, &cx0, &cy0, &cx1, &cy1);
+    for (gint64 cx = cx0; cx <= cx1; cx++)
+        for (gint64 cy = cy0; cy <= cy1; cy++) {
+            gint64 key = cell_key(cx, cy);
+            GArray *in = g_hash_table_lookup(c->grid, &key);
+            for (guint i = 0; in && i < in->len; i++)
+                if (boxes_overlap(b, g_array_index(c->placed, box, g_array_index(in, guint, i))))
+                    return false;
+        }
     return true;
 }
 
 static void box_take(chart *c, box b)
 {
+    guint index = c->placed->len;
     g_array_append_val(c->placed, b);
+    gint64 cx0, cy0, cx1, cy1;
+    cells_of(b, &cx0, &cy0, &cx1, &cy1);
+    for (gint64 cx = cx0; cx <= cx1; cx++)
+        for (gint64 cy = cy0; cy <= cy1; cy++) {
+            gint64 key = cell_key(cx, cy);
+            GArray *in = g_hash_table_lookup(c->grid, &key);
+            if (!in) {
+                in = g_array_new(FALSE, FALSE, sizeof(guint));
+                g_hash_table_insert(c->grid, g_memdup2(&key, sizeof key), in);
+            }
+            g_array_append_val(in, index);
+        }
 }
 
 /* Places `t` at the first of `n` candidate top-left corners where it overlaps nothing;
@@ -1220,6 +1276,9 @@ static bool chart_read(chart *c, jl_ctx *ctx, const jd_node *node)
             c->legend = c->n_series > 1 ? LEGEND_BOTTOM : LEGEND_NONE;
     }
     c->placed = g_array_new(FALSE, FALSE, sizeof(box));
+    c->grid =
+        g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, (GDestroyNotify)g_array_unref);
+    c->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)jl_box_free);
     return true;
 }
 
@@ -1386,6 +1445,8 @@ static void chart_clear(chart *c, progress *prog)
 {
     if (c->kind == KIND_PROGRESS && prog->labels) progress_free(c, prog);
     g_array_free(c->placed, TRUE);
+    g_hash_table_destroy(c->grid);
+    g_hash_table_destroy(c->texts);
 }
 
 double jl_chart_height(jl_ctx *ctx, const jd_node *node, double width, double body_height)
