@@ -170,6 +170,7 @@ START_TEST(seed_xlsx_summary_and_merges)
     char *ref = jd_cell_ref(jd_value_line(title), jd_value_col(title));
     ck_assert_str_eq(ref, "B20");
     g_free(ref);
+    g_free(messages);
     /* the fixture really has its structure as merged cells: 序号 merged down, plans across */
     char *source;
     jd_records *records = read_records("seed-merged.xlsx", NULL, &messages, &source);
@@ -355,6 +356,7 @@ START_TEST(wps_style_workbook)
     ck_assert_str_eq(info.sheet, "任务清单"); /* the hidden first sheet is passed over */
     ck_assert_str_eq(messages, "wps-style.xlsx[任务清单]!H2: warning: column '填报日期' is not a "
                                "task-list column; its cells are ignored\n");
+    g_free(messages);
     char *json = jti_json(list);
     ck_assert_str_eq(json,
                      "{\"title\":\"西青区2023年重点工作任务清单\",\"tasks\":[{\"id\":1,\"title\":"
