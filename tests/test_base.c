@@ -1,4 +1,8 @@
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "jd_base.h"
 #include "testutil.h"
@@ -92,6 +96,89 @@ START_TEST(outfile_missing_directory_is_an_error)
 }
 END_TEST
 
+/* A run killed while it writes — Ctrl-C, kill, a hang-up, a full disk's SIGXFSZ, kill -9 —
+ * leaves neither a truncated target nor a temporary file beside it. */
+START_TEST(outfile_killed_leaves_nothing)
+{
+    static const int signals[] = {SIGINT, SIGTERM, SIGHUP, SIGXFSZ, SIGKILL};
+    char *dir = jt_tmpdir();
+    char *path = g_build_filename(dir, "out.pdf", NULL);
+    jt_write(path, "previous");
+    for (size_t i = 0; i < G_N_ELEMENTS(signals); i++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            signal(signals[i], SIG_DFL);
+            jd_outfile *of = jd_outfile_new(path, NULL);
+            if (!of) _exit(3);
+            fputs("half a document", jd_outfile_stream(of));
+            fflush(jd_outfile_stream(of));
+            raise(signals[i]);
+            _exit(4);
+        }
+        int status = 0;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == signals[i], "child status %d", status);
+        char *listing = jt_dir_listing(dir);
+        ck_assert_msg(strcmp(listing, "out.pdf") == 0, "after signal %d: %s", signals[i], listing);
+        g_free(listing);
+        char *text = jt_read(path);
+        ck_assert_str_eq(text, "previous");
+        g_free(text);
+    }
+    g_free(path);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+START_TEST(outfile_keeps_the_permissions_of_what_it_replaces)
+{
+    char *dir = jt_tmpdir();
+    char *path = g_build_filename(dir, "sheet.pdf", NULL);
+    jt_write(path, "old");
+    ck_assert_int_eq(chmod(path, 0640), 0);
+    ck_assert(jd_write_file_atomic(path, "new", 3, NULL));
+    struct stat st;
+    ck_assert_int_eq(stat(path, &st), 0);
+    ck_assert_int_eq(st.st_mode & 07777, 0640);
+    char *text = jt_read(path);
+    ck_assert_str_eq(text, "new");
+    g_free(text);
+    char *listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, "sheet.pdf");
+    g_free(listing);
+    g_free(path);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* A pipe, a device or a folder is refused at once: never waited on, never read. */
+START_TEST(only_regular_files_are_read)
+{
+    char *dir = jt_tmpdir();
+    char *fifo = g_build_filename(dir, "fifo", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    const char *const paths[] = {fifo, "/dev/zero", dir};
+    const char *const reasons[] = {"it is a pipe (FIFO), not a file", "it is a device, not a file",
+                                   "it is a directory"};
+    for (size_t i = 0; i < G_N_ELEMENTS(paths); i++) {
+        jd_diags *d = jd_diags_new();
+        ck_assert_ptr_null(jd_read_file(paths[i], NULL, d));
+        ck_assert_uint_eq(jd_diags_count(d), 1);
+        char *want = g_strdup_printf("cannot read: %s", reasons[i]);
+        ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)), want);
+        ck_assert_str_eq(jd_not_a_file(paths[i]), reasons[i]);
+        g_free(want);
+        jd_diags_free(d);
+    }
+    ck_assert_ptr_null(jd_not_a_file("/nonexistent/x"));
+    g_free(fifo);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("base");
@@ -101,6 +188,9 @@ int main(void)
     tcase_add_test(tc, text_positions_count_characters);
     tcase_add_test(tc, outfile_commit_and_abort_keep_old_file);
     tcase_add_test(tc, outfile_missing_directory_is_an_error);
+    tcase_add_test(tc, outfile_killed_leaves_nothing);
+    tcase_add_test(tc, outfile_keeps_the_permissions_of_what_it_replaces);
+    tcase_add_test(tc, only_regular_files_are_read);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

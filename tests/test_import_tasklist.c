@@ -301,6 +301,32 @@ START_TEST(no_header_empty_and_missing_quarters)
 }
 END_TEST
 
+/* A typo in the header names the row and the word it could not place, and a column that
+ * is missing because of it is an error, not a list without leaders. */
+START_TEST(header_typos_name_the_word)
+{
+    const char *row = "1\t任务\t商务局\t甲\t乙\t丙\t丁\t张三\n";
+    char *tsv = g_strconcat("附件1\n某区清单\n\n序号\t目标任务\t责任单住\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n",
+                            row, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:4:9: error: this row looks like the header but has no 责任单位 column: it names no "
+               "column with '责任单住' (did you mean '责任单位'?)");
+    g_free(tsv);
+    tsv = g_strconcat("序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领到\n", row, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:1:34: error: column '责任区领到' is not a task-list column: did you mean '责任区领导'? "
+               "(the header has no '责任区领导' column: its cells would be dropped)");
+    g_free(tsv);
+    /* one quarter misspelt in the second header row: that one is named, not all four */
+    tsv = g_strconcat("序号\t目标任务\t责任单位\t进度安排\t\t\t\t责任区领导\n\t\t\t第一季度\t第二季度\t第三李度\t第四季度\t\n",
+                      row, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:2:14: error: column '第三李度' is not a task-list column: did you mean '第三季度'? "
+               "(the header has no '第三季度' column: its cells would be dropped)");
+    g_free(tsv);
+}
+END_TEST
+
 START_TEST(bad_ids)
 {
     assert_tsv(HEADER "1a\t甲\t商务局\t全年\t\t\t\t陈力予\n"
@@ -432,6 +458,7 @@ int main(void)
     tcase_add_test(tc, every_bad_row_is_reported);
     tcase_add_test(tc, extra_non_empty_field_is_an_error);
     tcase_add_test(tc, no_header_empty_and_missing_quarters);
+    tcase_add_test(tc, header_typos_name_the_word);
     tcase_add_test(tc, bad_ids);
     tcase_add_test(tc, garbage_text_is_rejected_cleanly);
     suite_add_tcase(s, tc);

@@ -191,6 +191,92 @@ START_TEST(rebuilds_only_what_changed)
 }
 END_TEST
 
+/* A unit renamed: its old sheet is removed with the build that makes the new one — only
+ * files jindu wrote, and only while they are as it wrote them. */
+START_TEST(outputs_no_longer_produced_are_removed)
+{
+    char *dir = copy_fixture();
+    g_free(build(dir, 2, true, NULL));
+    char *notes = g_build_filename(dir, "out", "单位", "说明.txt", NULL);
+    jt_write(notes, "the clerk's own file");
+    char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
+    char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    replace_in_file(tasks, "商务局", "大数据中心");
+    replace_in_file(q1, "商务局", "大数据中心");
+    replace_in_file(q2, "商务局", "大数据中心");
+    jd_build_result r;
+    char *built = build(dir, 2, true, &r);
+    ck_assert_str_eq(built, "out/单位/大数据中心.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
+    ck_assert_uint_eq(r.removed, 1);
+    ck_assert_str_eq(r.removed_paths[0], "out/单位/商务局.pdf");
+    ck_assert_ptr_null(r.removed_paths[1]);
+    jd_build_result_clear(&r);
+    g_free(built);
+    char *unit_dir = g_build_filename(dir, "out", "单位", NULL);
+    char *listing = jt_dir_listing(unit_dir);
+    ck_assert_str_eq(listing, "住建委.pdf 各街镇.pdf 城管委.pdf 大数据中心.pdf 政务服务办.pdf 教育局.pdf 说明.txt");
+    g_free(listing);
+
+    /* a leader's sheet someone changed since jindu wrote it is left, with a warning */
+    char *wang = g_build_filename(dir, "out", "领导", "王五.pdf", NULL);
+    char *pdf = jt_read(wang);
+    jt_write(wang, "annotated");
+    g_free(pdf);
+    replace_in_file(tasks, "王五", "张三");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "build '%s' -v", dir);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(err, "out/领导/王五.pdf: warning: the project no longer produces this output, "
+                                      "but the file changed since jindu wrote it: left as it is\n"));
+    ck_assert(jt_exists(wang));
+    g_free(out), g_free(err);
+    /* the rename undone: built and removed are named with -v, and the clerk's file stays */
+    replace_in_file(q1, "大数据中心", "商务局");
+    replace_in_file(q2, "大数据中心", "商务局");
+    replace_in_file(tasks, "大数据中心", "商务局");
+    rc = jt_cli(&out, &err, "build '%s' -v", dir);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(out, "  built out/单位/商务局.pdf\n"));
+    ck_assert_ptr_nonnull(strstr(out, "  removed out/单位/大数据中心.pdf\n"));
+    ck_assert_ptr_nonnull(strstr(out, ", 1 removed (no longer produced) in "));
+    ck_assert(jt_exists(notes));
+    g_free(out), g_free(err);
+    g_free(wang), g_free(unit_dir), g_free(q1), g_free(q2), g_free(tasks), g_free(notes);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* An output truncated or damaged after it was built is built again, even when nothing
+ * else changed. */
+START_TEST(a_damaged_output_is_rebuilt)
+{
+    char *dir = copy_fixture();
+    g_free(build(dir, 1, true, NULL));
+    char *sheet = g_build_filename(dir, "out", "督查表.pdf", NULL);
+    char *good = jt_read(sheet);
+    ck_assert(truncate(sheet, 100) == 0);
+    char *built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, "out/督查表.pdf");
+    g_free(built);
+    char *again = jt_read(sheet);
+    ck_assert_str_eq(again, good);
+    g_free(again);
+    /* and a file put in its place */
+    jt_write(sheet, "%PDF-1.5 not a sheet");
+    built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, "out/督查表.pdf");
+    g_free(built);
+    built = build(dir, 1, true, NULL);
+    ck_assert_str_eq(built, "");
+    g_free(built);
+    g_free(good), g_free(sheet);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(template_and_font_changes_rebuild_everything)
 {
     char *dir = copy_fixture();
@@ -552,6 +638,8 @@ int main(void)
     tcase_add_test(tc, file_patterns);
     tcase_add_test(tc, split_keys_and_documents);
     tcase_add_test(tc, rebuilds_only_what_changed);
+    tcase_add_test(tc, outputs_no_longer_produced_are_removed);
+    tcase_add_test(tc, a_damaged_output_is_rebuilt);
     tcase_add_test(tc, template_and_font_changes_rebuild_everything);
     tcase_add_test(tc, a_failed_output_keeps_its_previous_file);
     tcase_add_test(tc, shards_are_disjoint_and_cover_everything);

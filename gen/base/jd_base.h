@@ -137,9 +137,11 @@ char *jd_data_path(const char *what);
  * boundary), never empty. Chinese is kept. Newly allocated. */
 char *jd_safe_file_name(const char *name);
 
-/* An output file is written beside its target under a temporary name and renamed over
- * the target only by jd_outfile_commit(), so a failed run never leaves a truncated file
- * and never damages the previous one. */
+/* An output file is written beside its target as a file without a name (O_TMPFILE; a
+ * hidden temporary name on file systems without) and named over the target only by
+ * jd_outfile_commit(), so a failed or killed run never leaves a truncated file or a
+ * temporary one, and never damages the previous one. A target that is replaced keeps its
+ * permission bits. */
 typedef struct jd_outfile jd_outfile;
 
 /* Creates the temporary file. Returns NULL with a message in `diags` if the directory
@@ -156,7 +158,12 @@ void jd_outfile_abort(jd_outfile *of);
 /* Writes `len` bytes to `path` through a jd_outfile. */
 bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags);
 
-/* Reads a whole file. On failure adds "file: cannot read: reason" and returns NULL. */
+/* Reads a whole file. On failure adds "file: cannot read: reason" and returns NULL; a
+ * directory, a pipe (FIFO) or a device is refused at once, never waited on or read. */
 char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags);
+
+/* Why `path` cannot be read as a file ("it is a pipe (FIFO), not a file"), or NULL for a
+ * regular file or one that does not exist. */
+const char *jd_not_a_file(const char *path);
 
 #endif

@@ -1,3 +1,4 @@
+#define _GNU_SOURCE /* O_TMPFILE, linkat */
 #include "jd_base.h"
 
 #include <errno.h>
@@ -7,11 +8,27 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* The output is written to a file without a name (O_TMPFILE) in the target's folder and
+ * given a name only when it is complete: a run killed in the middle — by Ctrl-C, a
+ * full disk's SIGXFSZ, or kill -9 — leaves nothing behind. On a file system without
+ * unnamed files the temporary file is named (.NAME.XXXXXX) and removed on failure. */
 struct jd_outfile {
     char *target;
-    char *temp;
+    char *dir;
+    char *temp; /* the named temporary file, or NULL while it has no name */
     FILE *stream;
 };
+
+static int open_unnamed(const char *dir)
+{
+#ifdef O_TMPFILE
+    return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+#else
+    (void)dir;
+    errno = EOPNOTSUPP;
+    return -1;
+#endif
+}
 
 jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
 {
@@ -32,18 +49,23 @@ jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
         g_free(base);
         return NULL;
     }
-    /* hidden temporary beside the target: same file system, so rename() is atomic */
-    char *tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-    g_free(dir);
+    /* beside the target: same file system, so the final rename() is atomic */
+    char *tmpl = NULL;
+    int fd = open_unnamed(dir);
+    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
+        tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
+        fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0644);
+    }
     g_free(base);
-    int fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0644);
     if (fd < 0) {
         jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s", g_strerror(errno));
         g_free(tmpl);
+        g_free(dir);
         return NULL;
     }
     jd_outfile *of = g_new0(jd_outfile, 1);
     of->target = g_strdup(target_path);
+    of->dir = dir;
     of->temp = tmpl;
     of->stream = fdopen(fd, "wb");
     if (!of->stream) {
@@ -60,6 +82,26 @@ FILE *jd_outfile_stream(jd_outfile *of)
     return of->stream;
 }
 
+/* Gives the unnamed file a (hidden, temporary) name, for the rename over the target:
+ * linkat cannot replace an existing file. */
+static bool name_it(jd_outfile *of)
+{
+    char proc[64];
+    g_snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(of->stream));
+    for (int attempt = 0; attempt < 100; attempt++) {
+        char *base = g_path_get_basename(of->target);
+        char *name = g_strdup_printf("%s/.%s.%06x", of->dir, base, g_random_int() & 0xffffff);
+        g_free(base);
+        if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) {
+            of->temp = name;
+            return true;
+        }
+        g_free(name);
+        if (errno != EEXIST) return false;
+    }
+    return false;
+}
+
 bool jd_outfile_commit(jd_outfile *of, jd_diags *diags)
 {
     bool ok = true;
@@ -67,7 +109,14 @@ bool jd_outfile_commit(jd_outfile *of, jd_diags *diags)
     if (of->stream) {
         if (fflush(of->stream) != 0 || ferror(of->stream))
             ok = false, err = errno;
+        /* a file replaced keeps its permissions (a sheet made read-only for others stays so) */
+        GStatBuf st;
+        if (ok && g_stat(of->target, &st) == 0 && S_ISREG(st.st_mode) &&
+            fchmod(fileno(of->stream), st.st_mode & 07777) != 0)
+            ok = false, err = errno;
         if (ok && fsync(fileno(of->stream)) != 0 && errno != EINVAL)
+            ok = false, err = errno;
+        if (ok && !of->temp && !name_it(of))
             ok = false, err = errno;
         if (fclose(of->stream) != 0 && ok)
             ok = false, err = errno;
@@ -78,9 +127,10 @@ bool jd_outfile_commit(jd_outfile *of, jd_diags *diags)
     if (!ok) {
         jd_diags_add(diags, JD_ERROR, of->target, 0, 0, "cannot write: %s",
                      err ? g_strerror(err) : "write failed");
-        g_unlink(of->temp);
+        if (of->temp) g_unlink(of->temp);
     }
     g_free(of->temp);
+    g_free(of->dir);
     g_free(of->target);
     g_free(of);
     return ok;
@@ -92,8 +142,10 @@ void jd_outfile_abort(jd_outfile *of)
         return;
     if (of->stream)
         fclose(of->stream);
-    g_unlink(of->temp);
+    if (of->temp)
+        g_unlink(of->temp);
     g_free(of->temp);
+    g_free(of->dir);
     g_free(of->target);
     g_free(of);
 }
@@ -111,24 +163,59 @@ bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_dia
     return jd_outfile_commit(of, diags);
 }
 
+/* What a file that is not a regular one is, for "cannot read: …"; NULL for a regular file. */
+static const char *not_regular(mode_t mode)
+{
+    return S_ISREG(mode)    ? NULL
+           : S_ISDIR(mode)  ? "it is a directory"
+           : S_ISFIFO(mode) ? "it is a pipe (FIFO), not a file"
+           : S_ISCHR(mode) || S_ISBLK(mode) ? "it is a device, not a file"
+                                            : "it is not a regular file";
+}
+
+const char *jd_not_a_file(const char *path)
+{
+    GStatBuf st;
+    return g_stat(path, &st) == 0 ? not_regular(st.st_mode) : NULL;
+}
+
 char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
 {
-    char *data = NULL;
-    gsize len = 0;
-    GError *err = NULL;
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: it is a directory");
-        return NULL;
-    }
-    if (!g_file_get_contents(path, &data, &len, &err)) {
+    /* opened without waiting (a FIFO would block until a writer came) and checked on the
+     * open file, so that what is read is what was checked: a pipe or /dev/zero would hang
+     * or fill the memory */
+    int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) {
         jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: %s",
-                     err->code == G_FILE_ERROR_NOENT ? "no such file" : err->message);
-        g_error_free(err);
+                     errno == ENOENT ? "no such file" : g_strerror(errno));
         return NULL;
     }
+    struct stat st;
+    const char *why = fstat(fd, &st) != 0 ? g_strerror(errno) : not_regular(st.st_mode);
+    if (why) {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: %s", why);
+        close(fd);
+        return NULL;
+    }
+    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
+    GString *data = g_string_sized_new((gsize)st.st_size + 1);
+    char buf[65536];
+    for (;;) {
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) {
+            jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: %s", g_strerror(errno));
+            close(fd);
+            g_string_free(data, TRUE);
+            return NULL;
+        }
+        if (n == 0) break;
+        g_string_append_len(data, buf, n);
+    }
+    close(fd);
     if (len_out)
-        *len_out = len;
-    return data;
+        *len_out = data->len;
+    return g_string_free(data, FALSE);
 }
 
 enum { MAX_NAME_BYTES = 120 };

@@ -61,8 +61,10 @@ static void print_summary(const jd_build_result *r, bool quiet)
 {
     if (quiet)
         return;
-    printf("%zu built, %zu unchanged, %zu failed (%zu outputs) in %.2f s\n", r->built, r->unchanged,
-           r->failed, r->total, r->seconds);
+    printf("%zu built, %zu unchanged, %zu failed (%zu outputs)", r->built, r->unchanged, r->failed, r->total);
+    if (r->removed)
+        printf(", %zu removed (no longer produced)", r->removed);
+    printf(" in %.2f s\n", r->seconds);
 }
 
 /* Errors in full; the warnings of a file only when there are few of them, since a data
@@ -115,6 +117,8 @@ static int build_once(const char *dir, const jd_build_options *opts, bool quiet,
         clear_progress(&pl);
         for (int i = 0; list_built && r.built_paths && r.built_paths[i]; i++)
             printf("  built %s\n", r.built_paths[i]);
+        for (int i = 0; list_built && r.removed_paths && r.removed_paths[i]; i++)
+            printf("  removed %s\n", r.removed_paths[i]);
         report(diags, verbose);
         print_summary(&r, quiet);
         rc = ok ? JD_EXIT_OK : JD_EXIT_BAD_INPUT;
@@ -178,7 +182,7 @@ static void free_args(build_args *a)
     {"only", 0, 0, G_OPTION_ARG_STRING, &(a).only, "Build only the output named NAME in jindu.ini", "NAME"}, \
     {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &(a).since, "Mark rows that changed since this earlier data file", "FILE"}, \
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &(a).quiet, "Print only problems", NULL}, \
-    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &(a).verbose, "Print every warning of the data files", NULL}
+    {"verbose", 'v', 0, G_OPTION_ARG_NONE, &(a).verbose, "Print every warning of the data files, and every output built or removed", NULL}
 
 /* The options of build and watch. Returns the argument vector to use (free it with
  * g_free), or NULL after a usage error, with *rc set. */
@@ -212,7 +216,8 @@ int jd_cmd_build(int argc, char **argv)
         g_free(to_free);
         return JD_EXIT_USAGE;
     }
-    rc = build_once(argc == 2 ? argv[1] : ".", &o, a.quiet, a.verbose, false);
+    rc = build_once(argc == 2 ? argv[1] : ".", &o, a.quiet, a.verbose,
+                    !a.quiet && (a.verbose || isatty(STDOUT_FILENO)));
     free_args(&a);
     g_free(to_free);
     return rc;

@@ -91,34 +91,49 @@ static char *header_word(const char *cell)
     return g_string_free(word, FALSE);
 }
 
+static const struct {
+    const char *word;
+    header_kind kind;
+} header_words[] = {
+    {"序号", HEADER_ID},
+    {"编号", HEADER_ID},
+    {"目标任务", HEADER_TASK},
+    {"重点任务", HEADER_TASK},
+    {"工作任务", HEADER_TASK},
+    {"主要任务", HEADER_TASK},
+    {"任务", HEADER_TASK},
+    {"责任单位", HEADER_UNITS},
+    {"牵头单位", HEADER_UNITS},
+    {"责任部门", HEADER_UNITS},
+    {"牵头部门", HEADER_UNITS},
+    {"责任区领导", HEADER_LEADERS},
+    {"责任领导", HEADER_LEADERS},
+    {"区领导", HEADER_LEADERS},
+    {"牵头领导", HEADER_LEADERS},
+    {"分管领导", HEADER_LEADERS},
+    {"牵头区领导", HEADER_LEADERS},
+    {"进度安排", HEADER_PLAN},
+    {"进度计划", HEADER_PLAN},
+    {"计划进度", HEADER_PLAN},
+    {"时间安排", HEADER_PLAN},
+};
+
+static const char *const quarter_names[QUARTERS] = {"第一季度", "第二季度", "第三季度", "第四季度"};
+
+/* Every header word, for "did you mean …?" (NULL-terminated; g_free the array). */
+static const char **known_words(void)
+{
+    size_t n = G_N_ELEMENTS(header_words);
+    const char **words = g_new0(const char *, n + QUARTERS + 1);
+    for (size_t i = 0; i < n; i++)
+        words[i] = header_words[i].word;
+    for (int q = 0; q < QUARTERS; q++)
+        words[n + (size_t)q] = quarter_names[q];
+    return words;
+}
+
 static header_kind classify(const char *cell, int *quarter)
 {
-    static const struct {
-        const char *word;
-        header_kind kind;
-    } words[] = {
-        {"序号", HEADER_ID},
-        {"编号", HEADER_ID},
-        {"目标任务", HEADER_TASK},
-        {"重点任务", HEADER_TASK},
-        {"工作任务", HEADER_TASK},
-        {"主要任务", HEADER_TASK},
-        {"任务", HEADER_TASK},
-        {"责任单位", HEADER_UNITS},
-        {"牵头单位", HEADER_UNITS},
-        {"责任部门", HEADER_UNITS},
-        {"牵头部门", HEADER_UNITS},
-        {"责任区领导", HEADER_LEADERS},
-        {"责任领导", HEADER_LEADERS},
-        {"区领导", HEADER_LEADERS},
-        {"牵头领导", HEADER_LEADERS},
-        {"分管领导", HEADER_LEADERS},
-        {"牵头区领导", HEADER_LEADERS},
-        {"进度安排", HEADER_PLAN},
-        {"进度计划", HEADER_PLAN},
-        {"计划进度", HEADER_PLAN},
-        {"时间安排", HEADER_PLAN},
-    };
     *quarter = 0;
     /* header words are a few characters: a longer cell (a task's text) is none of them */
     if (cell && strnlen(cell, HEADER_CELL_MAX_BYTES + 1) > HEADER_CELL_MAX_BYTES)
@@ -127,8 +142,8 @@ static header_kind classify(const char *cell, int *quarter)
     header_kind kind = *word ? HEADER_OTHER : HEADER_EMPTY;
     *quarter = quarter_of(word);
     if (*quarter) kind = HEADER_QUARTER;
-    for (size_t i = 0; i < G_N_ELEMENTS(words) && kind == HEADER_OTHER; i++)
-        if (strcmp(word, words[i].word) == 0) kind = words[i].kind;
+    for (size_t i = 0; i < G_N_ELEMENTS(header_words) && kind == HEADER_OTHER; i++)
+        if (strcmp(word, header_words[i].word) == 0) kind = header_words[i].kind;
     g_free(word);
     return kind;
 }
@@ -147,21 +162,38 @@ static bool is_header_row(const jd_records *records, size_t r)
     return id && task_col && units;
 }
 
-/* The second header row holds only quarter names (and perhaps 进度安排). */
+/* The second header row holds only quarter names (and perhaps 进度安排) — or, when one is
+ * misspelt ("第三李度"), the others and a short word, reported as the misspelt column. */
 static bool is_quarter_row(const jd_records *records, size_t r)
 {
-    bool any = false;
+    int quarters = 0, others = 0;
     int quarter;
     for (size_t i = 0; i < jd_records_width(records, r); i++) {
-        header_kind kind = classify(jd_records_field(records, r, i), &quarter);
-        if (kind != HEADER_EMPTY && kind != HEADER_QUARTER && kind != HEADER_PLAN) return false;
-        any |= kind == HEADER_QUARTER;
+        const char *cell = jd_records_field(records, r, i);
+        header_kind kind = classify(cell, &quarter);
+        if (kind == HEADER_OTHER) {
+            char *word = header_word(cell);
+            bool short_word = g_utf8_strlen(word, -1) <= 6 && strspn(word, "0123456789") < strlen(word);
+            g_free(word);
+            if (!short_word) return false;
+            others++;
+        } else if (kind != HEADER_EMPTY && kind != HEADER_QUARTER && kind != HEADER_PLAN) {
+            return false;
+        }
+        quarters += kind == HEADER_QUARTER;
     }
-    return any;
+    return quarters > 0 && (others == 0 || (quarters >= 2 && others < quarters));
 }
 
-/* Records the columns row `r` names into `cols`. */
-static void read_header_cells(builder *b, size_t r, columns *cols)
+/* A header cell that names no task-list column. */
+typedef struct {
+    size_t row, field;
+    char *word;
+} unknown_cell;
+
+/* Records the columns row `r` names into `cols`, and the cells that name none into
+ * `unknown`. */
+static void read_header_cells(builder *b, size_t r, columns *cols, GArray *unknown)
 {
     for (size_t i = 0; i < jd_records_width(b->records, r); i++) {
         const char *cell = jd_records_field(b->records, r, i);
@@ -176,42 +208,92 @@ static void read_header_cells(builder *b, size_t r, columns *cols)
         if (slot && *slot < 0) *slot = (int)i;
         if (kind != HEADER_EMPTY) cols->width = MAX(cols->width, i + 1);
         if (kind == HEADER_OTHER) {
-            char *word = header_word(cell);
-            if (!g_hash_table_contains(b->unused_columns, word)) {
-                jd_diags_add(b->diags, JD_WARNING, b->name, jd_records_field_line(b->records, r, i),
-                             jd_records_field_col(b->records, r, i),
-                             "column '%s' is not a task-list column; its cells are ignored", word);
-                g_hash_table_add(b->unused_columns, word);
-            } else {
-                g_free(word);
-            }
+            unknown_cell u = {r, i, header_word(cell)};
+            g_array_append_val(unknown, u);
         }
     }
+}
+
+/* The columns a header should have and has not (序号, 目标任务 and 责任单位 are what makes
+ * a header; the leaders and the four quarters are needed too), as header words. */
+static GPtrArray *missing_columns(const columns *cols)
+{
+    GPtrArray *missing = g_ptr_array_new();
+    if (cols->leaders < 0) g_ptr_array_add(missing, (gpointer) "责任区领导");
+    for (int q = 0; q < QUARTERS; q++)
+        if (cols->quarter[q] < 0) g_ptr_array_add(missing, (gpointer)quarter_names[q]);
+    return missing;
+}
+
+/* An unknown header word that resembles the name of a column the header lacks is that
+ * column misspelt: an error, not a warning, or the column would be silently dropped (a
+ * typo in 责任区领导 gave a list without leaders, and every leader's sheet vanished). Other
+ * unknown columns (备注, 填报日期) are ignored with a warning. Returns the missing columns
+ * that were found misspelt (a hash set of `missing`'s strings). */
+static GHashTable *report_unknown_columns(builder *b, GArray *unknown, GPtrArray *missing)
+{
+    GHashTable *found = g_hash_table_new(g_str_hash, g_str_equal);
+    const char **known = known_words();
+    g_ptr_array_add(missing, NULL);
+    for (guint i = 0; i < unknown->len; i++) {
+        unknown_cell *u = &g_array_index(unknown, unknown_cell, i);
+        char *near = jd_closest_name(u->word, (const char *const *)missing->pdata);
+        bool misspelt = near != NULL;
+        if (!near) near = jd_closest_name(u->word, known);
+        int line = jd_records_field_line(b->records, u->row, u->field);
+        int col = jd_records_field_col(b->records, u->row, u->field);
+        if (misspelt)
+        {
+            for (guint k = 0; k + 1 < missing->len; k++)
+                if (strcmp(g_ptr_array_index(missing, k), near) == 0)
+                    g_hash_table_add(found, g_ptr_array_index(missing, k));
+            jd_diags_add(b->diags, JD_ERROR, b->name, line, col,
+                         "column '%s' is not a task-list column: did you mean '%s'? (the header has no '%s' "
+                         "column: its cells would be dropped)",
+                         u->word, near, near);
+        }
+        else if (g_hash_table_add(b->unused_columns, g_strdup(u->word))) {
+            jd_diags_add(b->diags, JD_WARNING, b->name, line, col,
+                         "column '%s' is not a task-list column; its cells are ignored%s%s%s", u->word,
+                         near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+        }
+        g_free(near);
+        g_free(u->word);
+    }
+    g_ptr_array_set_size(missing, missing->len - 1);
+    g_free(known);
+    return found;
 }
 
 /* Reads the header that starts at row `r` (one row, or two when the quarter names are in
  * a second row) and returns the last row it used. */
 static size_t read_header(builder *b, size_t r)
 {
-    static const char *const quarter_names[QUARTERS] = {"第一季度", "第二季度", "第三季度",
-                                                        "第四季度"};
     columns cols = {-1, -1, -1, -1, {-1, -1, -1, -1}, 0};
     size_t last = r;
-    read_header_cells(b, r, &cols);
+    GArray *unknown = g_array_new(FALSE, FALSE, sizeof(unknown_cell));
+    read_header_cells(b, r, &cols, unknown);
     if (r + 1 < jd_records_count(b->records) && is_quarter_row(b->records, r + 1))
-        read_header_cells(b, ++last, &cols);
-    GString *missing = g_string_new(NULL);
+        read_header_cells(b, ++last, &cols, unknown);
+    GPtrArray *missing = missing_columns(&cols);
+    size_t errors = jd_diags_count_severity(b->diags, JD_ERROR);
+    GHashTable *misspelt = report_unknown_columns(b, unknown, missing);
+    /* the quarters missing that no misspelt word explains */
+    GString *quarters = g_string_new(NULL);
     for (int q = 0; q < QUARTERS; q++)
-        if (cols.quarter[q] < 0)
-            g_string_append_printf(missing, "%s%s", missing->len ? ", " : "", quarter_names[q]);
-    b->have_header = true;
-    b->header_usable = missing->len == 0;
-    if (missing->len)
+        if (cols.quarter[q] < 0 && !g_hash_table_contains(misspelt, quarter_names[q]))
+            g_string_append_printf(quarters, "%s%s", quarters->len ? ", " : "", quarter_names[q]);
+    if (quarters->len)
         jd_diags_add(b->diags, JD_ERROR, b->name, jd_records_field_line(b->records, r, 0), 1,
                      "the header has no column for %s (the quarters are named in the header or "
                      "in the row below it: 第一季度 … 第四季度)",
-                     missing->str);
-    g_string_free(missing, TRUE);
+                     quarters->str);
+    b->have_header = true;
+    b->header_usable = jd_diags_count_severity(b->diags, JD_ERROR) == errors;
+    g_hash_table_destroy(misspelt);
+    g_string_free(quarters, TRUE);
+    g_ptr_array_free(missing, TRUE);
+    g_array_free(unknown, TRUE);
     b->cols = cols;
     return last;
 }
@@ -587,8 +669,77 @@ static void task_free(gpointer p)
     g_free(t);
 }
 
+/* How many kinds of header cell row `r` has (序号, 目标任务, 责任单位, leaders, 进度安排,
+ * quarters): a row with two or more is what was meant as the header. */
+static int header_likeness(const jd_records *records, size_t r)
+{
+    bool seen[HEADER_QUARTER + 1] = {false};
+    int kinds = 0, quarter;
+    for (size_t i = 0; i < jd_records_width(records, r); i++) {
+        header_kind kind = classify(jd_records_field(records, r, i), &quarter);
+        if (kind > HEADER_OTHER && !seen[kind]) kinds++;
+        seen[kind] = true;
+    }
+    return kinds;
+}
+
+/* No row names 序号, 目标任务 and 责任单位 together: the row that comes closest is the
+ * header with a typo, so the message names it and the words it could not place. */
+static bool report_near_header(builder *b)
+{
+    size_t best = 0, n = jd_records_count(b->records);
+    int best_kinds = 1;
+    for (size_t r = 0; r < n; r++) {
+        int kinds = jd_records_row_is_blank(b->records, r) ? 0 : header_likeness(b->records, r);
+        if (kinds > best_kinds) {
+            best_kinds = kinds;
+            best = r;
+        }
+    }
+    if (best_kinds < 2) return false;
+    bool has[HEADER_QUARTER + 1] = {false};
+    int quarter;
+    GArray *unknown = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t i = 0; i < jd_records_width(b->records, best); i++) {
+        header_kind kind = classify(jd_records_field(b->records, best, i), &quarter);
+        has[kind] = true;
+        if (kind == HEADER_OTHER) g_array_append_val(unknown, i);
+    }
+    GString *missing = g_string_new(NULL);
+    if (!has[HEADER_ID]) g_string_append(missing, "序号");
+    if (!has[HEADER_TASK]) g_string_append_printf(missing, "%s目标任务", missing->len ? ", " : "");
+    if (!has[HEADER_UNITS]) g_string_append_printf(missing, "%s责任单位", missing->len ? ", " : "");
+    const char **known = known_words();
+    /* the words that resemble a column name; else every word it could not place */
+    GString *words = g_string_new(NULL);
+    size_t at = 0;
+    for (int pass = 0; pass < 2 && !words->len; pass++)
+        for (guint k = 0; k < unknown->len; k++) {
+            size_t i = g_array_index(unknown, size_t, k);
+            char *word = header_word(jd_records_field(b->records, best, i));
+            char *near = jd_closest_name(word, known);
+            if (near || pass == 1) {
+                if (!words->len) at = i;
+                g_string_append_printf(words, "%s'%s'%s%s%s", words->len ? ", " : "", word,
+                                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            }
+            g_free(near);
+            g_free(word);
+        }
+    jd_diags_add(b->diags, JD_ERROR, b->name, jd_records_field_line(b->records, best, at),
+                 jd_records_field_col(b->records, best, at),
+                 "this row looks like the header but has no %s column%s%s", missing->str,
+                 words->len ? ": it names no column with " : "", words->str);
+    g_string_free(words, TRUE);
+    g_string_free(missing, TRUE);
+    g_free(known);
+    g_array_free(unknown, TRUE);
+    return true;
+}
+
 static void report_missing_header(builder *b)
 {
+    if (report_near_header(b)) return;
     size_t r = 0, n = jd_records_count(b->records);
     while (r < n && jd_records_row_is_blank(b->records, r))
         r++;

@@ -2,33 +2,26 @@
  *
  * Three levels of "unchanged":
  *  1. the inputs: a hash of every input file (jindu.ini, data, templates, the font set)
- *     and of the options; when it equals the last build's and every output is still there,
- *     nothing is read or expanded at all;
+ *     and of the options; when it equals the last build's and every output is still the
+ *     file jindu wrote, nothing is read or expanded at all;
  *  2. an output's input: its template and the data it sees (its split key's share); when
  *     that equals the one recorded in .jindu-cache/, the output is not even expanded;
  *  3. the documents: each remaining output's expanded document tree is hashed (with the
  *     backend, the font set and the creation date); an output whose hash equals the one
  *     recorded is left as it is, the others are laid out and rendered.
- * With several workers, the outputs are shared out to `jobs` worker processes forked once
- * the data and templates are loaded: each expands, hashes, lays out and renders the
- * outputs it is given, one at a time, and reports back on a pipe. Processes, not threads:
- * cairo 1.16 deadlocks when two threads draw with the same FreeType font (its font caches
- * are global and their locks are taken in different orders). */
+ * With several workers, the outputs are shared out to worker processes (workers.c) forked
+ * once the data and templates are loaded: each expands, hashes, lays out and renders the
+ * outputs it is given. The hashes, the cache entries and the record of what jindu wrote
+ * (which removes the outputs a project no longer produces) are cache.c's. */
 #include <errno.h>
 #include <glib/gstdio.h>
-#include <poll.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "jd_backend.h"
 #include "jd_import.h"
 #include "jd_layout.h"
 #include "jd_template.h"
 #include "project_private.h"
-
-#define CACHE_DIR ".jindu-cache"
 
 typedef enum { JOB_BUILT = 1, JOB_UNCHANGED, JOB_FAILED } job_status;
 
@@ -61,6 +54,7 @@ void jd_build_options_init(jd_build_options *opts)
 void jd_build_result_clear(jd_build_result *r)
 {
     g_strfreev(r->built_paths);
+    g_strfreev(r->removed_paths);
     memset(r, 0, sizeof *r);
 }
 
@@ -72,223 +66,6 @@ static void job_free(job *j)
     g_free(j->path);
     jd_diags_free(j->diags);
     g_free(j);
-}
-
-/* ---- hashing ----------------------------------------------------------------------- */
-
-static void hash_file(GChecksum *sum, const char *path)
-{
-    g_checksum_update(sum, (const guchar *)path, (gssize)strlen(path) + 1);
-    char *workbook = NULL, *sheet = NULL;
-    if (jd_data_path_split(path, &workbook, &sheet)) {
-        /* a sheet of a workbook (tasks.xlsx#清单): the workbook's bytes */
-        hash_file(sum, workbook);
-        g_free(workbook);
-        g_free(sheet);
-        return;
-    }
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        /* a folder of data files (returned forms): its sorted listing and every file */
-        GDir *dir = g_dir_open(path, 0, NULL);
-        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-        const char *n;
-        while (dir && (n = g_dir_read_name(dir)))
-            g_ptr_array_add(names, g_strdup(n));
-        if (dir)
-            g_dir_close(dir);
-        g_ptr_array_sort(names, (GCompareFunc)g_strcmp0);
-        for (guint i = 0; i < names->len; i++) {
-            char *child = g_build_filename(path, *(char **)&g_ptr_array_index(names, i), NULL);
-            hash_file(sum, child);
-            g_free(child);
-        }
-        g_ptr_array_free(names, TRUE);
-        return;
-    }
-    char *data = NULL;
-    gsize len = 0;
-    if (g_file_get_contents(path, &data, &len, NULL))
-        g_checksum_update(sum, (const guchar *)data, (gssize)len);
-    else
-        g_checksum_update(sum, (const guchar *)"\1missing", 8);
-    g_free(data);
-}
-
-/* The font set, cheaply: fonts.ini and the size and time of every file it names (reading
- * 5 MB fonts on every build would cost more than the rest of a no-change build). */
-static void hash_fonts(GChecksum *sum, const char *dir)
-{
-    char *ini = g_build_filename(dir, "fonts.ini", NULL);
-    char *text = NULL;
-    if (g_file_get_contents(ini, &text, NULL, NULL)) {
-        g_checksum_update(sum, (const guchar *)text, -1);
-        char **lines = g_strsplit(text, "\n", -1);
-        for (int i = 0; lines[i]; i++) {
-            char *eq = strchr(lines[i], '=');
-            if (!eq || lines[i][0] == '#')
-                continue;
-            char **files = g_strsplit(eq + 1, ";", -1);
-            for (int f = 0; files[f]; f++) {
-                char *name = g_strstrip(files[f]);
-                char *path = g_path_is_absolute(name) ? g_strdup(name) : g_build_filename(dir, name, NULL);
-                GStatBuf st;
-                char buf[96];
-                if (*name && g_stat(path, &st) == 0) {
-                    g_snprintf(buf, sizeof buf, "%s:%lld:%lld", name, (long long)st.st_size, (long long)st.st_mtime);
-                    g_checksum_update(sum, (const guchar *)buf, -1);
-                }
-                g_free(path);
-            }
-            g_strfreev(files);
-        }
-        g_strfreev(lines);
-    }
-    g_free(text);
-    g_free(ini);
-}
-
-/* hash_fonts as text, computed once per build for every hash that includes the fonts. */
-static char *fonts_fingerprint(void)
-{
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    char *dir = jd_fonts_default_dir();
-    hash_fonts(sum, dir);
-    g_free(dir);
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    return hex;
-}
-
-static char *inputs_hash(jd_project *p, const jd_build_options *opts, GPtrArray *templates,
-                         const char *fonts_fp)
-{
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
-    hash_file(sum, p->ini_path);
-    for (int i = 0; p->data[i]; i++)
-        hash_file(sum, strchr(p->data[i], '=') ? strchr(p->data[i], '=') + 1 : p->data[i]);
-    for (guint i = 0; i < p->outputs->len; i++) {
-        jp_output *o = g_ptr_array_index(p->outputs, i);
-        for (int k = 0; o->data && o->data[k]; k++)
-            hash_file(sum, strchr(o->data[k], '=') ? strchr(o->data[k], '=') + 1 : o->data[k]);
-        const jd_template *t = g_ptr_array_index(templates, i);
-        const char *const *files = t ? jd_template_files(t) : NULL;
-        for (int k = 0; files && files[k]; k++)
-            hash_file(sum, files[k]);
-    }
-    g_checksum_update(sum, (const guchar *)fonts_fp, -1);
-    if (opts->mark_changes_since)
-        hash_file(sum, opts->mark_changes_since);
-    char extra[256];
-    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
-    g_snprintf(extra, sizeof extra, "%s|%s|%d/%d", epoch ? epoch : "", opts->only ? opts->only : "",
-               opts->shard_index, opts->shard_count);
-    g_checksum_update(sum, (const guchar *)extra, -1);
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    return hex;
-}
-
-/* ---- the cache --------------------------------------------------------------------- */
-
-static char *cache_path(jd_project *p, const char *name)
-{
-    return g_build_filename(p->dir, CACHE_DIR, name, NULL);
-}
-
-static char *inputs_file(jd_project *p, const jd_build_options *opts)
-{
-    char name[64] = "inputs";
-    if (opts->shard_count > 0)
-        g_snprintf(name, sizeof name, "inputs-%d-of-%d", opts->shard_index, opts->shard_count);
-    return cache_path(p, name);
-}
-
-/* Each output's document hash in a file of its own, so that shards building at the same
- * time never write the same cache file. */
-static char *entry_path(jd_project *p, const char *rel_path)
-{
-    char *h = g_compute_checksum_for_string(G_CHECKSUM_SHA1, rel_path, -1);
-    char *name = g_strdup_printf("outputs/%s", h);
-    char *path = cache_path(p, name);
-    g_free(name);
-    g_free(h);
-    return path;
-}
-
-/* The cache entry of an output: "DOCHASH INPUTHASH PATH". */
-typedef struct {
-    char hash[65], input[65];
-} entry;
-
-static bool cache_read(jd_project *p, const job *j, entry *e)
-{
-    char *path = entry_path(p, j->rel_path), *text = NULL;
-    bool ok = g_file_get_contents(path, &text, NULL, NULL) && strlen(text) >= 130 && text[64] == ' ' &&
-              text[129] == ' ' && g_file_test(j->path, G_FILE_TEST_IS_REGULAR);
-    if (ok) {
-        memcpy(e->hash, text, 64);
-        memcpy(e->input, text + 65, 64);
-        e->hash[64] = e->input[64] = '\0';
-    }
-    g_free(text);
-    g_free(path);
-    return ok;
-}
-
-static void cache_store(jd_project *p, const job *j, jd_diags *diags)
-{
-    char *path = entry_path(p, j->rel_path);
-    char *dir = g_path_get_dirname(path);
-    g_mkdir_with_parents(dir, 0755);
-    char *line = g_strdup_printf("%s %s %s\n", j->hash, j->input, j->rel_path);
-    jd_write_file_atomic(path, line, strlen(line), diags);
-    g_free(line);
-    g_free(dir);
-    g_free(path);
-}
-
-/* The no-change check: same inputs as the last complete build, and its outputs are all
- * still there. */
-static bool nothing_changed(jd_project *p, const jd_build_options *opts, const char *hash, size_t *outputs)
-{
-    char *path = inputs_file(p, opts), *text = NULL;
-    bool same = g_file_get_contents(path, &text, NULL, NULL) && strncmp(text, hash, 64) == 0 && text[64] == '\n';
-    size_t n = 0;
-    if (same) {
-        char **lines = g_strsplit(text + 65, "\n", -1);
-        for (int i = 0; lines[i] && same; i++) {
-            if (!*lines[i])
-                continue;
-            char *out = g_build_filename(p->dir, lines[i], NULL);
-            same = g_file_test(out, G_FILE_TEST_IS_REGULAR);
-            g_free(out);
-            n++;
-        }
-        g_strfreev(lines);
-    }
-    g_free(text);
-    g_free(path);
-    *outputs = n;
-    return same;
-}
-
-static void store_inputs(jd_project *p, const jd_build_options *opts, const char *hash, GPtrArray *jobs,
-                         jd_diags *diags)
-{
-    GString *s = g_string_new(hash);
-    g_string_append_c(s, '\n');
-    for (guint i = 0; i < jobs->len; i++) {
-        g_string_append(s, ((job *)g_ptr_array_index(jobs, i))->rel_path);
-        g_string_append_c(s, '\n');
-    }
-    char *path = inputs_file(p, opts);
-    char *dir = g_path_get_dirname(path);
-    g_mkdir_with_parents(dir, 0755);
-    jd_write_file_atomic(path, s->str, s->len, diags);
-    g_free(dir);
-    g_free(path);
-    g_string_free(s, TRUE);
 }
 
 /* ---- one output -------------------------------------------------------------------- */
@@ -462,8 +239,12 @@ static job_status run_job(build_state *b, job *j)
 static void finish_job(build_state *b, job *j, job_status status)
 {
     b->finished++;
-    if (j->store)
-        cache_store(b->project, j, j->diags);
+    if (j->store) {
+        jp_entry e;
+        memcpy(e.hash, j->hash, sizeof e.hash);
+        memcpy(e.input, j->input, sizeof e.input);
+        jp_entry_store(b->project, j->rel_path, &e, j->diags);
+    }
     if (status == JOB_BUILT) {
         b->result->built++;
         g_ptr_array_add(b->built, g_strdup(j->rel_path));
@@ -518,23 +299,13 @@ static gpointer warm_up(gpointer data)
     return fonts;
 }
 
-/* ---- worker processes -------------------------------------------------------------- */
+/* ---- jobs on workers -------------------------------------------------------------- */
 
-/* A worker reads job numbers (uint32) on one pipe and answers on another, one line of JSON
- * per job: {"job": N, "status": S, "hash": "…", "diags": [{severity, file, line, col,
- * message}…]}. */
-typedef struct {
-    pid_t pid;
-    int to;       /* job numbers to the worker */
-    int from;     /* its answers */
-    GString *in;  /* answer text not yet complete */
-    gint64 busy;  /* job it is working on, or -1 */
-} worker;
-
+/* A job's answer from a worker, one line of JSON: {"status": S, "hash": "…", "store":
+ * bool, "diags": [{severity, file, line, col, message}…]}. */
 static char *answer(const job *j, job_status status)
 {
     jd_value *o = jd_value_new_object(), *list = jd_value_new_array();
-    jd_object_set(o, "job", jd_value_new_int((int64_t)j->index));
     jd_object_set(o, "status", jd_value_new_int(status));
     jd_object_set(o, "hash", jd_value_new_string(j->hash));
     jd_object_set(o, "store", jd_value_new_bool(j->store));
@@ -551,205 +322,44 @@ static char *answer(const job *j, job_status status)
     jd_object_set(o, "diags", list);
     char *json = jd_value_to_json(o, false);
     jd_value_unref(o);
-    char *line = g_strconcat(json, "\n", NULL);
-    g_free(json);
-    return line;
+    return json;
 }
 
-static bool write_all(int fd, const void *data, size_t len)
+static char *work_run(void *user, guint32 index)
 {
-    const char *p = data;
-    while (len > 0) {
-        ssize_t n = write(fd, p, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            return false;
-        p += n;
-        len -= (size_t)n;
+    build_state *b = user;
+    job *j = g_ptr_array_index(b->jobs, index);
+    return answer(j, run_job(b, j));
+}
+
+/* An answer: the job's status, hash and messages (the input was computed here, before the
+ * workers were forked). */
+static void work_done(void *user, guint32 index, const char *line)
+{
+    build_state *b = user;
+    job *j = g_ptr_array_index(b->jobs, index);
+    if (!line) {
+        jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "the worker building it stopped unexpectedly");
+        finish_job(b, j, JOB_FAILED);
+        return;
     }
-    return true;
-}
-
-/* In the child: work until the job pipe closes, then leave without running the parent's
- * exit handlers or flushing its stdio buffers. */
-G_GNUC_NORETURN static void worker_main(build_state *b, int from_parent, int to_parent)
-{
-    guint32 index;
-    for (;;) {
-        ssize_t n = read(from_parent, &index, sizeof index);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n != sizeof index || index >= b->jobs->len)
-            break;
-        job *j = g_ptr_array_index(b->jobs, index);
-        job_status status = run_job(b, j);
-        char *line = answer(j, status);
-        bool sent = write_all(to_parent, line, strlen(line));
-        g_free(line);
-        if (!sent)
-            break;
-    }
-    _exit(0);
-}
-
-/* An answer from a worker: the job's status, hash and messages. */
-static void take_answer(build_state *b, const char *line)
-{
     jd_value *o = jd_value_from_json(line, strlen(line), "worker", NULL);
-    gint64 index = jd_object_get_int(o, "job", -1);
-    if (index >= 0 && (guint)index < b->jobs->len) {
-        job *j = g_ptr_array_index(b->jobs, index);
-        /* the input was computed here, before the workers were forked */
-        const char *hash = jd_object_get_string(o, "hash");
-        g_strlcpy(j->hash, hash ? hash : "", sizeof j->hash);
-        j->store = jd_value_bool(jd_object_get(o, "store"));
-        const jd_value *list = jd_object_get(o, "diags");
-        for (size_t i = 0; i < jd_array_length(list); i++) {
-            const jd_value *m = jd_array_get(list, i);
-            const char *file = jd_object_get_string(m, "file");
-            jd_diags_add(j->diags, (jd_severity)jd_object_get_int(m, "severity", JD_ERROR),
-                         file && *file ? file : NULL, (int)jd_object_get_int(m, "line", 0),
-                         (int)jd_object_get_int(m, "col", 0), "%s", jd_object_get_string(m, "message"));
-        }
-        finish_job(b, j, (job_status)jd_object_get_int(o, "status", JOB_FAILED));
+    const char *hash = jd_object_get_string(o, "hash");
+    g_strlcpy(j->hash, hash ? hash : "", sizeof j->hash);
+    j->store = jd_value_bool(jd_object_get(o, "store"));
+    const jd_value *list = jd_object_get(o, "diags");
+    for (size_t i = 0; i < jd_array_length(list); i++) {
+        const jd_value *m = jd_array_get(list, i);
+        const char *file = jd_object_get_string(m, "file");
+        jd_diags_add(j->diags, (jd_severity)jd_object_get_int(m, "severity", JD_ERROR), file && *file ? file : NULL,
+                     (int)jd_object_get_int(m, "line", 0), (int)jd_object_get_int(m, "col", 0), "%s",
+                     jd_object_get_string(m, "message"));
     }
+    finish_job(b, j, (job_status)jd_object_get_int(o, "status", JOB_FAILED));
     jd_value_unref(o);
 }
 
-static bool give_job(worker *w, GArray *todo, guint *next)
-{
-    if (*next >= todo->len) {
-        if (w->to >= 0)
-            close(w->to);
-        w->to = -1;
-        return false;
-    }
-    guint32 index = g_array_index(todo, guint32, *next);
-    if (!write_all(w->to, &index, sizeof index))
-        return false;
-    (*next)++;
-    w->busy = index;
-    return true;
-}
-
-static void run_workers(build_state *b, GArray *todo, int n_workers)
-{
-    GArray *workers = g_array_new(FALSE, FALSE, sizeof(worker));
-    fflush(stdout);
-    fflush(stderr);
-    for (int i = 0; i < n_workers; i++) {
-        int down[2], up[2];
-        if (pipe(down) != 0)
-            break;
-        if (pipe(up) != 0) {
-            close(down[0]);
-            close(down[1]);
-            break;
-        }
-        pid_t pid = fork();
-        if (pid == 0) {
-            close(down[1]);
-            close(up[0]);
-            /* the pipes of the workers started before are the parent's business */
-            for (guint k = 0; k < workers->len; k++) {
-                close(g_array_index(workers, worker, k).to);
-                close(g_array_index(workers, worker, k).from);
-            }
-            worker_main(b, down[0], up[1]);
-        }
-        close(down[0]);
-        close(up[1]);
-        if (pid < 0) {
-            close(down[1]);
-            close(up[0]);
-            break;
-        }
-        worker w = {pid, down[1], up[0], g_string_new(NULL), -1};
-        g_array_append_val(workers, w);
-    }
-    guint next = 0;
-    for (guint i = 0; i < workers->len; i++)
-        give_job(&g_array_index(workers, worker, i), todo, &next);
-
-    guint alive = workers->len;
-    while (alive > 0) {
-        struct pollfd *fds = g_new0(struct pollfd, workers->len);
-        for (guint i = 0; i < workers->len; i++) {
-            fds[i].fd = g_array_index(workers, worker, i).from;
-            fds[i].events = POLLIN;
-        }
-        if (poll(fds, workers->len, -1) < 0 && errno != EINTR) {
-            g_free(fds);
-            break;
-        }
-        for (guint i = 0; i < workers->len; i++) {
-            worker *w = &g_array_index(workers, worker, i);
-            if (w->from < 0 || !fds[i].revents)
-                continue;
-            char buf[8192];
-            ssize_t got = read(w->from, buf, sizeof buf);
-            if (got < 0 && errno == EINTR)
-                continue;
-            if (got > 0) {
-                g_string_append_len(w->in, buf, got);
-                char *nl;
-                while ((nl = memchr(w->in->str, '\n', w->in->len))) {
-                    *nl = '\0';
-                    take_answer(b, w->in->str);
-                    g_string_erase(w->in, 0, (gssize)(nl - w->in->str) + 1);
-                    w->busy = -1;
-                    give_job(w, todo, &next);
-                }
-                continue;
-            }
-            /* the worker is gone: finished, or died in the middle of a job */
-            close(w->from);
-            w->from = -1;
-            alive--;
-            if (w->busy >= 0) {
-                job *j = g_ptr_array_index(b->jobs, w->busy);
-                jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "the worker building it stopped unexpectedly");
-                finish_job(b, j, JOB_FAILED);
-            }
-        }
-        g_free(fds);
-    }
-    for (guint i = 0; i < workers->len; i++) {
-        worker *w = &g_array_index(workers, worker, i);
-        if (w->to >= 0)
-            close(w->to);
-        if (w->from >= 0)
-            close(w->from);
-        int status;
-        while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-            ;
-        g_string_free(w->in, TRUE);
-    }
-    g_array_free(workers, TRUE);
-    /* whatever no worker took (none could be started, or all died) is built here */
-    for (; next < todo->len; next++)
-        finish_job(b, g_ptr_array_index(b->jobs, g_array_index(todo, guint32, next)),
-                   run_job(b, g_ptr_array_index(b->jobs, g_array_index(todo, guint32, next))));
-}
-
 /* ---- the build --------------------------------------------------------------------- */
-
-/* Everything an output's bytes depend on besides its data: the template and its
- * includes, the font set, jindu's version, and the date a render falls back on. */
-static char *template_fingerprint(const jd_template *t, const char *fonts_fp)
-{
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
-    for (const char *const *f = t ? jd_template_files(t) : NULL; f && *f; f++)
-        hash_file(sum, *f);
-    g_checksum_update(sum, (const guchar *)fonts_fp, -1);
-    const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
-    g_checksum_update(sum, (const guchar *)(epoch ? epoch : ""), -1);
-    char *hex = g_strdup(g_checksum_get_string(sum));
-    g_checksum_free(sum);
-    return hex;
-}
 
 /* ---- parameters -------------------------------------------------------------------- */
 
@@ -899,12 +509,13 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_ptr_array_add(params, checked);
     }
     g_strfreev(search);
-    char *fonts_fp = fonts_fingerprint();
-    char *in_hash = inputs_hash(p, opts, templates, fonts_fp);
+    char *fonts_fp = jp_fonts_fingerprint();
+    char *in_hash = jp_inputs_hash(p, opts, templates, fonts_fp);
     size_t recorded = 0;
-    if (templates_ok && !opts->force && !opts->check_only && nothing_changed(p, opts, in_hash, &recorded)) {
+    if (templates_ok && !opts->force && !opts->check_only && jp_nothing_changed(p, opts, in_hash, &recorded)) {
         result->total = result->unchanged = recorded;
         result->built_paths = g_new0(char *, 1);
+        result->removed_paths = g_new0(char *, 1);
         result->seconds = (g_get_monotonic_time() - start) / 1e6;
         g_free(in_hash);
         g_free(fonts_fp);
@@ -914,7 +525,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
 
     /* while the data is read, another thread loads and warms the font set up */
-    char *scratch = cache_path(p, "scratch");
+    char *scratch = jp_cache_path(p, "scratch");
     GThread *warming = opts->check_only ? NULL : g_thread_new("warm-up", warm_up, scratch);
     jd_value *base = bind_project(p, opts, diags);
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
@@ -938,7 +549,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         jd_value_unref(empty);
         jd_value_unref(data);
         g_ptr_array_add(globals, g);
-        char *tpl_hash = template_fingerprint(g_ptr_array_index(templates, i), fonts_fp);
+        char *tpl_hash = jp_template_fingerprint(g_ptr_array_index(templates, i), fonts_fp);
         g_ptr_array_add(tpl_hashes, tpl_hash);
         char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
                                                 : g_strdupv((char *[]){"", NULL});
@@ -968,6 +579,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_strfreev(keys);
     }
     result->total = ok ? todo->len : 0;
+    bool enumerated = ok;
 
     /* no other thread may run when the workers are forked */
     if (warming)
@@ -981,10 +593,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         GHashTable *memo = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
         for (guint i = 0; i < todo->len; i++) {
             job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
-            entry cached;
+            jp_entry cached;
             if (j->tpl) {
                 compute_input(j, memo);
-                j->have_cached = !opts->force && !opts->check_only && cache_read(p, j, &cached);
+                j->have_cached = !opts->force && !opts->check_only && jp_entry_read(p, j->rel_path, &cached);
                 if (j->have_cached)
                     memcpy(j->cached_hash, cached.hash, sizeof j->cached_hash);
             }
@@ -999,9 +611,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_array_sort_with_data(work, by_cost, b.jobs);
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
         workers = MIN(workers, (int)work->len);
-        if (workers > 1 && !opts->check_only)
-            run_workers(&b, work, workers);
-        else
+        if (workers > 1 && !opts->check_only) {
+            jp_work w = {b.jobs->len, work_run, work_done, &b};
+            jp_run_workers(&w, work, workers);
+        } else
             for (guint i = 0; i < work->len; i++) {
                 job *j = g_ptr_array_index(b.jobs, g_array_index(work, guint32, i));
                 finish_job(&b, j, run_job(&b, j));
@@ -1018,9 +631,22 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     if (ok && !opts->only && !opts->check_only) {
         GPtrArray *done = g_ptr_array_new();
         for (guint i = 0; i < todo->len; i++)
-            g_ptr_array_add(done, g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i)));
-        store_inputs(p, opts, in_hash, done, diags);
+            g_ptr_array_add(done, ((job *)g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i)))->rel_path);
+        g_ptr_array_add(done, NULL);
+        jp_store_inputs(p, opts, in_hash, (const char *const *)done->pdata, diags);
         g_ptr_array_free(done, TRUE);
+    }
+    /* what earlier builds wrote and the project no longer produces (a unit renamed, a
+     * split key gone): once every output of the project is known */
+    if (enumerated && !opts->check_only) {
+        GHashTable *produced = g_hash_table_new(g_str_hash, g_str_equal);
+        for (guint i = 0; i < b.jobs->len; i++)
+            g_hash_table_add(produced, ((job *)g_ptr_array_index(b.jobs, i))->rel_path);
+        result->removed_paths = jp_remove_stale(p, produced, diags);
+        result->removed = g_strv_length(result->removed_paths);
+        g_hash_table_destroy(produced);
+    } else {
+        result->removed_paths = g_new0(char *, 1);
     }
     g_ptr_array_add(b.built, NULL);
     result->built_paths = (char **)g_ptr_array_free(b.built, FALSE);

@@ -112,12 +112,16 @@ typedef struct {
     size_t built;     /* laid out and rendered */
     size_t unchanged; /* same document as last time: left as it was */
     size_t failed;
+    size_t removed;     /* outputs of earlier builds the project no longer produces */
     double seconds;
-    char **built_paths; /* NULL-terminated, relative to the project dir; g_strfreev */
+    char **built_paths;   /* NULL-terminated, relative to the project dir; g_strfreev */
+    char **removed_paths; /* the same, for the removed outputs */
 } jd_build_result;
 
 /* Builds the project. Every output that fails leaves its previous file untouched; the
- * others are still built. Returns false if anything failed (messages in diags). */
+ * others are still built. Outputs that earlier builds wrote and the project no longer
+ * produces are removed (only files jindu wrote, recorded in its cache, and only while they
+ * are still as jindu wrote them). Returns false if anything failed (messages in diags). */
 bool jd_project_build(jd_project *project, const jd_build_options *opts, jd_build_result *result,
                       jd_diags *diags);
 

@@ -35,4 +35,63 @@ int jp_ini_line(const char *text, const char *group, const char *key);
 /* Whether `arg` is a parameter: KEY=VALUE with KEY made of letters, digits and _. */
 bool jp_param_ok(const char *arg);
 
+/* ---- cache.c: fingerprints, cache entries, the record of what jindu wrote ------------ */
+
+#include "jd_template.h"
+
+/* Adds a file (a folder: its sorted listing and every file in it) to a checksum. */
+void jp_hash_file(GChecksum *sum, const char *path);
+/* The font set, cheaply (fonts.ini and the size and time of its files), as hex. */
+char *jp_fonts_fingerprint(void);
+/* Everything an output's bytes depend on besides its data: the template and its includes,
+ * the font set, jindu's version, and the date a render falls back on. */
+char *jp_template_fingerprint(const jd_template *tpl, const char *fonts_fp);
+/* Every input file of the project and the options: equal to the last complete build's
+ * means nothing needs to be read. */
+char *jp_inputs_hash(const jd_project *p, const jd_build_options *opts, GPtrArray *templates,
+                     const char *fonts_fp);
+/* DIR/.jindu-cache/NAME. */
+char *jp_cache_path(const jd_project *p, const char *name);
+
+/* An output's cache entry: the document's hash and what its expansion read. */
+typedef struct {
+    char hash[65], input[65];
+} jp_entry;
+
+/* Reads the entry of the output at `rel_path` (relative to the project folder); false
+ * when there is none, or when the file is no longer the one jindu wrote (its size, time or
+ * inode changed: truncated, edited, replaced), so that it is built again. */
+bool jp_entry_read(const jd_project *p, const char *rel_path, jp_entry *e);
+/* Records the entry, with the output file as it is now. */
+void jp_entry_store(const jd_project *p, const char *rel_path, const jp_entry *e, jd_diags *diags);
+
+/* The no-change check: the same inputs as the last complete build, and its outputs all
+ * still the files jindu wrote; *outputs gets how many there were. */
+bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const char *hash, size_t *outputs);
+void jp_store_inputs(const jd_project *p, const jd_build_options *opts, const char *hash,
+                     const char *const *rel_paths, jd_diags *diags);
+
+/* Removes the outputs earlier builds wrote that are not in `produced` (rel paths), while
+ * each is still the file jindu wrote (a changed one is left, with a warning), and the
+ * folders that leaves empty inside the output folder. Returns the removed rel paths,
+ * sorted, NULL-terminated (g_strfreev). */
+char **jp_remove_stale(const jd_project *p, GHashTable *produced, jd_diags *diags);
+
+/* ---- workers.c: jobs on forked worker processes ------------------------------------- */
+
+typedef struct {
+    size_t n_jobs;
+    /* in a worker: does job `index` and returns its answer, one line without '\n' (newly
+     * allocated) */
+    char *(*run)(void *user, guint32 index);
+    /* in the building process: the answer to job `index`, or NULL when the worker doing it
+     * stopped unexpectedly */
+    void (*done)(void *user, guint32 index, const char *answer);
+    void *user;
+} jp_work;
+
+/* Shares the jobs of `todo` (guint32 indices) out to `n_workers` processes forked now, and
+ * does itself whatever no worker could take. */
+void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers);
+
 #endif
