@@ -497,7 +497,7 @@ START_TEST(bad_values)
         "t.xml:5:21: error: bad value 'x' for header-rows: must be a whole number from 0 "
         "to 1000\n"
         "t.xml:5:36: error: bad length '12' for width: a unit is needed (pt, mm, cm, in, "
-        "px or em)\n"
+        "px, em, 字 or 行)\n"
         "t.xml:5:48: error: bad value '0' for repeat: must be a whole number from 1 to "
         "1000\n"
         "t.xml:6:30: error: bad length '1fr' for width: 'fr' is only for column widths\n"

@@ -48,7 +48,7 @@ struct jd_doc {
 static const char *const type_names[JD_NODE_TYPE_COUNT] = {
     "document", "page",   "header", "footer", "heading", "paragraph", "text",
     "span",     "br",     "field",  "list",   "item",    "table",     "column",
-    "row",      "cell",   "image",  "page-break", "spacer", "chart", "series",
+    "row",      "cell",   "image",  "page-break", "spacer", "chart", "series", "colophon",
 };
 
 const char *jd_node_type_name(jd_node_type t)
@@ -69,6 +69,7 @@ void jd_style_init_default(jd_style *s)
     s->text_indent.unit = JD_UNIT_PT;
     s->cjk_latin_spacing = 0.25;
     s->punctuation = JD_PUNCT_QUANJIAO;
+    s->snap_to_grid = true;
 }
 
 const char *jd_punctuation_name(jd_punctuation p)
@@ -113,7 +114,7 @@ static gboolean style_equal(gconstpointer a, gconstpointer b)
         x->background != y->background || x->margin_top != y->margin_top ||
         x->margin_bottom != y->margin_bottom || x->keep_with_next != y->keep_with_next ||
         x->cjk_latin_spacing != y->cjk_latin_spacing || x->cjk_latin_spacing_pt != y->cjk_latin_spacing_pt ||
-        x->nowrap != y->nowrap || x->punctuation != y->punctuation)
+        x->nowrap != y->nowrap || x->punctuation != y->punctuation || x->snap_to_grid != y->snap_to_grid)
         return FALSE;
     for (int i = 0; i < 4; i++)
         if (x->padding[i] != y->padding[i] || x->border[i].width != y->border[i].width ||
@@ -616,6 +617,8 @@ static void put_style_diff(GString *out, const jd_style *s, const jd_style *base
             g_string_append(out, "pt");
     if (s->keep_with_next != base->keep_with_next)
         sep(out, &first), g_string_append_printf(out, "keep-with-next: %s", s->keep_with_next ? "yes" : "no");
+    if (s->snap_to_grid != base->snap_to_grid)
+        sep(out, &first), g_string_append_printf(out, "snap-to-grid: %s", s->snap_to_grid ? "yes" : "no");
     if (!first)
         g_string_append_c(out, '}');
 }
@@ -624,12 +627,13 @@ static const char *const attr_names[JD_ATTR_COUNT] = {
     "title",        "author",          "subject",        "keywords",       "creator",
     "date",         "width",           "height",         "margin-top",     "margin-right",
     "margin-bottom", "margin-left",    "header-distance", "footer-distance", "page-label",
+    "line-grid",    "footer-below-body", "turned",
     "level",        "header-rows",     "width",          "rowspan",        "colspan",
     "header",       "field",           "src",            "height",         "marker",
     "id",           "bookmark",        "bookmark-level", "href",           "repeat-on-break",
     "change-bar",   "kind",            "labels",         "notes",          "legend",
     "unit",         "orient",          "decimals",       "value-labels",   "palette",
-    "missing-label", "name",           "values",         "role",
+    "missing-label", "name",           "values",         "role",           "parity",
 };
 
 static void put_attrs(GString *out, const jd_node *n)

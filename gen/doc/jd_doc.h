@@ -3,10 +3,12 @@
  * A document is a tree of nodes owned by one jd_doc (freeing the doc frees every node).
  * Structure, as the template engine guarantees and the layout expects:
  *
- *   DOCUMENT   children: PAGE, and blocks
+ *   DOCUMENT   children: PAGE, COLOPHON, and blocks
  *   PAGE       page setup for the blocks that follow it (until the next PAGE, which also
  *              starts a new page); children: HEADER, FOOTER
- *   HEADER, FOOTER, CELL, ITEM     block containers: children are blocks
+ *   HEADER, FOOTER, CELL, ITEM, COLOPHON     block containers: children are blocks
+ *   COLOPHON   blocks pinned to the foot of the body of the page where the flow is (a new
+ *              page if they do not fit there); what follows starts a new page
  *   blocks     PARAGRAPH, HEADING, TABLE, LIST, IMAGE, CHART, PAGE_BREAK, SPACER
  *   PARAGRAPH, HEADING             inline content: TEXT, SPAN, LINE_BREAK, FIELD
  *   SPAN       inline content with its own style (and an optional link)
@@ -54,6 +56,7 @@ typedef enum {
     JD_NODE_SPACER,
     JD_NODE_CHART,
     JD_NODE_SERIES,
+    JD_NODE_COLOPHON,
     JD_NODE_TYPE_COUNT
 } jd_node_type;
 
@@ -126,10 +129,11 @@ typedef struct jd_style {
     double margin_top;       /* pt of space before / after a block */
     double margin_bottom;
     bool keep_with_next;     /* do not end a page after this block */
+    bool snap_to_grid;       /* a block's lines sit on the page's line grid, if it has one */
 } jd_style;
 
 /* Sensible defaults: song 10.5pt (五号), black, left, top, line height 1.5, no indent, a
- * quarter em between Han and Latin, 全角式 punctuation. */
+ * quarter em between Han and Latin, 全角式 punctuation, lines on the grid. */
 void jd_style_init_default(jd_style *s);
 
 /* "quanjiao", "kaiming", "hangmobanjiao", "banjiao", "plain" */
@@ -156,6 +160,11 @@ typedef enum {
     JD_ATTR_HEADER_DISTANCE, /* pt from the page edge to the header's top / footer's bottom */
     JD_ATTR_FOOTER_DISTANCE,
     JD_ATTR_PAGE_LABEL,      /* string: page label style for the PDF (e.g. "decimal") */
+    JD_ATTR_LINE_GRID,       /* int: the body holds exactly this many lines of a fixed pitch */
+    JD_ATTR_FOOTER_BELOW_BODY, /* pt from the body's bottom to the middle of the footer's first
+                                * line (instead of FOOTER_DISTANCE) */
+    JD_ATTR_TURNED,          /* bool as int: printed turned a quarter on a sheet of the other
+                              * orientation; header and footer placed as on that sheet */
     /* HEADING (int 1..4) */
     JD_ATTR_LEVEL,
     /* TABLE (int) */
@@ -206,6 +215,9 @@ typedef enum {
     JD_ATTR_NAME,
     JD_ATTR_VALUES,
     JD_ATTR_ROLE,
+    /* COLOPHON (string): "even" or "odd": the page it is on must be one (GB/T 9704: the
+     * 版记 is on the back of the last sheet); unset: any page */
+    JD_ATTR_PARITY,
     JD_ATTR_COUNT
 } jd_attr;
 

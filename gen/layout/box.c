@@ -1,5 +1,7 @@
 /* Boxes: the paragraphs of a container (a table cell, a list item, a header) broken into
  * lines once, so a table can measure a cell once and later draw any range of its lines. */
+#include <math.h>
+
 #include "layout_private.h"
 
 static void break_para(jl_box *box, jl_para *para, double width, double space_before)
@@ -133,6 +135,27 @@ void jl_box_free(jl_box *box)
     g_ptr_array_free(box->paras, TRUE);
     g_array_free(box->spaces, TRUE);
     g_free(box);
+}
+
+/* Whole lines of `pitch` for `h`: at least one, and a thousandth of a line over a whole
+ * number (rounding) does not take another. */
+double jl_grid_span(double h, double pitch)
+{
+    return MAX(1, ceil(h / pitch - 1e-3)) * pitch;
+}
+
+void jl_box_snap(jl_box *box, double pitch)
+{
+    box->height = 0;
+    for (guint i = 0; i < box->lines->len; i++) {
+        jl_box_line *bl = &g_array_index(box->lines, jl_box_line, i);
+        double h = jl_grid_span(bl->line.height, pitch);
+        bl->line.ascent += (float)((h - bl->line.height) / 2);
+        bl->line.height = (float)h;
+        if (bl->space_before > 0)
+            bl->space_before = (float)jl_grid_span(bl->space_before, pitch);
+        box->height += bl->space_before + bl->line.height;
+    }
 }
 
 double jl_box_range_height(const jl_box *box, size_t a, size_t b)

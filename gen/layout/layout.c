@@ -14,7 +14,9 @@ typedef struct {
     jl_flow flow;
     const jd_node *setup;     /* PAGE node in force, or NULL */
     GPtrArray *page_setups;   /* per page: the PAGE node it was made with */
+    GArray *bare;             /* per page (gboolean): no header or footer on it */
     bool page_has_content;
+    double grid;              /* line pitch of the current page's grid, 0 for none */
 } state;
 
 /* ---- context ----------------------------------------------------------------------- */
@@ -87,12 +89,26 @@ static void start_page(jl_flow *flow)
     double ml = setup_value(st->setup, JD_ATTR_MARGIN_LEFT, 5);
     flow->page = jd_pages_add_page(flow->ctx->pages, w, h);
     g_ptr_array_add(st->page_setups, (gpointer)st->setup);
+    gboolean bare = FALSE;
+    g_array_append_val(st->bare, bare);
     flow->x = ml;
     flow->width = MAX(10, w - ml - mr);
     flow->top = mt;
     flow->bottom = MAX(mt + 10, h - mb);
     flow->y = flow->top;
+    int64_t lines = st->setup ? jd_node_int(st->setup, JD_ATTR_LINE_GRID, 0) : 0;
+    st->grid = lines > 0 ? (flow->bottom - flow->top) / (double)lines : 0;
     st->page_has_content = false;
+}
+
+/* The first line of the grid at or below `y` (a thousandth of a line above counts as on
+ * it: rounding). */
+static double grid_line_at(const state *st, double y)
+{
+    if (st->grid <= 0)
+        return y;
+    const jl_flow *f = &st->flow;
+    return f->top + MAX(0, ceil((y - f->top) / st->grid - 1e-3)) * st->grid;
 }
 
 static void ensure_page(state *st)
@@ -116,34 +132,81 @@ void jl_flow_mark(jl_flow *flow, const jd_node *n, double y)
 
 /* ---- paragraphs -------------------------------------------------------------------- */
 
+/* How a block's box of lines goes into the flow. */
+typedef struct {
+    double x, width;         /* the lines' column */
+    const jd_node *marker_of; /* block whose bookmark and id go at its first line, or NULL */
+    double space_before;      /* margin-top: dropped at the top of a page */
+    bool keep_with_next;
+    double next_height;       /* what must fit after it when keep_with_next */
+    bool snap;                /* first line on the page's line grid */
+    const jd_style *frame;    /* padding and borders around the lines (paragraphs), or NULL */
+} placement;
+
+/* The rules of a block's frame around the fragment [top, bottom] of it on `page`: the top
+ * border with the first fragment, the bottom one with the last, the sides with each. They
+ * lie on the frame's edges and take no room, like the borders of table cells. */
+static void frame_rules(const placement *pl, jd_page *page, double top, double bottom, bool first, bool last)
+{
+    const jd_border *b = pl->frame->border;
+    double x0 = pl->x - pl->frame->padding[JD_LEFT], x1 = pl->x + pl->width + pl->frame->padding[JD_RIGHT];
+    const struct {
+        bool on;
+        int side;
+        double x1, y1, x2, y2;
+    } edges[] = {{first, JD_TOP, x0, top, x1, top},
+                 {last, JD_BOTTOM, x0, bottom, x1, bottom},
+                 {true, JD_LEFT, x0, top, x0, bottom},
+                 {true, JD_RIGHT, x1, top, x1, bottom}};
+    for (size_t i = 0; i < G_N_ELEMENTS(edges); i++) {
+        const jd_border *e = &b[edges[i].side];
+        if (!edges[i].on || e->width <= 0)
+            continue;
+        jd_rule r = {edges[i].x1, edges[i].y1, edges[i].x2, edges[i].y2, e->width, e->color};
+        jd_page_add_rule(page, &r);
+    }
+}
+
 /* Places the lines of a box, breaking pages between lines. A first line alone at the
  * bottom of a page (an orphan) moves to the next page with the rest. */
-static void place_box(state *st, const jl_box *box, double x, double width, const jd_node *marker_of,
-                      double space_before, bool keep_with_next, double next_height,
-                      jd_page **first_page, double *first_y)
+static void place_box(state *st, const jl_box *box, const placement *pl, jd_page **first_page, double *first_y)
 {
     jl_flow *f = &st->flow;
     size_t n = box->lines->len;
+    double pad_top = pl->frame ? pl->frame->padding[JD_TOP] : 0;
+    double pad_bottom = pl->frame ? pl->frame->padding[JD_BOTTOM] : 0;
+    bool snap = pl->snap && st->grid > 0;
     if (st->page_has_content)
-        f->y += space_before;
+        f->y += pl->space_before;
     double first_two = jl_box_range_height(box, 0, MIN(n, 2));
-    double whole = box->height + (keep_with_next ? next_height : 0);
-    if (st->page_has_content && f->y + MIN(whole, first_two > 0 ? first_two : whole) > f->bottom + 0.01)
+    double whole = pad_top + box->height + pad_bottom + (pl->keep_with_next ? pl->next_height : 0);
+    double start = snap ? grid_line_at(st, f->y + pad_top) - pad_top : f->y;
+    if (st->page_has_content && start + pad_top + MIN(whole, first_two > 0 ? first_two : whole) > f->bottom + 0.01)
         start_page(f);
-    else if (st->page_has_content && keep_with_next && f->y + whole > f->bottom + 0.01 &&
+    else if (st->page_has_content && pl->keep_with_next && start + whole > f->bottom + 0.01 &&
              whole <= f->bottom - f->top)
         start_page(f);
-    if (marker_of)
-        jl_flow_mark(&st->flow, marker_of, f->y);
+    if (snap)
+        f->y = grid_line_at(st, f->y + pad_top) - pad_top;
+    if (pl->marker_of)
+        jl_flow_mark(&st->flow, pl->marker_of, f->y);
     size_t i = 0;
+    bool first_fragment = true;
     while (i < n) {
+        double top = f->y;
+        if (first_fragment)
+            f->y += pad_top;
         size_t fit = jl_box_lines_fitting(box, i, f->bottom - f->y);
+        /* the last fragment's bottom padding (and border) stays on the page too */
+        if (fit > 0 && i + fit == n && f->y + jl_box_range_height(box, i, n) + pad_bottom > f->bottom + 0.01)
+            fit--;
         if (fit == 0) {
-            if (!st->page_has_content && f->y <= f->top + 0.01) {
+            if (!st->page_has_content && top <= f->top + 0.01) {
                 jd_diags_add(f->ctx->diags, JD_ERROR, NULL, 0, 0, "a line is taller than the page body");
                 f->ctx->failed = true;
                 return;
             }
+            f->y = top;
             start_page(f);
             continue;
         }
@@ -152,9 +215,15 @@ static void place_box(state *st, const jl_box *box, double x, double width, cons
             fit--;
         if (i == 0 && first_page)
             *first_page = f->page, *first_y = f->y;
-        jl_box_emit(f->ctx, box, i, i + fit, x, f->y, width, f->page);
+        jl_box_emit(f->ctx, box, i, i + fit, pl->x, f->y, pl->width, f->page);
         f->y += jl_box_range_height(box, i, i + fit);
+        bool last_fragment = i + fit == n;
+        if (last_fragment)
+            f->y += pad_bottom;
+        if (pl->frame)
+            frame_rules(pl, f->page, top, f->y, first_fragment, last_fragment);
         st->page_has_content = true;
+        first_fragment = false;
         i += fit;
         if (i < n)
             start_page(f);
@@ -173,16 +242,99 @@ static double first_lines_height(jl_flow *f, const jd_node *next)
     return s->margin_top + jl_style_line_height(s) * 2;
 }
 
-static void place_paragraph(state *st, const jd_node *n)
+/* A paragraph or heading shaped and broken into lines inside its padding, on the grid
+ * when the page has one and the paragraph snaps to it; `pl` says how to place it. */
+static jl_box *measure_paragraph(state *st, const jd_node *n, placement *pl)
 {
     jl_flow *f = &st->flow;
-    jl_box *box = jl_box_of_para(jl_para_shape(f->ctx, n, NULL, NULL), f->width);
     const jd_style *s = jd_node_style(n);
+    bool framed = s->padding[JD_TOP] > 0 || s->padding[JD_RIGHT] > 0 || s->padding[JD_BOTTOM] > 0 ||
+                  s->padding[JD_LEFT] > 0 || s->border[JD_TOP].width > 0 || s->border[JD_RIGHT].width > 0 ||
+                  s->border[JD_BOTTOM].width > 0 || s->border[JD_LEFT].width > 0;
     bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
-    place_box(st, box, f->x, f->width, n, s->margin_top, keep,
-              keep ? first_lines_height(f, jd_node_next(n)) : 0, NULL, NULL);
-    f->y += s->margin_bottom;
+    *pl = (placement){f->x + s->padding[JD_LEFT], MAX(1, f->width - s->padding[JD_LEFT] - s->padding[JD_RIGHT]),
+                      n, s->margin_top, keep, keep ? first_lines_height(f, jd_node_next(n)) : 0,
+                      s->snap_to_grid, framed ? s : NULL};
+    jl_box *box = jl_box_of_para(jl_para_shape(f->ctx, n, NULL, NULL), pl->width);
+    if (pl->snap && st->grid > 0)
+        jl_box_snap(box, st->grid);
+    return box;
+}
+
+static void place_paragraph(state *st, const jd_node *n)
+{
+    placement pl;
+    jl_box *box = measure_paragraph(st, n, &pl);
+    place_box(st, box, &pl, NULL, NULL);
+    st->flow.y += jd_node_style(n)->margin_bottom;
     jl_box_free(box);
+}
+
+/* ---- the colophon ------------------------------------------------------------------ */
+
+static void set_bare(state *st)
+{
+    g_array_index(st->bare, gboolean, jd_page_index(st->flow.page)) = TRUE;
+}
+
+/* A colophon: its paragraphs pinned to the foot of the body, on the page where the flow is
+ * when they fit below what is there, else on a new page. With a parity, on a page of that
+ * parity: a page with content is followed by one, and an empty page of the wrong parity is
+ * left blank — then neither it nor the colophon's page has a header or footer (GB/T 9704
+ * §7.5: 版记页前有空白页的，空白页和版记页均不编排页码). What follows starts a new page. */
+static void place_colophon(state *st, const jd_node *n)
+{
+    jl_flow *f = &st->flow;
+    GPtrArray *boxes = g_ptr_array_new_with_free_func((GDestroyNotify)jl_box_free);
+    GArray *placements = g_array_new(FALSE, FALSE, sizeof(placement));
+    double total = 0;
+    for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c)) {
+        jd_node_type t = jd_node_get_type(c);
+        if (t != JD_NODE_PARAGRAPH && t != JD_NODE_HEADING) {
+            jd_diags_add(f->ctx->diags, JD_ERROR, jd_node_source_file(c), jd_node_source_line(c), 0,
+                         "a %s cannot be placed inside a colophon (only paragraphs and headings)",
+                         jd_node_type_name(t));
+            f->ctx->failed = true;
+            continue;
+        }
+        placement pl;
+        jl_box *box = measure_paragraph(st, c, &pl);
+        pl.keep_with_next = false; /* the colophon is placed whole */
+        if (boxes->len == 0)
+            pl.space_before = 0;
+        double pad = pl.frame ? pl.frame->padding[JD_TOP] + pl.frame->padding[JD_BOTTOM] : 0;
+        total += pl.space_before + pad + box->height;
+        g_ptr_array_add(boxes, box);
+        g_array_append_val(placements, pl);
+    }
+    if (total > f->bottom - f->top + 0.01) {
+        jd_diags_add(f->ctx->diags, JD_ERROR, jd_node_source_file(n), jd_node_source_line(n), 0,
+                     "the colophon (%.1f pt) is taller than the page body (%.1f pt)", total, f->bottom - f->top);
+        f->ctx->failed = true;
+    } else if (boxes->len > 0) {
+        if (st->page_has_content && f->y > f->bottom - total + 0.01)
+            start_page(f);
+        const char *parity = jd_node_string(n, JD_ATTR_PARITY);
+        bool even = jd_page_index(f->page) % 2 == 1; /* page 1 is odd */
+        if (parity && even != (strcmp(parity, "even") == 0)) {
+            bool blank = !st->page_has_content;
+            if (blank)
+                set_bare(st);
+            start_page(f);
+            if (blank)
+                set_bare(st);
+        }
+        f->y = f->bottom - total;
+        st->page_has_content = true;
+        for (guint i = 0; i < boxes->len; i++) {
+            placement *pl = &g_array_index(placements, placement, i);
+            pl->snap = false; /* whole lines already; aligned to the foot, not to the top */
+            place_box(st, g_ptr_array_index(boxes, i), pl, NULL, NULL);
+        }
+        f->y = f->bottom;
+    }
+    g_array_free(placements, TRUE);
+    g_ptr_array_free(boxes, TRUE);
 }
 
 /* ---- lists ------------------------------------------------------------------------- */
@@ -242,7 +394,10 @@ static void place_list(state *st, const jd_node *list)
         const jd_style *s = jd_node_style(item);
         jd_page *page = NULL;
         double y = 0;
-        place_box(st, box, f->x + indent, f->width - indent, item, s->margin_top, false, 0, &page, &y);
+        if (st->grid > 0 && s->snap_to_grid)
+            jl_box_snap(box, st->grid);
+        placement pl = {f->x + indent, f->width - indent, item, s->margin_top, false, 0, s->snap_to_grid, NULL};
+        place_box(st, box, &pl, &page, &y);
         if (mark && page) {
             /* the marker shares the baseline of the item's first line */
             const jl_box_line *first = &g_array_index(box->lines, jl_box_line, 0);
@@ -361,13 +516,20 @@ static void place_blocks(state *st, const jd_node *parent)
             if (f->y > f->bottom)
                 start_page(f);
             break;
+        case JD_NODE_COLOPHON:
+            place_colophon(st, n);
+            break;
         default:
             break;
         }
     }
 }
 
-/* Headers and footers, once the page count is known. */
+/* Headers and footers, once the page count is known. Their padding insets them from the
+ * body's sides (a page number "one character in"). A footer sits `footer-distance` above
+ * the page's bottom edge, or with `footer-below-body` the middle of its first line — where
+ * a centred dash "—" lies — that far below the body (GB/T 9704 §7.5: the 一字线 7 mm below
+ * the type area). */
 static void place_margins(state *st)
 {
     jl_ctx *ctx = st->flow.ctx;
@@ -376,25 +538,31 @@ static void place_margins(state *st)
     g_snprintf(total, sizeof total, "%zu", count);
     for (size_t p = 0; p < count; p++) {
         const jd_node *setup = g_ptr_array_index(st->page_setups, p);
-        if (!setup)
+        if (!setup || g_array_index(st->bare, gboolean, p))
             continue;
         jd_page *page = jd_pages_get(ctx->pages, p);
         double w = jd_page_width(page), h = jd_page_height(page);
         double ml = setup_value(setup, JD_ATTR_MARGIN_LEFT, 5), mr = setup_value(setup, JD_ATTR_MARGIN_RIGHT, 3);
+        double mb = setup_value(setup, JD_ATTR_MARGIN_BOTTOM, 4);
         char number[32];
         g_snprintf(number, sizeof number, "%zu", p + 1);
         for (const jd_node *c = jd_node_first_child(setup); c; c = jd_node_next(c)) {
             jd_node_type t = jd_node_get_type(c);
             if (t != JD_NODE_HEADER && t != JD_NODE_FOOTER)
                 continue;
-            double width = w - ml - mr;
+            const jd_style *s = jd_node_style(c);
+            double x = ml + s->padding[JD_LEFT];
+            double width = MAX(1, w - ml - mr - s->padding[JD_LEFT] - s->padding[JD_RIGHT]);
             jl_box *box = jl_box_measure(ctx, c, width, number, total);
             double y;
             if (t == JD_NODE_HEADER)
                 y = jd_node_number(setup, JD_ATTR_HEADER_DISTANCE, 10 * MM);
+            else if (jd_node_number(setup, JD_ATTR_FOOTER_BELOW_BODY, -1) >= 0 && box->lines->len > 0)
+                y = h - mb + jd_node_number(setup, JD_ATTR_FOOTER_BELOW_BODY, 0) -
+                    g_array_index(box->lines, jl_box_line, 0).line.height / 2;
             else
                 y = h - jd_node_number(setup, JD_ATTR_FOOTER_DISTANCE, 10 * MM) - box->height;
-            jl_box_emit(ctx, box, 0, box->lines->len, ml, y, width, page);
+            jl_box_emit(ctx, box, 0, box->lines->len, x, y, width, page);
             jl_box_free(box);
         }
     }
@@ -435,12 +603,14 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
     st.flow.new_page = start_page;
     st.flow.owner = &st;
     st.page_setups = g_ptr_array_new();
+    st.bare = g_array_new(FALSE, FALSE, sizeof(gboolean));
     const jd_node *root = jd_doc_root(doc);
     set_metadata(pages, root);
     place_blocks(&st, root);
     ensure_page(&st); /* an empty document is one empty page */
     place_margins(&st);
     g_ptr_array_free(st.page_setups, TRUE);
+    g_array_free(st.bare, TRUE);
     bool failed = ctx.failed;
     ctx_clear(&ctx);
     if (failed) {

@@ -241,6 +241,11 @@ void jl_box_free(jl_box *box);
 void jl_box_warn_squeezed(jl_ctx *ctx, const jd_node *container, const jl_box *box, double width);
 /* Breaks the box's paragraphs again at another width (no reshaping). */
 void jl_box_rebreak(jl_box *box, double width);
+/* Line grids: `h` rounded up to whole lines of `pitch` (at least one). */
+double jl_grid_span(double h, double pitch);
+/* Puts the box's lines on a line grid of `pitch`: each line takes whole lines of the grid
+ * (its text centred in them), and so does the space between paragraphs. */
+void jl_box_snap(jl_box *box, double pitch);
 /* Height of lines [a, b), counting the space before each but the first. */
 double jl_box_range_height(const jl_box *box, size_t a, size_t b);
 /* How many lines from `a` fit in `height`. */

@@ -25,6 +25,7 @@ typedef struct {
     GStringChunk *strings; /* font families from {{ }}: the template stays read-only */
     size_t steps, max_steps;
     bool stopped; /* the step budget ran out */
+    double grid_pitch; /* line pitch of the grid of the page in force (行), 0 for none */
 } expander;
 
 typedef struct {
@@ -401,7 +402,7 @@ static const jd_style *element_style_ordered(expander *ex, const jd_style *paren
             layers[n] = (const tpl_prop *)extra[i]->data;
             counts[n++] = extra[i]->len;
         }
-    tpl_props_apply(&s, layers, counts, n);
+    tpl_props_apply(&s, layers, counts, n, ex->grid_pitch);
     if (defaults) defaults(&s);
     n = 0;
     for (guint i = before_defaults; i < n_extra; i++)
@@ -413,7 +414,7 @@ static const jd_style *element_style_ordered(expander *ex, const jd_style *paren
         layers[n] = op->layer[l];
         counts[n++] = op->count[l];
     }
-    tpl_props_apply(&s, layers, counts, n);
+    tpl_props_apply(&s, layers, counts, n, ex->grid_pitch);
     return intern(ex, &s);
 }
 
@@ -434,6 +435,13 @@ static const jd_style *without_box(expander *ex, const jd_style *style, bool kee
         s.keep_with_next = style->keep_with_next;
     }
     return intern(ex, &s);
+}
+
+/* A length of an element attribute, in the element's units. */
+static jd_length resolve(expander *ex, tpl_length len, const jd_style *style)
+{
+    tpl_units u = tpl_units_of(style, ex->grid_pitch);
+    return tpl_length_resolve(len, &u);
 }
 
 static void set_source(jd_node *n, const tpl_node *node)
@@ -648,14 +656,19 @@ static void expand_container(expander *ex, const tpl_node *node, jd_node *n, con
     sink_finish(ex, &inner);
 }
 
+/* header, footer, item, colophon */
 static void expand_simple_container(expander *ex, const tpl_node *node, jd_node_type type, sink *s)
 {
+    flush_paragraph(ex, s); /* text before a colophon */
     own_props op;
     collect_props(ex, node, &op);
     const jd_style *style = element_style(ex, s->style, NULL, NULL, 0, &op);
     own_props_clear(&op);
     jd_node *n = jd_node_new(ex->doc, type);
     if (type == JD_NODE_ITEM) block_attrs(ex, node, n);
+    tpl_attr_value parity;
+    if (type == JD_NODE_COLOPHON && attr_typed(ex, node, TPL_A_PARITY, &parity) && parity.i > 0)
+        jd_node_set_string(n, JD_ATTR_PARITY, tpl_attr_keywords(TPL_A_PARITY)[parity.i]); /* even, odd */
     expand_container(ex, node, n, style, s);
 }
 
@@ -700,6 +713,17 @@ static void expand_page(expander *ex, const tpl_node *node, sink *s)
     char *label = attr_string(ex, node, TPL_A_PAGE_LABEL);
     if (label) jd_node_set_string(page, JD_ATTR_PAGE_LABEL, label);
     g_free(label);
+    tpl_attr_value v;
+    ex->grid_pitch = 0;
+    if (attr_typed(ex, node, TPL_A_LINE_GRID, &v)) {
+        jd_node_set_int(page, JD_ATTR_LINE_GRID, v.i);
+        double body = h - margin.box[JD_TOP].value - margin.box[JD_BOTTOM].value;
+        ex->grid_pitch = body > 0 ? body / (double)v.i : 0;
+    }
+    if (attr_typed(ex, node, TPL_A_FOOTER_BELOW_BODY, &v))
+        jd_node_set_number(page, JD_ATTR_FOOTER_BELOW_BODY, v.len.value);
+    if (attr_typed(ex, node, TPL_A_TURNED, &v) && v.flag)
+        jd_node_set_int(page, JD_ATTR_TURNED, 1);
     jd_node_append(s->node, page);
 
     sink inner;
@@ -783,7 +807,7 @@ static void expand_col(expander *ex, const tpl_node *node, sink *s)
         jd_node_set_style(col, col_style);
         set_source(col, node);
         if (repeat_on_break.flag) jd_node_set_int(col, JD_ATTR_REPEAT_ON_BREAK, 1);
-        jd_node_set_length(col, JD_ATTR_WIDTH, tpl_length_resolve(width.len, style->font_size));
+        jd_node_set_length(col, JD_ATTR_WIDTH, resolve(ex, width.len, style));
         jd_node_append(s->node, col);
         g_ptr_array_add(s->table->cols, props);
     }
@@ -884,10 +908,10 @@ static void expand_image(expander *ex, const tpl_node *node, sink *s)
         jd_node_set_string(image, JD_ATTR_SRC, path);
         tpl_attr_value len;
         if (attr_typed(ex, node, TPL_A_WIDTH, &len))
-            jd_node_set_length(image, JD_ATTR_WIDTH, tpl_length_resolve(len.len, style->font_size));
+            jd_node_set_length(image, JD_ATTR_WIDTH, resolve(ex, len.len, style));
         if (attr_typed(ex, node, TPL_A_HEIGHT, &len))
             jd_node_set_length(image, JD_ATTR_HEIGHT,
-                               tpl_length_resolve(len.len, style->font_size));
+                               resolve(ex, len.len, style));
         block_attrs(ex, node, image);
         jd_node_append(s->node, image);
     }
@@ -904,7 +928,7 @@ static void expand_leaf_block(expander *ex, const tpl_node *node, jd_node_type t
     set_source(n, node);
     tpl_attr_value height;
     if (type == JD_NODE_SPACER && attr_typed(ex, node, TPL_A_HEIGHT, &height))
-        jd_node_set_length(n, JD_ATTR_HEIGHT, tpl_length_resolve(height.len, style->font_size));
+        jd_node_set_length(n, JD_ATTR_HEIGHT, resolve(ex, height.len, style));
     jd_node_append(s->node, n);
 }
 
@@ -952,9 +976,9 @@ static void expand_chart(expander *ex, const tpl_node *node, sink *s)
     if (attr_typed(ex, node, TPL_A_DECIMALS, &v)) jd_node_set_int(chart, JD_ATTR_DECIMALS, v.i);
     if (attr_typed(ex, node, TPL_A_VALUE_LABELS, &v)) jd_node_set_int(chart, JD_ATTR_VALUE_LABELS, v.flag);
     if (attr_typed(ex, node, TPL_A_WIDTH, &v))
-        jd_node_set_length(chart, JD_ATTR_WIDTH, tpl_length_resolve(v.len, style->font_size));
+        jd_node_set_length(chart, JD_ATTR_WIDTH, resolve(ex, v.len, style));
     if (attr_typed(ex, node, TPL_A_HEIGHT, &v))
-        jd_node_set_length(chart, JD_ATTR_HEIGHT, tpl_length_resolve(v.len, style->font_size));
+        jd_node_set_length(chart, JD_ATTR_HEIGHT, resolve(ex, v.len, style));
     block_attrs(ex, node, chart);
     jd_node_append(s->node, chart);
 }
@@ -1208,6 +1232,9 @@ static void expand_node(expander *ex, const tpl_node *node, sink *s)
         break;
     case TPL_SPACER:
         expand_leaf_block(ex, node, JD_NODE_SPACER, s);
+        break;
+    case TPL_COLOPHON:
+        expand_simple_container(ex, node, JD_NODE_COLOPHON, s);
         break;
     case TPL_FOR:
         expand_for(ex, node, s);

@@ -28,7 +28,7 @@ static const element_def elements[] = {
      A(TITLE) | A(AUTHOR) | A(SUBJECT) | A(KEYWORDS) | A(CREATOR) | A(DATE) | A(STRICT) | A(LANG)},
     {"page", TPL_PAGE, true,
      A(SIZE) | A(ORIENTATION) | A(MARGIN) | A(HEADER_DISTANCE) | A(FOOTER_DISTANCE) |
-         A(PAGE_LABEL)},
+         A(PAGE_LABEL) | A(LINE_GRID) | A(FOOTER_BELOW_BODY) | A(TURNED)},
     {"header", TPL_HEADER, true, 0},
     {"footer", TPL_FOOTER, true, 0},
     {"style", TPL_STYLE, true, A(NAME)},
@@ -49,6 +49,7 @@ static const element_def elements[] = {
     {"image", TPL_IMAGE, true, A(SRC) | A(WIDTH) | A(HEIGHT) | BLOCK_ATTRS},
     {"page-break", TPL_PAGE_BREAK, false, 0},
     {"spacer", TPL_SPACER, false, A(HEIGHT)},
+    {"colophon", TPL_COLOPHON, true, A(PARITY)},
     {"for", TPL_FOR, false, A(EACH) | A(INDEX)},
     {"if", TPL_IF, false, A(TEST)},
     {"elif", TPL_ELIF, false, A(TEST)},
@@ -107,6 +108,10 @@ static const struct {
     [TPL_A_HEADER_DISTANCE] = {"header-distance", AK_LENGTH, false},
     [TPL_A_FOOTER_DISTANCE] = {"footer-distance", AK_LENGTH, false},
     [TPL_A_PAGE_LABEL] = {"page-label", AK_STRING, false},
+    [TPL_A_LINE_GRID] = {"line-grid", AK_INT, false},
+    [TPL_A_FOOTER_BELOW_BODY] = {"footer-below-body", AK_LENGTH, false},
+    [TPL_A_TURNED] = {"turned", AK_FLAG, false},
+    [TPL_A_PARITY] = {"parity", AK_KEYWORD, false},
     [TPL_A_NAME] = {"name", AK_NAME, true},
     [TPL_A_STYLE] = {"style", AK_STYLES, false},
     [TPL_A_ID] = {"id", AK_STRING, false},
@@ -161,6 +166,7 @@ static const char *const legends[] = {"bottom", "top", "right", "none", NULL};
 static const char *const orients[] = {"vertical", "horizontal", NULL};
 static const char *const palettes[] = {"grey", "color", NULL};
 static const char *const roles[] = {"value", "target", "mark", NULL};
+static const char *const parities[] = {"any", "even", "odd", NULL};
 
 static const struct {
     const char *name;
@@ -193,6 +199,8 @@ const char *const *tpl_attr_keywords(int id)
         return roles;
     case TPL_A_TYPE:
         return tpl_param_types();
+    case TPL_A_PARITY:
+        return parities;
     default:
         return NULL;
     }
@@ -214,9 +222,10 @@ static void int_range(int id, int *lo, int *hi)
 
 static unsigned length_units(tpl_kind element, int id)
 {
-    if (element == TPL_COL) return TPL_ALLOW_EM | TPL_ALLOW_PERCENT | TPL_ALLOW_FR | TPL_ALLOW_AUTO;
-    if (element == TPL_IMAGE || element == TPL_CHART) return TPL_ALLOW_EM | TPL_ALLOW_PERCENT;
-    if (element == TPL_SPACER) return TPL_ALLOW_EM;
+    if (element == TPL_COL)
+        return TPL_ALLOW_EM | TPL_ALLOW_ZI_HANG | TPL_ALLOW_PERCENT | TPL_ALLOW_FR | TPL_ALLOW_AUTO;
+    if (element == TPL_IMAGE || element == TPL_CHART) return TPL_ALLOW_EM | TPL_ALLOW_ZI_HANG | TPL_ALLOW_PERCENT;
+    if (element == TPL_SPACER) return TPL_ALLOW_EM | TPL_ALLOW_ZI_HANG;
     return 0;
 }
 
@@ -1217,6 +1226,7 @@ static const char *belongs(tpl_kind kind)
     switch (kind) {
     case TPL_PAGE:
     case TPL_PAGE_BREAK:
+    case TPL_COLOPHON:
         return "it belongs at the top level of <document>";
     case TPL_STYLE:
         return "it belongs at the top level of <document>, outside <for>, <if> and <group>";
@@ -1252,6 +1262,7 @@ static bool allowed(tpl_kind kind, const place *pl)
     switch (kind) {
     case TPL_PAGE:
     case TPL_PAGE_BREAK:
+    case TPL_COLOPHON:
         return pl->ctx == CTX_DOCUMENT;
     case TPL_STYLE:
     case TPL_PARAM:
@@ -1309,6 +1320,7 @@ static context inner_context(tpl_kind kind)
     case TPL_TH:
     case TPL_TD:
     case TPL_ITEM:
+    case TPL_COLOPHON:
         return CTX_BLOCKS;
     case TPL_H1:
     case TPL_H2:

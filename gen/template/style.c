@@ -29,6 +29,8 @@ static const struct {
     {"in", 72, TPL_LEN_PT, 0},
     {"px", 0.75, TPL_LEN_PT, 0},
     {"em", 0, TPL_LEN_EM, TPL_ALLOW_EM},
+    {"字", 0, TPL_LEN_ZI, TPL_ALLOW_ZI_HANG},
+    {"行", 0, TPL_LEN_HANG, TPL_ALLOW_ZI_HANG},
     {"%", 0, TPL_LEN_PERCENT, TPL_ALLOW_PERCENT},
     {"fr", 0, TPL_LEN_FR, TPL_ALLOW_FR},
 };
@@ -66,7 +68,9 @@ bool tpl_parse_length(const char *text, unsigned allow, tpl_length *out, char **
                     *out = (tpl_length){0, TPL_LEN_PT};
                     ok = true;
                 } else {
-                    *why = g_strdup("a unit is needed (pt, mm, cm, in, px or em)");
+                    *why = g_strdup(allow & TPL_ALLOW_ZI_HANG
+                                        ? "a unit is needed (pt, mm, cm, in, px, em, 字 or 行)"
+                                        : "a unit is needed (pt, mm, cm, in, px or em)");
                 }
             }
             for (size_t i = 0; i < G_N_ELEMENTS(units) && !ok && !*why; i++) {
@@ -92,11 +96,21 @@ bool tpl_parse_length(const char *text, unsigned allow, tpl_length *out, char **
     return ok;
 }
 
-jd_length tpl_length_resolve(tpl_length len, double font_size)
+tpl_units tpl_units_of(const jd_style *s, double grid_pitch)
+{
+    double line = s->line_height_pt ? s->line_height : s->line_height * s->font_size;
+    return (tpl_units){s->font_size, s->font_size + s->letter_spacing, grid_pitch > 0 ? grid_pitch : line};
+}
+
+jd_length tpl_length_resolve(tpl_length len, const tpl_units *u)
 {
     switch (len.unit) {
     case TPL_LEN_EM:
-        return (jd_length){len.value * font_size, JD_UNIT_PT};
+        return (jd_length){len.value * u->em, JD_UNIT_PT};
+    case TPL_LEN_ZI:
+        return (jd_length){len.value * u->zi, JD_UNIT_PT};
+    case TPL_LEN_HANG:
+        return (jd_length){len.value * u->hang, JD_UNIT_PT};
     case TPL_LEN_PERCENT:
         return (jd_length){len.value, JD_UNIT_PERCENT};
     case TPL_LEN_FR:
@@ -150,7 +164,7 @@ static const char *const prop_names[TPL_PROP_COUNT] = {
     "text-align",  "vertical-align", "line-height", "text-indent",   "letter-spacing",
     "padding",     "border",         "border-top",  "border-right",  "border-bottom",
     "border-left", "background",     "margin-top",  "margin-bottom", "keep-with-next",
-    "cjk-latin-spacing", "white-space", "punctuation",
+    "cjk-latin-spacing", "white-space", "punctuation", "snap-to-grid",
 };
 
 int tpl_prop_lookup(const char *name)
@@ -275,7 +289,8 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
                                          "outside", "inside", NULL};
     static const char *const valigns[] = {"top", "middle", "bottom", NULL};
     static const char *const styles[] = {"normal", "italic", "oblique", NULL};
-    const unsigned em = TPL_ALLOW_EM;
+    /* 字 and 行 wherever em is, but in font-size and letter-spacing (which they depend on) */
+    const unsigned em = TPL_ALLOW_EM | TPL_ALLOW_ZI_HANG;
     int k;
     switch (id) {
     case TPL_PROP_FONT_FAMILY:
@@ -286,7 +301,7 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
         out->u.family = g_string_chunk_insert_const(names, s);
         return true;
     case TPL_PROP_FONT_SIZE:
-        if (!tpl_parse_length(s, em | TPL_ALLOW_PERCENT, &out->u.len, why)) return false;
+        if (!tpl_parse_length(s, TPL_ALLOW_EM | TPL_ALLOW_PERCENT, &out->u.len, why)) return false;
         if (out->u.len.value <= 0) {
             *why = g_strdup("a font size must be more than 0");
             return false;
@@ -340,7 +355,7 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
             out->u.len = (tpl_length){0, TPL_LEN_PT};
             return true;
         }
-        return tpl_parse_length(s, em | TPL_ALLOW_NEGATIVE, &out->u.len, why);
+        return tpl_parse_length(s, TPL_ALLOW_EM | TPL_ALLOW_NEGATIVE, &out->u.len, why);
     case TPL_PROP_PADDING:
         return tpl_parse_box(s, em, out->u.box, why);
     case TPL_PROP_BORDER:
@@ -358,6 +373,7 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
     case TPL_PROP_MARGIN_BOTTOM:
         return tpl_parse_length(s, em, &out->u.len, why);
     case TPL_PROP_KEEP_WITH_NEXT:
+    case TPL_PROP_SNAP_TO_GRID:
         return parse_flag(s, &out->u.flag, why);
     case TPL_PROP_CJK_LATIN_SPACING:
         /* em stays a share of the font size, so it follows every element's own size */
@@ -370,7 +386,7 @@ static bool parse_prop(tpl_prop_id id, const char *s, GStringChunk *names, tpl_p
             out->u.spacing.len = (tpl_length){0, TPL_LEN_PT};
             return true;
         }
-        if (!tpl_parse_length(s, em, &out->u.spacing.len, why)) return false;
+        if (!tpl_parse_length(s, TPL_ALLOW_EM, &out->u.spacing.len, why)) return false;
         out->u.spacing.em = out->u.spacing.len.unit == TPL_LEN_EM;
         return true;
     case TPL_PROP_WHITE_SPACE: {
@@ -418,20 +434,21 @@ void tpl_style_inherit(jd_style *out, const jd_style *parent)
     out->keep_with_next = false;
 }
 
-static double pt(tpl_length len, double font_size)
+static double pt(tpl_length len, const tpl_units *u)
 {
-    return tpl_length_resolve(len, font_size).value;
+    return tpl_length_resolve(len, u).value;
 }
 
-static void set_border(jd_border *b, const tpl_prop *p, double fs)
+static void set_border(jd_border *b, const tpl_prop *p, const tpl_units *u)
 {
-    b->width = pt(p->u.border.width, fs);
+    b->width = pt(p->u.border.width, u);
     b->color = b->width > 0 ? p->u.border.color : 0;
 }
 
-static void apply_one(jd_style *s, const tpl_prop *p)
+/* Sets the property on `s`; relative lengths are worth `u` (the units of the element,
+ * except while its line height is being set: then 行 is the inherited line). */
+static void apply_one(jd_style *s, const tpl_prop *p, const tpl_units *u)
 {
-    double fs = s->font_size;
     switch (p->id) {
     case TPL_PROP_FONT_FAMILY:
         s->font_family = p->u.family;
@@ -456,39 +473,39 @@ static void apply_one(jd_style *s, const tpl_prop *p)
         if (p->u.line_height.factor)
             s->line_height = p->u.line_height.len.value;
         else if (p->u.line_height.len.unit == TPL_LEN_PERCENT)
-            s->line_height = fs * p->u.line_height.len.value / 100;
+            s->line_height = s->font_size * p->u.line_height.len.value / 100;
         else
-            s->line_height = pt(p->u.line_height.len, fs);
+            s->line_height = pt(p->u.line_height.len, u);
         break;
     case TPL_PROP_TEXT_INDENT:
-        s->text_indent = tpl_length_resolve(p->u.len, fs);
+        s->text_indent = tpl_length_resolve(p->u.len, u);
         break;
     case TPL_PROP_LETTER_SPACING:
-        s->letter_spacing = pt(p->u.len, fs);
+        s->letter_spacing = pt(p->u.len, u);
         break;
     case TPL_PROP_PADDING:
         for (int i = 0; i < 4; i++)
-            s->padding[i] = pt(p->u.box[i], fs);
+            s->padding[i] = pt(p->u.box[i], u);
         break;
     case TPL_PROP_BORDER:
         for (int i = 0; i < 4; i++)
-            set_border(&s->border[i], p, fs);
+            set_border(&s->border[i], p, u);
         break;
     case TPL_PROP_BORDER_TOP:
     case TPL_PROP_BORDER_RIGHT:
     case TPL_PROP_BORDER_BOTTOM:
     case TPL_PROP_BORDER_LEFT:
-        set_border(&s->border[JD_TOP + (p->id - TPL_PROP_BORDER_TOP)], p, fs);
+        set_border(&s->border[JD_TOP + (p->id - TPL_PROP_BORDER_TOP)], p, u);
         break;
     case TPL_PROP_BACKGROUND:
         s->has_background = !p->u.background.none;
         s->background = p->u.background.none ? 0 : p->u.background.color;
         break;
     case TPL_PROP_MARGIN_TOP:
-        s->margin_top = pt(p->u.len, fs);
+        s->margin_top = pt(p->u.len, u);
         break;
     case TPL_PROP_MARGIN_BOTTOM:
-        s->margin_bottom = pt(p->u.len, fs);
+        s->margin_bottom = pt(p->u.len, u);
         break;
     case TPL_PROP_KEEP_WITH_NEXT:
         s->keep_with_next = p->u.flag;
@@ -503,6 +520,9 @@ static void apply_one(jd_style *s, const tpl_prop *p)
     case TPL_PROP_PUNCTUATION:
         s->punctuation = (jd_punctuation)p->u.align;
         break;
+    case TPL_PROP_SNAP_TO_GRID:
+        s->snap_to_grid = p->u.flag;
+        break;
     default:
         break;
     }
@@ -515,21 +535,42 @@ static int apply_rank(tpl_prop_id id)
     return id == TPL_PROP_BORDER ? 0 : 1;
 }
 
-void tpl_props_apply(jd_style *style, const tpl_prop *const *layers, const guint *counts,
-                     guint n_layers)
+/* The passes of tpl_props_apply, each seeing the lengths the ones before produced. */
+enum { PASS_FONT_SIZE, PASS_LETTER_SPACING, PASS_LINE_HEIGHT, PASS_REST, N_PASSES };
+
+static int pass_of(tpl_prop_id id)
 {
-    double parent_size = style->font_size;
-    for (guint l = 0; l < n_layers; l++)
-        for (guint i = 0; i < counts[l]; i++) {
-            const tpl_prop *p = &layers[l][i];
-            if (p->id != TPL_PROP_FONT_SIZE) continue;
-            style->font_size = p->u.len.unit == TPL_LEN_PERCENT ? parent_size * p->u.len.value / 100
-                                                                : pt(p->u.len, parent_size);
-        }
-    for (guint l = 0; l < n_layers; l++)
-        for (int rank = 0; rank < 2; rank++)
-            for (guint i = 0; i < counts[l]; i++) {
-                const tpl_prop *p = &layers[l][i];
-                if (p->id != TPL_PROP_FONT_SIZE && apply_rank(p->id) == rank) apply_one(style, p);
-            }
+    switch (id) {
+    case TPL_PROP_FONT_SIZE:
+        return PASS_FONT_SIZE;
+    case TPL_PROP_LETTER_SPACING:
+        return PASS_LETTER_SPACING;
+    case TPL_PROP_LINE_HEIGHT:
+        return PASS_LINE_HEIGHT;
+    default:
+        return PASS_REST;
+    }
+}
+
+void tpl_props_apply(jd_style *style, const tpl_prop *const *layers, const guint *counts,
+                     guint n_layers, double grid_pitch)
+{
+    /* font-size: em and % of the parent's size */
+    const double parent = style->font_size;
+    const tpl_units parent_units = {parent, parent, parent};
+    for (int pass = 0; pass < N_PASSES; pass++) {
+        tpl_units u = tpl_units_of(style, grid_pitch);
+        for (guint l = 0; l < n_layers; l++)
+            for (int rank = 0; rank < 2; rank++)
+                for (guint i = 0; i < counts[l]; i++) {
+                    const tpl_prop *p = &layers[l][i];
+                    if (pass_of(p->id) != pass || apply_rank(p->id) != rank) continue;
+                    if (p->id != TPL_PROP_FONT_SIZE)
+                        apply_one(style, p, &u);
+                    else if (p->u.len.unit == TPL_LEN_PERCENT)
+                        style->font_size = parent * p->u.len.value / 100;
+                    else
+                        style->font_size = pt(p->u.len, &parent_units);
+                }
+    }
 }

@@ -156,6 +156,8 @@ bool tpl_is_identifier(const char *s);
 typedef enum {
     TPL_LEN_PT,
     TPL_LEN_EM,      /* relative to a font size, resolved when applied */
+    TPL_LEN_ZI,      /* 字: characters of the element (font size + letter spacing) */
+    TPL_LEN_HANG,    /* 行: lines (the page's grid pitch, else the element's line height) */
     TPL_LEN_PERCENT, /* of the available width, or of the font size for font-size */
     TPL_LEN_FR,
     TPL_LEN_AUTO,
@@ -173,6 +175,7 @@ enum {
     TPL_ALLOW_AUTO = 1 << 2,
     TPL_ALLOW_EM = 1 << 3,
     TPL_ALLOW_NEGATIVE = 1 << 4,
+    TPL_ALLOW_ZI_HANG = 1 << 5, /* 字 and 行 */
 };
 
 /* Parses one length ("12pt", "2em", "五号", "1.3fr", "0"). On failure returns false and
@@ -183,8 +186,18 @@ bool tpl_parse_color(const char *text, uint32_t *out);
 bool tpl_parse_box(const char *text, unsigned allow, tpl_length box[4], char **why);
 /* true/false/yes/no. */
 bool tpl_parse_flag(const char *text, bool *out, char **why);
-/* Points for `len` where em is relative to `font_size`; percentages and fr stay as they are. */
-jd_length tpl_length_resolve(tpl_length len, double font_size);
+/* What the relative units of a length are worth, in points. */
+typedef struct {
+    double em;   /* the font size */
+    double zi;   /* 字: the font size plus the letter spacing (the character pitch) */
+    double hang; /* 行: the line pitch of the page's grid, else the line height */
+} tpl_units;
+
+/* The units of an element of style `s` on a page whose line grid has pitch `grid_pitch`
+ * (0: no grid). */
+tpl_units tpl_units_of(const jd_style *s, double grid_pitch);
+/* Points for `len` in those units; percentages and fr stay as they are. */
+jd_length tpl_length_resolve(tpl_length len, const tpl_units *units);
 
 typedef enum {
     TPL_PROP_FONT_FAMILY,
@@ -210,6 +223,7 @@ typedef enum {
     TPL_PROP_CJK_LATIN_SPACING,
     TPL_PROP_WHITE_SPACE,
     TPL_PROP_PUNCTUATION,
+    TPL_PROP_SNAP_TO_GRID,
     TPL_PROP_COUNT
 } tpl_prop_id;
 
@@ -220,7 +234,7 @@ typedef struct {
         const char *family; /* interned in the template */
         tpl_length len;     /* font-size, text-indent, letter-spacing, margins */
         int weight;
-        bool flag; /* italic, keep-with-next */
+        bool flag; /* italic, keep-with-next, snap-to-grid */
         uint32_t color;
         int align; /* jd_align or jd_valign */
         struct {
@@ -251,10 +265,12 @@ char *tpl_word_list(const char *const *words);
 /* Parses an attribute value for property `id`; family names are interned in `names`. */
 bool tpl_prop_parse(tpl_prop_id id, const char *text, GStringChunk *names, tpl_prop *out,
                     char **why);
-/* Applies `props` (several layers, in order) to `style`, resolving em against the font size
- * they produce; font sizes first, so every other em sees the element's own size. */
+/* Applies `props` (several layers, in order) to `style`, resolving em, 字 and 行 against the
+ * style they produce (on a page whose line grid has pitch `grid_pitch`, 0 for none): font
+ * size first, then letter spacing and line height, so every other length sees the
+ * element's own. */
 void tpl_props_apply(jd_style *style, const tpl_prop *const *layers, const guint *counts,
-                     guint n_layers);
+                     guint n_layers, double grid_pitch);
 /* The inherited part of `parent`: box properties (padding, border, background, margins,
  * keep-with-next) back to their defaults. */
 void tpl_style_inherit(jd_style *out, const jd_style *parent);
@@ -317,6 +333,7 @@ typedef enum {
     TPL_IMAGE,
     TPL_PAGE_BREAK,
     TPL_SPACER,
+    TPL_COLOPHON,
     TPL_FOR,
     TPL_IF,
     TPL_ELIF,
@@ -346,6 +363,10 @@ typedef enum {
     TPL_A_HEADER_DISTANCE,
     TPL_A_FOOTER_DISTANCE,
     TPL_A_PAGE_LABEL,
+    TPL_A_LINE_GRID,
+    TPL_A_FOOTER_BELOW_BODY,
+    TPL_A_TURNED,
+    TPL_A_PARITY,
     TPL_A_NAME,
     TPL_A_STYLE,
     TPL_A_ID,
