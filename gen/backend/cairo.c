@@ -183,11 +183,23 @@ static void draw_page(cairo_t *cr, font_cache *fc, const jd_pages *pages, const 
                          g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t)), g_string_new(NULL), true, NULL};
     for (size_t i = 0; i < jd_page_item_count(page); i++) {
         const jd_item *it = jd_page_item(page, i);
-        if (it->type == JD_ITEM_GLYPHS) {
+        if (it->type == JD_ITEM_GLYPHS && it->quarter_turns == 0) {
             batch_add(cr, fc, pages, &batch, &it->u.glyphs);
             continue;
         }
         batch_flush(cr, fc, pages, &batch);
+        if (it->type == JD_ITEM_GLYPHS) {
+            /* a turned run: drawn alone, in its own frame */
+            jd_glyph_run r = it->u.glyphs;
+            cairo_save(cr);
+            cairo_translate(cr, r.x, r.y);
+            cairo_rotate(cr, it->quarter_turns * G_PI / 2);
+            r.x = r.y = 0;
+            batch_add(cr, fc, pages, &batch, &r);
+            batch_flush(cr, fc, pages, &batch);
+            cairo_restore(cr);
+            continue;
+        }
         switch (it->type) {
         case JD_ITEM_GLYPHS:
             break;

@@ -268,7 +268,9 @@ static void show_piece(text_piece *t)
     g_string_truncate(t->text, 0);
 }
 
-static bool draw_glyphs(render_ctx *c, HPDF_Page page, double page_h, const jd_glyph_run *r)
+/* `quarter_turns`: the run turned clockwise about its origin (the text matrix turns, and
+ * the glyphs are placed along the run's own baseline). */
+static bool draw_glyphs(render_ctx *c, HPDF_Page page, double page_h, const jd_glyph_run *r, int quarter_turns)
 {
     HPDF_Font font = haru_fonts_get(c->fonts, c->pdf, r->font);
     if (failed(c, "loading font %s", haru_fonts_label(c->fonts, r->font))) return false;
@@ -288,6 +290,15 @@ static bool draw_glyphs(render_ctx *c, HPDF_Page page, double page_h, const jd_g
     }
     HPDF_Page_BeginText(page);
     HPDF_Page_SetFontAndSize(page, font, (HPDF_REAL)r->size);
+    /* positions in the text space: the page's, or the turned run's own */
+    double ox = r->x, oy = r->y, oh = page_h;
+    if (quarter_turns) {
+        static const int cosine[] = {1, 0, -1, 0}, sine[] = {0, -1, 0, 1}; /* clockwise, y up */
+        int q = quarter_turns % 4;
+        HPDF_Page_SetTextMatrix(page, (HPDF_REAL)cosine[q], (HPDF_REAL)sine[q], (HPDF_REAL)-sine[q],
+                                (HPDF_REAL)cosine[q], (HPDF_REAL)r->x, (HPDF_REAL)(page_h - r->y));
+        ox = oy = oh = 0;
+    }
     text_piece t = {page, g_string_new(NULL), 0, 0, 0, 0};
     double next_x = 0; /* where libharu puts the next character after the gathered text */
     size_t pos = 0;
@@ -295,7 +306,7 @@ static bool draw_glyphs(render_ctx *c, HPDF_Page page, double page_h, const jd_g
     while (jd_next_glyph_cluster(r, &pos, &cl)) {
         if (haru_cluster_is_blank(r, &cl)) continue;
         const jd_glyph *g = &r->glyphs[cl.first];
-        double x = r->x + g->x, y = page_h - (r->y + g->y);
+        double x = ox + g->x, y = oh - (oy + g->y);
         const char *s = r->text + cl.start;
         size_t len = cl.end - cl.start;
         if (t.text->len == 0 || fabs(y - t.y) > MERGE_TOLERANCE ||
@@ -541,7 +552,7 @@ static bool draw_page(render_ctx *c, size_t index)
         const jd_item *it = jd_page_item(page, i);
         switch (it->type) {
         case JD_ITEM_GLYPHS:
-            if (!draw_glyphs(c, hp, h, &it->u.glyphs)) return false;
+            if (!draw_glyphs(c, hp, h, &it->u.glyphs, it->quarter_turns)) return false;
             break;
         case JD_ITEM_RULE:
             draw_rules(hp, h, page, &i);

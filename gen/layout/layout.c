@@ -529,7 +529,14 @@ static void place_blocks(state *st, const jd_node *parent)
  * body's sides (a page number "one character in"). A footer sits `footer-distance` above
  * the page's bottom edge, or with `footer-below-body` the middle of its first line — where
  * a centred dash "—" lies — that far below the body (GB/T 9704 §7.5: the 一字线 7 mm below
- * the type area). */
+ * the type area).
+ *
+ * A turned page is printed on a sheet of the other orientation turned a quarter, the
+ * page's top along the sheet's left edge (GB/T 9704 §8: a landscape table's top faces the
+ * binding edge of an odd page and the cut edge of an even one): its header and footer are
+ * placed on that sheet as on any other — the sheet's left, right, top and bottom margins
+ * are the page's top, bottom, right and left ones — and turned with it, so page numbers
+ * stay where the other pages have them. */
 static void place_margins(state *st)
 {
     jl_ctx *ctx = st->flow.ctx;
@@ -541,9 +548,16 @@ static void place_margins(state *st)
         if (!setup || g_array_index(st->bare, gboolean, p))
             continue;
         jd_page *page = jd_pages_get(ctx->pages, p);
+        bool turned = jd_node_int(setup, JD_ATTR_TURNED, 0) != 0;
         double w = jd_page_width(page), h = jd_page_height(page);
         double ml = setup_value(setup, JD_ATTR_MARGIN_LEFT, 5), mr = setup_value(setup, JD_ATTR_MARGIN_RIGHT, 3);
         double mb = setup_value(setup, JD_ATTR_MARGIN_BOTTOM, 4);
+        if (turned) {
+            double mt = setup_value(setup, JD_ATTR_MARGIN_TOP, 2), page_w = w;
+            w = h, h = page_w;
+            mb = ml, ml = mt, mr = setup_value(setup, JD_ATTR_MARGIN_BOTTOM, 4);
+        }
+        size_t first_item = jd_page_item_count(page);
         char number[32];
         g_snprintf(number, sizeof number, "%zu", p + 1);
         for (const jd_node *c = jd_node_first_child(setup); c; c = jd_node_next(c)) {
@@ -565,6 +579,8 @@ static void place_margins(state *st)
             jl_box_emit(ctx, box, 0, box->lines->len, x, y, width, page);
             jl_box_free(box);
         }
+        if (turned) /* the sheet's (x, y) is the page's (page width − y, x) */
+            jd_page_turn_items(page, first_item, h, 0);
     }
 }
 

@@ -148,6 +148,9 @@ typedef struct {
 
 typedef struct {
     jd_item_type type;
+    /* glyph runs: 0–3, the run turned that many quarters clockwise about its origin (its
+     * glyph positions are along its own baseline); 0 for every other item */
+    int quarter_turns;
     union {
         jd_glyph_run glyphs;
         jd_rule rule;
@@ -182,6 +185,12 @@ void jd_page_add_image(jd_page *page, const jd_image *image);
 void jd_page_add_link(jd_page *page, const jd_link *link);
 void jd_page_add_dest(jd_page *page, const jd_dest *dest);
 void jd_page_add_path(jd_page *page, const jd_path *path);
+
+/* Turns items [first, end) of `page` a quarter clockwise and moves them: (x, y) goes to
+ * (dx − y, dy + x). Glyph runs turn with them; images keep their upright content (only
+ * their box moves), so only text and lines should be turned. What a page laid out for a
+ * sheet of the other orientation uses (headers and footers of turned pages). */
+void jd_page_turn_items(jd_page *page, size_t first, double dx, double dy);
 
 size_t jd_page_item_count(const jd_page *page);
 const jd_item *jd_page_item(const jd_page *page, size_t index);

@@ -182,6 +182,57 @@ void jd_page_add_path(jd_page *page, const jd_path *path)
     g_array_append_val(page->items, it);
 }
 
+static void turn_point(double *x, double *y, double dx, double dy)
+{
+    double ox = *x;
+    *x = dx - *y;
+    *y = dy + ox;
+}
+
+/* A box (x, y, w, h) turned: its new top-left corner is the old bottom-left one's image */
+static void turn_box(double *x, double *y, double *w, double *h, double dx, double dy)
+{
+    double bx = *x, by = *y + *h, ow = *w;
+    turn_point(&bx, &by, dx, dy);
+    *x = bx, *y = by, *w = *h, *h = ow;
+}
+
+void jd_page_turn_items(jd_page *page, size_t first, double dx, double dy)
+{
+    for (size_t i = first; i < page->items->len; i++) {
+        jd_item *it = &g_array_index(page->items, jd_item, i);
+        switch (it->type) {
+        case JD_ITEM_GLYPHS:
+            turn_point(&it->u.glyphs.x, &it->u.glyphs.y, dx, dy);
+            it->quarter_turns = (it->quarter_turns + 1) % 4;
+            break;
+        case JD_ITEM_RULE:
+            turn_point(&it->u.rule.x1, &it->u.rule.y1, dx, dy);
+            turn_point(&it->u.rule.x2, &it->u.rule.y2, dx, dy);
+            break;
+        case JD_ITEM_RECT:
+            turn_box(&it->u.rect.x, &it->u.rect.y, &it->u.rect.w, &it->u.rect.h, dx, dy);
+            break;
+        case JD_ITEM_IMAGE:
+            turn_box(&it->u.image.x, &it->u.image.y, &it->u.image.w, &it->u.image.h, dx, dy);
+            break;
+        case JD_ITEM_LINK:
+            turn_box(&it->u.link.x, &it->u.link.y, &it->u.link.w, &it->u.link.h, dx, dy);
+            break;
+        case JD_ITEM_DEST:
+            turn_point(&it->u.dest.x, &it->u.dest.y, dx, dy);
+            break;
+        case JD_ITEM_PATH: {
+            jd_path_seg *segs = (jd_path_seg *)it->u.path.segs; /* the page's own copy */
+            for (size_t k = 0; k < it->u.path.n_segs; k++)
+                for (int j = 0; j < 3; j++)
+                    turn_point(&segs[k].x[j], &segs[k].y[j], dx, dy);
+            break;
+        }
+        }
+    }
+}
+
 size_t jd_page_item_count(const jd_page *page)
 {
     return page->items->len;
@@ -353,6 +404,8 @@ char *jd_pages_dump(const jd_pages *pages)
                     g_string_append(out, " bold");
                 if (r->color)
                     g_string_append_printf(out, " #%06x", r->color);
+                if (it->quarter_turns)
+                    g_string_append_printf(out, " turned=%d", it->quarter_turns * 90);
                 g_string_append_c(out, ' ');
                 str(out, r->text);
                 break;
