@@ -627,7 +627,7 @@ static const char *const attr_names[JD_ATTR_COUNT] = {
     "title",        "author",          "subject",        "keywords",       "creator",
     "date",         "width",           "height",         "margin-top",     "margin-right",
     "margin-bottom", "margin-left",    "header-distance", "footer-distance", "page-label",
-    "line-grid",    "footer-below-body", "turned",
+    "line-pitch",   "footer-below-body", "turned",
     "level",        "header-rows",     "width",          "rowspan",        "colspan",
     "header",       "field",           "src",            "height",         "marker",
     "id",           "bookmark",        "bookmark-level", "href",           "repeat-on-break",

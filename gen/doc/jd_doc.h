@@ -160,7 +160,7 @@ typedef enum {
     JD_ATTR_HEADER_DISTANCE, /* pt from the page edge to the header's top / footer's bottom */
     JD_ATTR_FOOTER_DISTANCE,
     JD_ATTR_PAGE_LABEL,      /* string: page label style for the PDF (e.g. "decimal") */
-    JD_ATTR_LINE_GRID,       /* int: the body holds exactly this many lines of a fixed pitch */
+    JD_ATTR_LINE_PITCH,      /* pt: the body's lines sit on a grid of this pitch */
     JD_ATTR_FOOTER_BELOW_BODY, /* pt from the body's bottom to the middle of the footer's first
                                 * line (instead of FOOTER_DISTANCE) */
     JD_ATTR_TURNED,          /* bool as int: printed turned a quarter on a sheet of the other

@@ -15,6 +15,7 @@ typedef struct {
     const jd_node *setup;     /* PAGE node in force, or NULL */
     GPtrArray *page_setups;   /* per page: the PAGE node it was made with */
     GArray *bare;             /* per page (gboolean): no header or footer on it */
+    GHashTable *ahead;        /* jd_node* -> measured: paragraphs shaped before their turn */
     bool page_has_content;
     double grid;              /* line pitch of the current page's grid, 0 for none */
 } state;
@@ -96,8 +97,7 @@ static void start_page(jl_flow *flow)
     flow->top = mt;
     flow->bottom = MAX(mt + 10, h - mb);
     flow->y = flow->top;
-    int64_t lines = st->setup ? jd_node_int(st->setup, JD_ATTR_LINE_GRID, 0) : 0;
-    st->grid = lines > 0 ? (flow->bottom - flow->top) / (double)lines : 0;
+    st->grid = st->setup ? jd_node_number(st->setup, JD_ATTR_LINE_PITCH, 0) : 0;
     st->page_has_content = false;
 }
 
@@ -230,8 +230,8 @@ static void place_box(state *st, const jl_box *box, const placement *pl, jd_page
     }
 }
 
-/* Room the block after a heading needs so that the heading is not left alone at the
- * bottom of a page: its first two lines, or a whole chart (which never splits). */
+/* Room a block other than a paragraph needs after a block that keeps with it: its first
+ * two lines, or a whole chart (which never splits). */
 static double first_lines_height(jl_flow *f, const jd_node *next)
 {
     if (!next)
@@ -242,9 +242,22 @@ static double first_lines_height(jl_flow *f, const jd_node *next)
     return s->margin_top + jl_style_line_height(s) * 2;
 }
 
+/* A paragraph shaped ahead of its turn, for the block before it that keeps with it. */
+typedef struct {
+    jl_box *box;
+    placement pl;
+} measured;
+
+static void measured_free(measured *m)
+{
+    jl_box_free(m->box);
+    g_free(m);
+}
+
 /* A paragraph or heading shaped and broken into lines inside its padding, on the grid
- * when the page has one and the paragraph snaps to it; `pl` says how to place it. */
-static jl_box *measure_paragraph(state *st, const jd_node *n, placement *pl)
+ * when the page has one and the paragraph snaps to it; `pl` says how to place it (but for
+ * the room what follows needs). */
+static jl_box *shape_paragraph(state *st, const jd_node *n, placement *pl)
 {
     jl_flow *f = &st->flow;
     const jd_style *s = jd_node_style(n);
@@ -253,11 +266,56 @@ static jl_box *measure_paragraph(state *st, const jd_node *n, placement *pl)
                   s->border[JD_BOTTOM].width > 0 || s->border[JD_LEFT].width > 0;
     bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
     *pl = (placement){f->x + s->padding[JD_LEFT], MAX(1, f->width - s->padding[JD_LEFT] - s->padding[JD_RIGHT]),
-                      n, s->margin_top, keep, keep ? first_lines_height(f, jd_node_next(n)) : 0,
-                      s->snap_to_grid, framed ? s : NULL};
+                      n, s->margin_top, keep, 0, s->snap_to_grid, framed ? s : NULL};
     jl_box *box = jl_box_of_para(jl_para_shape(f->ctx, n, NULL, NULL), pl->width);
     if (pl->snap && st->grid > 0)
         jl_box_snap(box, st->grid);
+    return box;
+}
+
+/* Room that what follows a block keeping with it needs on the same page: the next block's
+ * first two lines — all of it when it keeps with the one after it too, and so on (a
+ * heading over a heading over text; a signature over its date over a note). Paragraphs
+ * are shaped for it, and kept for their turn; other blocks count as two lines (a chart
+ * whole). */
+static double kept_height(state *st, const jd_node *next)
+{
+    double h = 0;
+    for (const jd_node *c = next; c; c = jd_node_next(c)) {
+        jd_node_type t = jd_node_get_type(c);
+        const jd_style *s = jd_node_style(c);
+        if (t != JD_NODE_PARAGRAPH && t != JD_NODE_HEADING)
+            return h + first_lines_height(&st->flow, c);
+        measured *m = g_hash_table_lookup(st->ahead, c);
+        if (!m) {
+            m = g_new(measured, 1);
+            m->box = shape_paragraph(st, c, &m->pl);
+            g_hash_table_insert(st->ahead, (gpointer)c, m);
+        }
+        double pad_top = m->pl.frame ? s->padding[JD_TOP] : 0, pad_bottom = m->pl.frame ? s->padding[JD_BOTTOM] : 0;
+        size_t n = m->box->lines->len;
+        if (!m->pl.keep_with_next)
+            return h + s->margin_top + pad_top + jl_box_range_height(m->box, 0, MIN(n, 2));
+        h += s->margin_top + pad_top + m->box->height + pad_bottom + s->margin_bottom;
+    }
+    return h;
+}
+
+/* A paragraph or heading ready to be placed: shaped (now, or earlier by kept_height). */
+static jl_box *measure_paragraph(state *st, const jd_node *n, placement *pl)
+{
+    jl_box *box;
+    measured *m = g_hash_table_lookup(st->ahead, n);
+    if (m) {
+        box = m->box;
+        *pl = m->pl;
+        m->box = NULL;
+        g_hash_table_remove(st->ahead, n);
+    } else {
+        box = shape_paragraph(st, n, pl);
+    }
+    if (pl->keep_with_next)
+        pl->next_height = kept_height(st, jd_node_next(n));
     return box;
 }
 
@@ -277,41 +335,89 @@ static void set_bare(state *st)
     g_array_index(st->bare, gboolean, jd_page_index(st->flow.page)) = TRUE;
 }
 
-/* A colophon: its paragraphs pinned to the foot of the body, on the page where the flow is
- * when they fit below what is there, else on a new page. With a parity, on a page of that
- * parity: a page with content is followed by one, and an empty page of the wrong parity is
- * left blank — then neither it nor the colophon's page has a header or footer (GB/T 9704
- * §7.5: 版记页前有空白页的，空白页和版记页均不编排页码). What follows starts a new page. */
+static void no_new_page(jl_flow *flow)
+{
+    (void)flow; /* a scratch page is as tall as need be */
+}
+
+/* Height of a table at the flow's width: laid out on a scratch page as tall as need be,
+ * which is thrown away. */
+static double table_height(state *st, const jd_node *table)
+{
+    jl_ctx *ctx = st->flow.ctx;
+    jd_pages *pages = ctx->pages;
+    ctx->pages = jd_pages_new();
+    jl_flow probe = st->flow;
+    probe.page = jd_pages_add_page(ctx->pages, st->flow.x + st->flow.width, 1e7);
+    probe.top = probe.y = 0;
+    probe.bottom = 1e7;
+    probe.new_page = no_new_page;
+    jl_table_layout(&probe, table);
+    jd_pages_free(ctx->pages);
+    ctx->pages = pages;
+    return probe.y;
+}
+
+static void place_table(state *st, const jd_node *n)
+{
+    jl_flow *f = &st->flow;
+    const jd_style *s = jd_node_style(n);
+    if (st->page_has_content)
+        f->y += s->margin_top;
+    jl_flow_mark(&st->flow, n, f->y);
+    jl_table_layout(f, n);
+    f->y += s->margin_bottom;
+    st->page_has_content = true;
+}
+
+/* A block of a colophon, measured before it is placed. */
+typedef struct {
+    const jd_node *node;
+    jl_box *box;  /* a paragraph's lines; NULL for a table */
+    placement pl; /* a paragraph's */
+    double height; /* with its padding, and its margin-top unless it is the first */
+} colophon_part;
+
+/* A colophon: its paragraphs and tables pinned to the foot of the body, on the page where
+ * the flow is when they fit below what is there, else on a new page. With a parity, on a
+ * page of that parity: a page with content is followed by one, and an empty page of the
+ * wrong parity is left blank — then neither it nor the colophon's page has a header or
+ * footer (GB/T 9704 §7.5: 版记页前有空白页的，空白页和版记页均不编排页码). What follows
+ * starts a new page. */
 static void place_colophon(state *st, const jd_node *n)
 {
     jl_flow *f = &st->flow;
-    GPtrArray *boxes = g_ptr_array_new_with_free_func((GDestroyNotify)jl_box_free);
-    GArray *placements = g_array_new(FALSE, FALSE, sizeof(placement));
+    GArray *parts = g_array_new(FALSE, TRUE, sizeof(colophon_part));
     double total = 0;
     for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c)) {
         jd_node_type t = jd_node_get_type(c);
-        if (t != JD_NODE_PARAGRAPH && t != JD_NODE_HEADING) {
+        colophon_part part = {.node = c};
+        bool first = parts->len == 0;
+        if (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING) {
+            part.box = measure_paragraph(st, c, &part.pl);
+            part.pl.keep_with_next = false; /* the colophon is placed whole */
+            if (first)
+                part.pl.space_before = 0;
+            const jd_style *frame = part.pl.frame;
+            part.height = part.pl.space_before + part.box->height +
+                          (frame ? frame->padding[JD_TOP] + frame->padding[JD_BOTTOM] : 0);
+        } else if (t == JD_NODE_TABLE) {
+            part.height = (first ? 0 : jd_node_style(c)->margin_top) + table_height(st, c);
+        } else {
             jd_diags_add(f->ctx->diags, JD_ERROR, jd_node_source_file(c), jd_node_source_line(c), 0,
-                         "a %s cannot be placed inside a colophon (only paragraphs and headings)",
+                         "a %s cannot be placed inside a colophon (only paragraphs, headings and tables)",
                          jd_node_type_name(t));
             f->ctx->failed = true;
             continue;
         }
-        placement pl;
-        jl_box *box = measure_paragraph(st, c, &pl);
-        pl.keep_with_next = false; /* the colophon is placed whole */
-        if (boxes->len == 0)
-            pl.space_before = 0;
-        double pad = pl.frame ? pl.frame->padding[JD_TOP] + pl.frame->padding[JD_BOTTOM] : 0;
-        total += pl.space_before + pad + box->height;
-        g_ptr_array_add(boxes, box);
-        g_array_append_val(placements, pl);
+        total += part.height;
+        g_array_append_val(parts, part);
     }
     if (total > f->bottom - f->top + 0.01) {
         jd_diags_add(f->ctx->diags, JD_ERROR, jd_node_source_file(n), jd_node_source_line(n), 0,
                      "the colophon (%.1f pt) is taller than the page body (%.1f pt)", total, f->bottom - f->top);
         f->ctx->failed = true;
-    } else if (boxes->len > 0) {
+    } else if (parts->len > 0 && !f->ctx->failed) {
         if (st->page_has_content && f->y > f->bottom - total + 0.01)
             start_page(f);
         const char *parity = jd_node_string(n, JD_ATTR_PARITY);
@@ -325,16 +431,28 @@ static void place_colophon(state *st, const jd_node *n)
                 set_bare(st);
         }
         f->y = f->bottom - total;
-        st->page_has_content = true;
-        for (guint i = 0; i < boxes->len; i++) {
-            placement *pl = &g_array_index(placements, placement, i);
-            pl->snap = false; /* whole lines already; aligned to the foot, not to the top */
-            place_box(st, g_ptr_array_index(boxes, i), pl, NULL, NULL);
+        for (guint i = 0; i < parts->len; i++) {
+            colophon_part *part = &g_array_index(parts, colophon_part, i);
+            st->page_has_content = i > 0; /* no margin before the first */
+            if (part->box) {
+                part->pl.snap = false; /* whole lines already; aligned to the foot, not to the top */
+                place_box(st, part->box, &part->pl, NULL, NULL);
+            } else {
+                /* it fits: the table's own test for room (two lines of its first row) must
+                 * not move it to a new page */
+                double top = f->top;
+                f->top = f->y;
+                place_table(st, part->node);
+                f->top = top;
+                f->y -= jd_node_style(part->node)->margin_bottom;
+            }
         }
+        st->page_has_content = true;
         f->y = f->bottom;
     }
-    g_array_free(placements, TRUE);
-    g_ptr_array_free(boxes, TRUE);
+    for (guint i = 0; i < parts->len; i++)
+        jl_box_free(g_array_index(parts, colophon_part, i).box);
+    g_array_free(parts, TRUE);
 }
 
 /* ---- lists ------------------------------------------------------------------------- */
@@ -483,16 +601,9 @@ static void place_blocks(state *st, const jd_node *parent)
         case JD_NODE_HEADING:
             place_paragraph(st, n);
             break;
-        case JD_NODE_TABLE: {
-            const jd_style *s = jd_node_style(n);
-            if (st->page_has_content)
-                f->y += s->margin_top;
-            jl_flow_mark(&st->flow, n, f->y);
-            jl_table_layout(f, n);
-            f->y += s->margin_bottom;
-            st->page_has_content = true;
+        case JD_NODE_TABLE:
+            place_table(st, n);
             break;
-        }
         case JD_NODE_LIST:
             place_list(st, n);
             break;
@@ -620,6 +731,7 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
     st.flow.owner = &st;
     st.page_setups = g_ptr_array_new();
     st.bare = g_array_new(FALSE, FALSE, sizeof(gboolean));
+    st.ahead = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)measured_free);
     const jd_node *root = jd_doc_root(doc);
     set_metadata(pages, root);
     place_blocks(&st, root);
@@ -627,6 +739,7 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
     place_margins(&st);
     g_ptr_array_free(st.page_setups, TRUE);
     g_array_free(st.bare, TRUE);
+    g_hash_table_destroy(st.ahead);
     bool failed = ctx.failed;
     ctx_clear(&ctx);
     if (failed) {

@@ -716,9 +716,9 @@ static void expand_page(expander *ex, const tpl_node *node, sink *s)
     tpl_attr_value v;
     ex->grid_pitch = 0;
     if (attr_typed(ex, node, TPL_A_LINE_GRID, &v)) {
-        jd_node_set_int(page, JD_ATTR_LINE_GRID, v.i);
         double body = h - margin.box[JD_TOP].value - margin.box[JD_BOTTOM].value;
-        ex->grid_pitch = body > 0 ? body / (double)v.i : 0;
+        ex->grid_pitch = v.grid.lines ? body / v.grid.lines : v.grid.pitch;
+        if (ex->grid_pitch > 0) jd_node_set_number(page, JD_ATTR_LINE_PITCH, ex->grid_pitch);
     }
     if (attr_typed(ex, node, TPL_A_FOOTER_BELOW_BODY, &v))
         jd_node_set_number(page, JD_ATTR_FOOTER_BELOW_BODY, v.len.value);

@@ -83,6 +83,7 @@ typedef enum {
     AK_BOX,
     AK_KEYWORD,
     AK_SIZE,
+    AK_GRID,  /* a number of lines, or a line pitch */
     AK_EXPR,  /* bare expression */
     AK_EACH,  /* NAME in EXPR */
     AK_NAME,  /* an identifier */
@@ -108,7 +109,7 @@ static const struct {
     [TPL_A_HEADER_DISTANCE] = {"header-distance", AK_LENGTH, false},
     [TPL_A_FOOTER_DISTANCE] = {"footer-distance", AK_LENGTH, false},
     [TPL_A_PAGE_LABEL] = {"page-label", AK_STRING, false},
-    [TPL_A_LINE_GRID] = {"line-grid", AK_INT, false},
+    [TPL_A_LINE_GRID] = {"line-grid", AK_GRID, false},
     [TPL_A_FOOTER_BELOW_BODY] = {"footer-below-body", AK_LENGTH, false},
     [TPL_A_TURNED] = {"turned", AK_FLAG, false},
     [TPL_A_PARITY] = {"parity", AK_KEYWORD, false},
@@ -320,6 +321,25 @@ bool tpl_attr_convert(tpl_kind element, int id, const char *text, const jd_value
         if (!ok) {
             g_free(why);
             why = g_strdup("use A3, A4, A5, B5 or a width and a height (\"210mm 297mm\")");
+        }
+        break;
+    }
+    case AK_GRID: {
+        char *s = g_strstrip(g_strdup(text));
+        guint64 lines = 0;
+        tpl_length pitch;
+        out->grid.lines = 0;
+        out->grid.pitch = 0;
+        if (g_ascii_string_to_unsigned(s, 10, 1, 1000, &lines, NULL))
+            out->grid.lines = (int)lines;
+        else if (tpl_parse_length(s, 0, &pitch, &why) && pitch.value > 0)
+            out->grid.pitch = pitch.value;
+        else
+            ok = false;
+        g_free(s);
+        if (!ok) {
+            g_free(why);
+            why = g_strdup("use a number of lines from 1 to 1000 (22) or a line pitch (28.95pt)");
         }
         break;
     }

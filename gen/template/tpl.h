@@ -443,6 +443,10 @@ typedef union {
     struct {
         double width, height;
     } size;
+    struct {
+        int lines;    /* the body holds this many lines, or 0 */
+        double pitch; /* else lines of this pitch, pt */
+    } grid;
 } tpl_attr_value;
 
 typedef struct {
