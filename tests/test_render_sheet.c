@@ -2,6 +2,7 @@
 
 #include <math.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -47,6 +48,7 @@ static void free_run(gpointer p)
 {
     rs_run *run = p;
     g_free(run->text);
+    g_free(run->family);
     g_free(run);
 }
 
@@ -104,20 +106,34 @@ GPtrArray *rs_dump_parse(const char *dump)
         const char *kind = tok->len ? g_ptr_array_index(tok, 0) : "";
         if (strcmp(kind, "page") == 0) {
             page = g_new0(rs_dump_page, 1);
+            if (tok->len >= 3) /* page N WxH */
+                sscanf(g_ptr_array_index(tok, 2), "%lfx%lf", &page->width, &page->height);
             page->rules = g_array_new(FALSE, FALSE, sizeof(rs_rule));
             page->runs = g_ptr_array_new_with_free_func(free_run);
             g_ptr_array_add(pages, page);
         } else if (page && strcmp(kind, "rule") == 0 && tok->len >= 3) {
-            rs_rule r;
+            /* rule X1,Y1 X2,Y2 w=W [#colour] */
+            rs_rule r = {0};
+            for (guint k = 3; k < tok->len; k++) {
+                const char *t = g_ptr_array_index(tok, k);
+                if (g_str_has_prefix(t, "w=")) r.width = g_ascii_strtod(t + 2, NULL);
+                if (t[0] == '#') r.color = (uint32_t)strtoul(t + 1, NULL, 16);
+            }
             if (parse_point(g_ptr_array_index(tok, 1), &r.x1, &r.y1) &&
                 parse_point(g_ptr_array_index(tok, 2), &r.x2, &r.y2))
                 g_array_append_val(page->rules, r);
         } else if (page && strcmp(kind, "text") == 0 && tok->len >= 6) {
-            /* text X,Y w=W "family" SIZE [bold] [#colour] "TEXT" */
+            /* text X,Y w=W "family" SIZE [bold] [#colour] [turned=DEG] "TEXT" */
             rs_run *run = g_new0(rs_run, 1);
             parse_point(g_ptr_array_index(tok, 1), &run->x, &run->y);
             run->width = g_ascii_strtod((const char *)g_ptr_array_index(tok, 2) + 2, NULL);
+            run->family = g_strdup(g_ptr_array_index(tok, 3));
             run->size = g_ascii_strtod(g_ptr_array_index(tok, 4), NULL);
+            for (guint k = 5; k + 1 < tok->len; k++) {
+                const char *t = g_ptr_array_index(tok, k);
+                if (t[0] == '#') run->color = (uint32_t)strtoul(t + 1, NULL, 16);
+                if (g_str_has_prefix(t, "turned=")) run->turned = atoi(t + 7);
+            }
             run->text = g_strdup(g_ptr_array_index(tok, tok->len - 1));
             g_ptr_array_add(page->runs, run);
         }

@@ -9,6 +9,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "jd_data.h"
 
@@ -16,14 +17,20 @@
 
 typedef struct {
     double x1, y1, x2, y2;
+    double width;
+    uint32_t color;
 } rs_rule;
 
 typedef struct {
     double x, y, width, size; /* y: the baseline */
     char *text;
+    char *family;
+    uint32_t color;
+    int turned; /* degrees clockwise */
 } rs_run;
 
 typedef struct {
+    double width, height;
     GArray *rules;   /* rs_rule */
     GPtrArray *runs; /* rs_run* */
 } rs_dump_page;
