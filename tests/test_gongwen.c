@@ -592,7 +592,9 @@ START_TEST(bad_grid_values_and_misplaced_colophons_are_errors)
                    "</colophon>\n</document>\n");
     ck_assert_int_eq(jt_cli(NULL, &err, "render '%s' -o '%s/bad.pdf'", path, dir), 1);
     ck_assert_msg(strstr(err, "is taller than the page body"), "%s", err);
-    ck_assert(!jt_exists(g_build_filename(dir, "bad.pdf", NULL)));
+    char *pdf = g_build_filename(dir, "bad.pdf", NULL);
+    ck_assert(!jt_exists(pdf));
+    g_free(pdf);
     g_free(err);
     g_free(path);
 }
