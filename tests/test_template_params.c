@@ -238,7 +238,9 @@ START_TEST(a_missing_period_is_one_message)
                     dir, dir, dir);
     ck_assert_int_eq(rc, 1);
     ck_assert_str_eq(err, "error: quarterly-sheet.xml needs parameter 'period', e.g. -D period=2023Q2\n");
-    ck_assert(!jt_exists(g_build_filename(dir, "q.pdf", NULL)));
+    char *pdf = g_build_filename(dir, "q.pdf", NULL);
+    ck_assert(!jt_exists(pdf));
+    g_free(pdf);
     g_free(out), g_free(err);
     /* a year the template does not take (it is the period's): refused, not used */
     rc = jt_cli(&out, &err, "render unit-sheet.xml --data '%s/tasks.tsv' --data '%s/progress' -D period=2023Q2 "
