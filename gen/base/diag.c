@@ -246,44 +246,104 @@ const char *jd_line_word(const char *file)
     return jd_is_sheet_source(file) ? "row" : "line";
 }
 
+/* Whether a character must not reach a terminal as it is: C0 and C1 controls and DEL (BEL
+ * rings, ESC starts escape sequences that can rewrite the screen or the title), and the
+ * bidirectional formatting characters that make a line display in another order than it
+ * reads. Data quoted in messages comes from anywhere. */
+static bool is_unprintable(gunichar c)
+{
+    return c < 0x20 || (c >= 0x7F && c < 0xA0) || c == 0x061C || c == 0x200E || c == 0x200F ||
+           (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
+}
+
+/* Appends character `c` as it is shown: unprintable ones as \n, \t, \xHH or \uHHHH.
+ * Returns the number of display columns it takes (tab counts as one, a wide character as
+ * two). `keep_tab` leaves tabs as they are (the excerpt and its caret line both have them). */
+static int append_shown(GString *out, gunichar c, bool keep_tab)
+{
+    if (!is_unprintable(c) || (keep_tab && c == '\t')) {
+        g_string_append_unichar(out, c);
+        return g_unichar_iswide(c) ? 2 : 1;
+    }
+    size_t before = out->len;
+    if (c == '\n')
+        g_string_append(out, "\\n");
+    else if (c == '\r')
+        g_string_append(out, "\\r");
+    else if (c == '\t')
+        g_string_append(out, "\\t");
+    else if (c < 0x80)
+        g_string_append_printf(out, "\\x%02x", c);
+    else
+        g_string_append_printf(out, "\\u%04x", c);
+    return (int)(out->len - before);
+}
+
+static void append_text_shown(GString *out, const char *text)
+{
+    for (const char *p = text; *p; p = g_utf8_next_char(p))
+        append_shown(out, g_utf8_get_char(p), false);
+}
+
+/* Longest excerpt shown whole; longer lines show a window of this many characters around
+ * the caret (a one-line JSON file or a generated template can have lines of megabytes). */
+enum { EXCERPT_WIDTH = 100, EXCERPT_BEFORE = 40 };
+
+static void append_excerpt(GString *s, const jd_diag *d)
+{
+    glong n_chars = g_utf8_strlen(d->excerpt, -1);
+    int span = d->span > 1 ? d->span : 1;
+    glong first = 1, last = n_chars; /* 1-based characters shown */
+    if (n_chars > EXCERPT_WIDTH) {
+        first = MAX(1, d->col - EXCERPT_BEFORE);
+        last = MIN(n_chars, first + EXCERPT_WIDTH - 1);
+        if (last - first + 1 < EXCERPT_WIDTH) first = MAX(1, last - EXCERPT_WIDTH + 1);
+    }
+    GString *caret = g_string_new("    ");
+    g_string_append(s, "\n    ");
+    if (first > 1) {
+        g_string_append(s, "…");
+        g_string_append_c(caret, ' ');
+    }
+    /* The caret line repeats the excerpt's own tabs and widths up to the column, so that
+     * tabs and wide (CJK) characters keep the caret under the right character: one mark per
+     * display column of each character in [col, col + span). */
+    const char *p = g_utf8_offset_to_pointer(d->excerpt, first - 1);
+    int marks = 0;
+    for (glong c = first; c <= last && *p; c++, p = g_utf8_next_char(p)) {
+        gunichar ch = g_utf8_get_char(p);
+        int width = append_shown(s, ch, true);
+        bool marked = c >= d->col && c < d->col + span;
+        for (int w = 0; w < width; w++) {
+            if (marked)
+                g_string_append_c(caret, marks++ == 0 ? '^' : '~');
+            else if (c < d->col)
+                g_string_append_c(caret, ch == '\t' ? '\t' : ' ');
+        }
+    }
+    if (last < n_chars)
+        g_string_append(s, "…");
+    /* a caret past the end of the line (a missing closing quote, say) goes after it */
+    while (marks < span)
+        g_string_append_c(caret, marks++ == 0 ? '^' : '~');
+    g_string_append_c(s, '\n');
+    g_string_append_len(s, caret->str, (gssize)caret->len);
+    g_string_free(caret, TRUE);
+}
+
 char *jd_diag_format(const jd_diag *d)
 {
     GString *s = g_string_new(NULL);
     if (d->file) {
         char *place = jd_place_text(d->file, d->line, d->col);
-        g_string_append(s, place);
+        append_text_shown(s, place);
         g_free(place);
         g_string_append(s, ": ");
     }
-    g_string_append_printf(s, "%s: %s", sev_name(d->sev), d->message);
-    if (d->excerpt) {
-        /* The caret line repeats the excerpt's own characters up to the column, so that
-         * tabs and wide (CJK) characters keep the caret under the right character. */
-        g_string_append(s, "\n    ");
-        g_string_append(s, d->excerpt);
-        g_string_append(s, "\n    ");
-        const char *p = d->excerpt;
-        for (int c = 1; c < d->col && *p; c++) {
-            gunichar ch = g_utf8_get_char(p);
-            if (ch == '\t')
-                g_string_append_c(s, '\t');
-            else if (g_unichar_iswide(ch))
-                g_string_append(s, "  ");
-            else
-                g_string_append_c(s, ' ');
-            p = g_utf8_next_char(p);
-        }
-        /* one mark per display column of each character in [col, col + span) */
-        int span = d->span > 1 ? d->span : 1;
-        for (int i = 0; i < span; i++) {
-            gunichar ch = *p ? g_utf8_get_char(p) : ' ';
-            if (*p)
-                p = g_utf8_next_char(p);
-            g_string_append_c(s, i == 0 ? '^' : '~');
-            if (g_unichar_iswide(ch))
-                g_string_append_c(s, '~');
-        }
-    }
+    g_string_append_printf(s, "%s: ", sev_name(d->sev));
+    append_text_shown(s, d->message);
+    if (d->excerpt)
+        append_excerpt(s, d);
     return g_string_free(s, FALSE);
 }
 

@@ -12,6 +12,10 @@
 #include "tpl.h"
 
 enum { MAX_DEPTH = 64 };
+/* Longest path from the root of an expression's tree to a leaf. Parsing is iterative for
+ * chains (`1+1+…`, `x|f|f|…`) but freeing, searching and evaluating walk the tree
+ * recursively, so a chain of 100,000 would overflow the stack. */
+enum { MAX_HEIGHT = 256 };
 
 typedef enum {
     N_LITERAL,
@@ -58,6 +62,7 @@ struct enode {
     enode *a, *b;
     enode **args; /* filter arguments, list items */
     int nargs;
+    int height; /* 1 for a leaf */
 };
 
 struct tpl_expr {
@@ -289,7 +294,34 @@ static enode *node_new(parser *p, node_kind kind, size_t start, size_t end)
     n->kind = kind;
     n->start = n->mark = raw_at(p->origin, start);
     n->end = raw_at(p->origin, end);
+    n->height = 1;
     return n;
+}
+
+static int height_of(const enode *n)
+{
+    return n ? n->height : 0;
+}
+
+/* `n` with its height set from its operands now that they are attached; NULL (and `n`
+ * freed) after an error when the tree grows past MAX_HEIGHT. */
+static enode *grown(parser *p, enode *n)
+{
+    if (!n) return NULL;
+    int h = MAX(height_of(n->a), height_of(n->b));
+    for (int i = 0; i < n->nargs; i++)
+        h = MAX(h, height_of(n->args[i]));
+    n->height = h + 1;
+    if (n->height <= MAX_HEIGHT) return n;
+    if (!p->failed) {
+        p->failed = true;
+        tpl_error(p->errs, p->origin->src, n->mark, n->end,
+                  "malformed expression: more than %d operators, filters or members in a chain "
+                  "(split it with <set>)",
+                  MAX_HEIGHT);
+    }
+    node_free(n);
+    return NULL;
 }
 
 /* A node spanning from `first` to `last`. */
@@ -385,7 +417,7 @@ static enode *parse_primary(parser *p)
         }
         n->end = raw_at(p->origin, p->tok.end);
         next(p);
-        return n;
+        return grown(p, n);
     }
     fail_unexpected(p);
     return NULL;
@@ -443,7 +475,7 @@ static enode *parse_filter(parser *p, enode *input)
         node_free(n);
         return NULL;
     }
-    return n;
+    return grown(p, n);
 }
 
 /* Member access, indexing and (unless `filters` is false) filters after `n`. */
@@ -464,6 +496,7 @@ static enode *parse_postfix_rest(parser *p, enode *n, bool filters)
             n->name = g_string_chunk_insert_const(p->names, name);
             g_free(name);
             next(p);
+            n = grown(p, n);
         } else if (tok_is_op(p, "[")) {
             size_t open = p->tok.start;
             next(p);
@@ -481,6 +514,7 @@ static enode *parse_postfix_rest(parser *p, enode *n, bool filters)
             n = node_postfix(p, N_INDEX, n, open, p->tok.end);
             n->b = index;
             next(p);
+            n = grown(p, n);
         } else if (filters && tok_is_op(p, "|")) {
             n = parse_filter(p, n);
         } else {
@@ -507,7 +541,7 @@ static enode *parse_prefix(parser *p, node_kind kind, parse_fn operand_fn)
     enode *n = node_new(p, kind, start, start);
     n->a = operand;
     n->end = operand->end;
-    return n;
+    return grown(p, n);
 }
 
 /* A negation binds tighter than filters, as in Jinja: `-1 | f` applies f to -1. */
@@ -536,7 +570,7 @@ static enode *join_operand(parser *p, node_kind kind, binop op, enode *left, par
     n->op = op;
     n->a = left;
     n->b = right;
-    return node_join(n, left, right);
+    return grown(p, node_join(n, left, right));
 }
 
 /* Left-associative binary levels. */
@@ -602,7 +636,7 @@ static enode *parse_cmp(parser *p)
     enode *not = g_new0(enode, 1);
     not ->kind = N_NOT;
     not ->a = n;
-    return node_join(not, n, n);
+    return grown(p, node_join(not, n, n));
 }
 
 static enode *parse_not(parser *p)

@@ -393,7 +393,13 @@ typedef struct {
     GPtrArray *stack_names;  /* their display paths */
     GHashTable *loaded;      /* canonical path -> root tpl_node (NULL if it failed) */
     const char *page_name, *pages_name;
+    int depth; /* elements open, counting those of the including files */
 } loader;
+
+/* How deep elements may nest, counting through includes. libxml2 stops a single file at
+ * 256 levels; a chain of includes could go on without end, and loading, checking and
+ * expanding all recurse on the tree. Real templates stay below 20. */
+enum { MAX_NESTING = 256 };
 
 const tpl_attr *tpl_node_attr(const tpl_node *node, int id)
 {
@@ -409,21 +415,25 @@ static void free_parts(tpl_part *parts, guint n)
     g_free(parts);
 }
 
+/* Frees a node and the <elif>/<else> chain after it, in a loop: a long chain of
+ * branches must not grow the stack. */
 static void node_free(tpl_node *node)
 {
-    if (!node) return;
-    for (guint i = 0; i < node->n_attrs; i++) {
-        tpl_expr_free(node->attrs[i].expr);
-        free_parts(node->attrs[i].parts, node->attrs[i].n_parts);
-        g_free(node->attrs[i].text);
+    while (node) {
+        for (guint i = 0; i < node->n_attrs; i++) {
+            tpl_expr_free(node->attrs[i].expr);
+            free_parts(node->attrs[i].parts, node->attrs[i].n_parts);
+            g_free(node->attrs[i].text);
+        }
+        g_free(node->attrs);
+        g_free(node->style);
+        free_parts(node->parts, node->n_parts);
+        g_free(node->text);
+        if (node->children) g_ptr_array_free(node->children, TRUE);
+        tpl_node *branch = node->else_branch;
+        g_free(node);
+        node = branch;
     }
-    g_free(node->attrs);
-    g_free(node->style);
-    free_parts(node->parts, node->n_parts);
-    g_free(node->text);
-    if (node->children) g_ptr_array_free(node->children, TRUE);
-    node_free(node->else_branch);
-    g_free(node);
 }
 
 static void node_free_cb(gpointer p)
@@ -1010,7 +1020,13 @@ static void compile_include(loader *ld, const tpl_source *src, tpl_node *node)
         tpl_error(ld->errs, src, a->value_start, a->value_end,
                   "include '%s' is outside the template directories", path);
     } else {
-        node->include_root = load_file(ld, canonical, display, src, a->value_start, a->value_end);
+        const tpl_node *root = load_file(ld, canonical, display, src, a->value_start, a->value_end);
+        /* a file loaded before, from a shallower place, may nest too deeply here */
+        if (root && ld->depth + root->height > MAX_NESTING)
+            tpl_error(ld->errs, src, a->value_start, a->value_end,
+                      "including '%s' here nests elements more than %d deep", path, MAX_NESTING);
+        else
+            node->include_root = root;
     }
     free(canonical);
     g_free(candidate);
@@ -1040,18 +1056,18 @@ static bool is_space_text(const tpl_node *n)
 }
 
 /* Attaches <elif>/<else> to the <if> chain just before it (white space between allowed). */
-static bool attach_branch(loader *ld, GPtrArray *children, tpl_node *branch)
+static bool attach_branch(loader *ld, GPtrArray *children, tpl_node *branch, tpl_node **tail_of_if)
 {
     guint i = children->len;
     while (i > 0 && is_space_text(g_ptr_array_index(children, i - 1)))
         i--;
     tpl_node *prev = i > 0 ? g_ptr_array_index(children, i - 1) : NULL;
     if (prev && prev->kind == TPL_IF) {
-        tpl_node *tail = prev;
-        while (tail->else_branch)
-            tail = tail->else_branch;
+        tpl_node *tail = *tail_of_if; /* kept, not searched for: chains can be long */
         if (tail->kind != TPL_ELSE) {
             tail->else_branch = branch;
+            *tail_of_if = branch;
+            prev->height = MAX(prev->height, branch->height); /* branches expand at the <if> */
             g_ptr_array_set_size(children, i); /* drop the white space in between */
             return true;
         }
@@ -1067,15 +1083,18 @@ static bool attach_branch(loader *ld, GPtrArray *children, tpl_node *branch)
 static void compile_children(loader *ld, const tpl_source *src, const tpl_raw *raw, tpl_node *node)
 {
     node->children = g_ptr_array_new_with_free_func(node_free_cb);
+    tpl_node *tail_of_if = NULL; /* the last branch of the last child, when that is an <if> */
     for (guint i = 0; i < raw->children->len; i++) {
         const tpl_raw *child = g_ptr_array_index(raw->children, i);
         tpl_node *c =
             child->is_text ? compile_text(ld, src, child) : compile_element(ld, src, child);
         if (!c) continue;
-        if ((c->kind == TPL_ELIF || c->kind == TPL_ELSE) && !attach_branch(ld, node->children, c))
-            node_free(c);
-        else if (c->kind != TPL_ELIF && c->kind != TPL_ELSE)
-            g_ptr_array_add(node->children, c);
+        if (c->kind == TPL_ELIF || c->kind == TPL_ELSE) {
+            if (!attach_branch(ld, node->children, c, &tail_of_if)) node_free(c);
+            continue;
+        }
+        g_ptr_array_add(node->children, c);
+        if (c->kind == TPL_IF) tail_of_if = c;
     }
 }
 
@@ -1101,6 +1120,12 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
         if (strcmp(elements[i].name, raw->name) == 0) def = &elements[i];
     if (!def) {
         tpl_error(ld->errs, src, raw->start + 1, raw->name_end, "unknown element <%s>", raw->name);
+        return NULL;
+    }
+    if (ld->depth >= MAX_NESTING) {
+        tpl_error(ld->errs, src, raw->start + 1, raw->name_end,
+                  "elements nested more than %d deep (counting the files that include this one)",
+                  MAX_NESTING);
         return NULL;
     }
     tpl_node *node = g_new0(tpl_node, 1);
@@ -1142,8 +1167,14 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
     }
     if (node->kind == TPL_STYLE) register_style(ld, node, named);
     g_array_free(named, TRUE);
+    ld->depth++;
     if (node->kind == TPL_INCLUDE) compile_include(ld, src, node);
     compile_children(ld, src, raw, node);
+    ld->depth--;
+    int below = node->include_root ? node->include_root->height : 0;
+    for (guint i = 0; i < node->children->len; i++)
+        below = MAX(below, ((const tpl_node *)g_ptr_array_index(node->children, i))->height);
+    node->height = below + 1;
     if (node->kind == TPL_CHART) check_chart(ld, node, raw);
     return node;
 }
@@ -1421,16 +1452,18 @@ static void check_param(checker *ck, const tpl_node *node)
     }
 }
 
-static void check_node(checker *ck, const tpl_node *node, const place *pl)
+/* Checks one node; returns the <elif>/<else> that follows it, if any, so that a long
+ * chain of branches is walked in a loop rather than by recursion. */
+static const tpl_node *check_one(checker *ck, const tpl_node *node, const place *pl)
 {
     loader *ld = ck->ld;
     if (node->kind == TPL_TEXT) {
         check_text(ck, node, pl);
-        return;
+        return NULL;
     }
     char *key = g_strdup_printf("%p:%d:%d:%d:%s", (const void *)node, pl->ctx, pl->in_control,
                                 pl->in_margin, pl->parent);
-    if (!g_hash_table_add(ck->checked, key)) return;
+    if (!g_hash_table_add(ck->checked, key)) return NULL;
     const char *name = kind_name(node->kind);
     if (!allowed(node->kind, pl)) {
         if (pl->ctx == CTX_DOCUMENT && pl->in_control)
@@ -1439,7 +1472,7 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
         else
             tpl_error(ld->errs, node->src, node->start, node->name_end,
                       "<%s> cannot be inside <%s>: %s", name, pl->parent, belongs(node->kind));
-        return;
+        return NULL;
     }
     if (pl->ctx == CTX_TABLE && pl->table_has_rows) {
         if (node->kind == TPL_TR)
@@ -1450,7 +1483,7 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
     }
     if (node->kind == TPL_INCLUDE) {
         const tpl_node *root = node->include_root;
-        if (!root) return;
+        if (!root) return NULL;
         if (root->kind == TPL_DOCUMENT) {
             tpl_error(ld->errs, root->src, root->start, root->name_end,
                       "an included file cannot be a <document>; use <partial> as its root");
@@ -1459,18 +1492,17 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
         } else {
             check_node(ck, root, pl);
         }
-        return;
+        return NULL;
     }
     if (node->kind == TPL_PARAM) {
         check_param(ck, node);
-        return;
+        return NULL;
     }
     place inner = *pl;
     if (is_control(node->kind)) {
         inner.in_control = true;
         check_children(ck, node, &inner);
-        if (node->else_branch) check_node(ck, node->else_branch, pl);
-        return;
+        return node->else_branch;
     }
     inner.ctx = inner_context(node->kind);
     inner.parent = name;
@@ -1487,7 +1519,7 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
                 break;
             }
         }
-        return;
+        return NULL;
     }
     if (node->kind == TPL_PAGE) {
         bool seen[2] = {false, false};
@@ -1502,6 +1534,13 @@ static void check_node(checker *ck, const tpl_node *node, const place *pl)
         }
     }
     check_children(ck, node, &inner);
+    return NULL;
+}
+
+static void check_node(checker *ck, const tpl_node *node, const place *pl)
+{
+    while (node)
+        node = check_one(ck, node, pl);
 }
 
 static void check_tree(loader *ld, const tpl_node *root)

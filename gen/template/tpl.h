@@ -485,6 +485,7 @@ struct tpl_node {
     const char *index_var;
     tpl_node *else_branch;        /* if/elif: the next elif or else */
     const tpl_node *include_root; /* include: the partial's root node (owned by its file) */
+    int height;                   /* levels of elements from here down, through includes */
 };
 
 /* The text of an interpolated attribute value (expand.c); false after an error in one of

@@ -1,0 +1,350 @@
+/* Regression tests for the defects a hostile-input probe found (issue 12): each test is
+ * named after what the probe found, runs the `jindu` command on the input that crashed,
+ * overwrote, escaped or took super-linear time, and checks the message and exit code it
+ * gives now. Timings are not asserted here (bench/linear.sh and tests/pathological/ measure
+ * them); what is asserted would have failed before the fix. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testutil.h"
+
+/* A scratch directory per test. */
+typedef struct {
+    char *dir;
+} scratch;
+
+static scratch scratch_new(void)
+{
+    return (scratch){jt_tmpdir()};
+}
+
+static void scratch_free(scratch *s)
+{
+    jt_rmrf(s->dir);
+    g_free(s->dir);
+}
+
+/* Writes `text` to `name` in the scratch directory; returns the path (newly allocated). */
+static char *put(const scratch *s, const char *name, const char *text)
+{
+    char *path = g_build_filename(s->dir, name, NULL);
+    jt_write(path, text);
+    return path;
+}
+
+/* Writes a file without the fsync of jt_write (g_file_set_contents): for thousands of files. */
+static void put_quick(const scratch *s, const char *name, const char *text)
+{
+    char *path = g_build_filename(s->dir, name, NULL);
+    FILE *f = fopen(path, "w");
+    ck_assert_msg(f && fputs(text, f) >= 0 && fclose(f) == 0, "cannot write %s", path);
+    g_free(path);
+}
+
+/* `n` copies of `piece` between `head` and `tail`. Newly allocated. */
+static char *repeated(const char *head, const char *piece, size_t n, const char *tail)
+{
+    GString *s = g_string_new(head);
+    for (size_t i = 0; i < n; i++)
+        g_string_append(s, piece);
+    g_string_append(s, tail);
+    return g_string_free(s, FALSE);
+}
+
+/* Runs jindu; asserts the exit code and that stderr holds `expected`; returns stderr. */
+static char *expect_failure(int want_rc, const char *expected, const char *fmt, ...)
+    G_GNUC_PRINTF(3, 4);
+static char *expect_failure(int want_rc, const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "%s", args);
+    ck_assert_msg(rc == want_rc, "jindu %.200s: exit %d, expected %d; stderr: %.2000s", args, rc,
+                  want_rc, err);
+    ck_assert_msg(strstr(err, expected), "jindu %.200s: stderr lacks '%s':\n%.2000s", args,
+                  expected, err);
+    g_free(args);
+    g_free(out);
+    return err;
+}
+
+/* Runs jindu; asserts success and that stdout is `expected`. */
+static void expect_output(const char *expected, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+static void expect_output(const char *expected, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    char *args = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "%s", args);
+    ck_assert_msg(rc == 0, "jindu %.200s: exit %d: %.2000s", args, rc, err);
+    ck_assert_str_eq(out, expected);
+    g_free(args);
+    g_free(out);
+    g_free(err);
+}
+
+/* The tree `jindu expand` prints for one paragraph of `text`. */
+#define ONE_PARAGRAPH(text) "document\n  paragraph\n    text \"" text "\"\n"
+
+/* ---- item 2: stack overflows ------------------------------------------------------- */
+
+START_TEST(expression_of_100000_tokens_overflowed_the_stack)
+{
+    scratch s = scratch_new();
+    char *expr = repeated("<document><p>{{ 1", "+1", 99999, " }}</p></document>");
+    char *tpl = put(&s, "plus.xml", expr);
+    char *err = expect_failure(
+        1, "plus.xml:1:17: error: malformed expression: more than 256 operators, filters or members",
+        "expand '%s'", tpl);
+    /* one message, and its excerpt is cut around the caret, not 200 KB of source */
+    ck_assert_int_eq(jt_count(err, "error:"), 1);
+    ck_assert_int_lt(strlen(err), 1000);
+    g_free(err);
+    /* a long chain within the limit still evaluates */
+    char *ok = repeated("<document><p>{{ 1", "+1", 200, " }}</p></document>");
+    jt_write(tpl, ok);
+    expect_output(ONE_PARAGRAPH("201"), "expand '%s'", tpl);
+    g_free(ok);
+    g_free(expr);
+    g_free(tpl);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(filter_chain_of_50000_overflowed_the_stack)
+{
+    scratch s = scratch_new();
+    char *expr = repeated("<document><p>{{ 'a'", " | upper", 50000, " }}</p></document>");
+    char *tpl = put(&s, "filters.xml", expr);
+    g_free(expect_failure(1, "error: malformed expression: more than 256 operators, filters",
+                          "expand '%s'", tpl));
+    /* member chains are chains too */
+    char *members = repeated("<document><p>{{ params", ".a", 50000, " }}</p></document>");
+    jt_write(tpl, members);
+    g_free(expect_failure(1, "error: malformed expression: more than 256 operators, filters",
+                          "expand '%s'", tpl));
+    g_free(members);
+    g_free(expr);
+    g_free(tpl);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(include_chain_15000_deep_overflowed_the_stack)
+{
+    scratch s = scratch_new();
+    enum { N = 15000 };
+    for (int i = 0; i < N; i++) {
+        char *name = g_strdup_printf("p%d.xml", i);
+        char *text = i + 1 < N ? g_strdup_printf("<partial><include src=\"p%d.xml\"/></partial>", i + 1)
+                               : g_strdup("<partial><p>end</p></partial>");
+        put_quick(&s, name, text);
+        g_free(text);
+        g_free(name);
+    }
+    char *tpl = put(&s, "main.xml", "<document><include src=\"p0.xml\"/></document>");
+    char *err = expect_failure(
+        1, "p127.xml:1:2: error: elements nested more than 256 deep (counting the files that include this one)",
+        "expand '%s'", tpl);
+    ck_assert_int_eq(jt_count(err, "error:"), 1);
+    g_free(err);
+    g_free(tpl);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(partial_loaded_shallow_then_included_deep)
+{
+    /* the second include of b.xml reuses the file loaded by the first, 120 levels deeper */
+    scratch s = scratch_new();
+    char *deep = repeated("<p>", "<span>", 200, "x");
+    char *b = repeated(deep, "</span>", 200, "</p>");
+    g_free(put(&s, "b.xml", b));
+    char *open = repeated("<document><include src=\"b.xml\"/>", "<list><item>", 60,
+                          "<include src=\"b.xml\"/>");
+    char *main_text = repeated(open, "</item></list>", 60, "</document>");
+    char *tpl = put(&s, "main.xml", main_text);
+    g_free(expect_failure(1, "error: including 'b.xml' here nests elements more than 256 deep",
+                          "expand '%s'", tpl));
+    g_free(tpl);
+    g_free(main_text);
+    g_free(open);
+    g_free(b);
+    g_free(deep);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(elif_chain_of_100000_took_quadratic_time)
+{
+    /* each <elif> searched the chain for its end; freeing and checking recursed along it */
+    scratch s = scratch_new();
+    char *text = repeated("<document><if test=\"false\"><p>a</p></if>",
+                          "<elif test=\"false\"><p>b</p></elif>", 100000,
+                          "<else><p>end</p></else></document>");
+    char *tpl = put(&s, "elif.xml", text);
+    expect_output(ONE_PARAGRAPH("end"), "expand '%s'", tpl);
+    g_free(tpl);
+    g_free(text);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(json_nested_100000_deep_overflowed_the_stack)
+{
+    scratch s = scratch_new();
+    char *text = repeated("", "[", 100000, "");
+    char *closed = repeated(text, "]", 100000, "");
+    char *json = put(&s, "deep.json", closed);
+    const char *want = "deep.json:1:257: error: invalid JSON: arrays and objects nested more than 256 deep";
+    g_free(expect_failure(1, want, "check '%s'", json));
+    g_free(expect_failure(1, want, "import '%s'", json));
+    char *tpl = put(&s, "t.xml", "<document><p>x</p></document>");
+    g_free(expect_failure(1, want, "expand '%s' --data 'deep=%s'", tpl, json));
+    /* 256 deep is still read */
+    char *ok_open = repeated("{\"x\": ", "[", 255, "1");
+    char *ok = repeated(ok_open, "]", 255, "}");
+    jt_write(json, ok);
+    jt_write(tpl, "<document><p>{{ deep.x | flatten | length }}</p></document>");
+    expect_output(ONE_PARAGRAPH("1"), "expand '%s' --data 'deep=%s'", tpl, json);
+    g_free(ok);
+    g_free(ok_open);
+    g_free(tpl);
+    g_free(json);
+    g_free(closed);
+    g_free(text);
+    scratch_free(&s);
+}
+END_TEST
+
+/* ---- JSON: NUL and duplicate keys -------------------------------------------------- */
+
+START_TEST(json_nul_escape_cut_a_unit_name_short)
+{
+    scratch s = scratch_new();
+    char *json = put(&s, "nul.json",
+                     "{\"title\": \"清单\", \"tasks\": [{\"id\": 1, \"title\": \"任务\",\n"
+                     " \"units\": [{\"names\": [\"商务局\\u0000/../../evil\"]}]}]}");
+    char *err = expect_failure(
+        1, "nul.json:2:27: error: invalid JSON: \\u0000 in a string (text cannot hold a NUL character)",
+        "check '%s'", json);
+    ck_assert_int_eq(jt_count(err, "error:"), 1);
+    g_free(err);
+    /* \u0001 and an escaped backslash before u0000 are text */
+    jt_write(json, "{\"a\": \"x\\u0001\", \"b\": \"\\\\u0000\"}");
+    char *tpl = put(&s, "t.xml", "<document><p>{{ d.b }}</p></document>");
+    expect_output(ONE_PARAGRAPH("\\\\u0000"), "expand '%s' --data 'd=%s'", tpl, json);
+    g_free(tpl);
+    g_free(json);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(json_duplicate_keys_kept_the_last_silently)
+{
+    scratch s = scratch_new();
+    char *json = put(&s, "dup.json",
+                     "{\"title\": \"清单\",\n"
+                     " \"tasks\": [{\"id\": 1, \"title\": \"任务\", \"id\": 2, \"units\": []}],\n"
+                     " \"t\\u0069tle\": \"另一个\"}");
+    char *err = expect_failure(
+        1,
+        "dup.json:2:37: error: invalid JSON: key \"id\" written twice in one object (first at "
+        "line 2, column 13)",
+        "check '%s'", json);
+    /* an escaped spelling of the same key is the same key */
+    ck_assert_msg(strstr(err, "dup.json:3:2: error: invalid JSON: key \"title\" written twice in "
+                              "one object (first at line 1, column 2)"),
+                  "%s", err);
+    ck_assert_int_eq(jt_count(err, "error:"), 2);
+    g_free(err);
+    /* the same key in different objects is fine */
+    jt_write(json, "{\"a\": {\"k\": 1}, \"b\": {\"k\": 2}, \"c\": [{\"k\": 3}, {\"k\": 4}]}");
+    char *tpl = put(&s, "t.xml", "<document><p>{{ d.a.k + d.b.k + d.c[1].k }}</p></document>");
+    expect_output(ONE_PARAGRAPH("7"), "expand '%s' --data 'd=%s'", tpl, json);
+    g_free(tpl);
+    g_free(json);
+    scratch_free(&s);
+}
+END_TEST
+
+/* ---- item 10: minified JSON -------------------------------------------------------- */
+
+/* The one-line list of `n` tasks, the last with a plan ending at quarter 5; *prefix_chars
+ * is set to the number of characters before that last task. */
+static char *one_line_list(int n, size_t *prefix_chars)
+{
+    GString *json = g_string_new("{\"title\":\"清单\",\"tasks\":[");
+    for (int i = 1; i < n; i++)
+        g_string_append_printf(json,
+                               "{\"id\":%d,\"title\":\"任务\",\"units\":[{\"names\":[\"商务局\"],"
+                               "\"plan\":[]}],\"leaders\":[]},",
+                               i);
+    *prefix_chars = (size_t)g_utf8_strlen(json->str, -1);
+    g_string_append_printf(json,
+                           "{\"id\":99999,\"title\":\"任务\",\"units\":[{\"names\":[\"商务局\"],"
+                           "\"plan\":[{\"from\":1,\"to\":5,\"text\":\"x\"}]}],\"leaders\":[]}]}");
+    return g_string_free(json, FALSE);
+}
+
+/* The column in "FILE:1:COL: error: …", or 0. */
+static long error_column(const char *err)
+{
+    const char *p = strstr(err, ":1:");
+    return p ? strtol(p + 3, NULL, 10) : 0;
+}
+
+START_TEST(one_line_json_counted_each_column_from_the_line_start)
+{
+    /* 20,000 tasks on one line (1.6 MB) load (it took minutes: every value's column was
+     * counted from the start of the line), and the column of the last task's error is
+     * exact: as far from the first column as that task is from the start, not stuck at 4095 */
+    scratch s = scratch_new();
+    size_t short_prefix, long_prefix;
+    char *small = one_line_list(1, &short_prefix), *large = one_line_list(20000, &long_prefix);
+    char *path = put(&s, "one-line.json", small);
+    const char *what = "error: list.tasks[%d].units[0].plan[0].to must be a quarter, 1 to 4, not 5";
+    char *want = g_strdup_printf(what, 0);
+    char *err = expect_failure(1, want, "check '%s'", path);
+    long short_col = error_column(err);
+    g_free(err);
+    g_free(want);
+    jt_write(path, large);
+    want = g_strdup_printf(what, 19999);
+    err = expect_failure(1, want, "check '%s'", path);
+    ck_assert_int_gt(short_col, 0);
+    ck_assert_int_eq(error_column(err), short_col + (long)(long_prefix - short_prefix));
+    ck_assert_int_gt(error_column(err), 1000000);
+    g_free(err);
+    g_free(want);
+    g_free(path);
+    g_free(small);
+    g_free(large);
+    scratch_free(&s);
+}
+END_TEST
+
+int main(void)
+{
+    Suite *s = suite_create("hardening");
+    TCase *deep = tcase_create("stack overflows");
+    tcase_add_test(deep, expression_of_100000_tokens_overflowed_the_stack);
+    tcase_add_test(deep, filter_chain_of_50000_overflowed_the_stack);
+    tcase_add_test(deep, include_chain_15000_deep_overflowed_the_stack);
+    tcase_add_test(deep, partial_loaded_shallow_then_included_deep);
+    tcase_add_test(deep, elif_chain_of_100000_took_quadratic_time);
+    tcase_add_test(deep, json_nested_100000_deep_overflowed_the_stack);
+    suite_add_tcase(s, deep);
+    TCase *json = tcase_create("json");
+    tcase_add_test(json, json_nul_escape_cut_a_unit_name_short);
+    tcase_add_test(json, json_duplicate_keys_kept_the_last_silently);
+    tcase_add_test(json, one_line_json_counted_each_column_from_the_line_start);
+    suite_add_tcase(s, json);
+    return jt_main(s);
+}
