@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "testutil.h"
 
@@ -330,6 +331,90 @@ START_TEST(one_line_json_counted_each_column_from_the_line_start)
 }
 END_TEST
 
+/* ---- item 3: memory -------------------------------------------------------------- */
+
+START_TEST(file_of_1_gb_took_11_gb_in_check)
+{
+    /* refused from its size before a byte is read (a sparse file: no disk needed) */
+    scratch s = scratch_new();
+    char *path = g_build_filename(s.dir, "huge.tsv", NULL);
+    FILE *f = fopen(path, "w");
+    ck_assert(f && ftruncate(fileno(f), (off_t)1 << 30) == 0 && fclose(f) == 0);
+    char *err = expect_failure(1, "huge.tsv: error: too large: 1.0 GiB, and jindu reads data files "
+                                  "of at most 128.0 MiB (set JINDU_MAX_INPUT to allow more)",
+                               "check '%s'", path);
+    g_free(err);
+    /* the limit is configurable, for data and (a sixteenth of it) for templates */
+    jt_write(path, "序号\t目标任务\n");
+    char *out = NULL;
+    char *cmd = g_strdup_printf("JINDU_MAX_INPUT=16 '%s' check '%s'", JD_CLI, path);
+    ck_assert_int_eq(jt_run(cmd, &out, &err), 1);
+    ck_assert_msg(strstr(err, "huge.tsv: error: too large: 20 bytes, and jindu reads data files of "
+                              "at most 16 bytes"),
+                  "%s", err);
+    g_free(cmd);
+    g_free(out);
+    g_free(err);
+    g_free(path);
+    path = put(&s, "t.xml", "<document><p>x</p></document>");
+    cmd = g_strdup_printf("JINDU_MAX_INPUT=256 '%s' expand '%s'", JD_CLI, path);
+    ck_assert_int_eq(jt_run(cmd, &out, &err), 1);
+    ck_assert_msg(strstr(err, "t.xml: error: too large: 29 bytes, and jindu reads template files "
+                              "of at most 16 bytes"),
+                  "%s", err);
+    g_free(cmd);
+    g_free(out);
+    g_free(err);
+    /* a malformed limit is a usage error */
+    cmd = g_strdup_printf("JINDU_MAX_INPUT=lots '%s' expand '%s'", JD_CLI, path);
+    ck_assert_int_eq(jt_run(cmd, &out, &err), 2);
+    ck_assert_str_eq(err, "jindu: JINDU_MAX_INPUT='lots' is not a size (bytes, or a number with "
+                          "K, M or G)\n");
+    g_free(cmd);
+    g_free(out);
+    g_free(err);
+    g_free(path);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(row_of_ten_million_tabs_took_50_bytes_a_byte)
+{
+    /* every field was an allocation: a row of delimiters is now stopped at 1000 fields */
+    scratch s = scratch_new();
+    char *text = repeated("序号\t目标任务\t责任单位\n", "\t", 2000000, "\n");
+    char *path = put(&s, "tabs.tsv", text);
+    char *err = expect_failure(
+        1, "tabs.tsv:2:1001: error: a row of more than 1000 fields: not a task list or a progress form",
+        "check '%s'", path);
+    g_free(err);
+    g_free(path);
+    g_free(text);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(million_bad_rows_kept_a_million_messages)
+{
+    /* 300,000 list entries that are not tasks: every one is an error, the first 10,000 are
+     * printed and the rest counted */
+    scratch s = scratch_new();
+    char *text = repeated("{\"title\": \"x\", \"tasks\": [\"\"", ", \"\"", 299999, "]}");
+    char *path = put(&s, "strings.json", text);
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(jt_cli(&out, &err, "check '%s'", path), 1);
+    ck_assert_int_eq(jt_count(err, ": error: list.tasks["), 10000);
+    ck_assert(g_str_has_suffix(
+        err, "\nnote: 290000 more messages not shown (only the first 10000 are kept)\n"));
+    ck_assert(g_str_has_suffix(out, "strings.json: 300000 errors\n"));
+    g_free(out);
+    g_free(err);
+    g_free(path);
+    g_free(text);
+    scratch_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hardening");
@@ -346,5 +431,10 @@ int main(void)
     tcase_add_test(json, json_duplicate_keys_kept_the_last_silently);
     tcase_add_test(json, one_line_json_counted_each_column_from_the_line_start);
     suite_add_tcase(s, json);
+    TCase *memory = tcase_create("memory");
+    tcase_add_test(memory, file_of_1_gb_took_11_gb_in_check);
+    tcase_add_test(memory, row_of_ten_million_tabs_took_50_bytes_a_byte);
+    tcase_add_test(memory, million_bad_rows_kept_a_million_messages);
+    suite_add_tcase(s, memory);
     return jt_main(s);
 }

@@ -364,26 +364,26 @@ START_TEST(json_every_violation_with_position)
 {
     assert_fixture(
         "invalid.json", "",
-        "invalid.json:7:35: error: list.tasks[0].leaders[1] repeats 'Liang'\n"
-        "invalid.json:9:82: error: list.tasks[0].units[0].plan[1]: quarters 2–5 overlap the "
+        "invalid.json:7:28: error: list.tasks[0].leaders[1] repeats 'Liang'\n"
+        "invalid.json:9:80: error: list.tasks[0].units[0].plan[1]: quarters 2–5 overlap the "
         "segment "
         "before or come before it (it ends in quarter 2)\n"
-        "invalid.json:9:91: error: list.tasks[0].units[0].plan[1].to must be a quarter, 1 to 4, "
+        "invalid.json:9:89: error: list.tasks[0].units[0].plan[1].to must be a quarter, 1 to 4, "
         "not 5\n"
-        "invalid.json:9:102: error: list.tasks[0].units[0].plan[1].text is empty\n"
-        "invalid.json:12:14: error: list.tasks[1].id 1 is also the id of the task at line 5\n"
-        "invalid.json:12:27: error: list.tasks[1].title is empty\n"
-        "invalid.json:12:54: error: list.tasks[1].units is empty: a task has at least one unit\n"
-        "invalid.json:13:16: error: list.tasks[2].id must be a whole number, not a string\n"
-        "invalid.json:13:30: error: list.tasks[2].leaders[0] must be a string, not a whole number\n"
-        "invalid.json:13:56: error: list.tasks[2].units[0].names is empty\n"
-        "invalid.json:13:77: error: list.tasks[2].units[0].plan[0]: from (3) is after to (2)\n"
-        "invalid.json:13:104: error: list.tasks[2]: missing \"title\" (a string)\n"
-        "invalid.json:14:16: error: list.tasks[3].id must be a whole number, not a fractional "
+        "invalid.json:9:100: error: list.tasks[0].units[0].plan[1].text is empty\n"
+        "invalid.json:12:12: error: list.tasks[1].id 1 is also the id of the task at line 5\n"
+        "invalid.json:12:24: error: list.tasks[1].title is empty\n"
+        "invalid.json:12:52: error: list.tasks[1].units is empty: a task has at least one unit\n"
+        "invalid.json:13:5: error: list.tasks[2]: missing \"title\" (a string)\n"
+        "invalid.json:13:12: error: list.tasks[2].id must be a whole number, not a string\n"
+        "invalid.json:13:29: error: list.tasks[2].leaders[0] must be a string, not a whole number\n"
+        "invalid.json:13:53: error: list.tasks[2].units[0].names is empty\n"
+        "invalid.json:13:75: error: list.tasks[2].units[0].plan[0]: from (3) is after to (2)\n"
+        "invalid.json:14:12: error: list.tasks[3].id must be a whole number, not a fractional "
         "number\n"
-        "invalid.json:14:75: error: list.tasks[3].units[0].names[1] is empty\n"
-        "invalid.json:14:88: error: list.tasks[3].units[0].plan must be a list, not an object\n"
-        "invalid.json:15:8: error: list.tasks[4] must be an object, not a string");
+        "invalid.json:14:73: error: list.tasks[3].units[0].names[1] is empty\n"
+        "invalid.json:14:86: error: list.tasks[3].units[0].plan must be a list, not an object\n"
+        "invalid.json:15:5: error: list.tasks[4] must be an object, not a string");
 }
 END_TEST
 
@@ -394,10 +394,10 @@ START_TEST(json_canonical_order_and_unknown_members)
         "{\"title\":\"清单\",\"tasks\":[{\"id\":1,\"title\":\"任务甲\",\"leaders\":[\"陈力予\"],"
         "\"units\":[{\"names\":[\"商务局\"],\"plan\":[{\"from\":1,\"to\":4,\"text\":\"全年\"}]}]}]"
         "}",
-        "unordered.json:1:100: warning: list.tasks[0].units[0]: unknown member \"lead\" is "
+        "unordered.json:1:96: warning: list.tasks[0].units[0]: unknown member \"lead\" is "
         "ignored\n"
-        "unordered.json:2:72: warning: list.tasks[0]: unknown member \"state\" is ignored\n"
-        "unordered.json:3:29: warning: list: unknown member \"year\" is ignored");
+        "unordered.json:2:67: warning: list.tasks[0]: unknown member \"state\" is ignored\n"
+        "unordered.json:3:25: warning: list: unknown member \"year\" is ignored");
 }
 END_TEST
 
@@ -407,8 +407,8 @@ START_TEST(json_not_a_task_list)
     const char *expected[] = {
         "j.json:1:1: error: not a task list: expected a JSON object with \"title\" and \"tasks\"",
         "j.json:1:1: error: not a task list: expected a JSON object with \"title\" and \"tasks\"",
-        "j.json:1:13: error: list.title must be a string, not a whole number\n"
-        "j.json:1:25: error: list.tasks must be a list, not an object"};
+        "j.json:1:11: error: list.title must be a string, not a whole number\n"
+        "j.json:1:23: error: list.tasks must be a list, not an object"};
     for (size_t i = 0; i < G_N_ELEMENTS(inputs); i++) {
         char *messages;
         ck_assert_ptr_null(jti_import_bytes(inputs[i], strlen(inputs[i]), "j.json", JD_FORMAT_AUTO,
@@ -432,7 +432,7 @@ START_TEST(json_leader_check_applies_too)
         jti_import_bytes(json, strlen(json), "j.json", JD_FORMAT_AUTO, &info, &messages);
     ck_assert_ptr_nonnull(list);
     ck_assert_uint_eq(info.warnings, 1);
-    ck_assert_str_eq(messages, "j.json:3:42: warning: leader '梁军强' (1 task) looks like '梁军' "
+    ck_assert_str_eq(messages, "j.json:3:37: warning: leader '梁军强' (1 task) looks like '梁军' "
                                "(1 task) with one extra character; check the source");
     g_free(messages);
     jd_value_unref(list);

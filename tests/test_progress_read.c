@@ -380,7 +380,7 @@ START_TEST(json_progress_is_normalised)
     char *messages;
     jd_value *progress = jtp_import("reports.json", NULL, &info, &messages);
     ck_assert_str_eq(messages,
-                     "reports.json:5:100: warning: progress.reports[1]: unknown member \"extra\" "
+                     "reports.json:5:96: warning: progress.reports[1]: unknown member \"extra\" "
                      "is ignored");
     ck_assert_int_eq(info.kind, JD_DATA_PROGRESS);
     ck_assert_str_eq(jd_data_kind_binding(info.kind), "progress");
@@ -422,22 +422,22 @@ START_TEST(json_every_violation_with_position)
     ck_assert_ptr_null(progress);
     ck_assert_str_eq(
         messages,
-        "invalid.json:2:14: error: progress.title must be a string, not int\n"
-        "invalid.json:4:16: error: progress.reports[0].task must be a task number (1 or more)\n"
-        "invalid.json:4:28: error: progress.reports[0].unit is empty\n"
-        "invalid.json:4:48: error: progress.reports[0].period '2023Q9' is not a period (write "
+        "invalid.json:2:12: error: progress.title must be a string, not int\n"
+        "invalid.json:4:14: error: progress.reports[0].task must be a task number (1 or more)\n"
+        "invalid.json:4:25: error: progress.reports[0].unit is empty\n"
+        "invalid.json:4:39: error: progress.reports[0].period '2023Q9' is not a period (write "
         "2023Q2 or 2023-05)\n"
-        "invalid.json:4:62: error: progress.reports[0].state 'x' is not a state: use 已完成, "
+        "invalid.json:4:58: error: progress.reports[0].state 'x' is not a state: use 已完成, "
         "序时推进, 滞后 or 未启动\n"
-        "invalid.json:4:81: error: progress.reports[0].date 'tomorrow' is not a date (write "
+        "invalid.json:4:71: error: progress.reports[0].date 'tomorrow' is not a date (write "
         "2023-06-25)\n"
-        "invalid.json:5:16: error: progress.reports[1].unit must be a string, not int\n"
-        "invalid.json:5:30: error: progress.reports[1].done must be a string, not list\n"
-        "invalid.json:5:32: error: progress.reports[1]: missing \"task\" (a whole number)\n"
-        "invalid.json:5:32: error: progress.reports[1]: missing \"period\" (a string)\n"
-        "invalid.json:5:32: error: progress.reports[1]: missing \"state\" (a string)\n"
-        "invalid.json:6:7: error: progress.reports[2] must be an object, not int\n"
-        "invalid.json:8:31: error: duplicate report: task 1, 商务局, 2023Q2 is already reported "
+        "invalid.json:5:5: error: progress.reports[1]: missing \"task\" (a whole number)\n"
+        "invalid.json:5:5: error: progress.reports[1]: missing \"period\" (a string)\n"
+        "invalid.json:5:5: error: progress.reports[1]: missing \"state\" (a string)\n"
+        "invalid.json:5:14: error: progress.reports[1].unit must be a string, not int\n"
+        "invalid.json:5:25: error: progress.reports[1].done must be a string, not list\n"
+        "invalid.json:6:5: error: progress.reports[2] must be an object, not int\n"
+        "invalid.json:8:25: error: duplicate report: task 1, 商务局, 2023Q2 is already reported "
         "at line 7");
     g_free(messages);
 }
@@ -455,7 +455,7 @@ START_TEST(kind_detection)
     /* an object with "tasks" is a task list even if it also has "reports" */
     list = jtp_import_text("{\"title\": \"\", \"tasks\": [], \"reports\": []}", "x.json", NULL,
                            &messages);
-    ck_assert_str_eq(messages, "x.json:1:41: warning: list: unknown member \"reports\" is ignored");
+    ck_assert_str_eq(messages, "x.json:1:39: warning: list: unknown member \"reports\" is ignored");
     jd_value_unref(list);
     g_free(messages);
     ck_assert_ptr_null(jd_data_kind_binding(JD_DATA_UNKNOWN));

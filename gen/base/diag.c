@@ -13,9 +13,15 @@ struct jd_diag {
     int span;
 };
 
+/* A list keeps at most this many messages; beyond it, messages are only counted. A file
+ * with millions of bad rows would otherwise spend more memory on messages than on data,
+ * and nobody reads past the first screens. */
+enum { MAX_KEPT = 10000 };
+
 struct jd_diags {
-    GPtrArray *items; /* jd_diag* */
-    size_t by_severity[3]; /* how many of each jd_severity, so counting costs nothing */
+    GPtrArray *items;      /* jd_diag* */
+    size_t by_severity[3]; /* every message added, kept or not, so counting costs nothing */
+    size_t dropped;        /* added beyond MAX_KEPT */
 };
 
 static void diag_free(gpointer p)
@@ -47,8 +53,15 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
 {
     if (!diags)
         return;
+    if (sev > JD_NOTE)
+        sev = JD_ERROR;
+    diags->by_severity[sev]++;
+    if (diags->items->len >= MAX_KEPT) {
+        diags->dropped++;
+        return;
+    }
     jd_diag *d = g_new0(jd_diag, 1);
-    d->sev = sev <= JD_NOTE ? sev : JD_ERROR;
+    d->sev = sev;
     d->file = g_strdup(file);
     d->line = line;
     d->col = col;
@@ -57,7 +70,6 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
     d->excerpt = source_line ? g_utf8_make_valid(source_line, -1) : NULL;
     d->span = span;
     g_ptr_array_add(diags->items, d);
-    diags->by_severity[d->sev]++;
 }
 
 void jd_diags_add(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
@@ -88,15 +100,21 @@ void jd_diags_append(jd_diags *diags, const jd_diags *from)
 {
     if (!diags || !from)
         return;
+    for (int sev = 0; sev < 3; sev++)
+        diags->by_severity[sev] += from->by_severity[sev];
+    diags->dropped += from->dropped;
     for (guint i = 0; i < from->items->len; i++) {
         const jd_diag *s = g_ptr_array_index(from->items, i);
+        if (diags->items->len >= MAX_KEPT) {
+            diags->dropped++;
+            continue;
+        }
         jd_diag *d = g_new0(jd_diag, 1);
         *d = *s;
         d->file = g_strdup(s->file);
         d->message = g_strdup(s->message);
         d->excerpt = g_strdup(s->excerpt);
         g_ptr_array_add(diags->items, d);
-        diags->by_severity[d->sev]++;
     }
 }
 
@@ -133,6 +151,11 @@ void jd_tally_end(jd_tally *t)
 {
     jd_diags_free(t->own);
     t->own = t->diags = NULL;
+}
+
+size_t jd_diags_dropped(const jd_diags *diags)
+{
+    return diags ? diags->dropped : 0;
 }
 
 bool jd_diags_has_errors(const jd_diags *diags)
@@ -354,6 +377,9 @@ void jd_diags_print(const jd_diags *diags, FILE *out)
         fprintf(out, "%s\n", line);
         g_free(line);
     }
+    if (jd_diags_dropped(diags))
+        fprintf(out, "note: %zu more messages not shown (only the first %d are kept)\n",
+                jd_diags_dropped(diags), MAX_KEPT);
 }
 
 int jd_utf8_column(const char *s, size_t nbytes)

@@ -42,8 +42,12 @@ void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, in
 /* Appends copies of every message of `from`. */
 void jd_diags_append(jd_diags *diags, const jd_diags *from);
 
+/* Messages kept (at most 10,000: later ones are counted, not kept). */
 size_t jd_diags_count(const jd_diags *diags);
+/* Messages of a severity ever added, kept or not. */
 size_t jd_diags_count_severity(const jd_diags *diags, jd_severity sev);
+/* Messages added after the list was full; jd_diags_print says how many. */
+size_t jd_diags_dropped(const jd_diags *diags);
 bool jd_diags_has_errors(const jd_diags *diags);
 const jd_diag *jd_diags_get(const jd_diags *diags, size_t index);
 
@@ -158,8 +162,28 @@ void jd_outfile_abort(jd_outfile *of);
 /* Writes `len` bytes to `path` through a jd_outfile. */
 bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags);
 
-/* Reads a whole file. On failure adds "file: cannot read: reason" and returns NULL; a
- * directory, a pipe (FIFO) or a device is refused at once, never waited on or read. */
+/* ---- reading input files ---------------------------------------------------------- */
+
+/* Every input file has a size limit, checked before it is read: memory grows with the
+ * input (the data tree takes several bytes per byte of a file, a template's element tree
+ * far more), and a clear error must come before memory runs out. The limit is
+ * JINDU_MAX_INPUT (bytes, or with a K, M or G suffix) for data and project files, and a
+ * sixteenth of it for templates; 128 MiB (8 MiB for templates) when it is not set. */
+enum { JD_DEFAULT_MAX_INPUT = 128 << 20, JD_TEMPLATE_LIMIT_DIVISOR = 16 };
+
+typedef enum { JD_INPUT_DATA, JD_INPUT_TEMPLATE } jd_input_kind;
+
+/* The limit for a kind of input, from JINDU_MAX_INPUT or the default. */
+size_t jd_input_limit(jd_input_kind kind);
+/* Parses "300000", "64K", "512M", "2G", "2GiB" (powers of 1024) into bytes; false when
+ * malformed or 0. */
+bool jd_parse_size(const char *text, size_t *out);
+
+/* Reads a whole input file of `kind`. On failure (unreadable; a directory, a pipe (FIFO) or
+ * a device, refused at once, never waited on or read; larger than the limit) adds "file:
+ * error: …" and returns NULL. */
+char *jd_read_input(const char *path, jd_input_kind kind, size_t *len_out, jd_diags *diags);
+/* jd_read_input for a data file. */
 char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags);
 
 /* Why `path` cannot be read as a file ("it is a pipe (FIFO), not a file"), or NULL for a

@@ -179,7 +179,78 @@ const char *jd_not_a_file(const char *path)
     return g_stat(path, &st) == 0 ? not_regular(st.st_mode) : NULL;
 }
 
-char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
+bool jd_parse_size(const char *text, size_t *out)
+{
+    if (!text || !g_ascii_isdigit(*text)) return false;
+    char *end = NULL;
+    guint64 n = g_ascii_strtoull(text, &end, 10);
+    int shift = 0;
+    switch (g_ascii_toupper(*end)) {
+    case 'K':
+        shift = 10;
+        break;
+    case 'M':
+        shift = 20;
+        break;
+    case 'G':
+        shift = 30;
+        break;
+    case '\0':
+        break;
+    default:
+        return false;
+    }
+    if (shift && *++end == 'i') end++; /* KiB, MiB… */
+    if (shift && g_ascii_toupper(*end) == 'B') end++;
+    if (*end || n == 0 || n > (G_MAXSIZE >> shift)) return false;
+    *out = (size_t)(n << shift);
+    return true;
+}
+
+size_t jd_input_limit(jd_input_kind kind)
+{
+    size_t limit = JD_DEFAULT_MAX_INPUT;
+    jd_parse_size(g_getenv("JINDU_MAX_INPUT"), &limit); /* unset or malformed: the default */
+    return kind == JD_INPUT_TEMPLATE ? MAX(limit / JD_TEMPLATE_LIMIT_DIVISOR, 1) : limit;
+}
+
+/* "17 bytes", "1.0 GiB" — sizes as people read them (g_format_size puts a no-break space
+ * before the unit, which some terminals show oddly). */
+static char *size_text(guint64 n)
+{
+    if (n < 1024) return g_strdup_printf("%" G_GUINT64_FORMAT " bytes", n);
+    static const char *const units[] = {"KiB", "MiB", "GiB", "TiB"};
+    double v = (double)n / 1024;
+    size_t u = 0;
+    while (v >= 1024 && u + 1 < G_N_ELEMENTS(units)) {
+        v /= 1024;
+        u++;
+    }
+    return g_strdup_printf("%.1f %s", v, units[u]);
+}
+
+static void too_large(const char *path, jd_input_kind kind, guint64 size, bool size_known,
+                      jd_diags *diags)
+{
+    char *limit_text = size_text(jd_input_limit(kind));
+    const char *what = kind == JD_INPUT_TEMPLATE ? "template" : "data";
+    if (size_known) {
+        char *file_text = size_text(size);
+        jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                     "too large: %s, and jindu reads %s files of at most %s (set JINDU_MAX_INPUT "
+                     "to allow more)",
+                     file_text, what, limit_text);
+        g_free(file_text);
+    } else {
+        jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                     "too large: more than %s, the most jindu reads of a %s file (set "
+                     "JINDU_MAX_INPUT to allow more)",
+                     limit_text, what);
+    }
+    g_free(limit_text);
+}
+
+char *jd_read_input(const char *path, jd_input_kind kind, size_t *len_out, jd_diags *diags)
 {
     /* opened without waiting (a FIFO would block until a writer came) and checked on the
      * open file, so that what is read is what was checked: a pipe or /dev/zero would hang
@@ -197,14 +268,26 @@ char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
         close(fd);
         return NULL;
     }
+    /* Refused before anything is read: memory grows with what is read (several times the
+     * file's size for the data tree), and a clear message beats running out. Reading stops
+     * at the limit too, should the file grow meanwhile. */
+    size_t limit = jd_input_limit(kind);
+    if ((guint64)st.st_size > limit) {
+        too_large(path, kind, (guint64)st.st_size, true, diags);
+        close(fd);
+        return NULL;
+    }
     fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);
     GString *data = g_string_sized_new((gsize)st.st_size + 1);
     char buf[65536];
     for (;;) {
         ssize_t n = read(fd, buf, sizeof buf);
         if (n < 0 && errno == EINTR) continue;
-        if (n < 0) {
-            jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: %s", g_strerror(errno));
+        if (n < 0 || data->len + (size_t)MAX(n, 0) > limit) {
+            if (n < 0)
+                jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read: %s", g_strerror(errno));
+            else
+                too_large(path, kind, 0, false, diags);
             close(fd);
             g_string_free(data, TRUE);
             return NULL;
@@ -216,6 +299,11 @@ char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
     if (len_out)
         *len_out = data->len;
     return g_string_free(data, FALSE);
+}
+
+char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
+{
+    return jd_read_input(path, JD_INPUT_DATA, len_out, diags);
 }
 
 enum { MAX_NAME_BYTES = 120 };

@@ -29,7 +29,9 @@ static void usage(FILE *out)
     fprintf(out, "Usage: jindu COMMAND [OPTIONS...]\n\nCommands:\n");
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++)
         fprintf(out, "  %-8s %s\n", commands[i].name, commands[i].summary);
-    fprintf(out, "\n`jindu COMMAND --help` describes a command. Exit status: 0 ok, 1 bad input, 2 usage.\n");
+    fprintf(out, "\n`jindu COMMAND --help` describes a command. Exit status: 0 ok, 1 bad input, 2 usage.\n"
+                 "Environment: JINDU_MAX_INPUT=SIZE (e.g. 512M) reads data files up to SIZE (default\n"
+                 "128M) and templates up to a sixteenth of it.\n");
 }
 
 int main(int argc, char **argv)
@@ -46,6 +48,14 @@ int main(int argc, char **argv)
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "help") == 0) {
         usage(stdout);
         return JD_EXIT_OK;
+    }
+    const char *max_input = g_getenv("JINDU_MAX_INPUT");
+    size_t ignored;
+    if (max_input && !jd_parse_size(max_input, &ignored)) {
+        fprintf(stderr, "jindu: JINDU_MAX_INPUT='%s' is not a size (bytes, or a number with K, M "
+                        "or G)\n",
+                max_input);
+        return JD_EXIT_USAGE;
     }
     for (size_t i = 0; i < G_N_ELEMENTS(commands); i++) {
         if (strcmp(argv[1], commands[i].name) == 0) {

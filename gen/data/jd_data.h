@@ -64,6 +64,7 @@ size_t jd_object_size(const jd_value *obj);
 const char *jd_object_key(const jd_value *obj, size_t i);
 jd_value *jd_object_value(const jd_value *obj, size_t i);           /* borrowed */
 jd_value *jd_object_get(const jd_value *obj, const char *key);      /* borrowed, or NULL */
+gssize jd_object_index(const jd_value *obj, const char *key);       /* member index, or -1 */
 void jd_object_set(jd_value *obj, const char *key, jd_value *v);    /* takes ownership of v */
 /* Convenience getters that return NULL/0/default when the member is missing or of another kind. */
 const char *jd_object_get_string(const jd_value *obj, const char *key);
@@ -89,8 +90,11 @@ char *jd_value_to_json(const jd_value *v, bool pretty);
  * in shortest form, true/false, null as "". Arrays/objects give their compact JSON. */
 char *jd_value_to_text(const jd_value *v);
 
-/* Parses JSON text (json-glib underneath) into a value tree whose nodes carry line and
- * column. On a syntax error adds "file:line:col: error: ..." and returns NULL. */
+/* Parses JSON text (strict RFC 8259, UTF-8) into a value tree whose nodes carry the line
+ * and column where each value starts. Whole numbers are ints (one beyond int64 is an
+ * error), others doubles. Arrays and objects nest at most 256 deep; \u0000 in a string and
+ * a key written twice in one object are errors. On any error adds "file:line:col: error:
+ * invalid JSON: …" and returns NULL. Time and memory are linear in the text. */
 jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_diags *diags);
 
 #endif

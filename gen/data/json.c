@@ -1,7 +1,6 @@
-/* Canonical JSON text of a value tree, and JSON parsing through json-glib. */
+/* Canonical JSON text of a value tree, and a strict JSON reader that keeps positions. */
 #include "jd_data.h"
 
-#include <json-glib/json-glib.h>
 #include <math.h>
 #include <string.h>
 
@@ -168,280 +167,391 @@ char *jd_value_to_text(const jd_value *v)
 
 /* ---- reading ----------------------------------------------------------------------- */
 
-/* How deep arrays and objects may nest. json-glib parses by recursion, and so do the value
- * tree's own walks; real data is a few levels deep. */
+/* JSON is read here rather than with a library because what jindu needs of a reader is
+ * what the general ones lack: every value's line and column, strict RFC 8259 (json-glib
+ * takes 0x10, comments and single quotes, turns 99999999999999999999 into -1, cuts
+ * strings at \u0000 and keeps the last of two equal keys, all silently), no recursion
+ * (a file nested 100,000 deep overflowed json-glib's stack), and one tree in memory
+ * rather than the library's plus ours. The reader is a loop over an explicit stack. */
+
+/* How deep arrays and objects may nest: the value tree's own walks (freeing, comparing,
+ * writing) recurse, and real data is a few levels deep. */
 enum { MAX_JSON_DEPTH = 256 };
 
-/* A position in the text as messages show it, kept up to date byte by byte. */
+/* A position as messages show it: line, and column in characters. */
 typedef struct {
     size_t offset;
     int line, col;
 } text_pos;
 
-static void pos_advance(text_pos *p, const char *text, size_t to)
+/* An array or object being read: its members so far, and for an object the key whose
+ * value comes next and where each member's key was written (for "written twice"). */
+typedef struct {
+    jd_value *container;
+    char *key; /* NULL after a key written twice: its value is read and dropped */
+    GArray *key_pos; /* text_pos of each member's key, in member order */
+} frame;
+
+typedef struct {
+    const char *s;
+    size_t len, i;
+    text_pos pos; /* of offset pos.offset; moved forward as positions are asked for */
+    const char *file;
+    jd_diags *diags;
+    bool failed; /* a syntax error: reading stops */
+    bool bad;    /* an error that lets reading go on (a NUL, a key written twice) */
+    GString *buf; /* the string being decoded */
+} reader;
+
+/* The position of byte `offset`. Positions are asked for in increasing order, so the
+ * counting goes on from the last one: linear in the text however long its lines. */
+static text_pos pos_at(reader *r, size_t offset)
 {
-    for (; p->offset < to; p->offset++) {
-        unsigned char c = (unsigned char)text[p->offset];
+    if (offset < r->pos.offset) r->pos = (text_pos){0, 1, 1};
+    for (; r->pos.offset < offset && r->pos.offset < r->len; r->pos.offset++) {
+        unsigned char c = (unsigned char)r->s[r->pos.offset];
         if (c == '\n') {
-            p->line++;
-            p->col = 1;
+            r->pos.line++;
+            r->pos.col = 1;
         } else if ((c & 0xC0) != 0x80) {
-            p->col++; /* columns count characters: continuation bytes add nothing */
+            r->pos.col++; /* columns count characters: continuation bytes add nothing */
         }
     }
+    return r->pos;
 }
 
-static int hex_digit(char c)
+static void report(reader *r, size_t offset, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+static void report(reader *r, size_t offset, const char *fmt, ...)
 {
-    return g_ascii_isxdigit(c) ? g_ascii_xdigit_value(c) : -1;
+    text_pos at = pos_at(r, offset);
+    va_list ap;
+    va_start(ap, fmt);
+    char *message = g_strdup_vprintf(fmt, ap);
+    va_end(ap);
+    jd_diags_add(r->diags, JD_ERROR, r->file, at.line, at.col, "invalid JSON: %s", message);
+    g_free(message);
 }
 
-/* The four hex digits at `s` (which has at least `avail` bytes), or -1. */
+#define FAIL(r, offset, ...)                                                                  \
+    do {                                                                                       \
+        if (!(r)->failed) report((r), (offset), __VA_ARGS__);                                  \
+        (r)->failed = true;                                                                    \
+    } while (0)
+
+static void skip_space(reader *r)
+{
+    while (r->i < r->len && strchr(" \t\n\r", r->s[r->i]) && r->s[r->i])
+        r->i++;
+}
+
+/* What is at the current offset, for "unexpected …" messages: the character, or the end. */
+static char *what_is_here(const reader *r)
+{
+    if (r->i >= r->len) return g_strdup("the end of the text");
+    const char *p = r->s + r->i;
+    const char *end = p;
+    while (end < r->s + r->len && (g_ascii_isalnum(*end) || *end == '_') && end - p < 20)
+        end++;
+    if (end == p) end = g_utf8_next_char(p);
+    return g_strdup_printf("'%.*s'", (int)(end - p), p);
+}
+
+static void fail_expected(reader *r, const char *expected)
+{
+    char *here = what_is_here(r);
+    FAIL(r, r->i, "expected %s, found %s", expected, here);
+    g_free(here);
+}
+
 static int hex4(const char *s, size_t avail)
 {
     if (avail < 4) return -1;
     int v = 0;
-    for (int i = 0; i < 4; i++) {
-        int d = hex_digit(s[i]);
-        if (d < 0) return -1;
-        v = v << 4 | d;
+    for (int k = 0; k < 4; k++) {
+        if (!g_ascii_isxdigit(s[k])) return -1;
+        v = v << 4 | g_ascii_xdigit_value(s[k]);
     }
     return v;
 }
 
-/* The string whose body (between the quotes) is [s, s + len), decoded, for comparing keys.
- * Malformed escapes are kept as written: json-glib reports them. */
-static char *decode_key(const char *s, size_t len)
+/* Reads the string at the current '"' into r->buf; false after a syntax error. */
+static bool read_string(reader *r)
 {
-    if (!memchr(s, '\\', len)) return g_strndup(s, len);
-    GString *out = g_string_sized_new(len);
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] != '\\' || i + 1 >= len) {
-            g_string_append_c(out, s[i]);
+    size_t start = r->i++;
+    g_string_truncate(r->buf, 0);
+    for (;;) {
+        size_t run = r->i;
+        while (r->i < r->len && r->s[r->i] != '"' && r->s[r->i] != '\\' &&
+               (unsigned char)r->s[r->i] >= 0x20)
+            r->i++;
+        g_string_append_len(r->buf, r->s + run, (gssize)(r->i - run));
+        if (r->i >= r->len) {
+            FAIL(r, start, "the string that starts here is never closed");
+            return false;
+        }
+        char c = r->s[r->i];
+        if (c == '"') {
+            r->i++;
+            return true;
+        }
+        if (c != '\\') {
+            FAIL(r, r->i, "a control character (U+%04X) in a string: write it as an escape "
+                          "(\\n, \\t or \\u%04X)",
+                 (unsigned)c, (unsigned)c);
+            return false;
+        }
+        size_t escape = r->i;
+        char e = r->i + 1 < r->len ? r->s[r->i + 1] : '\0';
+        const char *simple = e ? strchr("\"\\/bfnrt", e) : NULL;
+        if (simple) {
+            g_string_append_c(r->buf, "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"]);
+            r->i += 2;
             continue;
         }
-        char e = s[++i];
-        const char *simple = strchr("\"\\/bfnrt", e);
-        if (simple && e) {
-            g_string_append_c(out, "\"\\/\b\f\n\r\t"[simple - "\"\\/bfnrt"]);
-            continue;
-        }
-        int u = e == 'u' ? hex4(s + i + 1, len - i - 1) : -1;
+        int u = e == 'u' ? hex4(r->s + r->i + 2, r->len - r->i - 2) : -1;
         if (u < 0) {
-            g_string_append_c(out, '\\');
-            g_string_append_c(out, e);
+            FAIL(r, escape, "unknown escape in a string: use \\\", \\\\, \\/, \\b, \\f, \\n, \\r, "
+                            "\\t or \\u and four hex digits");
+            return false;
+        }
+        r->i += 6;
+        if (u >= 0xD800 && u < 0xDC00) {
+            int low = r->i + 1 < r->len && r->s[r->i] == '\\' && r->s[r->i + 1] == 'u'
+                          ? hex4(r->s + r->i + 2, r->len - r->i - 2)
+                          : -1;
+            if (low < 0xDC00 || low >= 0xE000) {
+                FAIL(r, escape, "\\u%04X is the first half of a surrogate pair, and the second "
+                                "half does not follow",
+                     (unsigned)u);
+                return false;
+            }
+            u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
+            r->i += 6;
+        } else if (u >= 0xDC00 && u < 0xE000) {
+            FAIL(r, escape, "\\u%04X is the second half of a surrogate pair, without the first",
+                 (unsigned)u);
+            return false;
+        }
+        if (u == 0) {
+            /* json-glib cut the string here: "商务局\u0000/../../evil" became "商务局" */
+            report(r, escape, "\\u0000 in a string (text cannot hold a NUL character)");
+            r->bad = true;
             continue;
         }
-        i += 4;
-        int low = u >= 0xD800 && u < 0xDC00 && i + 2 < len && s[i + 1] == '\\' && s[i + 2] == 'u'
-                      ? hex4(s + i + 3, len - i - 3)
-                      : -1;
-        if (low >= 0xDC00 && low < 0xE000) {
-            u = 0x10000 + ((u - 0xD800) << 10) + (low - 0xDC00);
-            i += 6;
-        }
-        g_string_append_unichar(out, (gunichar)u);
+        g_string_append_unichar(r->buf, (gunichar)u);
     }
-    return g_string_free(out, FALSE);
 }
 
-/* An object open during the scan: where each of its keys was first seen (decoded key ->
- * text_pos*), made when the second key arrives. */
-typedef struct {
-    bool is_object;
-    char *first_key;
-    text_pos first_pos;
-    GHashTable *keys;
-} open_container;
-
-static void container_clear(open_container *c)
+/* A number at the current offset, by RFC 8259's grammar: whole numbers are ints, and one
+ * too large for an int is an error rather than a rounded double. */
+static jd_value *read_number(reader *r)
 {
-    g_free(c->first_key);
-    if (c->keys) g_hash_table_destroy(c->keys);
-    memset(c, 0, sizeof *c);
-}
-
-/* Records key `key` (taken) of object `c` seen at `at`; returns where it was seen before,
- * or NULL. */
-static const text_pos *container_add_key(open_container *c, char *key, text_pos at)
-{
-    if (!c->first_key && !c->keys) {
-        c->first_key = key;
-        c->first_pos = at;
+    size_t start = r->i, k = r->i;
+    const char *s = r->s;
+    if (k < r->len && s[k] == '-') k++;
+    size_t int_start = k;
+    while (k < r->len && g_ascii_isdigit(s[k]))
+        k++;
+    bool ok = k > int_start && !(s[int_start] == '0' && k - int_start > 1);
+    bool whole = true;
+    if (ok && k < r->len && s[k] == '.') {
+        whole = false;
+        size_t frac = ++k;
+        while (k < r->len && g_ascii_isdigit(s[k]))
+            k++;
+        ok = k > frac;
+    }
+    if (ok && k < r->len && (s[k] == 'e' || s[k] == 'E')) {
+        whole = false;
+        k++;
+        if (k < r->len && (s[k] == '+' || s[k] == '-')) k++;
+        size_t exp = k;
+        while (k < r->len && g_ascii_isdigit(s[k]))
+            k++;
+        ok = k > exp;
+    }
+    if (ok && k < r->len && (g_ascii_isalnum(s[k]) || s[k] == '.')) ok = false;
+    if (!ok) {
+        while (k < r->len && (g_ascii_isalnum(s[k]) || strchr(".+-", s[k])))
+            k++;
+        FAIL(r, start, "malformed number '%.*s'", (int)MIN(k - start, 40), s + start);
         return NULL;
     }
-    if (!c->keys) {
-        c->keys = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-        g_hash_table_insert(c->keys, c->first_key, g_memdup2(&c->first_pos, sizeof c->first_pos));
-        c->first_key = NULL;
+    char *text = g_strndup(s + start, k - start);
+    jd_value *v = NULL;
+    if (whole) {
+        gint64 n;
+        if (g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &n, NULL))
+            v = jd_value_new_int(n);
+        else
+            FAIL(r, start, "the whole number %.40s is too large (write it as a string)", text);
+    } else {
+        double d = g_ascii_strtod(text, NULL);
+        if (isfinite(d))
+            v = jd_value_new_double(d);
+        else
+            FAIL(r, start, "the number %.40s is too large", text);
     }
-    const text_pos *before = g_hash_table_lookup(c->keys, key);
-    if (before) {
-        g_free(key);
-        return before;
+    g_free(text);
+    r->i = k;
+    return v;
+}
+
+/* true, false or null at the current offset. */
+static jd_value *read_word(reader *r)
+{
+    static const char *const words[] = {"true", "false", "null"};
+    for (size_t w = 0; w < G_N_ELEMENTS(words); w++) {
+        size_t n = strlen(words[w]);
+        if (r->len - r->i >= n && memcmp(r->s + r->i, words[w], n) == 0 &&
+            (r->i + n == r->len || !g_ascii_isalnum(r->s[r->i + n]))) {
+            r->i += n;
+            return w == 2 ? jd_value_new_null() : jd_value_new_bool(w == 0);
+        }
     }
-    g_hash_table_insert(c->keys, key, g_memdup2(&at, sizeof at));
+    fail_expected(r, "a value");
     return NULL;
 }
 
-/* Checks what json-glib lets through or cannot survive, in one pass over the text:
- * nesting deeper than MAX_JSON_DEPTH (returns false at once: json-glib must not see it),
- * \u0000 in a string (json-glib would cut the string there) and a key written twice in
- * one object (json-glib would keep the last silently). Those two go to `problems`. The
- * scan follows strings and brackets only; syntax errors are json-glib's to report. */
-static bool prescan(const char *text, size_t len, const char *file, jd_diags *diags,
-                    jd_diags *problems)
+static void frame_clear(frame *f)
 {
-    open_container stack[MAX_JSON_DEPTH];
-    int depth = 0;
-    text_pos pos = {0, 1, 1};
-    bool ok = true;
-    for (size_t i = 0; i < len && ok; i++) {
-        char c = text[i];
+    jd_value_unref(f->container);
+    g_free(f->key);
+    if (f->key_pos) g_array_free(f->key_pos, TRUE);
+}
+
+/* Reads `"key":` into the object frame `f`; false after a syntax error. */
+static bool read_key(reader *r, frame *f)
+{
+    skip_space(r);
+    if (r->i >= r->len || r->s[r->i] != '"') {
+        fail_expected(r, "a key in double quotes");
+        return false;
+    }
+    text_pos at = pos_at(r, r->i);
+    if (!read_string(r)) return false;
+    g_free(f->key);
+    f->key = NULL;
+    gssize first = jd_object_index(f->container, r->buf->str);
+    if (first >= 0) {
+        text_pos before = g_array_index(f->key_pos, text_pos, first);
+        char *shown = g_utf8_strlen(r->buf->str, -1) > 40 ? g_utf8_substring(r->buf->str, 0, 40)
+                                                            : g_strdup(r->buf->str);
+        report(r, at.offset, "key \"%s%s\" written twice in one object (first at line %d, column %d)",
+               shown, strlen(shown) < r->buf->len ? "…" : "", before.line, before.col);
+        g_free(shown);
+        r->bad = true;
+    } else {
+        f->key = g_strndup(r->buf->str, r->buf->len);
+        g_array_append_val(f->key_pos, at);
+    }
+    skip_space(r);
+    if (r->i >= r->len || r->s[r->i] != ':') {
+        fail_expected(r, "':' after the key");
+        return false;
+    }
+    r->i++;
+    return true;
+}
+
+/* Adds a finished value to the innermost open container. */
+static void add_to(frame *f, jd_value *v)
+{
+    if (jd_value_kind_of(f->container) == JD_VALUE_ARRAY) {
+        jd_array_append(f->container, v);
+    } else if (f->key) {
+        jd_object_set(f->container, f->key, v);
+        g_free(f->key);
+        f->key = NULL;
+    } else {
+        jd_value_unref(v); /* the value of a key written twice */
+    }
+}
+
+/* The whole text as one value, or NULL after reporting errors. */
+static jd_value *read_text(reader *r)
+{
+    GArray *stack = g_array_new(FALSE, FALSE, sizeof(frame));
+    jd_value *root = NULL;
+    while (!r->failed && !root) {
+        /* a value starts here */
+        skip_space(r);
+        if (r->i >= r->len) {
+            fail_expected(r, "a value");
+            break;
+        }
+        text_pos at = pos_at(r, r->i);
+        char c = r->s[r->i];
+        jd_value *v = NULL;
         if (c == '[' || c == '{') {
-            pos_advance(&pos, text, i);
-            if (depth == MAX_JSON_DEPTH) {
-                jd_diags_add(diags, JD_ERROR, file, pos.line, pos.col,
-                             "invalid JSON: arrays and objects nested more than %d deep",
-                             MAX_JSON_DEPTH);
-                ok = false;
+            if (stack->len == MAX_JSON_DEPTH) {
+                FAIL(r, r->i, "arrays and objects nested more than %d deep", MAX_JSON_DEPTH);
                 break;
             }
-            memset(&stack[depth], 0, sizeof stack[depth]);
-            stack[depth++].is_object = c == '{';
-        } else if ((c == ']' || c == '}') && depth > 0) {
-            container_clear(&stack[--depth]);
+            frame f = {c == '{' ? jd_value_new_object() : jd_value_new_array(), NULL,
+                       c == '{' ? g_array_new(FALSE, FALSE, sizeof(text_pos)) : NULL};
+            jd_value_set_pos(f.container, at.line, at.col);
+            g_array_append_val(stack, f);
+            r->i++;
+            skip_space(r);
+            if (r->i < r->len && r->s[r->i] == (c == '{' ? '}' : ']')) {
+                r->i++;
+                v = f.container; /* empty: finished at once */
+                g_array_index(stack, frame, stack->len - 1).container = NULL;
+                frame_clear(&g_array_index(stack, frame, stack->len - 1));
+                g_array_set_size(stack, stack->len - 1);
+            } else {
+                if (c == '{') read_key(r, &g_array_index(stack, frame, stack->len - 1));
+                continue;
+            }
         } else if (c == '"') {
-            size_t start = i + 1, end = start;
-            while (end < len && text[end] != '"') {
-                if (text[end] == '\\' && end + 1 < len) {
-                    if (text[end + 1] == 'u' && hex4(text + end + 2, len - end - 2) == 0) {
-                        pos_advance(&pos, text, end);
-                        jd_diags_add(problems, JD_ERROR, file, pos.line, pos.col,
-                                     "invalid JSON: \\u0000 in a string (text cannot hold a NUL "
-                                     "character)");
-                    }
-                    end++;
-                }
-                end++;
+            if (read_string(r)) v = jd_value_new_string_len(r->buf->str, r->buf->len);
+        } else if (c == '-' || g_ascii_isdigit(c)) {
+            v = read_number(r);
+        } else {
+            v = read_word(r);
+        }
+        if (!v) break;
+        if (!jd_value_line(v)) jd_value_set_pos(v, at.line, at.col);
+        /* the value is finished: add it, then close what it finishes */
+        while (v) {
+            if (stack->len == 0) {
+                root = v;
+                break;
             }
-            size_t after = end + 1;
-            while (after < len && g_ascii_isspace(text[after]))
-                after++;
-            if (depth > 0 && stack[depth - 1].is_object && after < len && text[after] == ':') {
-                pos_advance(&pos, text, i);
-                char *key = decode_key(text + start, MIN(end, len) - start);
-                char *shown = g_utf8_strlen(key, -1) > 40 ? g_utf8_substring(key, 0, 40) : NULL;
-                if (shown) {
-                    char *cut = g_strconcat(shown, "…", NULL);
-                    g_free(shown);
-                    shown = cut;
-                }
-                const text_pos *before =
-                    container_add_key(&stack[depth - 1], g_strdup(key), pos);
-                if (before)
-                    jd_diags_add(problems, JD_ERROR, file, pos.line, pos.col,
-                                 "invalid JSON: key \"%s\" written twice in one object (first at "
-                                 "line %d, column %d)",
-                                 shown ? shown : key, before->line, before->col);
-                g_free(shown);
-                g_free(key);
+            frame *f = &g_array_index(stack, frame, stack->len - 1);
+            add_to(f, v);
+            v = NULL;
+            skip_space(r);
+            bool object = jd_value_kind_of(f->container) == JD_VALUE_OBJECT;
+            char close = object ? '}' : ']';
+            if (r->i < r->len && r->s[r->i] == ',') {
+                r->i++;
+                if (object) read_key(r, f);
+            } else if (r->i < r->len && r->s[r->i] == close) {
+                r->i++;
+                v = f->container;
+                f->container = NULL;
+                frame_clear(f);
+                g_array_set_size(stack, stack->len - 1);
+            } else {
+                fail_expected(r, object ? "',' or '}' after a member of an object"
+                                        : "',' or ']' after an element of a list");
             }
-            i = end;
         }
     }
-    while (depth > 0)
-        container_clear(&stack[--depth]);
-    return ok;
-}
-
-/* json-glib keeps no positions in its nodes, but reports the current line while it
- * parses; the signal handlers below remember, for each node, where its parse ended. */
-typedef struct {
-    const char *text;
-    size_t len;
-    GArray *line_starts; /* byte offset of each line */
-    GHashTable *pos;     /* JsonNode* -> index + 1 in `positions` */
-    GArray *positions;   /* text_pos */
-    text_pos cursor;     /* the last position found: json-glib's positions only grow, so
-                            each column is counted on from there, not from the line start */
-} parse_ctx;
-
-static void remember(JsonParser *parser, JsonNode *node, parse_ctx *ctx)
-{
-    if (!node)
-        return;
-    guint line = json_parser_get_current_line(parser);
-    guint byte = json_parser_get_current_pos(parser); /* bytes into the line, from 0 */
-    text_pos at = {0, (int)line, (int)byte + 1};
-    if (line >= 1 && line <= ctx->line_starts->len) {
-        size_t start = g_array_index(ctx->line_starts, size_t, line - 1);
-        size_t offset = MIN(ctx->len, start + byte);
-        if (offset < ctx->cursor.offset || ctx->cursor.line != (int)line)
-            ctx->cursor = (text_pos){start, (int)line, 1};
-        pos_advance(&ctx->cursor, ctx->text, offset);
-        at = ctx->cursor;
+    if (root && !r->failed) {
+        skip_space(r);
+        if (r->i < r->len) fail_expected(r, "the end of the text after the value");
     }
-    g_array_append_val(ctx->positions, at);
-    g_hash_table_insert(ctx->pos, node, GUINT_TO_POINTER(ctx->positions->len));
-}
-static void on_member(JsonParser *parser, JsonObject *obj, const gchar *name, gpointer data)
-{
-    remember(parser, json_object_get_member(obj, name), data);
-}
-
-static void on_element(JsonParser *parser, JsonArray *arr, gint index, gpointer data)
-{
-    remember(parser, json_array_get_element(arr, (guint)index), data);
-}
-
-static jd_value *convert(JsonNode *node, parse_ctx *ctx)
-{
-    jd_value *v;
-    switch (JSON_NODE_TYPE(node)) {
-    case JSON_NODE_OBJECT: {
-        JsonObject *o = json_node_get_object(node);
-        v = jd_value_new_object();
-        /* json_object_get_members keeps document order in json-glib >= 1.6 */
-        GList *names = json_object_get_members(o);
-        for (GList *l = names; l; l = l->next)
-            jd_object_set(v, l->data, convert(json_object_get_member(o, l->data), ctx));
-        g_list_free(names);
-        break;
+    for (guint k = 0; k < stack->len; k++)
+        frame_clear(&g_array_index(stack, frame, k));
+    g_array_free(stack, TRUE);
+    if (r->failed || r->bad) {
+        jd_value_unref(root);
+        return NULL;
     }
-    case JSON_NODE_ARRAY: {
-        JsonArray *a = json_node_get_array(node);
-        v = jd_value_new_array();
-        for (guint i = 0; i < json_array_get_length(a); i++)
-            jd_array_append(v, convert(json_array_get_element(a, i), ctx));
-        break;
-    }
-    case JSON_NODE_VALUE:
-        switch (json_node_get_value_type(node)) {
-        case G_TYPE_INT64:
-            v = jd_value_new_int(json_node_get_int(node));
-            break;
-        case G_TYPE_DOUBLE:
-            v = jd_value_new_double(json_node_get_double(node));
-            break;
-        case G_TYPE_BOOLEAN:
-            v = jd_value_new_bool(json_node_get_boolean(node));
-            break;
-        default:
-            v = jd_value_new_string(json_node_get_string(node));
-            break;
-        }
-        break;
-    default:
-        v = jd_value_new_null();
-        break;
-    }
-    guint index = GPOINTER_TO_UINT(g_hash_table_lookup(ctx->pos, node));
-    if (index) {
-        const text_pos *at = &g_array_index(ctx->positions, text_pos, index - 1);
-        jd_value_set_pos(v, at->line, at->col);
-    }
-    return v;
+    return root;
 }
 
 jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_diags *diags)
@@ -453,61 +563,14 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
         jd_diags_add(diags, JD_ERROR, file, line, col, "invalid UTF-8 in JSON text");
         return NULL;
     }
-    jd_diags *problems = jd_diags_new();
-    if (!prescan(text, len, file, diags, problems)) {
-        jd_diags_free(problems);
-        return NULL;
-    }
-    parse_ctx ctx = {text,
-                     len,
-                     g_array_new(FALSE, FALSE, sizeof(size_t)),
-                     g_hash_table_new(g_direct_hash, g_direct_equal),
-                     g_array_new(FALSE, FALSE, sizeof(text_pos)),
-                     {0, 0, 1}};
-    size_t zero = 0;
-    g_array_append_val(ctx.line_starts, zero);
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n') {
-            size_t next = i + 1;
-            g_array_append_val(ctx.line_starts, next);
-        }
-    JsonParser *parser = json_parser_new_immutable();
-    g_signal_connect(parser, "object-member", G_CALLBACK(on_member), &ctx);
-    g_signal_connect(parser, "array-element", G_CALLBACK(on_element), &ctx);
-    GError *err = NULL;
+    reader r = {text, len, 0, {0, 1, 1}, file, diags, false, false, g_string_new(NULL)};
+    if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r.i = r.pos.offset = 3;
+    skip_space(&r);
     jd_value *result = NULL;
-    if (!json_parser_load_from_data(parser, text, (gssize)len, &err)) {
-        /* json-glib messages start with "<data>:line:col: Parse error: ..." */
-        int line = 0, col = 0;
-        const char *msg = err->message;
-        if (g_str_has_prefix(msg, "<data>:")) {
-            char *end;
-            line = (int)strtol(msg + 7, &end, 10);
-            if (*end == ':') {
-                col = (int)strtol(end + 1, &end, 10);
-                msg = end;
-                while (*msg == ':' || *msg == ' ')
-                    msg++;
-            }
-        }
-        jd_diags_add(diags, JD_ERROR, file, line, col, "invalid JSON: %s", msg);
-        g_error_free(err);
-    } else {
-        JsonNode *root = json_parser_get_root(parser);
-        if (jd_diags_count(problems)) {
-            jd_diags_append(diags, problems);
-        } else if (!root) {
-            jd_diags_add(diags, JD_ERROR, file, 1, 1, "empty JSON document");
-        } else {
-            result = convert(root, &ctx);
-            if (jd_value_line(result) == 0)
-                jd_value_set_pos(result, 1, 1);
-        }
-    }
-    g_object_unref(parser);
-    g_hash_table_destroy(ctx.pos);
-    g_array_free(ctx.positions, TRUE);
-    g_array_free(ctx.line_starts, TRUE);
-    jd_diags_free(problems);
+    if (r.i >= len)
+        jd_diags_add(diags, JD_ERROR, file, 1, 1, "empty JSON document");
+    else
+        result = read_text(&r);
+    g_string_free(r.buf, TRUE);
     return result;
 }

@@ -8,6 +8,13 @@ typedef struct {
     jd_value *value;
 } member;
 
+typedef struct {
+    GArray *members;   /* member */
+    GHashTable *index; /* key -> index+1, built once an object grows past a few keys */
+} object_members;
+
+/* 24 bytes and one allocation per scalar or string: a data tree takes a small multiple of
+ * its file's size whatever the file's shape (a list of five million zeros, say). */
 struct jd_value {
     gint refs;
     jd_value_kind kind;
@@ -16,16 +23,11 @@ struct jd_value {
         bool b;
         int64_t i;
         double d;
-        struct {
-            char *s;
-            size_t len;
-        } str;
-        GPtrArray *arr; /* jd_value* */
-        struct {
-            GArray *members;  /* member */
-            GHashTable *index; /* key -> index+1, built once an object grows past a few keys */
-        } obj;
+        size_t len;          /* string: its bytes are `text` */
+        GPtrArray *arr;      /* jd_value*; made by the first append */
+        object_members *obj; /* made by the first member */
     } u;
+    char text[]; /* a string's bytes, in the same block */
 };
 
 /* Below this many members a linear scan beats hashing. */
@@ -67,9 +69,14 @@ jd_value *jd_value_new_double(double d)
 
 jd_value *jd_value_new_string_len(const char *s, size_t len)
 {
-    jd_value *v = value_new(JD_VALUE_STRING);
-    v->u.str.s = g_strndup(s ? s : "", s ? len : 0);
-    v->u.str.len = s ? len : 0;
+    if (!s) len = 0;
+    jd_value *v = g_malloc(sizeof(jd_value) + len + 1);
+    memset(v, 0, sizeof *v);
+    v->refs = 1;
+    v->kind = JD_VALUE_STRING;
+    if (len) memcpy(v->text, s, len);
+    v->text[len] = '\0';
+    v->u.len = len;
     return v;
 }
 
@@ -80,23 +87,22 @@ jd_value *jd_value_new_string(const char *s)
 
 jd_value *jd_value_new_string_take(char *s)
 {
-    jd_value *v = value_new(JD_VALUE_STRING);
-    v->u.str.s = s ? s : g_strdup("");
-    v->u.str.len = strlen(v->u.str.s);
+    jd_value *v = jd_value_new_string(s);
+    g_free(s);
     return v;
 }
 
 jd_value *jd_value_new_array(void)
 {
     jd_value *v = value_new(JD_VALUE_ARRAY);
-    v->u.arr = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
+    /* the array itself is made by the first append: empty lists cost one value only */
     return v;
 }
 
 jd_value *jd_value_new_object(void)
 {
     jd_value *v = value_new(JD_VALUE_OBJECT);
-    v->u.obj.members = g_array_new(FALSE, FALSE, sizeof(member));
+    /* the members array is made by the first member: empty objects cost one value only */
     return v;
 }
 
@@ -112,21 +118,22 @@ void jd_value_unref(jd_value *v)
     if (!v || !g_atomic_int_dec_and_test(&v->refs))
         return;
     switch (v->kind) {
-    case JD_VALUE_STRING:
-        g_free(v->u.str.s);
-        break;
     case JD_VALUE_ARRAY:
-        g_ptr_array_free(v->u.arr, TRUE);
+        if (v->u.arr)
+            g_ptr_array_free(v->u.arr, TRUE);
         break;
     case JD_VALUE_OBJECT:
-        for (guint i = 0; i < v->u.obj.members->len; i++) {
-            member *m = &g_array_index(v->u.obj.members, member, i);
+        for (guint i = 0; i < jd_object_size(v); i++) {
+            member *m = &g_array_index(v->u.obj->members, member, i);
             g_free(m->key);
             jd_value_unref(m->value);
         }
-        g_array_free(v->u.obj.members, TRUE);
-        if (v->u.obj.index)
-            g_hash_table_destroy(v->u.obj.index);
+        if (v->u.obj) {
+            g_array_free(v->u.obj->members, TRUE);
+            if (v->u.obj->index)
+                g_hash_table_destroy(v->u.obj->index);
+            g_free(v->u.obj);
+        }
         break;
     default:
         break;
@@ -190,22 +197,22 @@ bool jd_value_is_number(const jd_value *v)
 
 const char *jd_value_string(const jd_value *v)
 {
-    return v && v->kind == JD_VALUE_STRING ? v->u.str.s : NULL;
+    return v && v->kind == JD_VALUE_STRING ? v->text : NULL;
 }
 
 size_t jd_value_string_len(const jd_value *v)
 {
-    return v && v->kind == JD_VALUE_STRING ? v->u.str.len : 0;
+    return v && v->kind == JD_VALUE_STRING ? v->u.len : 0;
 }
 
 size_t jd_array_length(const jd_value *arr)
 {
-    return arr && arr->kind == JD_VALUE_ARRAY ? arr->u.arr->len : 0;
+    return arr && arr->kind == JD_VALUE_ARRAY && arr->u.arr ? arr->u.arr->len : 0;
 }
 
 jd_value *jd_array_get(const jd_value *arr, size_t i)
 {
-    if (!arr || arr->kind != JD_VALUE_ARRAY || i >= arr->u.arr->len)
+    if (i >= jd_array_length(arr))
         return NULL;
     return g_ptr_array_index(arr->u.arr, i);
 }
@@ -213,46 +220,53 @@ jd_value *jd_array_get(const jd_value *arr, size_t i)
 void jd_array_append(jd_value *arr, jd_value *v)
 {
     g_return_if_fail(arr && arr->kind == JD_VALUE_ARRAY);
+    if (!arr->u.arr)
+        arr->u.arr = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     g_ptr_array_add(arr->u.arr, v ? v : jd_value_new_null());
 }
 
 size_t jd_object_size(const jd_value *obj)
 {
-    return obj && obj->kind == JD_VALUE_OBJECT ? obj->u.obj.members->len : 0;
+    return obj && obj->kind == JD_VALUE_OBJECT && obj->u.obj ? obj->u.obj->members->len : 0;
 }
 
 const char *jd_object_key(const jd_value *obj, size_t i)
 {
     if (i >= jd_object_size(obj))
         return NULL;
-    return g_array_index(obj->u.obj.members, member, i).key;
+    return g_array_index(obj->u.obj->members, member, i).key;
 }
 
 jd_value *jd_object_value(const jd_value *obj, size_t i)
 {
     if (i >= jd_object_size(obj))
         return NULL;
-    return g_array_index(obj->u.obj.members, member, i).value;
+    return g_array_index(obj->u.obj->members, member, i).value;
 }
 
 static gssize object_find(const jd_value *obj, const char *key)
 {
     if (!obj || obj->kind != JD_VALUE_OBJECT)
         return -1;
-    if (obj->u.obj.index) {
-        gpointer idx = g_hash_table_lookup(obj->u.obj.index, key);
+    if (obj->u.obj && obj->u.obj->index) {
+        gpointer idx = g_hash_table_lookup(obj->u.obj->index, key);
         return idx ? GPOINTER_TO_INT(idx) - 1 : -1;
     }
-    for (guint i = 0; i < obj->u.obj.members->len; i++)
-        if (strcmp(g_array_index(obj->u.obj.members, member, i).key, key) == 0)
+    for (guint i = 0; i < jd_object_size(obj); i++)
+        if (strcmp(g_array_index(obj->u.obj->members, member, i).key, key) == 0)
             return (gssize)i;
     return -1;
+}
+
+gssize jd_object_index(const jd_value *obj, const char *key)
+{
+    return object_find(obj, key);
 }
 
 jd_value *jd_object_get(const jd_value *obj, const char *key)
 {
     gssize i = object_find(obj, key);
-    return i < 0 ? NULL : g_array_index(obj->u.obj.members, member, i).value;
+    return i < 0 ? NULL : g_array_index(obj->u.obj->members, member, i).value;
 }
 
 void jd_object_set(jd_value *obj, const char *key, jd_value *v)
@@ -262,21 +276,25 @@ void jd_object_set(jd_value *obj, const char *key, jd_value *v)
         v = jd_value_new_null();
     gssize i = object_find(obj, key);
     if (i >= 0) {
-        member *m = &g_array_index(obj->u.obj.members, member, i);
+        member *m = &g_array_index(obj->u.obj->members, member, i);
         jd_value_unref(m->value);
         m->value = v;
         return;
     }
     member m = {g_strdup(key), v};
-    g_array_append_val(obj->u.obj.members, m);
-    guint n = obj->u.obj.members->len;
-    if (obj->u.obj.index) {
-        g_hash_table_insert(obj->u.obj.index, m.key, GINT_TO_POINTER(n));
+    if (!obj->u.obj) {
+        obj->u.obj = g_new0(object_members, 1);
+        obj->u.obj->members = g_array_new(FALSE, FALSE, sizeof(member));
+    }
+    g_array_append_val(obj->u.obj->members, m);
+    guint n = obj->u.obj->members->len;
+    if (obj->u.obj->index) {
+        g_hash_table_insert(obj->u.obj->index, m.key, GINT_TO_POINTER(n));
     } else if (n > INDEX_THRESHOLD) {
         /* keys are owned by the members array; the index only borrows them */
-        obj->u.obj.index = g_hash_table_new(g_str_hash, g_str_equal);
+        obj->u.obj->index = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint k = 0; k < n; k++)
-            g_hash_table_insert(obj->u.obj.index, g_array_index(obj->u.obj.members, member, k).key,
+            g_hash_table_insert(obj->u.obj->index, g_array_index(obj->u.obj->members, member, k).key,
                                 GINT_TO_POINTER(k + 1));
     }
 }
@@ -327,11 +345,11 @@ bool jd_value_equal(const jd_value *a, const jd_value *b)
     case JD_VALUE_BOOL:
         return a->u.b == b->u.b;
     case JD_VALUE_STRING:
-        return a->u.str.len == b->u.str.len && memcmp(a->u.str.s, b->u.str.s, a->u.str.len) == 0;
+        return a->u.len == b->u.len && memcmp(a->text, b->text, a->u.len) == 0;
     case JD_VALUE_ARRAY:
-        if (a->u.arr->len != b->u.arr->len)
+        if (jd_array_length(a) != jd_array_length(b))
             return false;
-        for (guint i = 0; i < a->u.arr->len; i++)
+        for (guint i = 0; i < jd_array_length(a); i++)
             if (!jd_value_equal(g_ptr_array_index(a->u.arr, i), g_ptr_array_index(b->u.arr, i)))
                 return false;
         return true;
@@ -363,11 +381,11 @@ jd_value *jd_value_copy(const jd_value *v)
         c = jd_value_new_double(v->u.d);
         break;
     case JD_VALUE_STRING:
-        c = jd_value_new_string_len(v->u.str.s, v->u.str.len);
+        c = jd_value_new_string_len(v->text, v->u.len);
         break;
     case JD_VALUE_ARRAY:
         c = jd_value_new_array();
-        for (guint i = 0; i < v->u.arr->len; i++)
+        for (guint i = 0; i < jd_array_length(v); i++)
             jd_array_append(c, jd_value_copy(g_ptr_array_index(v->u.arr, i)));
         break;
     case JD_VALUE_OBJECT:

@@ -110,13 +110,15 @@ static char *decode_utf16(const char *data, size_t len, bool little_endian, cons
  * Windows and WPS write by default. When both fail, the encoding that got further is
  * most likely the intended one, so its first bad byte is the one reported. */
 static char *decode_utf8_or_gb18030(const char *data, size_t len, const char *name,
-                                    jd_encoding *encoding, size_t *utf8_len, jd_diags *diags)
+                                    jd_encoding *encoding, size_t *utf8_len, bool *copied,
+                                    jd_diags *diags)
 {
     const char *end = NULL;
     if (g_utf8_validate_len(data, len, &end)) {
         *encoding = JD_ENCODING_UTF8;
         *utf8_len = len;
-        return g_strndup(data, len);
+        *copied = false;
+        return (char *)data;
     }
     size_t utf8_bad = (size_t)(end - data), gb_bad = 0;
     char *utf8 = convert_all(data, len, "GB18030", utf8_len, &gb_bad);
@@ -150,6 +152,7 @@ char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding
     jd_encoding found = JD_ENCODING_UTF8;
     size_t utf8_len = 0;
     char *utf8 = NULL;
+    bool copied = true; /* false: utf8 points into `data` */
     if (len >= 2 && ((u[0] == 0xFF && u[1] == 0xFE) || (u[0] == 0xFE && u[1] == 0xFF))) {
         found = u[0] == 0xFF ? JD_ENCODING_UTF16LE : JD_ENCODING_UTF16BE;
         utf8 = decode_utf16(data, len, found == JD_ENCODING_UTF16LE, name, &utf8_len, diags);
@@ -160,7 +163,8 @@ char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding
         const char *end = NULL;
         if (g_utf8_validate_len(data + 3, len - 3, &end)) {
             utf8_len = len - 3;
-            utf8 = g_strndup(data + 3, utf8_len);
+            utf8 = (char *)data + 3;
+            copied = false;
         } else {
             size_t bad = (size_t)(end - data);
             char *message = g_strdup_printf(
@@ -171,19 +175,21 @@ char *jd_text_decode(const char *data, size_t len, const char *name, jd_encoding
             g_free(message);
         }
     } else {
-        utf8 = decode_utf8_or_gb18030(data, len, name, &found, &utf8_len, diags);
+        utf8 = decode_utf8_or_gb18030(data, len, name, &found, &utf8_len, &copied, diags);
     }
     if (!utf8) return NULL;
+    /* valid UTF-8 is not copied before its line ends are normalised (one copy, not two,
+     * of what may be a large file) */
     /* UTF-16 text can hold U+0000 without any other sign of being binary */
     if (reject_nul(utf8, utf8_len, name, diags)) {
-        g_free(utf8);
+        if (copied) g_free(utf8);
         return NULL;
     }
     /* a byte order mark that survives decoding (GB18030's 84 31 95 33, a doubled UTF-16
      * one) is not part of the text */
     size_t skip = utf8_len >= 3 && memcmp(utf8, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
     char *text = normalise_line_ends(utf8 + skip, utf8_len - skip, text_len);
-    g_free(utf8);
+    if (copied) g_free(utf8);
     if (encoding) *encoding = found;
     return text;
 }

@@ -61,12 +61,16 @@ static jd_value *import_records(const jd_records *records, const char *name,
     return jd_tasklist_from_records(records, name, diags);
 }
 
-static jd_value *import_text(const char *data, size_t len, const char *name,
+/* `owned` (the same bytes as `data`, or NULL) is freed once decoded, and the decoded text
+ * once split into records: a file's bytes, its text, its records and its tree are never all
+ * in memory at once. */
+static jd_value *import_text(const char *data, size_t len, char *owned, const char *name,
                              const jd_import_options *options, jd_format *format,
                              jd_encoding *encoding, jd_data_kind *kind, jd_diags *diags)
 {
     size_t text_len = 0;
     char *text = jd_text_decode(data, len, name, encoding, &text_len, diags);
+    g_free(owned);
     jd_value *result = NULL;
     if (text && is_blank_text(text)) {
         jd_diags_add(diags, JD_ERROR, name, 1, 1, "empty file");
@@ -77,6 +81,8 @@ static jd_value *import_text(const char *data, size_t len, const char *name,
         } else {
             jd_records *records = jd_records_new(
                 text, text_len, *format == JD_FORMAT_CSV ? ',' : '\t', name, diags);
+            g_free(text);
+            text = NULL;
             result = import_records(records, name, options, kind, diags);
             jd_records_free(records);
         }
@@ -158,9 +164,10 @@ static jd_format workbook_format(const char *data, size_t len, const char *name,
     return by_name == JD_FORMAT_XLSX || by_name == JD_FORMAT_XLS ? by_name : JD_FORMAT_AUTO;
 }
 
-static jd_value *import_bytes(const char *data, size_t len, const char *path, const char *name,
-                              const jd_import_options *options, jd_import_info *info,
-                              jd_diags *diags)
+/* `owned`: see import_text. */
+static jd_value *import_bytes(const char *data, size_t len, char *owned, const char *path,
+                              const char *name, const jd_import_options *options,
+                              jd_import_info *info, jd_diags *diags)
 {
     jd_format format = workbook_format(data, len, name, options->format);
     jd_data_kind kind = JD_DATA_UNKNOWN;
@@ -170,11 +177,13 @@ static jd_value *import_bytes(const char *data, size_t len, const char *path, co
     char sheet[sizeof info->sheet] = "";
     char *source = NULL; /* a workbook's sheet, "name[sheet]" */
     jd_value *result;
-    if (format == JD_FORMAT_XLSX || format == JD_FORMAT_XLS)
+    if (format == JD_FORMAT_XLSX || format == JD_FORMAT_XLS) {
         result = import_workbook(data, len, path, name, options, format, &kind, &source, sheet,
                                  sizeof sheet, diags);
-    else
-        result = import_text(data, len, name, options, &format, &encoding, &kind, diags);
+        g_free(owned);
+    } else {
+        result = import_text(data, len, owned, name, options, &format, &encoding, &kind, diags);
+    }
     if (result && kind == JD_DATA_TASK_LIST)
         jd_tasklist_check_leaders(result, source ? source : name, diags);
     g_free(source);
@@ -198,7 +207,7 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
                               const jd_import_options *options, jd_import_info *info,
                               jd_diags *diags)
 {
-    return import_bytes(data, len, NULL, name, options, info, diags);
+    return import_bytes(data, len, NULL, NULL, name, options, info, diags);
 }
 
 bool jd_data_path_split(const char *path, char **file, char **sheet)
@@ -237,10 +246,9 @@ jd_value *jd_import_file_with(const char *path, const jd_import_options *options
     char *data = jd_read_file(path, &len, diags);
     jd_value *result = NULL;
     if (data)
-        result = import_bytes(data, len, path, path, &with_sheet, info, diags);
+        result = import_bytes(data, len, data, path, path, &with_sheet, info, diags);
     else if (info)
         *info = (jd_import_info){options->format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 0, ""};
-    g_free(data);
     g_free(file);
     g_free(sheet);
     return result;

@@ -11,18 +11,34 @@ typedef struct {
     int merge_row, merge_field;
 } field;
 
+/* All fields in one array, where each row starts, and (for delimited text) every field's
+ * text in one string chunk: a few bytes per field beyond its text, rather than an
+ * allocation per field and per row, so that memory stays a small multiple of the file's
+ * size whatever its shape (ten million empty fields, five million one-letter lines). */
 struct jd_records {
-    GPtrArray *rows;  /* GArray of field, one per row */
-    bool knows_merges; /* a worksheet's records; delimited text has lost its merges */
-    bool cells;        /* a worksheet's: every field sits in its cell's column */
+    GArray *fields;     /* field, row after row */
+    GArray *row_start;  /* guint: index of each row's first field */
+    GStringChunk *texts; /* delimited text: the fields' texts (else each is its own g_malloc) */
+    bool knows_merges;   /* a worksheet's records; delimited text has lost its merges */
+    bool cells;          /* a worksheet's: every field sits in its cell's column */
 };
 
-static void row_free(gpointer p)
+/* Fields a row of delimited text may have: a task list or a form has about ten columns;
+ * a line of ten million delimiters is not a row of either. */
+enum { MAX_FIELDS = 1000 };
+
+static jd_records *records_new(void)
 {
-    GArray *row = p;
-    for (guint i = 0; i < row->len; i++)
-        g_free(g_array_index(row, field, i).text);
-    g_array_free(row, TRUE);
+    jd_records *records = g_new0(jd_records, 1);
+    records->fields = g_array_new(FALSE, FALSE, sizeof(field));
+    records->row_start = g_array_new(FALSE, FALSE, sizeof(guint));
+    return records;
+}
+
+static void start_row(jd_records *records)
+{
+    guint first = records->fields->len;
+    g_array_append_val(records->row_start, first);
 }
 
 /* The scanner's place in the text; `col` counts characters, so it advances on every byte
@@ -89,29 +105,40 @@ static bool read_quoted(cursor *c, char delimiter, GString *value, const char *n
 jd_records *jd_records_new(const char *text, size_t len, char delimiter, const char *name,
                            jd_diags *diags)
 {
-    jd_records *records = g_new0(jd_records, 1);
-    records->rows = g_ptr_array_new_with_free_func(row_free);
+    jd_records *records = records_new();
+    records->texts = g_string_chunk_new(MIN(MAX(len, 64), (size_t)1 << 20));
     cursor c = {text, len, 0, 1, 1};
     GString *value = g_string_new(NULL);
-    while (c.at < c.len) {
-        GArray *row = g_array_new(FALSE, FALSE, sizeof(field));
-        g_ptr_array_add(records->rows, row);
+    bool stop = false;
+    while (c.at < c.len && !stop) {
+        guint first = records->fields->len;
+        start_row(records);
         for (;;) {
             field f = {NULL, c.line, c.col, -1, -1};
+            if (records->fields->len - first == MAX_FIELDS) {
+                jd_diags_add(diags, JD_ERROR, name, c.line, c.col,
+                             "a row of more than %d fields: not a task list or a progress form",
+                             MAX_FIELDS);
+                stop = true;
+                break;
+            }
             g_string_truncate(value, 0);
             if (c.text[c.at] == '"') {
                 if (!read_quoted(&c, delimiter, value, name, diags)) {
                     jd_diags_add(diags, JD_ERROR, name, f.line, f.col,
                                  "the quoted field that starts here is never closed");
-                    g_ptr_array_remove_index(records->rows, records->rows->len - 1);
-                    g_string_free(value, TRUE);
-                    return records;
+                    g_array_set_size(records->fields, first);
+                    g_array_set_size(records->row_start, records->row_start->len - 1);
+                    stop = true;
+                    break;
                 }
             } else {
                 read_plain(&c, delimiter, value);
             }
-            f.text = g_strndup(value->str, value->len);
-            g_array_append_val(row, f);
+            /* an empty field has no text of its own */
+            if (value->len)
+                f.text = g_string_chunk_insert_len(records->texts, value->str, (gssize)value->len);
+            g_array_append_val(records->fields, f);
             if (c.at >= c.len || c.text[c.at] == '\n') break;
             advance(&c); /* the delimiter */
         }
@@ -124,24 +151,35 @@ jd_records *jd_records_new(const char *text, size_t len, char delimiter, const c
 void jd_records_free(jd_records *records)
 {
     if (!records) return;
-    g_ptr_array_free(records->rows, TRUE);
+    if (records->texts)
+        g_string_chunk_free(records->texts);
+    else
+        for (guint i = 0; i < records->fields->len; i++)
+            g_free(g_array_index(records->fields, field, i).text);
+    g_array_free(records->fields, TRUE);
+    g_array_free(records->row_start, TRUE);
     g_free(records);
 }
 
 size_t jd_records_count(const jd_records *records)
 {
-    return records->rows->len;
+    return records->row_start->len;
 }
 
 size_t jd_records_width(const jd_records *records, size_t row)
 {
-    return row < records->rows->len ? ((GArray *)g_ptr_array_index(records->rows, row))->len : 0;
+    if (row >= records->row_start->len) return 0;
+    guint end = row + 1 < records->row_start->len
+                    ? g_array_index(records->row_start, guint, row + 1)
+                    : records->fields->len;
+    return end - g_array_index(records->row_start, guint, row);
 }
 
 static const field *field_at(const jd_records *records, size_t row, size_t index)
 {
     if (index >= jd_records_width(records, row)) return NULL;
-    return &g_array_index((GArray *)g_ptr_array_index(records->rows, row), field, index);
+    return &g_array_index(records->fields, field,
+                          g_array_index(records->row_start, guint, row) + index);
 }
 
 const char *jd_records_field(const jd_records *records, size_t row, size_t index)
@@ -166,8 +204,7 @@ int jd_records_field_col(const jd_records *records, size_t row, size_t index)
 
 jd_records *jd_records_new_sheet(bool knows_merges)
 {
-    jd_records *records = g_new0(jd_records, 1);
-    records->rows = g_ptr_array_new_with_free_func(row_free);
+    jd_records *records = records_new();
     records->knows_merges = knows_merges;
     records->cells = true;
     return records;
@@ -175,13 +212,12 @@ jd_records *jd_records_new_sheet(bool knows_merges)
 
 size_t jd_records_add_sheet_row(jd_records *records, int row, size_t width)
 {
-    GArray *fields = g_array_sized_new(FALSE, FALSE, sizeof(field), (guint)width);
+    start_row(records);
     for (size_t i = 0; i < width; i++) {
         field f = {NULL, row, (int)i + 1, -1, -1};
-        g_array_append_val(fields, f);
+        g_array_append_val(records->fields, f);
     }
-    g_ptr_array_add(records->rows, fields);
-    return records->rows->len - 1;
+    return records->row_start->len - 1;
 }
 
 static field *field_mut(jd_records *records, size_t row, size_t index)
@@ -192,7 +228,7 @@ static field *field_mut(jd_records *records, size_t row, size_t index)
 void jd_records_set_text(jd_records *records, size_t row, size_t index, char *text)
 {
     field *f = field_mut(records, row, index);
-    g_return_if_fail(f);
+    g_return_if_fail(f && !records->texts); /* a worksheet's records */
     g_free(f->text);
     f->text = text;
 }

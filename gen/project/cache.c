@@ -25,36 +25,48 @@ static gint by_name(gconstpointer a, gconstpointer b)
     return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
+/* A file's bytes into `sum`, read in pieces (a data file can be large); a pipe or a device
+ * is never read (it could block or never end): the importer reports it. */
+static void hash_contents(GChecksum *sum, const char *path)
+{
+    FILE *f = jd_not_a_file(path) ? NULL : fopen(path, "rb");
+    if (!f) {
+        g_checksum_update(sum, (const guchar *)"\1missing", 8);
+        return;
+    }
+    guchar buf[65536];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+        g_checksum_update(sum, buf, (gssize)n);
+    fclose(f);
+}
+
 void jp_hash_file(GChecksum *sum, const char *path)
 {
     g_checksum_update(sum, (const guchar *)path, (gssize)strlen(path) + 1);
-    if (g_file_test(path, G_FILE_TEST_IS_DIR)) {
-        /* a folder of data files (returned forms): its sorted listing and every file */
-        GDir *dir = g_dir_open(path, 0, NULL);
-        GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-        const char *n;
-        while (dir && (n = g_dir_read_name(dir)))
-            g_ptr_array_add(names, g_strdup(n));
-        if (dir)
-            g_dir_close(dir);
-        g_ptr_array_sort(names, by_name);
-        for (guint i = 0; i < names->len; i++) {
-            char *child = g_build_filename(path, *(char **)&g_ptr_array_index(names, i), NULL);
-            jp_hash_file(sum, child);
-            g_free(child);
-        }
-        g_ptr_array_free(names, TRUE);
+    if (!g_file_test(path, G_FILE_TEST_IS_DIR)) {
+        hash_contents(sum, path);
         return;
     }
-    /* a pipe or a device is never read (it could block or never end); the importer
-     * reports it */
-    char *data = NULL;
-    gsize len = 0;
-    if (!jd_not_a_file(path) && g_file_get_contents(path, &data, &len, NULL))
-        g_checksum_update(sum, (const guchar *)data, (gssize)len);
-    else
-        g_checksum_update(sum, (const guchar *)"\1missing", 8);
-    g_free(data);
+    /* a folder of data files (returned forms): its sorted listing and every file in it (not
+     * in its subfolders, which the reader does not read either: a link back to the folder
+     * would otherwise be followed again and again) */
+    GDir *dir = g_dir_open(path, 0, NULL);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    const char *n;
+    while (dir && (n = g_dir_read_name(dir)))
+        g_ptr_array_add(names, g_strdup(n));
+    if (dir)
+        g_dir_close(dir);
+    g_ptr_array_sort(names, by_name);
+    for (guint i = 0; i < names->len; i++) {
+        char *child = g_build_filename(path, *(char **)&g_ptr_array_index(names, i), NULL);
+        g_checksum_update(sum, (const guchar *)child, (gssize)strlen(child) + 1);
+        if (!g_file_test(child, G_FILE_TEST_IS_DIR))
+            hash_contents(sum, child);
+        g_free(child);
+    }
+    g_ptr_array_free(names, TRUE);
 }
 
 /* The font set, cheaply: fonts.ini and the size and time of every file it names (reading

@@ -1203,7 +1203,7 @@ static tpl_node *compile_source(loader *ld, const tpl_source *src)
 static char *read_file(const char *path, size_t *len, char **why)
 {
     jd_diags *diags = jd_diags_new();
-    char *text = jd_read_file(path, len, diags);
+    char *text = jd_read_input(path, JD_INPUT_TEMPLATE, len, diags);
     if (!text)
         *why = g_strdup(jd_diags_count(diags) ? jd_diag_message(jd_diags_get(diags, 0))
                                               : "cannot read");
