@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "jd_import_layers.h"
 #include "testutil.h"
 
 /* A scratch directory per test. */
@@ -415,6 +416,163 @@ START_TEST(million_bad_rows_kept_a_million_messages)
 }
 END_TEST
 
+/* ---- item 6: forms overwriting returned forms ---------------------------------------- */
+
+/* A task list whose one unit is `unit` and whose task title is `title`. */
+static char *one_task_list(const scratch *s, const char *title, const char *unit)
+{
+    char *text = g_strdup_printf("某区2023年重点工作任务清单\n"
+                                 "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n"
+                                 "1\t%s\t%s\t一\t二\t三\t四\t梁军\n",
+                                 title, unit);
+    char *path = put(s, "list.tsv", text);
+    g_free(text);
+    return path;
+}
+
+START_TEST(forms_blanked_a_form_being_filled_in)
+{
+    /* a unit types its progress text but has not picked a state yet: the form reads as an
+     * error and holds no report, and `jindu forms` wrote a blank form over it */
+    scratch s = scratch_new();
+    char *list = one_task_list(&s, "任务甲", "商务局");
+    char *dir = g_build_filename(s.dir, "forms", NULL);
+    char *form = g_build_filename(dir, "商务局.csv", NULL);
+    expect_output("2023年第三季度 (2023Q3): 1 forms, 1 task rows, written to forms/\n",
+                  "forms --period 2023Q3 --data '%s' -o '%s/forms/' | sed 's|%s/||'", list, s.dir,
+                  s.dir);
+    /* running it again over its own blank forms, or for another quarter, is fine */
+    char *blank = jt_read(form);
+    expect_output("2023年第四季度 (2023Q4): 1 forms, 1 task rows, written to forms/\n",
+                  "forms --period 2023Q4 --data '%s' -o '%s/forms/' | sed 's|%s/||'", list, s.dir,
+                  s.dir);
+    /* the unit starts filling it in */
+    char *filled = jt_read(form);
+    GString *typed = g_string_new(filled);
+    g_string_truncate(typed, typed->len - strlen(",,,,,,\r\n"));
+    g_string_append(typed, ",,完成了一半的工作,,,,\r\n");
+    jt_write(form, typed->str);
+    char *err = expect_failure(
+        1, "商务局.csv: error: is not a blank form (it is being filled in, or is not a form: it does "
+           "not read as one): not overwritten; move it away, or give --force",
+        "forms --period 2023Q4 --data '%s' -o '%s'", list, dir);
+    g_free(err);
+    char *kept = jt_read(form);
+    ck_assert_str_eq(kept, typed->str);
+    g_free(kept);
+    /* a returned form with a report is kept too, and --force replaces both */
+    g_string_truncate(typed, typed->len - strlen(",,完成了一半的工作,,,,\r\n"));
+    g_string_append(typed, ",序时推进,完成了一半的工作,,,,\r\n");
+    jt_write(form, typed->str);
+    g_free(expect_failure(1, "商务局.csv: error: holds 1 report (a returned form): not overwritten",
+                          "forms --period 2023Q4 --data '%s' -o '%s'", list, dir));
+    expect_output("2023年第四季度 (2023Q4): 1 forms, 1 task rows, written to forms/\n",
+                  "forms --period 2023Q4 --data '%s' -o '%s/forms/' --force | sed 's|%s/||'", list,
+                  s.dir, s.dir);
+    kept = jt_read(form);
+    ck_assert_str_eq(kept, filled);
+    g_free(kept);
+    g_string_free(typed, TRUE);
+    g_free(filled);
+    g_free(blank);
+    g_free(form);
+    g_free(dir);
+    g_free(list);
+    scratch_free(&s);
+}
+END_TEST
+
+/* ---- item 7: formula injection ----------------------------------------------------- */
+
+START_TEST(formulas_went_into_forms_verbatim)
+{
+    /* a title or a unit a spreadsheet takes for a formula gets a ' in the form (Excel and WPS
+     * show the text and run nothing); the file name made from the unit starts with '_' */
+    scratch s = scratch_new();
+    char *list = one_task_list(&s, "=cmd|' /C calc'!A0", "=1+2单位");
+    char *dir = g_build_filename(s.dir, "forms", NULL);
+    expect_output("2023年第二季度 (2023Q2): 1 forms, 1 task rows, written to forms/\n",
+                  "forms --period 2023Q2 --data '%s' -o '%s/forms/' | sed 's|%s/||'", list, s.dir,
+                  s.dir);
+    char *form = g_build_filename(dir, "_1+2单位.csv", NULL);
+    char *csv = jt_read(form);
+    ck_assert_msg(strstr(csv, "\r\n1,'=cmd|' /C calc'!A0,'=1+2单位,2023年第二季度,二,,,,,,\r\n"),
+                  "%s", csv);
+    /* filled in and read back: the unit is the list's again, and what the unit typed is
+     * kept as typed */
+    GString *filled = g_string_new(csv);
+    g_string_truncate(filled, filled->len - strlen(",,,,,,\r\n"));
+    g_string_append(filled, ",已完成,-1 完成,@备注,'=不是公式,,\r\n");
+    jt_write(form, filled->str);
+    char *tpl = put(&s, "t.xml",
+                    "<document><for each=\"r in progress.reports\"><p>{{ r.unit }}|{{ r.done }}|"
+                    "{{ r.problems }}|{{ r.next }}</p></for></document>");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "expand '%s' --data '%s' --data '%s'", tpl, list, dir);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_str_eq(out, ONE_PARAGRAPH("=1+2单位|-1 完成|@备注|=不是公式"));
+    g_free(out);
+    g_free(err);
+    g_free(tpl);
+    g_string_free(filled, TRUE);
+    g_free(csv);
+    g_free(form);
+    g_free(dir);
+    g_free(list);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(formula_guard_reads_back_to_the_same_text)
+{
+    /* every text through jindu's CSV writer and back through its reader: the same text; and
+     * exactly the formula-like ones carry the ' in the file */
+    static const struct {
+        const char *text, *written;
+    } cases[] = {
+        {"=cmd|' /C calc'!A0", "'=cmd|' /C calc'!A0"},
+        {"=HYPERLINK(\"http://x\",\"点\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"点\"\")\""},
+        {"+1", "'+1"},
+        {"-2", "'-2"},
+        {"@SUM(A1)", "'@SUM(A1)"},
+        {"\tTAB", "'\tTAB"},
+        {"\rCR", "\"'\rCR\""},
+        {"'=quoted", "''=quoted"},
+        {"''+twice", "'''+twice"},
+        {"'plain", "'plain"},
+        {"''plain", "''plain"},
+        {"'", "'"},
+        {"a=b", "a=b"},
+        {"正常 -1", "正常 -1"},
+        {"", ""},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        GString *csv = g_string_new(NULL);
+        const char *fields[] = {cases[i].text, "x"};
+        jd_csv_append_row(csv, fields, 2);
+        char *want = g_strdup_printf("%s,x\r\n", cases[i].written);
+        ck_assert_msg(strcmp(csv->str, want) == 0, "'%s' written as '%s', not '%s'", cases[i].text,
+                      csv->str, want);
+        g_free(want);
+        /* read as the importer reads, after decoding has made every line end LF */
+        char *text = g_strdup(csv->str);
+        size_t n = 0;
+        for (size_t k = 0; text[k]; k++)
+            if (!(text[k] == '\r' && text[k + 1] == '\n')) text[n++] = text[k];
+        text[n] = '\0';
+        jd_records *records = jd_records_new(text, n, ',', "t.csv", NULL);
+        ck_assert_uint_eq(jd_records_count(records), 1);
+        ck_assert_str_eq(jd_records_field(records, 0, 1), "x");
+        const char *back = jd_records_field(records, 0, 0);
+        ck_assert_msg(strcmp(back, cases[i].text) == 0, "'%s' read back as '%s'", cases[i].text,
+                      back);
+        jd_records_free(records);
+        g_free(text);
+        g_string_free(csv, TRUE);
+    }
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hardening");
@@ -436,5 +594,10 @@ int main(void)
     tcase_add_test(memory, row_of_ten_million_tabs_took_50_bytes_a_byte);
     tcase_add_test(memory, million_bad_rows_kept_a_million_messages);
     suite_add_tcase(s, memory);
+    TCase *forms = tcase_create("forms");
+    tcase_add_test(forms, forms_blanked_a_form_being_filled_in);
+    tcase_add_test(forms, formulas_went_into_forms_verbatim);
+    tcase_add_test(forms, formula_guard_reads_back_to_the_same_text);
+    suite_add_tcase(s, forms);
     return jt_main(s);
 }

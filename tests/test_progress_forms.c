@@ -138,7 +138,10 @@ START_TEST(nothing_is_written_on_error)
     char *blocked = g_build_filename(dir, "文旅局.csv", NULL);
     char *old = g_build_filename(dir, "商务局.csv", NULL);
     ck_assert_int_eq(g_mkdir(blocked, 0755), 0);
-    jt_write(old, "old form");
+    /* a blank form of another quarter, which may be replaced */
+    jd_period q1 = jtp_period("2023Q1");
+    char *old_form = jd_progress_form(list, &q1, "商务局", NULL);
+    jt_write(old, old_form);
     diags = jd_diags_new();
     ck_assert(!jd_progress_write_forms(list, &q2, dir, NULL, NULL, diags));
     messages = jti_diags_text(diags);
@@ -147,7 +150,8 @@ START_TEST(nothing_is_written_on_error)
     char *listing = jt_dir_listing(dir);
     ck_assert_str_eq(listing, "商务局.csv 文旅局.csv");
     char *kept = jt_read(old);
-    ck_assert_str_eq(kept, "old form");
+    ck_assert_str_eq(kept, old_form);
+    g_free(old_form);
     g_free(kept);
     g_free(listing);
     g_free(expected);

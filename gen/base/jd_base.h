@@ -137,7 +137,7 @@ char *jd_data_path(const char *what);
 
 /* A file name made safe from any text (a unit's or a leader's name): path separators,
  * control characters and the characters Windows forbids (:*?"<>|) become '_', a leading
- * '.' becomes '_' (no hidden files, no ".."), at most 120 bytes (cut on a character
+ * '.', '=', '+', '-' or '@' becomes '_' (no hidden files, no "..", no formula or option), at most 120 bytes (cut on a character
  * boundary), never empty. Chinese is kept. Newly allocated. */
 char *jd_safe_file_name(const char *name);
 

@@ -314,7 +314,10 @@ char *jd_safe_file_name(const char *name)
     for (const char *p = name ? name : ""; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char_validated(p, -1);
         bool unsafe = c == (gunichar)-1 || c == (gunichar)-2 || c < 0x20 || c == 0x7F ||
-                      (c < 0x80 && strchr("/\\:*?\"<>|", (int)c)) || (c == '.' && s->len == 0);
+                      (c < 0x80 && strchr("/\\:*?\"<>|", (int)c)) ||
+                      /* no hidden files, no "..", nothing a spreadsheet or a shell would read
+                       * as a formula or an option when the name is shown in one */
+                      (s->len == 0 && c < 0x80 && strchr(".=+-@", (int)c));
         size_t before = s->len;
         if (unsafe)
             g_string_append_c(s, '_');

@@ -7,16 +7,26 @@
 
 #include "jd_import_layers.h"
 
+bool jd_csv_guarded(const char *text)
+{
+    while (*text == '\'')
+        text++;
+    return *text && strchr("=+-@\t\r", *text);
+}
+
 void jd_csv_append_row(GString *out, const char *const *fields, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
         const char *field = fields[i] ? fields[i] : "";
+        const char *guard = jd_csv_guarded(field) ? "'" : "";
         if (i) g_string_append_c(out, ',');
         if (!strpbrk(field, ",\"\r\n")) {
+            g_string_append(out, guard);
             g_string_append(out, field);
             continue;
         }
         g_string_append_c(out, '"');
+        g_string_append(out, guard);
         for (const char *p = field; *p; p++) {
             if (*p == '"') g_string_append_c(out, '"');
             g_string_append_c(out, *p);
@@ -169,24 +179,44 @@ static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_form_fo
     return paths;
 }
 
-/* A form already at `path` that holds reports is a returned form: never overwritten unless
- * asked. */
-static bool holds_reports(const char *path, const jd_forms_options *options, jd_diags *diags)
+/* Whether the file at `path` may be replaced by the form `bytes`: there is none, it holds
+ * those very bytes, or it is a blank form (it reads as progress data with no report and no
+ * error). Anything else is kept unless asked: a returned form, a form being filled in (text
+ * typed without a state reads as an error, and holds no report yet), a file that is not a
+ * form at all. */
+static bool may_replace(const char *path, const char *bytes, size_t len,
+                        const jd_forms_options *options, jd_diags *diags)
 {
-    if (options->force || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) return false;
+    /* (a folder or a device where the form goes is for the writer to report) */
+    if (options->force || !g_file_test(path, G_FILE_TEST_IS_REGULAR)) return true;
+    size_t old_len = 0;
+    jd_diags *quiet = jd_diags_new();
+    char *old_bytes = jd_read_file(path, &old_len, quiet);
+    bool same = old_bytes && old_len == len && memcmp(old_bytes, bytes, len) == 0;
+    g_free(old_bytes);
+    jd_diags_free(quiet);
+    if (same) return true;
     jd_import_options io = {JD_FORMAT_AUTO, NULL, options->states, NULL};
     jd_import_info info;
-    jd_value *old = jd_import_file_with(path, &io, &info, NULL);
+    jd_diags *problems = jd_diags_new();
+    jd_value *old = jd_import_file_with(path, &io, &info, problems);
     size_t reports = old && info.kind == JD_DATA_PROGRESS
                          ? jd_array_length(jd_object_get(old, "reports"))
                          : 0;
-    jd_value_unref(old);
+    bool blank = old && info.kind == JD_DATA_PROGRESS && reports == 0;
     if (reports)
         jd_diags_add(diags, JD_ERROR, path, 0, 0,
                      "holds %zu report%s (a returned form): not overwritten; move it away, or "
                      "give --force",
                      reports, reports == 1 ? "" : "s");
-    return reports > 0;
+    else if (!blank)
+        jd_diags_add(diags, JD_ERROR, path, 0, 0,
+                     "is not a blank form (%s): not overwritten; move it away, or give --force",
+                     old ? "it is not progress data"
+                         : "it is being filled in, or is not a form: it does not read as one");
+    jd_value_unref(old);
+    jd_diags_free(problems);
+    return blank;
 }
 
 /* The bytes of a unit's form in the format asked for. */
@@ -215,8 +245,24 @@ bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
     GPtrArray *names = unit_names(list);
     GPtrArray *paths = form_paths(names, dir, options->format, diags);
     bool ok = paths != NULL;
+    /* every form is made and checked against what is there before any is written */
+    GPtrArray *forms_made = g_ptr_array_new_with_free_func(g_free);
+    GArray *lengths = g_array_new(FALSE, FALSE, sizeof(size_t));
+    size_t total_rows = 0;
+    for (guint i = 0; ok && i < names->len; i++) {
+        size_t form_rows = 0, len = 0;
+        char *bytes = form_bytes(list, period, g_ptr_array_index(names, i), options, &len,
+                                 &form_rows, diags);
+        total_rows += form_rows;
+        g_ptr_array_add(forms_made, bytes);
+        g_array_append_val(lengths, len);
+        if (!bytes) ok = false;
+    }
+    bool replaceable = ok;
     for (guint i = 0; ok && i < names->len; i++)
-        if (holds_reports(g_ptr_array_index(paths, i), options, diags)) ok = false;
+        replaceable &= may_replace(g_ptr_array_index(paths, i), g_ptr_array_index(forms_made, i),
+                                   g_array_index(lengths, size_t, i), options, diags);
+    ok = replaceable;
     if (ok && g_mkdir_with_parents(dir, 0777) != 0) {
         jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot create the folder: %s", g_strerror(errno));
         ok = false;
@@ -224,13 +270,10 @@ bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
     /* Every form goes to its temporary file first; only when all are written are they
      * renamed into place, so a failure leaves no mix of old and new forms. */
     GPtrArray *pending = g_ptr_array_new();
-    size_t total_rows = 0;
     for (guint i = 0; ok && i < names->len; i++) {
-        size_t form_rows = 0, len = 0;
-        char *bytes = form_bytes(list, period, g_ptr_array_index(names, i), options, &len,
-                                 &form_rows, diags);
-        total_rows += form_rows;
-        jd_outfile *of = bytes ? jd_outfile_new(g_ptr_array_index(paths, i), diags) : NULL;
+        const char *bytes = g_ptr_array_index(forms_made, i);
+        size_t len = g_array_index(lengths, size_t, i);
+        jd_outfile *of = jd_outfile_new(g_ptr_array_index(paths, i), diags);
         if (of) {
             g_ptr_array_add(pending, of);
             FILE *stream = jd_outfile_stream(of);
@@ -242,8 +285,9 @@ bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
         } else {
             ok = false;
         }
-        g_free(bytes);
     }
+    g_ptr_array_free(forms_made, TRUE);
+    g_array_free(lengths, TRUE);
     for (guint i = 0; i < pending->len; i++) {
         jd_outfile *of = g_ptr_array_index(pending, i);
         if (ok)

@@ -135,9 +135,12 @@ jd_records *jd_records_new(const char *text, size_t len, char delimiter, const c
             } else {
                 read_plain(&c, delimiter, value);
             }
+            /* the ' jindu's CSV writer puts before formula-like text (jd_csv_append_row) */
+            size_t skip = value->len && value->str[0] == '\'' && jd_csv_guarded(value->str + 1);
             /* an empty field has no text of its own */
-            if (value->len)
-                f.text = g_string_chunk_insert_len(records->texts, value->str, (gssize)value->len);
+            if (value->len > skip)
+                f.text = g_string_chunk_insert_len(records->texts, value->str + skip,
+                                                   (gssize)(value->len - skip));
             g_array_append_val(records->fields, f);
             if (c.at >= c.len || c.text[c.at] == '\n') break;
             advance(&c); /* the delimiter */
