@@ -3,6 +3,7 @@
  * overwrote, escaped or took super-linear time, and checks the message and exit code it
  * gives now. Timings are not asserted here (bench/linear.sh and tests/pathological/ measure
  * them); what is asserted would have failed before the fix. */
+#include <glib/gstdio.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -573,6 +574,106 @@ START_TEST(formula_guard_reads_back_to_the_same_text)
 }
 END_TEST
 
+/* ---- item 9: quoting other files, control characters -------------------------------- */
+
+/* Asserts that `text` holds no line of /etc/passwd's first line and no raw control
+ * character but newlines (and tabs). */
+static void assert_nothing_leaked(const char *text, const char *what)
+{
+    ck_assert_msg(!strstr(text, "root:x:0:0"), "%s quotes /etc/passwd:\n%s", what, text);
+    for (const char *p = text; *p; p++)
+        ck_assert_msg((unsigned char)*p >= 0x20 || *p == '\n' || *p == '\t',
+                      "%s prints control character 0x%02x:\n%s", what, (unsigned char)*p, text);
+}
+
+START_TEST(template_etc_passwd_printed_its_first_line)
+{
+    if (!g_file_test("/etc/passwd", G_FILE_TEST_EXISTS)) return;
+    scratch s = scratch_new();
+    /* as a template, directly and through a link named like a template */
+    char *err = expect_failure(1, "/etc/passwd:1:1: error: malformed XML", "expand /etc/passwd");
+    assert_nothing_leaked(err, "expand /etc/passwd");
+    g_free(err);
+    char *link = g_build_filename(s.dir, "t.xml", NULL);
+    ck_assert_int_eq(symlink("/etc/passwd", link), 0);
+    err = expect_failure(1, "t.xml:1:1: error: malformed XML", "expand '%s'", link);
+    assert_nothing_leaked(err, "a template linked to /etc/passwd");
+    g_free(err);
+    /* as data */
+    err = expect_failure(1, "/etc/passwd:1:1: error: no header row: expected a row with 序号, "
+                            "目标任务, 责任单位 … (this does not look like a data file: its text "
+                            "is not shown)",
+                         "check /etc/passwd");
+    g_free(err);
+    /* a link in a progress folder of a project, and jindu.ini itself a link */
+    char *progress = g_build_filename(s.dir, "progress", NULL);
+    ck_assert_int_eq(g_mkdir(progress, 0755), 0);
+    char *form = g_build_filename(progress, "a.csv", NULL);
+    ck_assert_int_eq(symlink("/etc/passwd", form), 0);
+    char *list = one_task_list(&s, "任务", "商务局");
+    char *ini = put(&s, "jindu.ini",
+                    "[project]\ndata=list.tsv;progress\n[output a]\ntemplate=t.xml\nfile=a.pdf\n");
+    err = expect_failure(1, "a.csv:1:1: error: no header row", "check '%s'", s.dir);
+    assert_nothing_leaked(err, "a progress form linked to /etc/passwd");
+    g_free(err);
+    ck_assert_int_eq(g_unlink(ini), 0);
+    ck_assert_int_eq(symlink("/etc/passwd", ini), 0);
+    err = expect_failure(1, "jindu.ini: error: not a valid project file (it does not look like "
+                            "one: its text is not shown)",
+                         "check '%s'", s.dir);
+    g_free(err);
+    /* and JSON: a link named data.json */
+    char *json = g_build_filename(s.dir, "data.json", NULL);
+    ck_assert_int_eq(symlink("/etc/passwd", json), 0);
+    err = expect_failure(1, "data.json:1:1: error: invalid JSON: expected a value, found other text",
+                         "check '%s'", json);
+    g_free(err);
+    g_free(json);
+    g_free(ini);
+    g_free(list);
+    g_free(form);
+    g_free(progress);
+    g_free(link);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(control_characters_reached_the_terminal)
+{
+    /* ESC and BEL in a list's title, a cell and a template line: `import` printed the
+     * title raw (an ESC ] 0 ; sequence retitles the terminal window), messages quoted cells
+     * and source lines raw */
+    scratch s = scratch_new();
+    char *list = put(&s, "esc.tsv",
+                     "某区\x1b]0;PWNED\x07清单\n"
+                     "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n"
+                     "1\t任务\t商务局\t一\t二\t三\t四\t梁\x1b[2J军\n");
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(jt_cli(&out, &err, "import '%s'", list), 0);
+    ck_assert_msg(strstr(out, "  title: 某区\\x1b]0;PWNED\\x07清单\n"), "%s", out);
+    ck_assert_msg(strstr(out, "  leaders: 梁\\x1b[2J军 1\n"), "%s", out);
+    assert_nothing_leaked(out, "jindu import");
+    g_free(out);
+    g_free(err);
+    char *bad = put(&s, "bad.tsv", "x\x1b[2J\x07\n");
+    err = expect_failure(1, "(the first row is 'x\\x1b[2J\\x07')", "check '%s'", bad);
+    assert_nothing_leaked(err, "a message quoting a cell");
+    g_free(err);
+    char *tpl = put(&s, "t.xml", "<document><p>\x1b[31m{{ 1 + }}\u202e</p></document>");
+    /* (XML itself forbids the ESC; the message quotes the line, escaped, caret included) */
+    err = expect_failure(1, "t.xml:1:14: error: malformed XML: PCDATA invalid Char value 27\n"
+                            "    <document><p>\\x1b[31m{{ 1 + }}\\u202e</p></document>\n"
+                            "                 ^~~~\n",
+                         "expand '%s'", tpl);
+    assert_nothing_leaked(err, "a template excerpt");
+    g_free(err);
+    g_free(tpl);
+    g_free(bad);
+    g_free(list);
+    scratch_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hardening");
@@ -599,5 +700,9 @@ int main(void)
     tcase_add_test(forms, formulas_went_into_forms_verbatim);
     tcase_add_test(forms, formula_guard_reads_back_to_the_same_text);
     suite_add_tcase(s, forms);
+    TCase *quoting = tcase_create("quoting");
+    tcase_add_test(quoting, template_etc_passwd_printed_its_first_line);
+    tcase_add_test(quoting, control_characters_reached_the_terminal);
+    suite_add_tcase(s, quoting);
     return jt_main(s);
 }

@@ -308,6 +308,16 @@ static void append_text_shown(GString *out, const char *text)
         append_shown(out, g_utf8_get_char(p), false);
 }
 
+char *jd_printable(const char *text)
+{
+    GString *out = g_string_new(NULL);
+    /* valid UTF-8 first: the walk above steps by characters */
+    char *valid = g_utf8_make_valid(text ? text : "", -1);
+    append_text_shown(out, valid);
+    g_free(valid);
+    return g_string_free(out, FALSE);
+}
+
 /* Longest excerpt shown whole; longer lines show a window of this many characters around
  * the caret (a one-line JSON file or a generated template can have lines of megabytes). */
 enum { EXCERPT_WIDTH = 100, EXCERPT_BEFORE = 40 };

@@ -109,6 +109,12 @@ const char *jd_line_word(const char *file);
 
 /* ---- text helpers ------------------------------------------------------------------ */
 
+/* `text` as it may reach a terminal: control characters (BEL, ESC, line ends…) and the
+ * bidirectional formatting characters written as \x1b, \n, \u202e and the like, so that
+ * data quoted in a message or a summary cannot ring, move the cursor, retitle the window or
+ * reorder the line. jd_diag_format does this to every message. Newly allocated. */
+char *jd_printable(const char *text);
+
 /* Number of characters in the first `nbytes` bytes of valid UTF-8 `s`, plus one: the
  * 1-based column of byte offset `nbytes`. */
 int jd_utf8_column(const char *s, size_t nbytes);
@@ -189,5 +195,12 @@ char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags);
 /* Why `path` cannot be read as a file ("it is a pipe (FIFO), not a file"), or NULL for a
  * regular file or one that does not exist. */
 const char *jd_not_a_file(const char *path);
+/* Whether a message may quote the contents of the file at `path`: only when it is plausibly
+ * the user's own data or template — its real name (after symbolic links) ends in an
+ * extension jindu reads (.tsv .csv .txt .tab .json .xml .ini .xlsx .xls) and it is not under
+ * /etc, /proc, /sys, /dev, /boot or /run. `template=/etc/passwd`, or a link named a.csv in a
+ * progress folder that points there, must not print the file's first line. A name that is
+ * no file (text in memory) may be quoted. */
+bool jd_file_may_be_quoted(const char *path);
 
 #endif

@@ -1,9 +1,10 @@
-#define _GNU_SOURCE /* O_TMPFILE, linkat */
+#define _GNU_SOURCE /* O_TMPFILE, linkat; realpath */
 #include "jd_base.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <glib/gstdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -304,6 +305,27 @@ char *jd_read_input(const char *path, jd_input_kind kind, size_t *len_out, jd_di
 char *jd_read_file(const char *path, size_t *len_out, jd_diags *diags)
 {
     return jd_read_input(path, JD_INPUT_DATA, len_out, diags);
+}
+
+bool jd_file_may_be_quoted(const char *path)
+{
+    if (!path) return true;
+    char *real = realpath(path, NULL);
+    /* no such file: a name for text in memory (or a sheet, "book.xlsx[清单]") */
+    if (!real) return !g_file_test(path, G_FILE_TEST_EXISTS);
+    static const char *const system_dirs[] = {"/etc/", "/proc/", "/sys/", "/dev/", "/boot/",
+                                              "/run/"};
+    static const char *const extensions[] = {".tsv", ".csv", ".txt", ".tab", ".json",
+                                             ".xml", ".ini", ".xlsx", ".xls"};
+    bool ok = false;
+    const char *base = strrchr(real, '/');
+    const char *dot = strrchr(base ? base : real, '.');
+    for (size_t i = 0; dot && i < G_N_ELEMENTS(extensions); i++)
+        ok |= g_ascii_strcasecmp(dot, extensions[i]) == 0;
+    for (size_t i = 0; i < G_N_ELEMENTS(system_dirs); i++)
+        ok &= !g_str_has_prefix(real, system_dirs[i]);
+    free(real);
+    return ok;
 }
 
 enum { MAX_NAME_BYTES = 120 };

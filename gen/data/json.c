@@ -201,6 +201,7 @@ typedef struct {
     bool failed; /* a syntax error: reading stops */
     bool bad;    /* an error that lets reading go on (a NUL, a key written twice) */
     GString *buf; /* the string being decoded */
+    bool quote;   /* messages may quote the text (jd_file_may_be_quoted) */
 } reader;
 
 /* The position of byte `offset`. Positions are asked for in increasing order, so the
@@ -248,6 +249,7 @@ static void skip_space(reader *r)
 static char *what_is_here(const reader *r)
 {
     if (r->i >= r->len) return g_strdup("the end of the text");
+    if (!r->quote) return g_strdup("other text");
     const char *p = r->s + r->i;
     const char *end = p;
     while (end < r->s + r->len && (g_ascii_isalnum(*end) || *end == '_') && end - p < 20)
@@ -374,7 +376,8 @@ static jd_value *read_number(reader *r)
     if (!ok) {
         while (k < r->len && (g_ascii_isalnum(s[k]) || strchr(".+-", s[k])))
             k++;
-        FAIL(r, start, "malformed number '%.*s'", (int)MIN(k - start, 40), s + start);
+        FAIL(r, start, "malformed number '%.*s'", r->quote ? (int)MIN(k - start, 40) : 0,
+             s + start);
         return NULL;
     }
     char *text = g_strndup(s + start, k - start);
@@ -563,7 +566,8 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
         jd_diags_add(diags, JD_ERROR, file, line, col, "invalid UTF-8 in JSON text");
         return NULL;
     }
-    reader r = {text, len, 0, {0, 1, 1}, file, diags, false, false, g_string_new(NULL)};
+    reader r = {text, len, 0, {0, 1, 1}, file, diags, false, false, g_string_new(NULL),
+                jd_file_may_be_quoted(file)};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r.i = r.pos.offset = 3;
     skip_space(&r);
     jd_value *result = NULL;

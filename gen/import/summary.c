@@ -97,17 +97,22 @@ void jd_summary_append_title(GString *out, const jd_value *tree)
 {
     const char *title = jd_object_get_string(tree, "title");
     char *title_line = g_strdelimit(g_strdup(title ? title : ""), "\n", ' ');
-    g_string_append_printf(out, "\n  title: %s\n", *title_line ? title_line : "(none)");
+    char *shown = jd_printable(title_line);
+    g_string_append_printf(out, "\n  title: %s\n", *shown ? shown : "(none)");
+    g_free(shown);
     g_free(title_line);
 }
 
 void jd_summary_append_source(GString *out, const jd_import_info *info)
 {
-    if (info->format == JD_FORMAT_XLSX || info->format == JD_FORMAT_XLS)
-        g_string_append_printf(out, " (%s, sheet %s)", jd_format_name(info->format), info->sheet);
-    else
+    if (info->format == JD_FORMAT_XLSX || info->format == JD_FORMAT_XLS) {
+        char *sheet = jd_printable(info->sheet);
+        g_string_append_printf(out, " (%s, sheet %s)", jd_format_name(info->format), sheet);
+        g_free(sheet);
+    } else {
         g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format),
                                jd_encoding_name(info->encoding));
+    }
 }
 
 char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
@@ -145,7 +150,9 @@ char *jd_tasklist_summary(const jd_value *list, const jd_import_info *info)
     g_string_append(out, "  leaders:");
     for (guint i = 0; i < leaders->len; i++) {
         const leader *l = g_ptr_array_index(leaders, i);
-        g_string_append_printf(out, "%s %s %zu", i ? "," : "", l->name, l->tasks);
+        char *name = jd_printable(l->name);
+        g_string_append_printf(out, "%s %s %zu", i ? "," : "", name, l->tasks);
+        g_free(name);
     }
     g_string_append_printf(out, "%s\n", leaders->len ? "" : " (none)");
     if (info) g_string_append_printf(out, "  warnings: %zu\n", info->warnings);

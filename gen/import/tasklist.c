@@ -743,6 +743,12 @@ static void report_missing_header(builder *b)
     size_t r = 0, n = jd_records_count(b->records);
     while (r < n && jd_records_row_is_blank(b->records, r))
         r++;
+    if (!jd_file_may_be_quoted(b->name)) {
+        jd_diags_add(b->diags, JD_ERROR, b->name, 1, 1,
+                     "no header row: expected a row with 序号, 目标任务, 责任单位 … (this does not "
+                     "look like a data file: its text is not shown)");
+        return;
+    }
     char *first = r < n ? jd_records_row_text(b->records, r) : g_strdup("");
     char *shown = jd_cell_excerpt(first, 30);
     jd_diags_add(b->diags, JD_ERROR, b->name, 1, 1,

@@ -135,7 +135,14 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         return NULL;
     }
     if (!g_key_file_load_from_data(p->ini, p->ini_text, len, G_KEY_FILE_NONE, &err)) {
-        jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "not a valid project file: %s", err->message);
+        /* GLib's message quotes the bad line: not when jindu.ini leads elsewhere */
+        if (jd_file_may_be_quoted(p->ini_path))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "not a valid project file: %s",
+                         err->message);
+        else
+            jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0,
+                         "not a valid project file (it does not look like one: its text is not "
+                         "shown)");
         g_error_free(err);
         jd_project_free(p);
         return NULL;

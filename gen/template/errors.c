@@ -160,8 +160,21 @@ static gint entry_cmp(gconstpointer a, gconstpointer b)
     return x->order < y->order ? -1 : x->order > y->order;
 }
 
+/* Whether messages may show lines of `src` (see jd_file_may_be_quoted), asked once per
+ * source. */
+static bool quotable(const tpl_source *src, GHashTable *known)
+{
+    gpointer answer = g_hash_table_lookup(known, src);
+    if (!answer) {
+        answer = GINT_TO_POINTER(jd_file_may_be_quoted(src->path) ? 2 : 1);
+        g_hash_table_insert(known, (gpointer)src, answer);
+    }
+    return answer == GINT_TO_POINTER(2);
+}
+
 void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
 {
+    GHashTable *quotable_sources = g_hash_table_new(g_direct_hash, g_direct_equal);
     GPtrArray *sorted = g_ptr_array_new();
     for (guint i = 0; i < errs->entries->len; i++) {
         entry *e = g_ptr_array_index(errs->entries, i);
@@ -181,7 +194,10 @@ void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
     for (guint i = 0; i < sorted->len; i++) {
         const entry *e = g_ptr_array_index(sorted, i);
         char *times = e->count > 1 ? g_strdup_printf(" (%u times)", e->count) : g_strdup("");
-        if (e->src) {
+        if (e->src && !quotable(e->src, quotable_sources)) {
+            jd_diags_add(diags, JD_ERROR, e->src->path, e->sort_line, e->sort_col, "%s%s",
+                         e->message, times);
+        } else if (e->src) {
             char *line = jd_text_line(e->src->text, e->sort_line);
             /* the caret covers the bad part, up to the end of its first line */
             size_t stop = e->start;
@@ -198,4 +214,5 @@ void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
         g_free(times);
     }
     g_ptr_array_free(sorted, TRUE);
+    g_hash_table_destroy(quotable_sources);
 }
