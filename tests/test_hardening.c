@@ -538,6 +538,7 @@ START_TEST(formula_guard_reads_back_to_the_same_text)
         {"@SUM(A1)", "'@SUM(A1)"},
         {"\tTAB", "'\tTAB"},
         {"\rCR", "\"'\rCR\""},
+        {"\n换行", "\"'\n换行\""},
         {"'=quoted", "''=quoted"},
         {"''+twice", "'''+twice"},
         {"'plain", "'plain"},

@@ -11,7 +11,8 @@ bool jd_csv_guarded(const char *text)
 {
     while (*text == '\'')
         text++;
-    return *text && strchr("=+-@\t\r", *text);
+    /* (a CR reads back as LF: both are guarded) */
+    return *text && strchr("=+-@\t\r\n", *text);
 }
 
 void jd_csv_append_row(GString *out, const char *const *fields, size_t n)

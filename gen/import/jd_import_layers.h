@@ -213,7 +213,7 @@ char *jd_progress_form_xlsx(const jd_value *list, const jd_period *period, const
 
 /* Appends one RFC 4180 record of `n` fields and a CRLF: a field holding a comma, a double
  * quote, CR or LF is quoted, with its quotes doubled. A field a spreadsheet would take for
- * a formula (one starting with =, +, -, @, a tab or a CR: "=HYPERLINK(…)", "=cmd|' /C
+ * a formula (one starting with =, +, -, @, a tab or a line end: "=HYPERLINK(…)", "=cmd|' /C
  * calc'!A0") gets a ' in front, as OWASP recommends: Excel and WPS then show it as text,
  * and reading it back (jd_records_new) removes the '. */
 void jd_csv_append_row(GString *out, const char *const *fields, size_t n);

@@ -123,7 +123,7 @@ jd_records *jd_records_new(const char *text, size_t len, char delimiter, const c
                 break;
             }
             g_string_truncate(value, 0);
-            if (c.text[c.at] == '"') {
+            if (c.at < c.len && c.text[c.at] == '"') { /* (text need not end in NUL) */
                 if (!read_quoted(&c, delimiter, value, name, diags)) {
                     jd_diags_add(diags, JD_ERROR, name, f.line, f.col,
                                  "the quoted field that starts here is never closed");

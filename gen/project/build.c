@@ -384,11 +384,11 @@ static int param_line(const char *name, void *user)
 {
     const params_origin *po = user;
     char *group = g_strdup_printf("output %s", po->output->name);
-    int line = own_param(name, user) ? jp_ini_line(po->project->ini_text, group, "params") : 0;
+    int line = own_param(name, user) ? jp_ini_line(po->project, group, "params") : 0;
     if (!line && g_key_file_has_key(po->project->ini, "params", name, NULL))
-        line = jp_ini_line(po->project->ini_text, "params", name);
+        line = jp_ini_line(po->project, "params", name);
     if (!line)
-        line = jp_ini_line(po->project->ini_text, group, NULL);
+        line = jp_ini_line(po->project, group, NULL);
     g_free(group);
     return line;
 }

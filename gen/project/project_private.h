@@ -18,6 +18,7 @@ struct jd_project {
     char *dir;
     char *ini_path;
     char *ini_text;
+    GHashTable *ini_lines; /* see jp_ini_line */
     GKeyFile *ini;
     char **data;     /* resolved paths, or NAME=path */
     char **states;
@@ -29,8 +30,9 @@ struct jd_project {
     char **watch;
 };
 
-/* Line of [group] (key NULL) or of key= inside it, in the ini text; 0 if not found. */
-int jp_ini_line(const char *text, const char *group, const char *key);
+/* Line of [group] (key NULL) or of key= inside it (else of its group), in jindu.ini; 0 if
+ * not found. */
+int jp_ini_line(const jd_project *p, const char *group, const char *key);
 
 /* Whether `arg` is a parameter: KEY=VALUE with KEY made of letters, digits and _. */
 bool jp_param_ok(const char *arg);
