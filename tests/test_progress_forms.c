@@ -12,7 +12,7 @@ START_TEST(form_file_names_are_safe)
         {"市规划资源局西青分局", "市规划资源局西青分局.csv"},
         {"a/b\\c:d", "a_b_c_d.csv"},
         {"*?\"<>|", "______.csv"},
-        {"..", "_..csv"},
+        {"..", "__.csv"}, {"-x", "_x.csv"}, {"CON", "CON_.csv"},
         {".hidden", "_hidden.csv"},
         {"a.b", "a.b.csv"},
         {"第一\n第二\t", "第一_第二_.csv"},

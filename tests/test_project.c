@@ -84,22 +84,35 @@ START_TEST(safe_file_names)
 {
     static const char *const cases[][2] = {
         {"商务局", "商务局"},      {"../x", "_._x"},         {"/", "_"},
-        {"a/b\\c", "a_b_c"},      {"..", "_."},             {"", "_"},
+        {"a/b\\c", "a_b_c"},      {"..", "__"},             {"", "_"},
         {"区政府办公室 司法局", "区政府办公室 司法局"}, {"名\n称", "名_称"}, {"*?:<>|\"", "_______"},
+        /* not an option, not a name Windows keeps for a device, no trailing dot or space */
+        {"-rf", "_rf"},           {"--help", "_-help"},     {"CON", "CON_"},
+        {"nul.pdf", "nul_.pdf"},  {"Com1", "Com1_"},        {"LPT9", "LPT9_"},
+        {"COM10", "COM10"},       {"CONSOLE", "CONSOLE"},   {"单位.", "单位_"},
+        {"单位 ", "单位_"},
     };
     for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
         char *s = jd_safe_file_name(cases[i][0]);
         ck_assert_msg(strcmp(s, cases[i][1]) == 0, "'%s' gives '%s', not '%s'", cases[i][0], s, cases[i][1]);
         g_free(s);
     }
-    /* long names are cut on a character boundary, at most 120 bytes */
+    /* long names are cut on a character boundary, at most 120 bytes, and end with a digest
+     * of the whole name: two names differing only at the end stay two files */
     GString *longname = g_string_new(NULL);
     for (int i = 0; i < 100; i++)
         g_string_append(longname, "长");
-    char *s = jd_safe_file_name(longname->str);
-    ck_assert_uint_eq(strlen(s), 120);
-    ck_assert(g_utf8_validate(s, -1, NULL));
-    g_free(s);
+    char *a = jd_safe_file_name(longname->str);
+    g_string_append(longname, "甲");
+    char *b = jd_safe_file_name(longname->str);
+    ck_assert_uint_le(strlen(a), 120);
+    ck_assert(g_utf8_validate(a, -1, NULL));
+    ck_assert(g_str_has_prefix(a, "长长长"));
+    ck_assert_int_eq(a[strlen(a) - 8], '~');
+    ck_assert_str_ne(a, b);
+    ck_assert_uint_eq(strlen(a), strlen(b));
+    g_free(a);
+    g_free(b);
     g_string_free(longname, TRUE);
 }
 END_TEST

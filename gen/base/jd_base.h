@@ -143,9 +143,24 @@ char *jd_data_path(const char *what);
 
 /* A file name made safe from any text (a unit's or a leader's name): path separators,
  * control characters and the characters Windows forbids (:*?"<>|) become '_', a leading
- * '.', '=', '+', '-' or '@' becomes '_' (no hidden files, no "..", no formula or option), at most 120 bytes (cut on a character
- * boundary), never empty. Chinese is kept. Newly allocated. */
+ * '.', '=', '+', '-' or '@' becomes '_' (no hidden files, no "..", no formula or option), a
+ * trailing '.' or space becomes '_', a name Windows reserves (CON, NUL, COM1, LPT1 … in any
+ * case, with any extension) gets '_' after it ("CON_"), never empty. At most 120 bytes: a
+ * longer name is cut on a character boundary and ends with '~' and 7 hex digits of a digest
+ * of the whole name, so two names differing only after the cut stay two files. Chinese is
+ * kept. Newly allocated. */
 char *jd_safe_file_name(const char *name);
+
+/* The files one run writes, to find two documents that would land in one file: the same
+ * path, or paths differing only in case or Unicode normalisation (one file on Windows and
+ * macOS, where the sheets are often copied). */
+typedef struct jd_path_set jd_path_set;
+
+jd_path_set *jd_path_set_new(void);
+void jd_path_set_free(jd_path_set *set);
+/* Adds `path`, written for `owner` (a text naming it in messages: "unit 'a:b'"); returns
+ * the owner that already has that file, or NULL. */
+const char *jd_path_set_add(jd_path_set *set, const char *path, const char *owner);
 
 /* An output file is written beside its target as a file without a name (O_TMPFILE; a
  * hidden temporary name on file systems without) and named over the target only by

@@ -328,15 +328,29 @@ bool jd_file_may_be_quoted(const char *path)
     return ok;
 }
 
-enum { MAX_NAME_BYTES = 120 };
+enum { MAX_NAME_BYTES = 120, HASH_CHARS = 8 };
+
+/* Names Windows reserves for devices, whatever the case and the extension ("con.pdf"): a
+ * sheet copied there under such a name cannot be opened. */
+static bool reserved_on_windows(const char *name)
+{
+    static const char *const devices[] = {"CON", "PRN", "AUX", "NUL", NULL};
+    size_t base = strcspn(name, ".");
+    for (const char *const *d = devices; *d; d++)
+        if (base == 3 && g_ascii_strncasecmp(name, *d, 3) == 0) return true;
+    return base == 4 && (g_ascii_strncasecmp(name, "COM", 3) == 0 || g_ascii_strncasecmp(name, "LPT", 3) == 0) &&
+           name[3] >= '1' && name[3] <= '9';
+}
 
 char *jd_safe_file_name(const char *name)
 {
     GString *s = g_string_new(NULL);
-    for (const char *p = name ? name : ""; *p; p = g_utf8_next_char(p)) {
+    bool cut = false;
+    const char *p = name ? name : "";
+    for (; *p; p = g_utf8_next_char(p)) {
         gunichar c = g_utf8_get_char_validated(p, -1);
-        bool unsafe = c == (gunichar)-1 || c == (gunichar)-2 || c < 0x20 || c == 0x7F ||
-                      (c < 0x80 && strchr("/\\:*?\"<>|", (int)c)) ||
+        bool invalid = c == (gunichar)-1 || c == (gunichar)-2;
+        bool unsafe = invalid || c < 0x20 || c == 0x7F || (c < 0x80 && strchr("/\\:*?\"<>|", (int)c)) ||
                       /* no hidden files, no "..", nothing a spreadsheet or a shell would read
                        * as a formula or an option when the name is shown in one */
                       (s->len == 0 && c < 0x80 && strchr(".=+-@", (int)c));
@@ -345,14 +359,66 @@ char *jd_safe_file_name(const char *name)
             g_string_append_c(s, '_');
         else
             g_string_append_unichar(s, c);
-        if (s->len > MAX_NAME_BYTES) {
+        if (s->len > MAX_NAME_BYTES - 1 - HASH_CHARS) {
             g_string_truncate(s, before);
+            cut = true;
             break;
         }
-        if (c == (gunichar)-1 || c == (gunichar)-2)
+        if (invalid)
             break; /* invalid UTF-8: stop rather than guess where the next character starts */
     }
+    cut = cut && *p;
+    /* Windows drops a trailing dot or space, which would make two names one */
+    if (s->len && (s->str[s->len - 1] == '.' || s->str[s->len - 1] == ' '))
+        s->str[s->len - 1] = '_';
     if (s->len == 0)
         g_string_append_c(s, '_');
+    if (reserved_on_windows(s->str))
+        g_string_insert_c(s, (gssize)strcspn(s->str, "."), '_');
+    if (cut) {
+        /* a long name cut short ends with a digest of the whole name, so that two names
+         * differing only after the cut still get two files */
+        char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, name, -1);
+        g_string_append_printf(s, "~%.*s", HASH_CHARS - 1, digest);
+        g_free(digest);
+    }
     return g_string_free(s, FALSE);
+}
+
+/* ---- paths of one run ---------------------------------------------------------------- */
+
+struct jd_path_set {
+    GHashTable *owners; /* folded path → owner (owned strings) */
+};
+
+jd_path_set *jd_path_set_new(void)
+{
+    jd_path_set *set = g_new0(jd_path_set, 1);
+    set->owners = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+    return set;
+}
+
+void jd_path_set_free(jd_path_set *set)
+{
+    if (!set) return;
+    g_hash_table_destroy(set->owners);
+    g_free(set);
+}
+
+const char *jd_path_set_add(jd_path_set *set, const char *path, const char *owner)
+{
+    /* the same file where names differ only in case or in Unicode normalisation: so it is
+     * on the file systems of Windows and macOS, where the sheets are often copied */
+    char *canonical = g_canonicalize_filename(path, NULL);
+    char *normal = g_utf8_normalize(canonical, -1, G_NORMALIZE_ALL_COMPOSE);
+    char *key = g_utf8_casefold(normal ? normal : canonical, -1);
+    g_free(normal);
+    g_free(canonical);
+    const char *other = g_hash_table_lookup(set->owners, key);
+    if (other) {
+        g_free(key);
+        return other;
+    }
+    g_hash_table_insert(set->owners, key, g_strdup(owner));
+    return NULL;
 }

@@ -8,6 +8,9 @@
 #include "cli.h"
 #include "jd_project.h"
 
+/* What -j holds when it was not given: -j 0 is a mistake, not the default. */
+enum { JOBS_NOT_GIVEN = -1000000 };
+
 typedef struct {
     int jobs;
     char *shard;
@@ -153,7 +156,6 @@ static char **split_short_jobs(int *argc, char **argv)
 static bool options_from(build_args *a, const char *argv0, jd_build_options *o)
 {
     jd_build_options_init(o);
-    o->jobs = a->jobs;
     o->force = a->force;
     o->only = a->only;
     o->mark_changes_since = a->since;
@@ -161,10 +163,11 @@ static bool options_from(build_args *a, const char *argv0, jd_build_options *o)
         fprintf(stderr, "%s: --shard takes I/N with 1 <= I <= N, not '%s'\n", argv0, a->shard);
         return false;
     }
-    if (a->jobs < 0) {
-        fprintf(stderr, "%s: -j takes a positive number\n", argv0);
+    if (a->jobs != JOBS_NOT_GIVEN && a->jobs < 1) {
+        fprintf(stderr, "%s: -j takes a number of workers, 1 or more\n", argv0);
         return false;
     }
+    o->jobs = a->jobs == JOBS_NOT_GIVEN ? 0 : a->jobs;
     return true;
 }
 
@@ -176,7 +179,7 @@ static void free_args(build_args *a)
 }
 
 #define BUILD_ENTRIES(a)                                                                            \
-    {"jobs", 'j', 0, G_OPTION_ARG_INT, &(a).jobs, "Workers for layout and rendering (default: one per core)", "N"}, \
+    {"jobs", 'j', 0, G_OPTION_ARG_INT, &(a).jobs, "Workers for layout and rendering (default: one per core; at most four per core)", "N"}, \
     {"shard", 0, 0, G_OPTION_ARG_STRING, &(a).shard, "Build only the I-th of N disjoint parts of the outputs", "I/N"}, \
     {"force", 'f', 0, G_OPTION_ARG_NONE, &(a).force, "Rebuild every output, whatever the cache says", NULL}, \
     {"only", 0, 0, G_OPTION_ARG_STRING, &(a).only, "Build only the output named NAME in jindu.ini", "NAME"}, \
@@ -200,6 +203,7 @@ static char **parse_build_args(int *argc, char **argv, build_args *a, const jd_c
 int jd_cmd_build(int argc, char **argv)
 {
     build_args a = {0};
+    a.jobs = JOBS_NOT_GIVEN;
     const jd_cli_usage usage = {"[DIR]", "Build every output of the project in DIR (default: .), only what changed.",
                                 "DIR holds jindu.ini. Outputs whose document did not change since the last "
                                 "build are left as they are; a failed output keeps its previous file."};
@@ -284,6 +288,7 @@ static void watch_path(watcher *w, const char *path)
 int jd_cmd_watch(int argc, char **argv)
 {
     build_args a = {0};
+    a.jobs = JOBS_NOT_GIVEN;
     const jd_cli_usage usage = {"[DIR]", "Build the project in DIR, then again on every saved change.",
                                 "Watches jindu.ini, the data files and the templates' folders. A bad edit "
                                 "prints its problems and keeps the last good outputs. Stop with Ctrl-C."};

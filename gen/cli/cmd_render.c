@@ -8,6 +8,10 @@
 #include "jd_project.h"
 #include "jd_template.h"
 
+/* What --page and --dpi hold when they were not given (0 and -5 are mistakes, not defaults). */
+enum { NOT_GIVEN = -1000000 };
+enum { MIN_DPI = 10, MAX_DPI = 600 };
+
 typedef struct {
     char **data;
     char **defines;
@@ -116,13 +120,15 @@ static bool parse_allow(const char *allow, jd_render_options *o)
 int jd_cmd_render(int argc, char **argv)
 {
     render_args a = {0};
+    a.page = NOT_GIVEN;
+    a.dpi = NOT_GIVEN;
     const GOptionEntry entries[] = {
         {"data", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &a.data, "Data file (bound by its kind: a task list is `list`), or NAME=FILE", "FILE"},
         {"define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &a.defines, "Template parameter, seen as params.KEY", "KEY=VALUE"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Output file: .pdf, .png or .svg", "FILE"},
         {"backend", 0, 0, G_OPTION_ARG_STRING, &a.backend, "PDF backend: cairo (default) or haru", "NAME"},
         {"page", 0, 0, G_OPTION_ARG_INT, &a.page, "PNG/SVG: the page to draw (default 1)", "N"},
-        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a.dpi, "PNG: resolution (default 96)", "DPI"},
+        {"dpi", 0, 0, G_OPTION_ARG_DOUBLE, &a.dpi, "PNG: resolution, 10 to 600 (default 96)", "DPI"},
         {"date", 0, 0, G_OPTION_ARG_STRING, &a.date, "PDF creation date (ISO 8601, or `now`); default: the document's date, SOURCE_DATE_EPOCH, or 2000-01-01", "DATE"},
         {"owner-password", 0, 0, G_OPTION_ARG_STRING, &a.owner_password, "haru: encrypt, with this owner password", "PW"},
         {"user-password", 0, 0, G_OPTION_ARG_STRING, &a.user_password, "haru: password needed to open the file", "PW"},
@@ -160,6 +166,10 @@ int jd_cmd_render(int argc, char **argv)
         problem = "passwords and permissions need --backend haru (cairo cannot encrypt)";
     else if (!parse_allow(a.allow, &o))
         problem = "--allow takes print, copy, edit or none, separated by commas";
+    else if (a.page != NOT_GIVEN && a.page < 1)
+        problem = "--page takes a page number, 1 or more";
+    else if (a.dpi != NOT_GIVEN && !(a.dpi >= MIN_DPI && a.dpi <= MAX_DPI))
+        problem = "--dpi takes a resolution from 10 to 600";
     else if (!jd_split_parse(a.split, &split))
         problem = "--split is unit or leader";
     else if (split != JD_SPLIT_NONE && !strstr(a.output, "{key}"))
@@ -169,9 +179,9 @@ int jd_cmd_render(int argc, char **argv)
         free_args(&a);
         return JD_EXIT_USAGE;
     }
-    if (a.page > 0)
+    if (a.page != NOT_GIVEN)
         o.page = a.page;
-    if (a.dpi > 0)
+    if (a.dpi != NOT_GIVEN)
         o.dpi = a.dpi;
     char *now = NULL;
     if (a.date && strcmp(a.date, "now") == 0) {
@@ -193,12 +203,37 @@ int jd_cmd_render(int argc, char **argv)
                 haru ? jd_render_haru(pages, a.output, &o, diags) : jd_render_cairo(pages, a.output, &o, diags);
             jd_pages_free(pages);
         } else {
-            /* one document per unit or leader; a failed one does not stop the others */
+            /* one document per unit or leader; a failed one does not stop the others, and two
+             * keys that would share a file are both refused ("a:b" and "a?b" are both a_b) */
             char **keys = jd_split_keys(jd_object_get(s.globals, "list"), split);
+            guint n_keys = g_strv_length(keys);
+            char **paths = g_new0(char *, n_keys + 1);
+            bool *refused = g_new0(bool, n_keys);
+            jd_path_set *taken = jd_path_set_new();
+            GHashTable *index_of = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+            for (guint k = 0; k < n_keys; k++) {
+                paths[k] = jd_expand_file_pattern(a.output, keys[k], jd_object_get(s.globals, "params"));
+                char *owner = g_strdup_printf("'%s'", keys[k]);
+                const char *other = jd_path_set_add(taken, paths[k], owner);
+                if (other) {
+                    jd_diags_add(diags, JD_ERROR, paths[k], 0, 0,
+                                 "%s %s and %s would both be written to this file: neither is written",
+                                 split == JD_SPLIT_UNIT ? "units" : "leaders", other, owner);
+                    refused[k] = true;
+                    refused[GPOINTER_TO_UINT(g_hash_table_lookup(index_of, other)) - 1] = true;
+                    g_free(owner);
+                } else {
+                    g_hash_table_insert(index_of, owner, GUINT_TO_POINTER(k + 1));
+                }
+            }
+            g_hash_table_destroy(index_of);
+            jd_path_set_free(taken);
             int written = 0;
-            for (int k = 0; keys[k]; k++) {
+            for (guint k = 0; k < n_keys; k++) {
+                if (refused[k])
+                    continue;
                 jd_value *g = jd_split_globals(s.globals, split, keys[k]);
-                char *path = jd_expand_file_pattern(a.output, keys[k], jd_object_get(g, "params"));
+                char *path = g_strdup(paths[k]);
                 char *dir = g_path_get_dirname(path);
                 g_mkdir_with_parents(dir, 0755);
                 jd_pages *pages = lay_out(&s, g, diags);
@@ -209,7 +244,9 @@ int jd_cmd_render(int argc, char **argv)
                 g_free(dir);
                 g_free(path);
             }
-            printf("%d of %u documents written\n", written, g_strv_length(keys));
+            printf("%d of %u documents written\n", written, n_keys);
+            g_strfreev(paths);
+            g_free(refused);
             g_strfreev(keys);
         }
     }

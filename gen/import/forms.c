@@ -155,24 +155,23 @@ static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_form_fo
                              jd_diags *diags)
 {
     GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
-    GHashTable *owner = g_hash_table_new(g_str_hash, g_str_equal); /* path → name */
+    jd_path_set *taken = jd_path_set_new(); /* also names differing only in case */
     bool ok = true;
     for (guint i = 0; i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
         char *file = form_file_name(name, format);
         char *path = g_build_filename(dir, file, NULL);
-        const char *other = g_hash_table_lookup(owner, path);
+        const char *other = jd_path_set_add(taken, path, name);
         if (other) {
             jd_diags_add(diags, JD_ERROR, path, 0, 0,
                          "units '%s' and '%s' would both have their form in this file", other,
                          name);
             ok = false;
         }
-        g_hash_table_insert(owner, path, (gpointer)name);
         g_ptr_array_add(paths, path);
         g_free(file);
     }
-    g_hash_table_destroy(owner);
+    jd_path_set_free(taken);
     if (!ok) {
         g_ptr_array_free(paths, TRUE);
         return NULL;

@@ -42,6 +42,7 @@ typedef struct {
     size_t cost;          /* how much data it reads: longest first keeps workers even */
     bool store;           /* the cache entry is new */
     bool haru;
+    bool refused;         /* it would overwrite another output's file */
     jd_diags *diags;
 } job;
 
@@ -82,16 +83,6 @@ typedef struct {
 } build_state;
 
 /* Is `path` inside `dir` once both are made absolute and normalised? */
-static bool inside(const char *dir, const char *path)
-{
-    char *d = g_canonicalize_filename(dir, NULL), *f = g_canonicalize_filename(path, NULL);
-    size_t n = strlen(d);
-    bool ok = strncmp(d, f, n) == 0 && f[n] == G_DIR_SEPARATOR;
-    g_free(d);
-    g_free(f);
-    return ok;
-}
-
 static char *relative_to(const char *dir, const char *path)
 {
     char *d = g_canonicalize_filename(dir, NULL), *f = g_canonicalize_filename(path, NULL);
@@ -192,7 +183,7 @@ static job_status run_job(build_state *b, job *j)
 {
     if (!j->tpl)
         return JOB_FAILED; /* the template's errors are already reported */
-    if (!inside(b->project->out_dir, j->path)) {
+    if (!jp_inside(b->project->out_dir, j->path, false)) {
         jd_diags_add(j->diags, JD_ERROR, b->project->ini_path, 0, 0,
                      "[output %s]: file %s is outside the output folder %s", j->out->name, j->path,
                      b->project->out_dir);
@@ -474,6 +465,59 @@ static gint by_cost(gconstpointer a, gconstpointer b, gpointer jobs)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
+/* --only NAME must name an output: building nothing and saying "0 built" would hide a typo. */
+static bool only_names_an_output(const jd_project *p, const char *name, jd_diags *diags)
+{
+    const char **names = g_new0(const char *, p->outputs->len + 1);
+    bool found = false;
+    for (guint i = 0; i < p->outputs->len; i++) {
+        names[i] = ((jp_output *)g_ptr_array_index(p->outputs, i))->name;
+        found |= strcmp(names[i], name) == 0;
+    }
+    if (!found) {
+        char *near = jd_closest_name(name, names);
+        char *list = g_strjoinv(", ", (char **)names);
+        jd_diags_add(diags, JD_ERROR, p->ini_path, 0, 0, "--only %s: no output of this name%s%s%s (the outputs: %s)",
+                     name, near ? "; did you mean '" : "", near ? near : "", near ? "'?" : "", list);
+        g_free(list);
+        g_free(near);
+    }
+    g_free(names);
+    return found;
+}
+
+/* Two documents that would be written to one file (two split keys that make the same safe
+ * name, "a:b" and "a?b"; two outputs with the same file=; names differing only in case):
+ * both are refused, with a message naming both, instead of one silently overwriting the
+ * other. */
+static void refuse_collisions(const jd_project *p, GPtrArray *jobs)
+{
+    jd_path_set *paths = jd_path_set_new();
+    GHashTable *by_owner = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    for (guint i = 0; i < jobs->len; i++) {
+        job *j = g_ptr_array_index(jobs, i);
+        char *owner = j->key ? g_strdup_printf("[output %s] key '%s'", j->out->name, j->key)
+                             : g_strdup_printf("[output %s]", j->out->name);
+        const char *other = jd_path_set_add(paths, j->path, owner);
+        if (other) {
+            job *first = g_hash_table_lookup(by_owner, other);
+            char *group = g_strdup_printf("output %s", j->out->name);
+            jd_diags_add(j->diags, JD_ERROR, p->ini_path, jp_ini_line(p, group, "file"), 1,
+                         "%s and %s would both be written to %s: give them different file names", other, owner,
+                         j->rel_path);
+            g_free(group);
+            j->refused = true;
+            if (first)
+                first->refused = true;
+            g_free(owner);
+        } else {
+            g_hash_table_insert(by_owner, owner, j);
+        }
+    }
+    g_hash_table_destroy(by_owner);
+    jd_path_set_free(paths);
+}
+
 bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_result *result,
                       jd_diags *diags)
 {
@@ -489,6 +533,8 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "shard %d/%d does not exist", opts->shard_index, opts->shard_count);
         return false;
     }
+    if (opts->only && !only_names_an_output(p, opts->only, diags))
+        return false;
 
     /* every template, and every output's parameters checked against it, before any data */
     GPtrArray *templates = g_ptr_array_new_with_free_func((GDestroyNotify)jd_template_free);
@@ -580,6 +626,8 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
     result->total = ok ? todo->len : 0;
     bool enumerated = ok;
+    if (ok)
+        refuse_collisions(p, b.jobs);
 
     /* no other thread may run when the workers are forked */
     if (warming)
@@ -594,6 +642,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         for (guint i = 0; i < todo->len; i++) {
             job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
             jp_entry cached;
+            if (j->refused) {
+                finish_job(&b, j, JOB_FAILED);
+                continue;
+            }
             if (j->tpl) {
                 compute_input(j, memo);
                 j->have_cached = !opts->force && !opts->check_only && jp_entry_read(p, j->rel_path, &cached);
@@ -610,6 +662,8 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_hash_table_destroy(memo);
         g_array_sort_with_data(work, by_cost, b.jobs);
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
+        /* more workers than a few per core only add memory and contention */
+        workers = MIN(workers, 4 * (int)g_get_num_processors());
         workers = MIN(workers, (int)work->len);
         if (workers > 1 && !opts->check_only) {
             jp_work w = {b.jobs->len, work_run, work_done, &b};

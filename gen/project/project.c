@@ -1,10 +1,12 @@
 /* Reading jindu.ini: the project's data, parameters and outputs. */
+#define _XOPEN_SOURCE 700 /* realpath */
+#include <stdlib.h>
 #include <string.h>
 
 #include "jd_import.h"
 #include "project_private.h"
 
-static const char *const project_keys[] = {"title", "data", "states", "out", "backend", "jobs", NULL};
+static const char *const project_keys[] = {"data", "states", "out", "backend", "jobs", NULL};
 static const char *const output_keys[] = {"template", "file", "split", "params", "data", "backend", NULL};
 
 /* GKeyFile keeps no line numbers; find the line of [group] or of key= inside it. */
@@ -49,14 +51,63 @@ int jp_ini_line(const jd_project *p, const char *group, const char *key)
     return line || !key ? line : jp_ini_line(p, group, NULL);
 }
 
+static bool lexically_inside(const char *dir, const char *path, bool or_same)
+{
+    char *d = g_canonicalize_filename(dir, NULL), *f = g_canonicalize_filename(path, NULL);
+    size_t n = strlen(d);
+    bool ok = strncmp(d, f, n) == 0 && (f[n] == G_DIR_SEPARATOR || (or_same && !f[n]) || (n == 1 && d[0] == '/'));
+    g_free(d);
+    g_free(f);
+    return ok;
+}
+
+/* `path` with symbolic links followed as far as it exists (the rest as written). */
+static char *resolved(const char *path)
+{
+    char *abs = g_canonicalize_filename(path, NULL);
+    char *head = g_strdup(abs);
+    char *real = NULL;
+    while (!(real = realpath(head, NULL)) && strcmp(head, "/") != 0) {
+        char *up = g_path_get_dirname(head);
+        g_free(head);
+        head = up;
+    }
+    char *out = real ? g_strconcat(real, abs + strlen(head), NULL) : g_strdup(abs);
+    free(real);
+    g_free(head);
+    g_free(abs);
+    return out;
+}
+
+bool jp_inside(const char *dir, const char *path, bool or_same)
+{
+    if (!lexically_inside(dir, path, or_same))
+        return false;
+    /* and once symbolic links are followed: a link in the output folder to /etc does not
+     * take a sheet there */
+    char *d = resolved(dir), *f = resolved(path);
+    bool ok = lexically_inside(d, f, or_same);
+    g_free(d);
+    g_free(f);
+    return ok;
+}
+
 static void check_keys(jd_project *p, const char *group, const char *const *allowed, jd_diags *diags)
 {
     char **keys = g_key_file_get_keys(p->ini, group, NULL, NULL);
     for (int i = 0; keys && keys[i]; i++) {
-        if (!g_strv_contains(allowed, keys[i])) {
+        int line = jp_ini_line(p, group, keys[i]);
+        if (strcmp(group, "project") == 0 && strcmp(keys[i], "title") == 0) {
+            /* it was once accepted and did nothing: say so rather than let it look used */
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1,
+                         "[project]: title= is not used (a sheet's title comes from its data and template); "
+                         "remove it, or keep it as a comment: # title=…");
+        } else if (!g_strv_contains(allowed, keys[i])) {
             char *list = g_strjoinv(", ", (char **)allowed);
-            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, group, keys[i]), 1,
-                         "[%s]: unknown key '%s' (known: %s)", group, keys[i], list);
+            char *near = jd_closest_name(keys[i], allowed);
+            jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: unknown key '%s'%s%s%s (known: %s)", group,
+                         keys[i], near ? ": did you mean '" : "", near ? near : "", near ? "'?" : "", list);
+            g_free(near);
             g_free(list);
         }
     }
@@ -174,10 +225,23 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
     g_strfreev(data);
     p->states = string_list(p->ini, "project", "states");
     char *out = g_key_file_get_string(p->ini, "project", "out", NULL);
-    p->out_dir = g_build_filename(p->dir, out && *out ? g_strstrip(out) : "out", NULL);
+    if (out)
+        g_strstrip(out);
+    p->out_dir = out && g_path_is_absolute(out) ? g_strdup(out)
+                                                 : g_build_filename(p->dir, out && *out ? out : "out", NULL);
+    /* a project writes inside its own folder, never over someone else's files */
+    if (!jp_inside(p->dir, p->out_dir, true))
+        jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, "project", "out"), 1,
+                     "[project]: out=%s is outside the project folder: the outputs go in a folder inside it", out);
     g_free(out);
     p->backend = g_key_file_get_string(p->ini, "project", "backend", NULL);
-    p->jobs = g_key_file_get_integer(p->ini, "project", "jobs", NULL);
+    char *jobs = g_key_file_get_value(p->ini, "project", "jobs", NULL);
+    gint64 n = 0;
+    if (jobs && !g_ascii_string_to_signed(g_strstrip(jobs), 10, 1, G_MAXINT, &n, NULL))
+        jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, "project", "jobs"), 1,
+                     "[project]: jobs= takes a number of workers (1 or more), not '%s'", jobs);
+    p->jobs = (int)n;
+    g_free(jobs);
 
     /* [params]: every key is a parameter */
     char **pkeys = g_key_file_get_keys(p->ini, "params", NULL, NULL);
@@ -231,6 +295,10 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         }
         if (!o->pattern || !*g_strstrip(o->pattern))
             jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1, "[%s]: file= is missing", g);
+        else if (!g_str_has_suffix(o->pattern, ".pdf") && !g_str_has_suffix(o->pattern, ".PDF"))
+            /* a build writes PDF: any other name would put a PDF where something else was */
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, g, "file"), 1,
+                         "[%s]: file=%s does not end in .pdf (a build writes PDF files)", g, o->pattern);
         if (!jd_split_parse(split ? g_strstrip(split) : NULL, &o->split))
             jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, g, "split"), 1,
                          "[%s]: split is unit, leader or none, not '%s'", g, split);

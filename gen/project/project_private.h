@@ -34,6 +34,10 @@ struct jd_project {
  * not found. */
 int jp_ini_line(const jd_project *p, const char *group, const char *key);
 
+/* Whether `path` is inside `dir` (or is `dir`, when `or_same`) once both are made absolute
+ * and normalised, and again once symbolic links are followed as far as the path exists. */
+bool jp_inside(const char *dir, const char *path, bool or_same);
+
 /* Whether `arg` is a parameter: KEY=VALUE with KEY made of letters, digits and _. */
 bool jp_param_ok(const char *arg);
 
