@@ -30,12 +30,13 @@ static bool check_usage(int argc, char **argv, const char *format_text, const ch
 }
 
 static const char *const formats_help =
-    "Formats: TSV and CSV exports of a task list or of progress reports (UTF-8, UTF-8 with\n"
-    "BOM, GB18030 or UTF-16, detected), their canonical JSON, or workbooks (.xlsx, .xls; a\n"
-    "sheet is named after '#': tasks.xlsx#清单, else the first visible one is read); a folder\n"
-    "is read as progress data (every .csv .tsv .txt .json .xlsx .xls in it, e.g. returned\n"
-    "forms). Without --format the file's first bytes (a workbook) or its name's extension\n"
-    "decide (.tsv .txt .csv .json .xlsx .xls), else the content. docs/data-format.md\n"
+    "Formats: TSV and CSV exports of a task list, of progress reports or of an indicator table\n"
+    "(UTF-8, UTF-8 with BOM, GB18030 or UTF-16, detected; the header tells which kind), their\n"
+    "canonical JSON, or workbooks (.xlsx, .xls; a sheet is named after '#': tasks.xlsx#清单,\n"
+    "else the first visible one is read); a folder is read as progress data (every .csv .tsv\n"
+    ".txt .json .xlsx .xls in it, e.g. returned forms). Without --format the file's first\n"
+    "bytes (a workbook) or its name's extension decide (.tsv .txt .csv .json .xlsx .xls),\n"
+    "else the content. docs/data-format.md\n"
     "describes the rules.\n"
     "\n"
     "Exit status: 0 ok, 1 bad input (every problem is printed as file:line:column), 2 usage.";
@@ -48,6 +49,7 @@ static int run_import(const char *path, const jd_import_options *options, const 
     jd_value *tree = jd_import_file_with(path, options, &info, diags);
     bool progress = info.kind == JD_DATA_PROGRESS;
     if (tree && output) {
+        /* progress data carries each report's source file; the other trees are canonical */
         jd_value *canonical = progress ? jd_progress_canonical(tree) : jd_value_ref(tree);
         char *json = jd_value_to_json(canonical, true);
         jd_write_file_atomic(output, json, strlen(json), diags);
@@ -57,8 +59,9 @@ static int run_import(const char *path, const jd_import_options *options, const 
     jd_diags_sort(diags);
     int rc = jd_cli_report(diags);
     if (tree) {
-        char *summary =
-            progress ? jd_progress_summary(tree, &info) : jd_tasklist_summary(tree, &info);
+        char *summary = progress                             ? jd_progress_summary(tree, &info)
+                        : info.kind == JD_DATA_INDICATORS ? jd_indicators_summary(tree, &info)
+                                                          : jd_tasklist_summary(tree, &info);
         printf("%s: %s", path, summary);
         if (output && rc == JD_EXIT_OK) printf("  written: %s\n", output);
         g_free(summary);
@@ -77,12 +80,16 @@ static jd_value *run_check(const char *path, const jd_import_options *options, j
     jd_diags_sort(diags);
     jd_cli_report(diags);
     size_t errors = jd_diags_count_severity(diags, JD_ERROR);
-    bool progress = info.kind == JD_DATA_PROGRESS;
-    size_t items = jd_array_length(jd_object_get(tree, progress ? "reports" : "tasks"));
-    const char *noun = progress ? "report" : "task";
+    static const struct {
+        const char *what, *member, *noun;
+    } kinds[] = {[JD_DATA_TASK_LIST] = {"task list", "tasks", "task"},
+                 [JD_DATA_PROGRESS] = {"progress", "reports", "report"},
+                 [JD_DATA_INDICATORS] = {"indicators", "indicators", "indicator"}};
+    size_t k = info.kind == JD_DATA_UNKNOWN ? JD_DATA_TASK_LIST : info.kind;
+    size_t items = jd_array_length(jd_object_get(tree, kinds[k].member));
     if (tree)
-        printf("%s: ok (%s, %zu %s%s, %zu warning%s)\n", path, progress ? "progress" : "task list",
-               items, noun, items == 1 ? "" : "s", info.warnings, info.warnings == 1 ? "" : "s");
+        printf("%s: ok (%s, %zu %s%s, %zu warning%s)\n", path, kinds[k].what, items, kinds[k].noun,
+               items == 1 ? "" : "s", info.warnings, info.warnings == 1 ? "" : "s");
     else
         printf("%s: %zu error%s\n", path, errors, errors == 1 ? "" : "s");
     *kind = info.kind;
@@ -186,7 +193,7 @@ int jd_cmd_import(int argc, char **argv)
         PERIOD_OPTION,
         {NULL, 0, 0, 0, NULL, NULL, NULL}};
     jd_cli_usage usage = {"FILE",
-                          "Read a task list or progress data, check it, print a summary and "
+                          "Read a task list, progress data or indicators, check it, print a summary and "
                           "optionally write it as canonical JSON.",
                           formats_help};
     int rc = JD_EXIT_OK;

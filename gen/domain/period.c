@@ -217,3 +217,161 @@ char *jd_progress_states_text(const char *const *states)
         g_string_append_printf(out, "%s%s", s == states ? "" : s[1] ? ", " : " or ", *s);
     return g_string_free(out, FALSE);
 }
+
+/* ---- cumulative periods (indicators) ---------------------------------------------------- */
+
+/* The separators people put between the months of "1-6月": hyphen, dashes, tilde, 至. */
+static bool skip_range_mark(const char **p)
+{
+    static const char *const marks[] = {"-", "~", "—", "–", "至", "到"};
+    for (size_t i = 0; i < G_N_ELEMENTS(marks); i++) {
+        if (g_str_has_prefix(*p, marks[i])) {
+            *p += strlen(marks[i]);
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool read_month_number(const char **p, int *n)
+{
+    return read_number(p, 2, n) || read_chinese_number(p, n);
+}
+
+/* Quarter `q` alone: months 3 for the first (一季度 is 1-3月), else refused with a hint. */
+static bool quarter_alone(int q, int *months, char **why)
+{
+    if (q == 1) {
+        *months = 3;
+        return true;
+    }
+    *why = g_strdup_printf("the %s quarter alone is not cumulative; indicator figures are "
+                           "cumulative from January: write %s or 1-%d月",
+                           quarter_numerals[q - 1], q == 2 ? "上半年" : q == 3 ? "前三季度" : "全年",
+                           q * 3);
+    return false;
+}
+
+/* The part after the year: 上半年, 一季度, 1-6月, 1月 … → months; false with *why. */
+static bool read_cumulative(const char *p, int *months, char **why)
+{
+    static const struct {
+        const char *word;
+        int months;
+    } words[] = {{"上半年", 6}, {"前三季度", 9}, {"前3季度", 9}, {"1-3季度", 9},
+                 {"一至三季度", 9}, {"全年", 12}, {"全年累计", 12}};
+    for (size_t i = 0; i < G_N_ELEMENTS(words); i++) {
+        if (strcmp(p, words[i].word) == 0) {
+            *months = words[i].months;
+            return true;
+        }
+    }
+    if (strcmp(p, "下半年") == 0) {
+        *why = g_strdup("下半年 does not start in January; indicator figures are cumulative from "
+                        "January (全年 or 1-12月)");
+        return false;
+    }
+    int first = 0, last = 0;
+    const char *q = p;
+    bool ordinal = g_str_has_prefix(q, "第");
+    if (ordinal) q += strlen("第");
+    if (*q == 'Q' || *q == 'q') {
+        q++;
+        return read_number(&q, 1, &first) && *q == '\0' && first >= 1 && first <= QUARTERS &&
+               quarter_alone(first, months, why);
+    }
+    if (!read_month_number(&q, &first)) return false;
+    if (strcmp(q, "季度") == 0 && first >= 1 && first <= QUARTERS)
+        return quarter_alone(first, months, why);
+    if (ordinal) return false;
+    if (strcmp(q, "月") == 0 && first >= 1 && first <= MONTHS) {
+        if (first == 1) {
+            *months = 1;
+            return true;
+        }
+        *why = g_strdup_printf("%d月 alone is one month; indicator figures are cumulative from "
+                               "January: write 1-%d月",
+                               first, first);
+        return false;
+    }
+    if (!skip_range_mark(&q) || !read_month_number(&q, &last)) return false;
+    if (strcmp(q, "月") != 0 || last < 1 || last > MONTHS) return false;
+    if (first != 1) {
+        *why = g_strdup_printf("%d-%d月 does not start in January; indicator figures are "
+                               "cumulative from January: write 1-%d月",
+                               first, last, last);
+        return false;
+    }
+    *months = last;
+    return true;
+}
+
+bool jd_ytd_parse(const char *text, int year, jd_ytd *ytd, char **why)
+{
+    char *word = jd_text_compact(text ? text : "");
+    char *reason = NULL;
+    const char *p = word;
+    int y = 0, months = 0, first = 0, y2 = 0;
+    bool ok = false;
+    if (read_number(&p, 4, &y) && p - word == 4 && y >= FIRST_YEAR) {
+        if (*p == '-' && (p++, read_number(&p, 2, &first))) {
+            if (*p == '\0') { /* 2023-01: a month written as a reporting period */
+                ok = first == 1;
+                months = first;
+                if (!ok && first >= 1 && first <= MONTHS)
+                    reason = g_strdup_printf("%d-%02d is one month; indicator figures are "
+                                             "cumulative from January: write %d-01/%d-%02d",
+                                             y, first, y, y, first);
+            } else if (*p == '/' && (p++, read_number(&p, 4, &y2)) && *p == '-' &&
+                       (p++, read_number(&p, 2, &months)) && *p == '\0') {
+                ok = first == 1 && y2 == y && months >= 1 && months <= MONTHS;
+            }
+        } else if (g_str_has_prefix(p, "年")) {
+            ok = read_cumulative(p + strlen("年"), &months, &reason);
+        } else if (*p == 'Q' || *p == 'q') {
+            ok = read_cumulative(p, &months, &reason);
+        }
+    } else {
+        y = year;
+        ok = read_cumulative(word, &months, &reason);
+        if (ok && !y) {
+            ok = false;
+            reason = g_strdup_printf("%s: which year? (2023年%s)", word, word);
+        }
+    }
+    g_free(word);
+    if (ok) *ytd = (jd_ytd){y, months};
+    if (why)
+        *why = reason;
+    else
+        g_free(reason);
+    return ok;
+}
+
+jd_ytd jd_ytd_of_period(const jd_period *period)
+{
+    return (jd_ytd){period->year, period->month ? period->month : period->quarter * 3};
+}
+
+char *jd_ytd_format(const jd_ytd *ytd)
+{
+    return g_strdup_printf("%04d-01/%04d-%02d", ytd->year, ytd->year, ytd->months);
+}
+
+char *jd_ytd_name(const jd_ytd *ytd)
+{
+    switch (ytd->months) {
+    case 1:
+        return g_strdup("1月");
+    case 3:
+        return g_strdup("一季度");
+    case 6:
+        return g_strdup("上半年");
+    case 9:
+        return g_strdup("前三季度");
+    case 12:
+        return g_strdup("全年");
+    default:
+        return g_strdup_printf("1-%d月", ytd->months);
+    }
+}

@@ -56,12 +56,18 @@ jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period)
 
 /* ---- one row's report for a period ------------------------------------------------ */
 
+/* How worrying a state is, most first: 滞后, 未启动, any other state, 未报送, 序时推进,
+ * 已完成. A variant counts as its state (正常推进 as 序时推进). */
+enum { SEVERITY_OTHER = 2, SEVERITY_NOT_REPORTED = 3 };
+
 static int severity(const char *state)
 {
-    static const char *const order[] = {"滞后", "未启动", "序时推进", "已完成"};
-    for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
-        if (g_strcmp0(state, order[i]) == 0) return (int)i;
-    return (int)G_N_ELEMENTS(order);
+    static const char *const order[] = {"滞后", "未启动", NULL, NULL, "序时推进", "已完成"};
+    if (g_strcmp0(state, JD_STATE_NOT_REPORTED) == 0) return SEVERITY_NOT_REPORTED;
+    const char *canonical = state ? jd_progress_state(state, jd_progress_default_states()) : NULL;
+    for (size_t i = 0; canonical && i < G_N_ELEMENTS(order); i++)
+        if (order[i] && strcmp(canonical, order[i]) == 0) return (int)i;
+    return SEVERITY_OTHER;
 }
 
 jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
@@ -111,5 +117,63 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
     jd_object_set(out, "units", units);
     jd_object_set(out, "missing", missing);
     g_ptr_array_free(mine, TRUE);
+    return out;
+}
+
+/* ---- a task's state ------------------------------------------------------------------------ */
+
+const char *jd_task_state(const jd_value *task, const jd_period *period)
+{
+    char *wanted = jd_period_format(period);
+    GPtrArray *names = task_names(task);
+    const jd_value *units = jd_object_get(task, "units");
+    const char *worst = NULL;
+    for (guint n = 0; n < names->len; n++) {
+        const char *name = g_ptr_array_index(names, n);
+        const char *state = NULL; /* the name's most worrying report */
+        for (size_t u = 0; u < jd_array_length(units); u++) {
+            const jd_value *reports = jd_object_get(jd_array_get(units, u), "reports");
+            for (size_t r = 0; r < jd_array_length(reports); r++) {
+                const jd_value *report = jd_array_get(reports, r);
+                const char *s = jd_object_get_string(report, "state");
+                if (s && g_strcmp0(jd_object_get_string(report, "unit"), name) == 0 &&
+                    g_strcmp0(jd_object_get_string(report, "period"), wanted) == 0 &&
+                    (!state || severity(s) < severity(state)))
+                    state = s;
+            }
+        }
+        if (!state) state = JD_STATE_NOT_REPORTED;
+        if (!worst || severity(state) < severity(worst)) worst = state;
+    }
+    g_ptr_array_free(names, TRUE);
+    g_free(wanted);
+    return worst ? worst : JD_STATE_NOT_REPORTED;
+}
+
+jd_value *jd_task_state_counts(const jd_value *tasks, const char *const *states,
+                               const jd_period *period)
+{
+    if (!states) states = jd_progress_default_states();
+    GPtrArray *order = g_ptr_array_new(); /* the keys: configured states, then others met */
+    for (const char *const *s = states; *s; s++)
+        g_ptr_array_add(order, (gpointer)*s);
+    GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const char *state = jd_task_state(jd_array_get(tasks, t), period);
+        bool known = strcmp(state, JD_STATE_NOT_REPORTED) == 0;
+        for (guint i = 0; i < order->len && !known; i++)
+            known = strcmp(g_ptr_array_index(order, i), state) == 0;
+        if (!known) g_ptr_array_add(order, (gpointer)state);
+        g_hash_table_insert(counts, (gpointer)state,
+                            GSIZE_TO_POINTER(GPOINTER_TO_SIZE(g_hash_table_lookup(counts, state)) + 1));
+    }
+    g_ptr_array_add(order, (gpointer)JD_STATE_NOT_REPORTED);
+    jd_value *out = jd_value_new_object();
+    for (guint i = 0; i < order->len; i++) {
+        const char *key = g_ptr_array_index(order, i);
+        jd_object_set(out, key, jd_value_new_int((int64_t)GPOINTER_TO_SIZE(g_hash_table_lookup(counts, key))));
+    }
+    g_hash_table_destroy(counts);
+    g_ptr_array_free(order, TRUE);
     return out;
 }

@@ -14,6 +14,8 @@ const char *jd_data_kind_binding(jd_data_kind k)
         return "list";
     case JD_DATA_PROGRESS:
         return "progress";
+    case JD_DATA_INDICATORS:
+        return "indicators";
     case JD_DATA_UNKNOWN:
         break;
     }
@@ -27,18 +29,22 @@ static bool is_blank_text(const char *text)
     return true;
 }
 
-/* A JSON object with "reports" is progress data; anything else must be a task list. */
+/* A JSON object with "reports" is progress data, one with "indicators" indicator data;
+ * anything else must be a task list. */
 static jd_value *import_json(const char *text, size_t len, const char *name,
                              const jd_import_options *options, jd_data_kind *kind, jd_diags *diags)
 {
     jd_value *tree = jd_value_from_json(text, len, name, diags);
     if (!tree) return NULL;
     jd_value *result = NULL;
-    bool progress = jd_value_kind_of(tree) == JD_VALUE_OBJECT && jd_object_get(tree, "reports") &&
-                    !jd_object_get(tree, "tasks");
-    *kind = progress ? JD_DATA_PROGRESS : JD_DATA_TASK_LIST;
+    bool object = jd_value_kind_of(tree) == JD_VALUE_OBJECT && !jd_object_get(tree, "tasks");
+    bool progress = object && jd_object_get(tree, "reports");
+    bool indicators = object && !progress && jd_object_get(tree, "indicators");
+    *kind = progress ? JD_DATA_PROGRESS : indicators ? JD_DATA_INDICATORS : JD_DATA_TASK_LIST;
     if (progress)
         result = jd_progress_from_json(tree, name, options, diags);
+    else if (indicators)
+        result = jd_indicators_from_json(tree, name, diags);
     else if (jd_value_kind_of(tree) != JD_VALUE_OBJECT || !jd_object_get(tree, "tasks"))
         jd_diags_add(diags, JD_ERROR, name, jd_value_line(tree), jd_value_col(tree),
                      "not a task list: expected a JSON object with \"title\" and \"tasks\"");
@@ -48,11 +54,15 @@ static jd_value *import_json(const char *text, size_t len, const char *name,
     return result;
 }
 
-/* Rows of fields → a task list or progress data, by what the header names. */
+/* Rows of fields → a task list, progress data or indicators, by what the header names. */
 static jd_value *import_records(const jd_records *records, const char *name,
                                 const jd_import_options *options, jd_data_kind *kind,
                                 jd_diags *diags)
 {
+    if (jd_records_are_indicators(records)) {
+        *kind = JD_DATA_INDICATORS;
+        return jd_indicators_from_records(records, name, diags);
+    }
     if (jd_records_are_progress(records)) {
         *kind = JD_DATA_PROGRESS;
         return jd_progress_from_records(records, name, options, diags);
@@ -118,7 +128,7 @@ static jd_records *read_xls_bytes(const char *data, size_t len, const char *path
     return records;
 }
 
-/* A workbook's sheet → records → a task list or progress data. */
+/* A workbook's sheet → records → a task list, progress data or indicators. */
 static jd_value *import_workbook(const char *data, size_t len, const char *path,
                                  const char *name, const jd_import_options *options,
                                  jd_format format, jd_data_kind *kind, char **source_read,

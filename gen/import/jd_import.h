@@ -54,6 +54,7 @@ typedef enum {
     JD_DATA_UNKNOWN,
     JD_DATA_TASK_LIST, /* bound as `list` */
     JD_DATA_PROGRESS,  /* bound as `progress` */
+    JD_DATA_INDICATORS, /* bound as `indicators` */
 } jd_data_kind;
 
 const char *jd_data_kind_binding(jd_data_kind k); /* "list", ...; NULL for JD_DATA_UNKNOWN */
@@ -142,6 +143,27 @@ char *jd_progress_summary(const jd_value *progress, const jd_import_info *info);
  * differs from the list's is a warning. NULL if there was any error. */
 jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
                             const char *const *states, jd_diags *diags);
+
+/* ---- indicators ----------------------------------------------------------------------
+ *
+ * The canonical indicator tree (docs/data-format.md, "Indicators"):
+ *
+ *   { "title": "...", "year": 2023, "periods": ["2023-01/2023-03", ...],
+ *     "rules": {"elapsed": "months", "about_points": 0.2, "about_percent": 2},
+ *     "indicators": [ { "name": "地区生产总值", "unit": "亿元", "measure": "growth",
+ *         "direction": "higher", "baseline": {"year": 2022, "text": ..., "qualifier": ...,
+ *         "value": ...} or null, "target": {"text": "增长5%", "qualifier": "", "value": 5},
+ *         "target_note": "", "lead_units": [...], "co_units": [...],
+ *         "actuals": [ {"period": "2023-01/2023-06", "text": ..., "qualifier": ..., "value": ...} ],
+ *         "note": "" } ] }
+ *
+ * Read from CSV/TSV with Chinese headers (指标名称, 计量单位, 基期值, 目标值, 一季度, 上半年 …)
+ * or from JSON; the tree that jindu reads is already canonical (`jindu import -o` writes it
+ * as it is). */
+
+/* The summary `jindu import` prints for indicators: counts by measure, figures per period.
+ * Newly allocated. */
+char *jd_indicators_summary(const jd_value *indicators, const jd_import_info *info);
 
 /* ---- pre-filled forms ------------------------------------------------------------------ */
 

@@ -209,6 +209,20 @@ char *jd_progress_form_xlsx(const jd_value *list, const jd_period *period, const
                             const char *const *states, size_t *len, size_t *rows,
                             jd_diags *diags);
 
+/* ---- indicators --------------------------------------------------------------------------- */
+
+/* True when a row names 指标名称 and 目标值 (or 目标说明) before any task-list or progress
+ * header: the rows are an indicator table. */
+bool jd_records_are_indicators(const jd_records *records);
+
+/* Interprets the rows of an indicator table (title lines, header, one indicator per row).
+ * Returns the canonical tree, or NULL when an error was added. */
+jd_value *jd_indicators_from_records(const jd_records *records, const char *name, jd_diags *diags);
+
+/* Validates a tree read from JSON claimed to be indicators and returns its canonical form,
+ * or NULL. */
+jd_value *jd_indicators_from_json(const jd_value *tree, const char *name, jd_diags *diags);
+
 /* ---- CSV output ------------------------------------------------------------------------- */
 
 /* Appends one RFC 4180 record of `n` fields and a CRLF: a field holding a comma, a double

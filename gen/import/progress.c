@@ -730,8 +730,8 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
         jd_value *part = jd_import_file_with(path, options, &file_info, diags);
         if (i == 0) first = file_info;
         if (part && file_info.kind != JD_DATA_PROGRESS) {
-            jd_diags_add(diags, JD_ERROR, path, 0, 0,
-                         "a task list, not progress data (the folder is read as progress data)");
+            jd_diags_add(diags, JD_ERROR, path, 0, 0, "%s, not progress data (the folder is read as progress data)",
+                         file_info.kind == JD_DATA_INDICATORS ? "indicators" : "a task list");
         } else if (part) {
             const char *part_title = jd_object_get_string(part, "title");
             if (!title) title = g_strdup(part_title);

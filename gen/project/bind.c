@@ -36,8 +36,8 @@ static jd_value *param_value(const char *text)
 }
 
 /* NAME=FILE reads JSON as it is (any shape: settings, a lookup table…) unless it is data
- * jindu knows (a task list, progress reports), which goes through the importer and its
- * checks like every other data file. */
+ * jindu knows (a task list, progress reports, indicators), which goes through the importer
+ * and its checks like every other data file. */
 static jd_value *read_named(const char *path, const jd_import_options *io, jd_diags *diags)
 {
     if (!g_str_has_suffix(path, ".json") && !g_str_has_suffix(path, ".JSON"))
@@ -48,7 +48,8 @@ static jd_value *read_named(const char *path, const jd_import_options *io, jd_di
         return NULL;
     jd_value *v = jd_value_from_json(text, len, path, diags);
     g_free(text);
-    if (jd_value_kind_of(v) == JD_VALUE_OBJECT && (jd_object_get(v, "tasks") || jd_object_get(v, "reports"))) {
+    if (jd_value_kind_of(v) == JD_VALUE_OBJECT &&
+        (jd_object_get(v, "tasks") || jd_object_get(v, "reports") || jd_object_get(v, "indicators"))) {
         jd_value_unref(v);
         v = jd_import_file_with(path, io, NULL, diags);
     }
@@ -125,4 +126,26 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
         return NULL;
     }
     return globals;
+}
+
+void jp_apply_indicator_rules(jd_value *globals, char *const *rules)
+{
+    const jd_value *indicators = jd_object_get(globals, "indicators");
+    if (!rules || !rules[0] || jd_value_kind_of(indicators) != JD_VALUE_OBJECT ||
+        !jd_object_get(indicators, "rules"))
+        return;
+    jd_indicator_rules merged;
+    if (!jd_indicator_rules_from_value(jd_object_get(indicators, "rules"), &merged, NULL))
+        jd_indicator_rules_init(&merged);
+    for (char *const *r = rules; *r; r++) {
+        char *key = g_strndup(*r, (gsize)(strchr(*r, '=') - *r));
+        jd_indicator_rules_set(&merged, key, strchr(*r, '=') + 1, NULL); /* checked on load */
+        g_free(key);
+    }
+    /* the bound tree may be shared: a new one with the project's rules */
+    jd_value *copy = jd_value_new_object();
+    for (size_t i = 0; i < jd_object_size(indicators); i++)
+        jd_object_set(copy, jd_object_key(indicators, i), jd_value_ref(jd_object_value(indicators, i)));
+    jd_object_set(copy, "rules", jd_indicator_rules_value(&merged));
+    jd_object_set(globals, "indicators", copy);
 }

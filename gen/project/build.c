@@ -438,6 +438,8 @@ static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, 
     jd_value *v = jd_bind_data((const char *const *)all->pdata, (const char *const *)p->params,
                                (const char *const *)p->states, diags);
     g_ptr_array_free(all, TRUE);
+    if (v)
+        jp_apply_indicator_rules(v, p->indicator_rules);
     return v;
 }
 
@@ -445,6 +447,8 @@ static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_di
 {
     jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
                                   (const char *const *)p->states, diags);
+    if (base)
+        jp_apply_indicator_rules(base, p->indicator_rules);
     if (!base || !opts->mark_changes_since)
         return base;
     jd_value *marked = jd_mark_changes_since(base, opts->mark_changes_since, (const char *const *)p->states, diags);

@@ -22,7 +22,8 @@
 /* ---- data binding ------------------------------------------------------------------ */
 
 /* The names templates see, from data files and parameters:
- *   "FILE"       imported and bound by its kind (task list → list, progress → progress)
+ *   "FILE"       imported and bound by its kind (task list → list, progress → progress,
+ *                indicators → indicators)
  *   "NAME=FILE"  bound to NAME (JSON of any shape is read as it is)
  *   params       "KEY=VALUE" strings; decimal numbers become numbers
  * When both a task list and progress reports are bound, the reports are merged onto the

@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jd_import.h"
+#include "jd_import.h" /* and jd_domain.h: the indicator rules */
 #include "project_private.h"
 
 static const char *const project_keys[] = {"data", "states", "out", "backend", "jobs", NULL};
@@ -187,6 +187,30 @@ static void output_free(gpointer data)
     g_free(o);
 }
 
+/* [indicators]: the office's rules for indicator states (elapsed, about_points,
+ * about_percent), checked here so a bad value fails the load with its line. */
+static void read_indicator_rules(jd_project *p, jd_diags *diags)
+{
+    GPtrArray *rules = g_ptr_array_new();
+    char **keys = g_key_file_get_keys(p->ini, "indicators", NULL, NULL);
+    jd_indicator_rules check;
+    jd_indicator_rules_init(&check);
+    for (int i = 0; keys && keys[i]; i++) {
+        char *value = g_key_file_get_string(p->ini, "indicators", keys[i], NULL);
+        char *why = NULL;
+        if (jd_indicator_rules_set(&check, keys[i], value, &why))
+            g_ptr_array_add(rules, g_strdup_printf("%s=%s", keys[i], g_strstrip(value)));
+        else
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, "indicators", keys[i]), 1,
+                         "[indicators]: %s", why);
+        g_free(why);
+        g_free(value);
+    }
+    g_strfreev(keys);
+    g_ptr_array_add(rules, NULL);
+    p->indicator_rules = (char **)g_ptr_array_free(rules, FALSE);
+}
+
 jd_project *jd_project_load(const char *dir, jd_diags *diags)
 {
     jd_project *p = g_new0(jd_project, 1);
@@ -254,16 +278,17 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
     g_strfreev(pkeys);
     g_ptr_array_add(params, NULL);
     p->params = (char **)g_ptr_array_free(params, FALSE);
+    read_indicator_rules(p, diags);
 
     char **groups = g_key_file_get_groups(p->ini, NULL);
     for (int i = 0; groups[i]; i++) {
         const char *g = groups[i];
-        if (strcmp(g, "project") == 0 || strcmp(g, "params") == 0)
+        if (strcmp(g, "project") == 0 || strcmp(g, "params") == 0 || strcmp(g, "indicators") == 0)
             continue;
         int line = jp_ini_line(p, g, NULL);
         if (!g_str_has_prefix(g, "output ") || !g[7]) {
             jd_diags_add(diags, JD_ERROR, p->ini_path, line, 1,
-                         "unknown group [%s]: groups are [project], [params] and [output NAME]", g);
+                         "unknown group [%s]: groups are [project], [params], [indicators] and [output NAME]", g);
             continue;
         }
         check_keys(p, g, output_keys, diags);
@@ -373,6 +398,7 @@ void jd_project_free(jd_project *p)
     g_strfreev(p->data);
     g_strfreev(p->states);
     g_strfreev(p->params);
+    g_strfreev(p->indicator_rules);
     g_strfreev(p->watch);
     g_free(p->out_dir);
     g_free(p->backend);

@@ -23,6 +23,7 @@ struct jd_project {
     char **data;     /* resolved paths, or NAME=path */
     char **states;
     char **params;   /* KEY=VALUE from [params] */
+    char **indicator_rules; /* KEY=VALUE from [indicators], checked when loaded */
     char *out_dir;
     char *backend;
     int jobs;
@@ -40,6 +41,10 @@ bool jp_inside(const char *dir, const char *path, bool or_same);
 
 /* Whether `arg` is a parameter: KEY=VALUE with KEY made of letters, digits and _. */
 bool jp_param_ok(const char *arg);
+
+/* The bound indicators (if any) with the project's [indicators] rules over their own:
+ * `rules` is KEY=VALUE strings, already checked. */
+void jp_apply_indicator_rules(jd_value *globals, char *const *rules);
 
 /* ---- cache.c: fingerprints, cache entries, the record of what jindu wrote ------------ */
 

@@ -796,8 +796,7 @@ static jd_value *f_segments_for(const tpl_filter_call *call, jd_value *in, jd_va
 
 /* ---- progress ---------------------------------------------------------------------- */
 
-/* A reporting period from an argument ("2023Q2", "2023-05", "2023年第二季度"…), or an error. */
-static bool period_arg(const tpl_filter_call *call, const jd_value *arg, jd_period *out)
+bool tpl_period_arg(const tpl_filter_call *call, const jd_value *arg, jd_period *out)
 {
     char *text = jd_value_to_text(arg);
     bool ok = jd_period_parse(text, out);
@@ -812,7 +811,7 @@ static bool period_arg(const tpl_filter_call *call, const jd_value *arg, jd_peri
 static jd_value *f_report(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, args[0], &period)) return NULL;
+    if (!tpl_period_arg(call, args[0], &period)) return NULL;
     if (jd_value_kind_of(in) != JD_VALUE_OBJECT || !jd_object_get(in, "names"))
         return tpl_filter_type_error(call, "a unit row of a task list", in);
     return jd_progress_report(in, &period);
@@ -822,7 +821,7 @@ static jd_value *f_report(const tpl_filter_call *call, jd_value *in, jd_value **
 static jd_value *f_quarter_of(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, in, &period)) return NULL;
+    if (!tpl_period_arg(call, in, &period)) return NULL;
     return jd_value_new_int(period.quarter);
 }
 
@@ -831,7 +830,7 @@ static jd_value *f_quarter_of(const tpl_filter_call *call, jd_value *in, jd_valu
 static jd_value *f_year_of(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, in, &period)) return NULL;
+    if (!tpl_period_arg(call, in, &period)) return NULL;
     return jd_value_new_int(period.year);
 }
 
@@ -839,7 +838,7 @@ static jd_value *f_year_of(const tpl_filter_call *call, jd_value *in, jd_value *
 static jd_value *f_period_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, in, &period)) return NULL;
+    if (!tpl_period_arg(call, in, &period)) return NULL;
     return jd_value_new_string_take(jd_period_name(&period));
 }
 
@@ -862,7 +861,7 @@ static void configured_states(const tpl_filter_call *call, const jd_value *in, j
 static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
     jd_period period;
-    if (!period_arg(call, args[0], &period)) return NULL;
+    if (!tpl_period_arg(call, args[0], &period)) return NULL;
     jd_value *counts = jd_value_new_object();
     configured_states(call, in, counts);
     const jd_value *tasks = jd_value_kind_of(in) == JD_VALUE_OBJECT ? jd_object_get(in, "tasks") : in;
@@ -893,11 +892,14 @@ static const tpl_filter filters[] = {
     {"cn_date", 0, 0, f_cn_date},
     {"cn_number", 0, 0, f_cn_number},
     {"count", 0, 2, f_count},
+    {"cumulative_name", 0, 0, tpl_f_cumulative_name},
     {"date", 1, 1, f_date},
     {"default", 1, 1, f_default},
     {"first", 0, 0, f_first},
     {"flatten", 0, 0, f_flatten},
     {"having", 2, 2, f_having},
+    {"indicator_counts", 1, 1, tpl_f_indicator_counts},
+    {"indicator_status", 1, 2, tpl_f_indicator_status},
     {"join", 0, 1, f_join},
     {"last", 0, 0, f_last},
     {"length", 0, 0, f_length},
@@ -917,6 +919,8 @@ static const tpl_filter filters[] = {
     {"sort", 0, 1, f_sort},
     {"state_counts", 1, 1, f_state_counts},
     {"sum", 0, 1, f_sum},
+    {"task_counts", 1, 1, tpl_f_task_counts},
+    {"task_states", 1, 1, tpl_f_task_states},
     {"trim", 0, 0, f_trim},
     {"unique", 0, 0, f_unique},
     {"upper", 0, 0, f_upper},

@@ -15,6 +15,7 @@
 
 #include "jd_data.h"
 #include "jd_doc.h"
+#include "jd_domain.h"
 #include "jd_template.h"
 
 /* ---- sources and errors ------------------------------------------------------------ */
@@ -135,6 +136,17 @@ jd_value *tpl_filter_type_error(const tpl_filter_call *call, const char *expecte
                                 const jd_value *got);
 /* Reports an error at the filter and returns NULL. */
 jd_value *tpl_filter_error(const tpl_filter_call *call, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
+
+/* A reporting period from an argument ("2023Q2", "2023-05", "2023年第二季度"…), or an error
+ * naming the filter. */
+bool tpl_period_arg(const tpl_filter_call *call, const jd_value *arg, jd_period *out);
+
+/* The filters on tasks' and indicators' states (filters_domain.c). */
+jd_value *tpl_f_task_states(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_task_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_indicator_status(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_indicator_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_cumulative_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
 
 /* "an int", "a string", "a list", "null"…: a kind with its article, for messages. */
 const char *tpl_kind_phrase(jd_value_kind k);

@@ -1,0 +1,194 @@
+/* Filters on what the data means: a task's state for a period (from its units' reports),
+ * and an indicator's state, completion and 序时进度. The rules are the domain's
+ * (gen/domain); a template only shows their results. */
+#include <string.h>
+
+#include "tpl.h"
+
+/* A copy of object `obj` sharing its members, with `key` set to `value` (taken). */
+static jd_value *with_member(const jd_value *obj, const char *key, jd_value *value)
+{
+    jd_value *copy = jd_value_new_object();
+    jd_value_set_pos(copy, jd_value_line(obj), jd_value_col(obj));
+    for (size_t i = 0; i < jd_object_size(obj); i++)
+        jd_object_set(copy, jd_object_key(obj, i), jd_value_ref(jd_object_value(obj, i)));
+    jd_object_set(copy, key, value);
+    return copy;
+}
+
+/* A list of tasks (null is an empty one), each an object with units. */
+static bool task_list(const tpl_filter_call *call, const jd_value *in)
+{
+    if (jd_value_is_null(in)) return true;
+    if (jd_value_kind_of(in) != JD_VALUE_ARRAY) {
+        tpl_filter_type_error(call, "a list of tasks", in);
+        return false;
+    }
+    for (size_t i = 0; i < jd_array_length(in); i++) {
+        const jd_value *t = jd_array_get(in, i);
+        if (jd_value_kind_of(t) != JD_VALUE_OBJECT || !jd_object_get(t, "units")) {
+            tpl_filter_type_error(call, "a list of tasks (objects with units)", t);
+            return false;
+        }
+    }
+    return true;
+}
+
+/* Each task with its `state` for the period. */
+jd_value *tpl_f_task_states(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!tpl_period_arg(call, args[0], &period) || !task_list(call, in)) return NULL;
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(in); i++) {
+        const jd_value *task = jd_array_get(in, i);
+        jd_array_append(out, with_member(task, "state", jd_value_new_string(jd_task_state(task, &period))));
+    }
+    return out;
+}
+
+/* How many tasks are in each state: the configured states (what the merge recorded on the
+ * list, as state_counts reads them) in their order, 0 included. The input is a list of tasks
+ * or a task list. */
+jd_value *tpl_f_task_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    const jd_value *list = jd_value_kind_of(in) == JD_VALUE_OBJECT ? in : jd_object_get(call->ev->globals, "list");
+    const jd_value *tasks = jd_value_kind_of(in) == JD_VALUE_OBJECT ? jd_object_get(in, "tasks") : in;
+    if (!tpl_period_arg(call, args[0], &period) || !task_list(call, tasks)) return NULL;
+    const jd_value *configured = jd_object_get(list, "states");
+    GPtrArray *states = g_ptr_array_new();
+    for (size_t i = 0; i < jd_array_length(configured); i++)
+        if (jd_value_string(jd_array_get(configured, i)))
+            g_ptr_array_add(states, (gpointer)jd_value_string(jd_array_get(configured, i)));
+    g_ptr_array_add(states, NULL);
+    jd_value *counts = jd_task_state_counts(tasks, states->len > 1 ? (const char *const *)states->pdata : NULL, &period);
+    g_ptr_array_free(states, TRUE);
+    return counts;
+}
+
+/* ---- indicators ------------------------------------------------------------------------ */
+
+/* The cumulative period an argument names: a reporting period (2023Q2 → January–June) or a
+ * cumulative one (上半年 with the targets' year, 2023-01/2023-06). When `year` is known the
+ * period must be in it. */
+static bool ytd_arg(const tpl_filter_call *call, const jd_value *arg, int year, jd_ytd *out)
+{
+    char *text = jd_value_to_text(arg);
+    jd_period period;
+    char *why = NULL;
+    bool ok = true;
+    if (jd_period_parse(text, &period))
+        *out = jd_ytd_of_period(&period);
+    else if (!jd_ytd_parse(text, year, out, &why))
+        ok = !tpl_filter_error(call, "filter '%s': '%s' is not a period (2023Q2, 2023-05, 上半年, "
+                                     "2023-01/2023-06)%s%s",
+                               call->name, text, why ? ": " : "", why ? why : "");
+    if (ok && year && out->year != year)
+        ok = !tpl_filter_error(call, "filter '%s': the indicators are for %d, not for '%s'", call->name,
+                               year, text);
+    g_free(why);
+    g_free(text);
+    return ok;
+}
+
+static bool rules_arg(const tpl_filter_call *call, const jd_value *v, jd_indicator_rules *rules)
+{
+    char *why = NULL;
+    if (jd_indicator_rules_from_value(v, rules, &why)) return true;
+    tpl_filter_error(call, "filter '%s': %s", call->name, why);
+    g_free(why);
+    return false;
+}
+
+static bool is_indicator_tree(const jd_value *v)
+{
+    return jd_value_kind_of(v) == JD_VALUE_OBJECT && jd_value_kind_of(jd_object_get(v, "indicators")) == JD_VALUE_ARRAY;
+}
+
+/* The status of one indicator, or NULL after an error. */
+static jd_value *status_of(const tpl_filter_call *call, const jd_value *indicator, const jd_ytd *period,
+                           const jd_indicator_rules *rules)
+{
+    char *error = NULL;
+    jd_value *status = jd_indicator_status(indicator, period, rules, &error);
+    if (!status) {
+        tpl_filter_error(call, "filter '%s': %s", call->name, error);
+        g_free(error);
+    }
+    return status;
+}
+
+/* Each indicator with its `status` for the period; NULL after an error. */
+static jd_value *with_status(const tpl_filter_call *call, const jd_value *list, const jd_ytd *period,
+                             const jd_indicator_rules *rules)
+{
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(list); i++) {
+        const jd_value *indicator = jd_array_get(list, i);
+        jd_value *status = status_of(call, indicator, period, rules);
+        if (!status) {
+            jd_value_unref(out);
+            return NULL;
+        }
+        jd_array_append(out, with_member(indicator, "status", status));
+    }
+    return out;
+}
+
+/* indicators | indicator_status(period): every indicator with its status, by the tree's
+ * rules. One indicator (or a list of them) needs the rules as the second argument:
+ * ind | indicator_status(period, indicators.rules) gives that indicator's status. */
+jd_value *tpl_f_indicator_status(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_indicator_rules rules;
+    jd_ytd period;
+    if (is_indicator_tree(in)) {
+        if (n > 1)
+            return tpl_filter_error(call, "filter 'indicator_status': the indicators' own rules apply; "
+                                          "give only the period");
+        int year = (int)jd_object_get_int(in, "year", 0);
+        const jd_value *r = jd_object_get(in, "rules");
+        if (!ytd_arg(call, args[0], year, &period)) return NULL;
+        if (r) {
+            if (!rules_arg(call, r, &rules)) return NULL;
+        } else {
+            jd_indicator_rules_init(&rules);
+        }
+        return with_status(call, jd_object_get(in, "indicators"), &period, &rules);
+    }
+    bool one = jd_value_kind_of(in) == JD_VALUE_OBJECT && jd_object_get(in, "target");
+    if (!one && jd_value_kind_of(in) != JD_VALUE_ARRAY)
+        return tpl_filter_type_error(call, "the indicators, one indicator or a list of them", in);
+    if (n < 2)
+        return tpl_filter_error(call, "filter 'indicator_status': give the rules for a single indicator "
+                                      "or a list: indicator_status(period, indicators.rules)");
+    if (!ytd_arg(call, args[0], 0, &period) || !rules_arg(call, args[1], &rules)) return NULL;
+    return one ? status_of(call, in, &period, &rules) : with_status(call, in, &period, &rules);
+}
+
+/* indicators | indicator_counts(period): how many indicators are in each of the five states. */
+jd_value *tpl_f_indicator_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    if (!is_indicator_tree(in)) return tpl_filter_type_error(call, "the indicators (with their rules)", in);
+    jd_value *list = tpl_f_indicator_status(call, in, args, n);
+    if (!list) return NULL;
+    jd_value *counts = jd_value_new_object();
+    for (const char *const *s = jd_indicator_states(); *s; s++)
+        jd_object_set(counts, *s, jd_value_new_int(0));
+    for (size_t i = 0; i < jd_array_length(list); i++) {
+        const char *state = jd_object_get_string(jd_object_get(jd_array_get(list, i), "status"), "state");
+        jd_object_set(counts, state, jd_value_new_int(jd_object_get_int(counts, state, 0) + 1));
+    }
+    jd_value_unref(list);
+    return counts;
+}
+
+/* "2023-01/2023-06" or "2023Q2" → 上半年. */
+jd_value *tpl_f_cumulative_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    if (jd_value_is_null(in)) return jd_value_ref(in);
+    jd_ytd period;
+    if (!ytd_arg(call, in, 0, &period)) return NULL;
+    return jd_value_new_string_take(jd_ytd_name(&period));
+}
