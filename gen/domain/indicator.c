@@ -691,10 +691,11 @@ static double tidy(double v)
     return r == 0 ? 0 : r;
 }
 
-/* "50.0%", "+0.5个百分点", "-3.0微克/立方米". */
+/* "50.0%", "+0.5个百分点", "-3.0微克/立方米": half away from zero, on the tidied value (so
+ * 4.1 ÷ 8 = 51.25% shows 51.3%, not the 51.2% of its binary 51.2499…). */
 static char *one_decimal(double v, bool sign, const char *unit)
 {
-    double r = round(v * 10) / 10;
+    double r = round(tidy(v) * 10) / 10;
     if (r == 0) r = 0; /* no "-0.0" */
     return g_strdup_printf(sign && r > 0 ? "+%.1f%s" : "%.1f%s", r, unit);
 }
@@ -815,6 +816,7 @@ jd_value *jd_indicator_status(const jd_value *indicator, const jd_ytd *period,
     jd_object_set(out, "period", jd_value_new_string_take(key));
     jd_object_set(out, "period_name", jd_value_new_string_take(jd_ytd_name(period)));
     jd_object_set(out, "actual", actual ? jd_value_ref((jd_value *)actual) : jd_value_new_null());
+    jd_object_set(out, "actual_text", jd_value_new_string(actual ? text : ""));
     double elapsed = jd_elapsed_percent(period, rules);
     jd_object_set(out, "elapsed", new_number(tidy(elapsed)));
     jd_object_set(out, "elapsed_text", jd_value_new_string_take(one_decimal(elapsed, false, "%")));

@@ -222,7 +222,8 @@ const char *const *jd_indicator_states(void);
 
 /* An indicator of the canonical tree for `period`, by `rules`:
  *   { "period": "2023-01/2023-06", "period_name": "上半年",
- *     "actual": {text, qualifier, value} or null, "elapsed": 50, "elapsed_text": "50.0%",
+ *     "actual": {period, text, qualifier, value} or null, "actual_text": its text or "",
+ *     "elapsed": 50, "elapsed_text": "50.0%",
  *     "completion": 111.3 or -0.3 or null, "completion_unit": "%" or "个百分点" or the unit,
  *     "completion_text": "111.3%", "state": "已完成全年目标" }
  * NULL with *error (newly allocated) when the indicator is not a valid one. New reference. */

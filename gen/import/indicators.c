@@ -585,6 +585,8 @@ static size_t read_header(reader *rd, size_t r)
         g_array_free(below, TRUE);
         used = 2;
     }
+    /* the year first: it turns 2023年完成 in a 2023 table into the 全年 column */
+    int year = header_target_year(rd);
     for (int c = 0; c < COL_KINDS; c++)
         rd->cols[c] = -1;
     int period_field[13];
@@ -618,7 +620,6 @@ static size_t read_header(reader *rd, size_t r)
             g_free(word);
         }
     }
-    int year = header_target_year(rd);
     if (!year) year = base_year_column_year(rd, r + used);
     if (!year) {
         jd_diags_add(rd->b.diags, JD_ERROR, rd->b.file, rd->header_line, 1,
@@ -653,7 +654,8 @@ static void add_title_row(reader *rd, size_t r)
 }
 
 /* The cleaned text of column `col` in row `r` (NULL without that column) and where it is:
- * the cell, or the row's first cell when the column is missing. */
+ * the cell, or the row's first cell when the column is missing. Names cells stay as they
+ * are: jd_cell_names() cleans and splits them (its spaces separate names). */
 static icell row_cell(const reader *rd, size_t r, column col, GPtrArray *texts)
 {
     int field = rd->cols[col];
@@ -662,7 +664,7 @@ static icell row_cell(const reader *rd, size_t r, column col, GPtrArray *texts)
                column_labels[col]};
     if (field >= 0) {
         const char *cell = jd_records_field(rd->records, r, (size_t)field);
-        char *text = jd_cell_text(cell ? cell : "");
+        char *text = col == COL_LEAD || col == COL_CO ? g_strdup(cell ? cell : "") : jd_cell_text(cell ? cell : "");
         g_ptr_array_add(texts, text);
         c.text = text;
     }
@@ -935,8 +937,10 @@ static void read_actuals(json_reader *jr, const jd_value *obj, const char *path,
                 if (n) g_string_append_printf(defined, "%s%s", defined->len ? ", " : "", n);
                 g_free(n);
             }
-            error_at(&jr->b, &period, "%s: %d %s is not a period of this file (its periods: %s)", period.label,
-                     ytd.year, name, defined->len ? defined->str : "none");
+            char *which = ytd.year == jr->b.year ? g_strdup(name) : g_strdup_printf("%d年%s", ytd.year, name);
+            error_at(&jr->b, &period, "%s: %s is not one of the file's periods (%s)", period.label, which,
+                     defined->len ? defined->str : "it has none");
+            g_free(which);
             g_string_free(defined, TRUE);
         } else if (seen[ytd.months]) {
             error_at(&jr->b, &period, "%s: a second figure for %s", period.label, name);
@@ -1047,13 +1051,27 @@ static bool json_header(json_reader *jr, const jd_value *tree, jd_indicator_rule
             jr->months[ytd.months] = true;
         g_free(why);
     }
+    /* each rule checked on its own, so that a message points at the value at fault */
     jd_indicator_rules_init(rules);
     const jd_value *r = jd_object_get(tree, "rules");
-    char *why = NULL;
-    if (r && !jd_indicator_rules_from_value(r, rules, &why)) {
-        problem(jr, JD_ERROR, r, "indicators.rules: %s", why);
-        g_free(why);
+    bool rules_ok = true;
+    if (r && jd_value_kind_of(r) != JD_VALUE_OBJECT) {
+        problem(jr, JD_ERROR, r, "indicators.rules must be an object (elapsed, about_points, about_percent)");
+        rules_ok = false;
     }
+    for (size_t i = 0; rules_ok && r && i < jd_object_size(r); i++) {
+        jd_value *single = jd_value_new_object();
+        jd_object_set(single, jd_object_key(r, i), jd_value_ref(jd_object_value(r, i)));
+        jd_indicator_rules scratch;
+        char *why = NULL;
+        if (!jd_indicator_rules_from_value(single, &scratch, &why)) {
+            problem(jr, JD_ERROR, jd_object_value(r, i), "indicators.rules.%s: %s", jd_object_key(r, i), why);
+            rules_ok = false;
+        }
+        g_free(why);
+        jd_value_unref(single);
+    }
+    if (r && rules_ok) jd_indicator_rules_from_value(r, rules, NULL);
     return true;
 }
 

@@ -161,13 +161,37 @@ static value_digest digest_of(const jd_value *v, GHashTable *memo)
     return d;
 }
 
+/* The digest of the globals the template reads (all of them without a template): data it
+ * never names (indicators, for a task sheet) does not make it expand again when edited.
+ * The members are hashed as digest_of() hashes an object, without memoising the selection. */
+static value_digest read_globals_digest(const jd_value *g, const jd_template *tpl, GHashTable *memo)
+{
+    value_digest d = {{0}, 0};
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    guint8 tag = (guint8)JD_VALUE_OBJECT;
+    g_checksum_update(sum, &tag, 1);
+    for (size_t i = 0; i < jd_object_size(g); i++) {
+        const char *key = jd_object_key(g, i);
+        if (tpl && !jd_template_reads(tpl, key))
+            continue;
+        g_checksum_update(sum, (const guchar *)key, (gssize)strlen(key) + 1);
+        value_digest c = digest_of(jd_object_value(g, i), memo);
+        g_checksum_update(sum, c.digest, sizeof c.digest);
+        d.cost += c.cost;
+    }
+    gsize len = sizeof d.digest;
+    g_checksum_get_digest(sum, d.digest, &len);
+    g_checksum_free(sum);
+    return d;
+}
+
 /* What an output's expansion reads: its template and the data it sees (the split key's
- * share only, kept in j->data for the expansion). Sets j->input, and j->cost, a guess of
- * the work, for scheduling. */
+ * share only, kept in j->data for the expansion; of that, only the names the template
+ * uses). Sets j->input, and j->cost, a guess of the work, for scheduling. */
 static void compute_input(job *j, GHashTable *memo)
 {
     jd_value *g = j->key ? jd_split_globals(j->globals, j->out->split, j->key) : jd_value_ref((jd_value *)j->globals);
-    value_digest d = digest_of(g, memo);
+    value_digest d = read_globals_digest(g, j->tpl, memo);
     GChecksum *in = g_checksum_new(G_CHECKSUM_SHA256);
     g_checksum_update(in, (const guchar *)j->tpl_hash, -1);
     g_checksum_update(in, d.digest, sizeof d.digest);
@@ -664,6 +688,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             }
         }
         g_hash_table_destroy(memo);
+        result->expanded = work->len;
         g_array_sort_with_data(work, by_cost, b.jobs);
         int workers = opts->jobs > 0 ? opts->jobs : p->jobs > 0 ? p->jobs : (int)g_get_num_processors();
         /* more workers than a few per core only add memory and contention */

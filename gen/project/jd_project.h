@@ -112,6 +112,7 @@ typedef struct {
     size_t total;     /* outputs in this build (this shard's share) */
     size_t built;     /* laid out and rendered */
     size_t unchanged; /* same document as last time: left as it was */
+    size_t expanded;  /* outputs whose template or data (what the template reads) changed */
     size_t failed;
     size_t removed;     /* outputs of earlier builds the project no longer produces */
     double seconds;

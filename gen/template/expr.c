@@ -774,6 +774,21 @@ static const enode *find_variable(const enode *n, const char *name)
     return found;
 }
 
+static void collect_variables(const enode *n, GHashTable *names)
+{
+    if (!n) return;
+    if (n->kind == N_VAR) g_hash_table_add(names, (gpointer)n->name);
+    collect_variables(n->a, names);
+    collect_variables(n->b, names);
+    for (int i = 0; i < n->nargs; i++)
+        collect_variables(n->args[i], names);
+}
+
+void tpl_expr_collect_variables(const tpl_expr *e, GHashTable *names)
+{
+    if (e) collect_variables(e->root, names);
+}
+
 bool tpl_expr_find_variable(const tpl_expr *e, const char *name, size_t *start, size_t *end)
 {
     const enode *n = find_variable(e->root, name);

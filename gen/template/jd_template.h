@@ -87,6 +87,13 @@ typedef struct {
 jd_value *jd_template_check_params(const jd_template *tpl, const jd_value *params,
                                    const jd_params_source *source, jd_diags *diags);
 
+/* Whether an expansion may read the global `name`: globals are only reached through
+ * variables, so a name no expression of the template or its includes uses is never read
+ * (a local variable of that name counts too: the answer errs on the side of yes). A build
+ * hashes only the data an output reads, so editing data a template ignores rebuilds
+ * nothing. */
+bool jd_template_reads(const jd_template *tpl, const char *name);
+
 /* The template's source files (the template and every include; for a template loaded from
  * memory, the includes only), for dependency tracking. Returns a NULL-terminated array owned
  * by the template. */

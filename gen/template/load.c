@@ -1594,8 +1594,26 @@ void jd_template_free(jd_template *tpl)
     g_ptr_array_free(tpl->file_names, TRUE);
     g_ptr_array_free(tpl->params, TRUE);
     g_hash_table_destroy(tpl->styles);
+    if (tpl->variables) g_hash_table_destroy(tpl->variables);
     g_string_chunk_free(tpl->names);
     g_free(tpl);
+}
+
+/* The variable names of every expression under `node` (its attributes, text, children and
+ * the elif/else branches it owns). */
+static void collect_node_variables(const tpl_node *node, GHashTable *names)
+{
+    for (; node; node = node->else_branch) {
+        for (guint i = 0; i < node->n_attrs; i++) {
+            tpl_expr_collect_variables(node->attrs[i].expr, names);
+            for (guint k = 0; k < node->attrs[i].n_parts; k++)
+                tpl_expr_collect_variables(node->attrs[i].parts[k].expr, names);
+        }
+        for (guint k = 0; k < node->n_parts; k++)
+            tpl_expr_collect_variables(node->parts[k].expr, names);
+        for (guint c = 0; node->children && c < node->children->len; c++)
+            collect_node_variables(g_ptr_array_index(node->children, c), names);
+    }
 }
 
 static void loader_init(loader *ld, jd_template *tpl, tpl_errors *errs, const char *base_dir,
@@ -1658,6 +1676,9 @@ static jd_template *finish(loader *ld, tpl_node *root, bool main_is_file, jd_dia
         jd_template_free(tpl);
         return NULL;
     }
+    tpl->variables = g_hash_table_new(g_str_hash, g_str_equal);
+    for (guint i = 0; i < tpl->roots->len; i++)
+        collect_node_variables(g_ptr_array_index(tpl->roots, i), tpl->variables);
     return tpl;
 }
 
@@ -1702,6 +1723,11 @@ jd_template *jd_template_load_memory(const char *text, size_t len, const char *n
     free(dir);
     tpl_node *root = compile_source(&ld, src);
     return finish(&ld, root, false, diags);
+}
+
+bool jd_template_reads(const jd_template *tpl, const char *name)
+{
+    return g_hash_table_contains(tpl->variables, name);
 }
 
 const char *const *jd_template_files(const jd_template *tpl)

@@ -82,6 +82,8 @@ void tpl_expr_free(tpl_expr *e);
 const char *tpl_expr_bare_variable(const tpl_expr *e);
 /* Offsets of the first use of variable `name` (interned) in the expression, if any. */
 bool tpl_expr_find_variable(const tpl_expr *e, const char *name, size_t *start, size_t *end);
+/* Adds every variable name the expression uses (interned) to the set `names`. */
+void tpl_expr_collect_variables(const tpl_expr *e, GHashTable *names);
 /* Raw source span of the whole expression. */
 void tpl_expr_span(const tpl_expr *e, size_t *start, size_t *end);
 const tpl_source *tpl_expr_source(const tpl_expr *e);
@@ -546,6 +548,7 @@ struct jd_template {
     GStringChunk *names;   /* interned identifiers and style values (read-only once loaded) */
     const char *loop_name, *item_name; /* the names `loop` and `item`, interned */
     GHashTable *styles;                /* named styles: name -> tpl_named_style* */
+    GHashTable *variables;             /* every variable name an expression uses */
     bool strict;
 };
 
