@@ -1,6 +1,6 @@
 /* libFuzzer target: arbitrary bytes through the importer (jd_import_data_with) read as
- * detected, as TSV, as CSV and as JSON; every message is formatted and every result
- * summarised. What an import accepts must survive its own canonical JSON: read back, it
+ * detected, as TSV, as CSV and as JSON; every message is formatted, every result
+ * summarised, and every indicator accepted judged for every month. What an import accepts must survive its own canonical JSON: read back, it
  * gives the same JSON bytes (docs/data-format.md promises it); a difference stops the run. */
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +48,27 @@ static void assert_round_trip(const char *json, jd_data_kind kind, const jd_impo
     jd_diags_free(diags);
 }
 
+/* Indicators: every indicator's state for every month of the year, by the tree's rules. An
+ * indicator the importer accepted must always be judged: an error stops the run. */
+static void judge_all(const jd_value *tree)
+{
+    jd_indicator_rules rules;
+    if (!jd_indicator_rules_from_value(jd_object_get(tree, "rules"), &rules, NULL)) abort();
+    const jd_value *list = jd_object_get(tree, "indicators");
+    for (size_t i = 0; i < jd_array_length(list); i++) {
+        for (int m = 1; m <= 12; m++) {
+            jd_ytd period = {(int)jd_object_get_int(tree, "year", 2023), m};
+            char *error = NULL;
+            jd_value *status = jd_indicator_status(jd_array_get(list, i), &period, &rules, &error);
+            if (!status) {
+                fprintf(stderr, "an accepted indicator cannot be judged: %s\n", error);
+                abort();
+            }
+            jd_value_unref(status);
+        }
+    }
+}
+
 static void import_as(const uint8_t *data, size_t size, const char *name,
                       const jd_import_options *options)
 {
@@ -55,8 +76,10 @@ static void import_as(const uint8_t *data, size_t size, const char *name,
     jd_import_info info;
     jd_value *result = jd_import_data_with((const char *)data, size, name, options, &info, diags);
     if (result) {
-        char *summary = info.kind == JD_DATA_PROGRESS ? jd_progress_summary(result, &info)
-                                                      : jd_tasklist_summary(result, &info);
+        char *summary = info.kind == JD_DATA_PROGRESS     ? jd_progress_summary(result, &info)
+                        : info.kind == JD_DATA_INDICATORS ? jd_indicators_summary(result, &info)
+                                                          : jd_tasklist_summary(result, &info);
+        if (info.kind == JD_DATA_INDICATORS) judge_all(result);
         g_free(summary);
         char *json = canonical_json(result, info.kind);
         assert_round_trip(json, info.kind, options);
