@@ -4,6 +4,8 @@
 #   full      a build from nothing, -j 2
 #   no-change a build right after, nothing edited
 #   one-edit  a build after one unit's report for one task was changed
+#   indicator-edit  a build after one figure of indicators.csv was changed (no output of
+#             the sample reads the indicators yet: nothing should be expanded)
 # Prints the median of RUNS runs (default 5) of each, in seconds, and peak memory.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
@@ -43,4 +45,10 @@ printf '%-10s %s\n' full "$(run 'rm -rf "$work/out" "$work/.jindu-cache"')"
 "$jindu" build "$work" -j2 -q > /dev/null 2>&1
 printf '%-10s %s\n' no-change "$(run ':')"
 printf '%-10s %s   (%s)\n' one-edit "$(run 'flip')" "$(cat "$work/summary" 2>/dev/null || true)"
+ind="$work/indicators.csv"
+flip_indicator() {
+    # 地区生产总值's 上半年 figure switches between 4.1% and 4.2%
+    if grep -q '增长4.1%' "$ind"; then sed -i 's/增长4.1%/增长4.2%/' "$ind"; else sed -i 's/增长4.2%/增长4.1%/' "$ind"; fi
+}
+printf '%-10s %s   (%s)\n' indicator-edit "$(run 'flip_indicator')" "$(cat "$work/summary" 2>/dev/null || true)"
 "$jindu" build "$work" -j2 2>/dev/null | tail -1
