@@ -196,18 +196,18 @@ START_TEST(every_error_at_its_cell)
          "errors.csv:9:13: error: 目标值 is empty: every indicator needs its target (增长5%, 100亿元, or in words: "
          "实现稳定增长)"},
         {"errors.json",
-         "errors.json:4:34: error: indicators.indicators[0].actuals[0].period: 前三季度 is not one of the file's "
+         "errors.json:4:27: error: indicators.indicators[0].actuals[0].period: 前三季度 is not one of the file's "
          "periods (一季度, 上半年)\n"
-         "errors.json:4:69: error: indicators.indicators[0].actuals[1].period '二季度' is not a cumulative period: "
+         "errors.json:4:63: error: indicators.indicators[0].actuals[1].period '二季度' is not a cumulative period: "
          "the 二 quarter alone is not cumulative; indicator figures are cumulative from January: write 上半年 or "
          "1-6月\n"
-         "errors.json:5:86: warning: indicators.indicators[1]: unknown member \"colour\" is ignored\n"
-         "errors.json:6:46: error: indicators.indicators[1].actuals[0] (上半年) '5%': a percent, but '专精特新企业' "
+         "errors.json:5:80: warning: indicators.indicators[1]: unknown member \"colour\" is ignored\n"
+         "errors.json:6:42: error: indicators.indicators[1].actuals[0] (上半年) '5%': a percent, but '专精特新企业' "
          "is measured in 家 (its 计量单位); write the figure in 家\n"
-         "errors.json:7:94: error: indicators.indicators[2].target.value is 5, but its text '增长4.5%' says 4.5\n"
-         "errors.json:8:59: error: indicators.indicators[3].target '不低于100亿元以内': qualifiers that contradict "
+         "errors.json:7:93: error: indicators.indicators[2].target.value is 5, but its text '增长4.5%' says 4.5\n"
+         "errors.json:8:47: error: indicators.indicators[3].target '不低于100亿元以内': qualifiers that contradict "
          "each other ('不低于' and '以内')\n"
-         "errors.json:9:21: error: indicator '专精特新企业' is already at line 5"},
+         "errors.json:9:12: error: indicator '专精特新企业' is already at line 5"},
         {"errors-header.csv",
          "errors-header.csv:1:32: error: the 二 quarter alone is not cumulative; indicator figures are cumulative "
          "from January: write 上半年 or 1-6月\n"
@@ -236,13 +236,13 @@ START_TEST(every_error_at_its_cell)
     g_free(messages);
     ck_assert_ptr_null(import_text("{\"year\": 2023, \"periods\": [\"2024年上半年\"], \"indicators\": []}",
                                    "other-year.json", &messages));
-    ck_assert_str_eq(messages, "other-year.json:1:38: error: indicators.periods[0] is in 2024, not 2023, the year "
+    ck_assert_str_eq(messages, "other-year.json:1:28: error: indicators.periods[0] is in 2024, not 2023, the year "
                                "of the targets");
     g_free(messages);
     ck_assert_ptr_null(import_text("{\"year\": 2023, \"periods\": [], \"rules\": {\"elapsed\": \"weeks\"}, "
                                    "\"indicators\": []}",
                                    "rules.json", &messages));
-    ck_assert_str_eq(messages, "rules.json:1:59: error: indicators.rules.elapsed: elapsed is months or days, not 'weeks'");
+    ck_assert_str_eq(messages, "rules.json:1:52: error: indicators.rules.elapsed: elapsed is months or days, not 'weeks'");
     g_free(messages);
 }
 END_TEST
