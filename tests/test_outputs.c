@@ -264,6 +264,28 @@ START_TEST(pipes_devices_and_folders_are_not_files)
 }
 END_TEST
 
+/* A check that checks nothing says why: a split over leaders of a list that has none. */
+START_TEST(zero_outputs_checked_says_why)
+{
+    char *dir = project("[project]\ndata=list.tsv\n\n[params]\nperiod=2023Q2\n\n"
+                        "[output 领导]\ntemplate=task-list.xml\nsplit=leader\nfile=领导/{key}.pdf\n");
+    g_free(write_in(dir, "list.tsv", "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\n"
+                                     "1\t任务\t商务局\t甲\t乙\t丙\t丁\n"));
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "check '%s'", dir);
+    ck_assert_int_eq(rc, 0);
+    char *want = g_strdup_printf("%s/jindu.ini:9:1: warning: [output 领导]: split=leader, but the list names no "
+                                 "leader: this output makes no document\n", dir);
+    ck_assert_str_eq(err, want);
+    g_free(want);
+    want = g_strdup_printf("%s: 0 outputs checked: the project makes no document (see the warnings)\n", dir);
+    ck_assert_str_eq(out, want);
+    g_free(want), g_free(out), g_free(err);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("outputs");
@@ -275,6 +297,7 @@ int main(void)
     tcase_add_test(tc, split_names_that_would_share_a_file_are_refused);
     tcase_add_test(tc, project_outputs_that_would_share_a_file_are_refused);
     tcase_add_test(tc, pipes_devices_and_folders_are_not_files);
+    tcase_add_test(tc, zero_outputs_checked_says_why);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -550,6 +550,42 @@ START_TEST(a_folder_is_read_as_one)
 }
 END_TEST
 
+START_TEST(a_folder_of_quarter_folders_is_read)
+{
+    /* progress/2023Q1/商务局.csv, progress/2023Q2/商务局.csv: the returned forms filed by quarter */
+    char *dir = jt_tmpdir();
+    char *q1 = g_build_filename(dir, "2023Q1", NULL), *q2 = g_build_filename(dir, "2023Q2", NULL);
+    char *deep = g_build_filename(q2, "old", NULL);
+    ck_assert_int_eq(g_mkdir(q1, 0755), 0);
+    ck_assert_int_eq(g_mkdir(q2, 0755), 0);
+    ck_assert_int_eq(g_mkdir(deep, 0755), 0);
+    char *a = g_build_filename(q1, "商务局.csv", NULL), *b = g_build_filename(q2, "商务局.csv", NULL);
+    char *c = g_build_filename(deep, "商务局.csv", NULL);
+    jt_write(a, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q1,滞后\n");
+    jt_write(b, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,完成\n");
+    jt_write(c, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,滞后\n");
+    jd_diags *diags = jd_diags_new();
+    jd_import_info info;
+    jd_value *progress = jd_import_file(dir, JD_FORMAT_AUTO, &info, diags);
+    char *messages = jti_diags_text(diags);
+    char *expected = g_strdup_printf("%s: warning: sub-folder skipped: a progress folder is read with the folders "
+                                     "directly in it", deep);
+    ck_assert_str_eq(messages, expected);
+    ck_assert_uint_eq(info.files, 2);
+    const jd_value *reports = jd_object_get(progress, "reports");
+    ck_assert_uint_eq(jd_array_length(reports), 2);
+    ck_assert_str_eq(jd_object_get_string(jd_array_get(reports, 0), "period"), "2023Q1");
+    ck_assert_str_eq(jd_object_get_string(jd_array_get(reports, 1), "period"), "2023Q2");
+    ck_assert_str_eq(jd_progress_report_file(jd_array_get(reports, 1)), b);
+    jd_value_unref(progress);
+    g_free(expected), g_free(messages);
+    jd_diags_free(diags);
+    g_free(a), g_free(b), g_free(c), g_free(deep), g_free(q1), g_free(q2);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(an_empty_folder_is_an_error)
 {
     char *dir = jt_tmpdir();
@@ -593,6 +629,7 @@ int main(void)
     tcase_add_test(tc, json_every_violation_with_position);
     tcase_add_test(tc, kind_detection);
     tcase_add_test(tc, a_folder_is_read_as_one);
+    tcase_add_test(tc, a_folder_of_quarter_folders_is_read);
     tcase_add_test(tc, an_empty_folder_is_an_error);
     suite_add_tcase(s, tc);
     return jt_main(s);

@@ -387,6 +387,11 @@ START_TEST(errors_evaluation)
     expect_error("1 / 0", 26, "division by zero");
     expect_error("list.tasks[7]", 36, "index 7 is out of range: 'list.tasks' has 3 items");
     expect_error("nope", 26, "'nope' is not defined");
+    /* a misspelt name gets the closest one in scope */
+    expect_error("lst.title", 26, "'lst' is not defined — did you mean 'list'?");
+    expect_error("list.titel", 30, "'list' has no member 'titel' — did you mean 'title'?");
+    expect_error("list.tasks | state_count('2023Q2')", 39, "unknown filter 'state_count' — did you mean 'state_counts'?");
+    expect_error("list.tasks | lenght", 39, "unknown filter 'lenght' — did you mean 'length'?");
     expect_error("list.title.x", 36, "cannot take member 'x' of 'list.title' (a string)");
     expect_error("list.tasks['a']", 37, "a list index must be a whole number, got a string");
     expect_error("1 < 'a'", 26, "'<' cannot compare an int with a string");

@@ -67,6 +67,11 @@ jd_doc *jd_cli_expand(const char *template_path, char **data_args, char **define
  * (warnings included), nothing written. Returns the exit code. */
 int jd_cli_check_project(const char *dir);
 
+/* What has not been reported, for each period of the progress data, after it was merged
+ * onto the list: "  2023Q2: 225 reports, 未报送 7: 赛达办 (8), 大寺镇 (40, 41)". */
+#include "jd_data.h"
+void jd_cli_print_missing(const jd_value *merged, const jd_value *progress);
+
 /* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
 int jd_cli_report(const jd_diags *diags);
 

@@ -352,7 +352,19 @@ int jd_cli_check_project(const char *dir)
         jd_build_result r;
         bool ok = jd_project_build(project, &o, &r, diags);
         jd_cli_report(diags);
-        printf("%s: %zu outputs checked, %zu with problems\n", dir, r.total, r.failed);
+        /* what has not been reported, as checking the files themselves says */
+        jd_value *data = ok ? jd_project_data(project, NULL) : NULL;
+        if (jd_object_get(data, "progress")) {
+            printf("%s: progress merged onto the task list\n", dir);
+            jd_cli_print_missing(jd_object_get(data, "list"), jd_object_get(data, "progress"));
+        }
+        jd_value_unref(data);
+        if (!ok && r.total == 0)
+            printf("%s: no output checked: the project's data or templates have errors\n", dir);
+        else if (r.total == 0)
+            printf("%s: 0 outputs checked: the project makes no document (see the warnings)\n", dir);
+        else
+            printf("%s: %zu output%s checked, %zu with problems\n", dir, r.total, r.total == 1 ? "" : "s", r.failed);
         rc = ok ? JD_EXIT_OK : JD_EXIT_BAD_INPUT;
         jd_build_result_clear(&r);
         jd_project_free(project);

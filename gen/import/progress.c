@@ -693,19 +693,48 @@ static gint compare_names(gconstpointer a, gconstpointer b)
 }
 
 /* The data files of `dir`, sorted by name; NULL (with an error) if it cannot be read. */
+/* Adds the data files of `dir`/`sub` (sub NULL: of `dir` itself) to `names`, as paths
+ * relative to `dir`; the folders one level down are read too (a folder per quarter, or
+ * per office), deeper ones are skipped with a warning. False if `dir` cannot be read. */
+static bool add_folder_files(const char *dir, const char *sub, GPtrArray *names, jd_diags *diags)
+{
+    char *here = sub ? g_build_filename(dir, sub, NULL) : g_strdup(dir);
+    GError *err = NULL;
+    GDir *d = g_dir_open(here, 0, &err);
+    if (!d) {
+        jd_diags_add(diags, JD_ERROR, here, 0, 0, "cannot read: %s", err->message);
+        g_error_free(err);
+        g_free(here);
+        return false;
+    }
+    for (const char *name; (name = g_dir_read_name(d));) {
+        char *path = g_build_filename(here, name, NULL);
+        char *relative = sub ? g_build_filename(sub, name, NULL) : g_strdup(name);
+        bool folder = name[0] != '.' && g_file_test(path, G_FILE_TEST_IS_DIR);
+        if (folder && !sub) {
+            add_folder_files(dir, relative, names, diags);
+        } else if (folder) {
+            jd_diags_add(diags, JD_WARNING, path, 0, 0,
+                         "sub-folder skipped: a progress folder is read with the folders directly in it");
+        } else if (is_data_file(here, name)) {
+            g_ptr_array_add(names, relative);
+            relative = NULL;
+        }
+        g_free(relative);
+        g_free(path);
+    }
+    g_dir_close(d);
+    g_free(here);
+    return true;
+}
+
 static GPtrArray *folder_files(const char *dir, jd_diags *diags)
 {
-    GError *err = NULL;
-    GDir *d = g_dir_open(dir, 0, &err);
-    if (!d) {
-        jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot read: %s", err->message);
-        g_error_free(err);
+    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+    if (!add_folder_files(dir, NULL, names, diags)) {
+        g_ptr_array_free(names, TRUE);
         return NULL;
     }
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    for (const char *name; (name = g_dir_read_name(d));)
-        if (is_data_file(dir, name)) g_ptr_array_add(names, g_strdup(name));
-    g_dir_close(d);
     g_ptr_array_sort(names, compare_names);
     return names;
 }

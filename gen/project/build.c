@@ -467,6 +467,12 @@ static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, 
     return v;
 }
 
+jd_value *jd_project_data(const jd_project *p, jd_diags *diags)
+{
+    return jd_bind_data((const char *const *)p->data, (const char *const *)p->params, (const char *const *)p->states,
+                        diags);
+}
+
 static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_diags *diags)
 {
     jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
@@ -627,6 +633,14 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_ptr_array_add(tpl_hashes, tpl_hash);
         char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
                                                 : g_strdupv((char *[]){"", NULL});
+        if (!keys[0]) {
+            /* say why an output makes nothing, rather than "0 built" */
+            char *group = g_strdup_printf("output %s", o->name);
+            jd_diags_add(diags, JD_WARNING, p->ini_path, jp_ini_line(p, group, "split"), 1,
+                         "[%s]: split=%s, but the list names no %s: this output makes no document", group,
+                         o->split == JD_SPLIT_UNIT ? "unit" : "leader", o->split == JD_SPLIT_UNIT ? "unit" : "leader");
+            g_free(group);
+        }
         for (int k = 0; keys[k]; k++) {
             const char *key = o->split == JD_SPLIT_NONE ? NULL : keys[k];
             char *file = jd_expand_file_pattern(o->pattern, key, jd_object_get(g, "params"));

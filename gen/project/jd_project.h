@@ -88,6 +88,10 @@ typedef struct jd_project jd_project;
 jd_project *jd_project_load(const char *dir, jd_diags *diags);
 void jd_project_free(jd_project *project);
 
+/* The project's data bound as its outputs see it (jd_bind_data of [project] data= with the
+ * [params]): a new object, or NULL with messages. */
+jd_value *jd_project_data(const jd_project *project, jd_diags *diags);
+
 /* Files and directories a watcher should monitor (jindu.ini, the data, and the folders of
  * the templates, which holds their includes). NULL-terminated, owned by the project. */
 const char *const *jd_project_watch_paths(const jd_project *project);

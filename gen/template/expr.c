@@ -455,8 +455,10 @@ static enode *parse_filter(parser *p, enode *input)
         next(p);
     }
     if (!n->filter) {
-        fail_at(p, name_start, name_end, "unknown filter '%.*s'", (int)(name_end - name_start),
-                p->s + name_start);
+        char *near = tpl_filter_closest(p->s + name_start, name_end - name_start);
+        fail_at(p, name_start, name_end, "unknown filter '%.*s'%s%s%s", (int)(name_end - name_start),
+                p->s + name_start, near ? " — did you mean '" : "", near ? near : "", near ? "'?" : "");
+        g_free(near);
         node_free(n);
         return NULL;
     }
@@ -883,7 +885,18 @@ static jd_value *eval_var(const enode *n, eval_ctx *cx)
     jd_value *v = jd_object_get(cx->ev->globals, n->name);
     if (v) return jd_value_ref(v);
     if (missing_is_null(cx)) return jd_value_new_null();
-    eval_error(cx, n, "'%s' is not defined", n->name);
+    /* the closest name in scope: the variables set, then the globals */
+    GPtrArray *known = g_ptr_array_new();
+    for (guint i = 0; i < scope->len; i++)
+        g_ptr_array_add(known, (gpointer)g_array_index(scope, tpl_binding, i).name);
+    for (size_t i = 0; i < jd_object_size(cx->ev->globals); i++)
+        g_ptr_array_add(known, (gpointer)jd_object_key(cx->ev->globals, i));
+    g_ptr_array_add(known, NULL);
+    char *near = jd_closest_name(n->name, (const char *const *)known->pdata);
+    eval_error(cx, n, "'%s' is not defined%s%s%s", n->name, near ? " — did you mean '" : "", near ? near : "",
+               near ? "'?" : "");
+    g_free(near);
+    g_ptr_array_free(known, TRUE);
     return NULL;
 }
 
@@ -896,7 +909,14 @@ static jd_value *member_of(const enode *n, eval_ctx *cx, const jd_value *obj, co
     if (missing_is_null(cx))
         return jd_value_new_null();
     char *what = source_of(cx, n->a);
-    eval_error(cx, n, "'%s' has no member '%s'", what, name);
+    const char **keys = g_new0(const char *, jd_object_size(obj) + 1);
+    for (size_t i = 0; i < jd_object_size(obj); i++)
+        keys[i] = jd_object_key(obj, i);
+    char *near = jd_closest_name(name, keys);
+    eval_error(cx, n, "'%s' has no member '%s'%s%s%s", what, name, near ? " — did you mean '" : "",
+               near ? near : "", near ? "'?" : "");
+    g_free(near);
+    g_free(keys);
     g_free(what);
     return NULL;
 }

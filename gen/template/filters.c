@@ -928,6 +928,18 @@ static const tpl_filter filters[] = {
     {"year_of", 0, 0, f_year_of},
 };
 
+char *tpl_filter_closest(const char *name, size_t len)
+{
+    const char **names = g_new0(const char *, G_N_ELEMENTS(filters) + 1);
+    for (size_t i = 0; i < G_N_ELEMENTS(filters); i++)
+        names[i] = filters[i].name;
+    char *word = g_strndup(name, len);
+    char *near = jd_closest_name(word, names);
+    g_free(word);
+    g_free(names);
+    return near;
+}
+
 const tpl_filter *tpl_filter_find(const char *name, size_t len)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(filters); i++)

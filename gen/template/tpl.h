@@ -133,6 +133,9 @@ typedef struct {
 } tpl_filter;
 
 const tpl_filter *tpl_filter_find(const char *name, size_t len);
+/* The filter whose name is closest to a misspelt one, for "did you mean …?"; NULL if none
+ * is close. Newly allocated. */
+char *tpl_filter_closest(const char *name, size_t len);
 /* Reports "filter 'NAME' expects WHAT, got KIND" and returns NULL. */
 jd_value *tpl_filter_type_error(const tpl_filter_call *call, const char *expected,
                                 const jd_value *got);
