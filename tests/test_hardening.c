@@ -675,6 +675,124 @@ START_TEST(control_characters_reached_the_terminal)
 }
 END_TEST
 
+/* ---- items 11 and 12: many paragraphs or units in one cell ---------------------------- */
+
+/* The lines `jindu layout --dump` prints for a one-paragraph template of `text`. */
+static char *dumped_lines(const scratch *s, const char *text)
+{
+    jd_value *v = jd_value_new_object();
+    jd_object_set(v, "t", jd_value_new_string(text));
+    char *json = jd_value_to_json(v, false);
+    jd_value_unref(v);
+    char *data = put(s, "text.json", json);
+    g_free(json);
+    char *tpl = put(s, "p.xml", "<document><p>{{ d.t }}</p></document>");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "layout '%s' --data 'd=%s' --dump", tpl, data);
+    ck_assert_msg(rc == 0, "%s", err);
+    g_free(err);
+    g_free(tpl);
+    g_free(data);
+    return out;
+}
+
+START_TEST(paragraphs_of_a_cell_are_shaped_as_pango_shapes_them)
+{
+    /* text without tabs is shaped paragraph by paragraph (a PangoLayout of 40,000 of them
+     * took quadratic time); with a tab it still goes through a PangoLayout: both give the
+     * same lines */
+    scratch s = scratch_new();
+    GString *text = g_string_new(NULL);
+    const char *paras[] = {"坚持“两个确立”，推进GDP增长5.5%以上（全年），完成《实施方案》的编制、"
+                           "审议和印发工作……同时做好 Q2 report 的 follow-up。",
+                           "", "甲", "区商务局、区发改委、各街镇（中北镇、杨柳青镇）", "",
+                           "1、加快项目建设；2、推动Ⅱ期工程。", "\xe2\x80\x94 ABC def —— 乙"};
+    for (size_t i = 0; i < G_N_ELEMENTS(paras); i++)
+        g_string_append_printf(text, "%s%s", i ? "\n" : "", paras[i]);
+    char *by_paragraph = dumped_lines(&s, text->str);
+    g_string_append(text, "\n末\t尾");
+    char *by_layout = dumped_lines(&s, text->str);
+    /* the tab's paragraph is one more line at the end */
+    ck_assert(g_str_has_prefix(by_layout, by_paragraph));
+    ck_assert_int_eq(jt_count(by_layout, "\n"), jt_count(by_paragraph, "\n") + 1);
+    ck_assert_int_ge(jt_count(by_paragraph, "  text "), 8);
+    g_free(by_layout);
+    g_free(by_paragraph);
+    g_string_free(text, TRUE);
+    scratch_free(&s);
+}
+END_TEST
+
+/* 305 as "三零五": digits in the Han face, so that each line is one text item. */
+static char *cjk_digits(int n)
+{
+    static const char *const digit[] = {"零", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    char *decimal = g_strdup_printf("%d", n);
+    GString *out = g_string_new(NULL);
+    for (const char *d = decimal; *d; d++)
+        g_string_append(out, digit[*d - '0']);
+    g_free(decimal);
+    return g_string_free(out, FALSE);
+}
+
+START_TEST(cell_of_20000_paragraphs_took_quadratic_time)
+{
+    /* "甲<br>" × 20,000 in a task's title: every paragraph a line of the cell, across pages,
+     * in the order written */
+    scratch s = scratch_new();
+    GString *cell = g_string_new(NULL);
+    for (int i = 0; i < 20000; i++) {
+        char *n = cjk_digits(i);
+        g_string_append_printf(cell, "甲%s<br>", n);
+        g_free(n);
+    }
+    char *list = one_task_list(&s, cell->str, "商务局");
+    char *tpl = jt_src("templates/task-list.xml");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "layout '%s' --data '%s' --dump", tpl, list);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_int_eq(jt_count(out, "\"甲"), 20000);
+    const char *at = out;
+    for (int i = 0; i < 20000; i += 997) {
+        char *n = cjk_digits(i);
+        char *want = g_strdup_printf("\"甲%s\"", n);
+        g_free(n);
+        const char *found = strstr(at, want);
+        ck_assert_msg(found, "line %s is missing or out of order", want);
+        at = found;
+        g_free(want);
+    }
+    g_free(out);
+    g_free(err);
+    g_free(tpl);
+    g_free(list);
+    g_string_free(cell, TRUE);
+    scratch_free(&s);
+}
+END_TEST
+
+START_TEST(cell_of_20000_units_took_quadratic_time)
+{
+    /* 20,000 units in one cell: each checked against the others once, not against all */
+    scratch s = scratch_new();
+    GString *cell = g_string_new(NULL);
+    for (int i = 0; i < 20000; i++)
+        g_string_append_printf(cell, "%s单位%d", i ? "、" : "", i % 19999);
+    char *list = one_task_list(&s, "任务", cell->str);
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "import '%s'", list);
+    ck_assert_msg(rc == 0, "%s", err);
+    ck_assert_msg(strstr(out, "distinct units: 19999"), "%s", out);
+    /* the one written twice is reported once */
+    ck_assert_int_eq(jt_count(err, "'单位0' is written twice in this cell; kept once"), 1);
+    g_free(out);
+    g_free(err);
+    g_free(list);
+    g_string_free(cell, TRUE);
+    scratch_free(&s);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("hardening");
@@ -705,5 +823,10 @@ int main(void)
     tcase_add_test(quoting, template_etc_passwd_printed_its_first_line);
     tcase_add_test(quoting, control_characters_reached_the_terminal);
     suite_add_tcase(s, quoting);
+    TCase *cells = tcase_create("large cells");
+    tcase_add_test(cells, paragraphs_of_a_cell_are_shaped_as_pango_shapes_them);
+    tcase_add_test(cells, cell_of_20000_paragraphs_took_quadratic_time);
+    tcase_add_test(cells, cell_of_20000_units_took_quadratic_time);
+    suite_add_tcase(s, cells);
     return jt_main(s);
 }

@@ -30,6 +30,7 @@ typedef struct {
     jd_value *value; /* the task object, owned by the tree */
     char *title;
     int line;
+    GHashTable *leaders; /* the names in value's "leaders" (borrowed from it) */
 } task;
 
 typedef struct {
@@ -541,11 +542,9 @@ static jd_value *read_plan(const row_view *v)
 static jd_value *names_array(char **names, const row_view *v, int column)
 {
     jd_value *array = jd_value_new_array();
+    GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal); /* a cell may hold thousands */
     for (char **n = names; *n; n++) {
-        bool again = false;
-        for (char **p = names; p < n && !again; p++)
-            again = strcmp(*p, *n) == 0;
-        if (again) {
+        if (!g_hash_table_add(seen, *n)) {
             report(v->b, JD_WARNING, v->r, field_of(v, column), "'%s' is written twice in this cell; kept once", *n);
             continue;
         }
@@ -553,6 +552,7 @@ static jd_value *names_array(char **names, const row_view *v, int column)
         set_pos(name, v, column);
         jd_array_append(array, name);
     }
+    g_hash_table_destroy(seen);
     return array;
 }
 
@@ -577,15 +577,13 @@ static void add_leaders(task *t, const row_view *v)
 {
     char **names = jd_cell_names(cell_down(v, v->b->cols.leaders));
     jd_value *leaders = jd_object_get(t->value, "leaders");
+    if (!t->leaders) t->leaders = g_hash_table_new(g_str_hash, g_str_equal);
     for (char **n = names; *n; n++) {
-        bool known = false;
-        for (size_t i = 0; i < jd_array_length(leaders) && !known; i++)
-            known = strcmp(jd_value_string(jd_array_get(leaders, i)), *n) == 0;
-        if (!known) {
-            jd_value *name = jd_value_new_string(*n);
-            set_pos(name, v, v->b->cols.leaders);
-            jd_array_append(leaders, name);
-        }
+        if (g_hash_table_contains(t->leaders, *n)) continue;
+        jd_value *name = jd_value_new_string(*n);
+        set_pos(name, v, v->b->cols.leaders);
+        jd_array_append(leaders, name);
+        g_hash_table_add(t->leaders, (gpointer)jd_value_string(name));
     }
     g_strfreev(names);
 }
@@ -666,6 +664,7 @@ static void task_free(gpointer p)
 {
     task *t = p;
     g_free(t->title);
+    if (t->leaders) g_hash_table_destroy(t->leaders);
     g_free(t);
 }
 

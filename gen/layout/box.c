@@ -168,6 +168,16 @@ double jl_box_range_height(const jl_box *box, size_t a, size_t b)
     return h;
 }
 
+double jl_box_range_height_upto(const jl_box *box, size_t a, size_t b, double limit)
+{
+    double h = 0;
+    for (size_t i = a; i < b && i < box->lines->len && h <= limit; i++) {
+        const jl_box_line *bl = &g_array_index(box->lines, jl_box_line, i);
+        h += bl->line.height + (i > a ? bl->space_before : 0);
+    }
+    return h;
+}
+
 size_t jl_box_lines_fitting(const jl_box *box, size_t a, double height)
 {
     double h = 0;

@@ -248,6 +248,10 @@ double jl_grid_span(double h, double pitch);
 void jl_box_snap(jl_box *box, double pitch);
 /* Height of lines [a, b), counting the space before each but the first. */
 double jl_box_range_height(const jl_box *box, size_t a, size_t b);
+/* The same when it is at most `limit`; else some height above `limit`, found without adding
+ * up the rest (lines and the spaces before them are never negative): asking whether the rest
+ * of a cell of 100,000 lines fits on a page costs a page of lines, not the cell. */
+double jl_box_range_height_upto(const jl_box *box, size_t a, size_t b, double limit);
 /* How many lines from `a` fit in `height`. */
 size_t jl_box_lines_fitting(const jl_box *box, size_t a, double height);
 /* Draws lines [a, b) with the top of the first at y. */

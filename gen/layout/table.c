@@ -302,13 +302,11 @@ static size_t n_lines(const tcell *c)
 }
 
 /* Height the cell still needs for its current fragment: the mark, if it has one, and
- * every line not shown yet. */
-static double remaining_height(const tcell *c)
+ * every line not shown yet — exact when at most `limit`, else only known to be above it. */
+static double remaining_height(const tcell *c, double limit)
 {
-    double h = jl_box_range_height(c->box, c->next_line, n_lines(c));
-    if (c->with_mark)
-        h += c->mark->height;
-    return h;
+    double mark = c->with_mark ? c->mark->height : 0;
+    return jl_box_range_height_upto(c->box, c->next_line, n_lines(c), limit - mark) + mark;
 }
 
 /* ---- drawing ----------------------------------------------------------------------- */
@@ -538,7 +536,9 @@ static void place_body(table *t)
                 tcell *c = g_ptr_array_index(open, i);
                 if (c->row + c->rowspan - 1 != r)
                     continue;
-                need = MAX(need, c->frag_top + pad_v(c) + remaining_height(c) - flow->y);
+                /* (beyond the page's bottom, how far beyond does not matter) */
+                double limit = flow->bottom + 0.01 - c->frag_top - pad_v(c);
+                need = MAX(need, c->frag_top + pad_v(c) + remaining_height(c, limit) - flow->y);
             }
             bool fresh = flow->y <= flow->top + t->header_height + 0.01;
             if (flow->y + need <= flow->bottom + 0.01) {

@@ -21,6 +21,7 @@ import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SEED = os.path.join(ROOT, "samples", "xiqing-2023", "tasks.tsv")
+TASK_LIST = os.path.join(ROOT, "templates", "task-list.xml")
 HEADER = "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n"
 
 
@@ -127,6 +128,15 @@ CASES = {
     "ESC and BEL in a list title": (
         {"esc.tsv": "某区\x1b]0;PWNED\x07清单\n" + HEADER + "1\t任务\t商务局\t一\t二\t三\t四\t梁军\n"},
         ["import", "esc.tsv"], 0, r"title: 某区\\x1b\]0;PWNED\\x07清单", 5, None, "\x1b|\x07"),
+    # items 11 and 12: many paragraphs or units in one cell
+    "a cell of 160,000 paragraphs": (
+        {"list.tsv": lambda: "清单\n" + HEADER + "1\t" + "甲<br>" * 160000 +
+         "\t商务局\t一\t二\t三\t四\t梁军\n"},
+        ["render", TASK_LIST, "--data", "list.tsv", "-o", "out.pdf"], 0, r"", 40, None, None),
+    "a cell of 80,000 units": (
+        {"list.tsv": lambda: "清单\n" + HEADER + "1\t任务\t" + "、".join("单位%d" % i for i in range(80000)) +
+         "\t一\t二\t三\t四\t梁军\n"},
+        ["render", TASK_LIST, "--data", "list.tsv", "-o", "out.pdf"], 0, r"", 60, None, None),
     # found by the fuzz target for jindu.ini
     "jindu.ini with 8,000 outputs": (
         {"jindu.ini": lambda: "[project]\ndata=tasks.tsv\n" + "".join(
