@@ -87,7 +87,8 @@ START_TEST(project_settings_that_are_mistakes)
     char *expected = g_strdup_printf(
         "%s:2:1: error: [project]: title= is not used (a sheet's title comes from its data and template); remove "
         "it, or keep it as a comment: # title=…\n"
-        "%s:3:1: error: [project]: unknown key 'dat': did you mean 'data'? (known: data, states, out, backend, jobs)\n",
+        "%s:3:1: error: [project]: unknown key 'dat': did you mean 'data'? (known: data, states, out, backend, jobs, mark-changes-since, "
+        "mark-label)\n",
         path, path);
     ck_assert_str_eq(err, expected);
     g_free(expected), g_free(err), g_free(path);

@@ -446,7 +446,7 @@ START_TEST(changes_since_earlier_progress_are_marked)
     jd_diags *d = jd_diags_new();
     jd_value *g = jd_bind_data(data, NULL, NULL, d);
     ck_assert_ptr_nonnull(g);
-    jd_value *marked = jd_mark_changes_since(g, old, NULL, d);
+    jd_value *marked = jd_mark_changes_since(g, old, NULL, NULL, d);
     ck_assert_ptr_nonnull(marked);
     ck_assert_int_eq(jd_object_get_int(marked, "changed_count", -1), 1);
     const jd_value *t2 = jd_array_get(jd_object_get(marked, "tasks"), 1);
@@ -469,6 +469,15 @@ START_TEST(changes_since_earlier_progress_are_marked)
     char *count_run = g_strndup(next, (size_t)(eol - next));
     ck_assert_msg(g_str_has_suffix(count_run, " \"1\""), "the count: %s", count_run);
     g_free(count_run);
+    /* the legend names the earlier data, never its file */
+    ck_assert_ptr_null(strstr(out, "2023Q2-old"));
+    ck_assert_ptr_nonnull(strstr(out, "自上次报送（"));
+    g_free(out);
+    rc = jt_cli(&out, NULL, "layout quarterly-sheet.xml --data '%s' --data '%s' -D period=2023Q2 "
+                            "--mark-changes-since '%s' --mark-label 6月25日报送 --dump", tasks, prog, old);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_ptr_nonnull(strstr(out, "日报送以来"));
+    ck_assert_ptr_null(strstr(out, "上次报送"));
     g_free(out);
     jd_value_unref(marked);
     jd_value_unref(g);
@@ -647,6 +656,56 @@ START_TEST(parameters_are_checked_with_their_project_line)
 }
 END_TEST
 
+/* A baseline named in jindu.ini: every build marks what changed since it, each sheet
+ * counts its own changed rows, and the legend names the earlier reports by their period. */
+START_TEST(a_project_baseline_marks_every_build)
+{
+    char *dir = copy_fixture();
+    char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    char *old = g_build_filename(dir, "2023Q2-sent.csv", NULL);
+    char *text = jt_read(q2);
+    jt_write(old, text);
+    g_free(text);
+    /* since then, 城管委 (task 2, led by 李四) sent a correction */
+    replace_in_file(q2, "已开工。", "主体工程完成一半。");
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    replace_in_file(ini, "out=out", "out=out\nmark-changes-since=2023Q2-sent.csv");
+    g_free(build(dir, 1, true, NULL));
+    /* 李四 leads task 2; 王五's task 4 has no change */
+    char *li = g_build_filename(dir, "out", "领导", "李四.pdf", NULL);
+    char *wang = g_build_filename(dir, "out", "领导", "王五.pdf", NULL);
+    char *legend_of[2] = {NULL, NULL};
+    for (int round = 0; round < 2; round++) {
+        const char *files[] = {li, wang};
+        for (int f = 0; f < 2; f++) {
+            char *cmd = g_strdup_printf("pdftotext '%s' - | tr -d ' \\n'", files[f]);
+            char *pdf_text = NULL;
+            ck_assert_int_eq(jt_run(cmd, &pdf_text, NULL), 0);
+            const char *at = strstr(pdf_text, "左侧竖线标出自");
+            ck_assert_msg(at != NULL, "no legend in %s", files[f]);
+            const char *end = strstr(at, "行。");
+            ck_assert_ptr_nonnull(end);
+            g_free(legend_of[f]);
+            legend_of[f] = g_strndup(at, (size_t)(end - at) + strlen("行。"));
+            g_free(pdf_text);
+            g_free(cmd);
+        }
+        ck_assert_str_eq(legend_of[0], "左侧竖线标出自上次报送（2023年第二季度）以来内容或状态有变化的1行。");
+        ck_assert_str_eq(legend_of[1], "左侧竖线标出自上次报送（2023年第二季度）以来内容或状态有变化的0行。");
+        /* an unrelated edit and a new build: the marks are still there */
+        if (round == 0) {
+            replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩六成。");
+            g_free(build(dir, 1, true, NULL));
+        }
+    }
+    g_free(legend_of[0]), g_free(legend_of[1]);
+    g_free(li), g_free(wang), g_free(ini), g_free(old), g_free(q1), g_free(q2);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("project");
@@ -663,6 +722,7 @@ int main(void)
     tcase_add_test(tc, shards_are_disjoint_and_cover_everything);
     tcase_add_test(tc, hostile_names_stay_in_the_output_folder);
     tcase_add_test(tc, changes_since_earlier_progress_are_marked);
+    tcase_add_test(tc, a_project_baseline_marks_every_build);
     tcase_add_test(tc, watch_rebuilds_on_save);
     tcase_add_test(tc, build_summary_and_exit_codes);
     tcase_add_test(tc, success_does_not_depend_on_collecting_messages);

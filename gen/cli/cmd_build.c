@@ -19,6 +19,7 @@ typedef struct {
     gboolean verbose;
     char *only;
     char *since;
+    char *mark_label;
 } build_args;
 
 typedef struct {
@@ -159,6 +160,7 @@ static bool options_from(build_args *a, const char *argv0, jd_build_options *o)
     o->force = a->force;
     o->only = a->only;
     o->mark_changes_since = a->since;
+    o->mark_label = a->mark_label;
     if (a->shard && !parse_shard(a->shard, &o->shard_index, &o->shard_count)) {
         fprintf(stderr, "%s: --shard takes I/N with 1 <= I <= N, not '%s'\n", argv0, a->shard);
         return false;
@@ -176,6 +178,7 @@ static void free_args(build_args *a)
     g_free(a->shard);
     g_free(a->only);
     g_free(a->since);
+    g_free(a->mark_label);
 }
 
 #define BUILD_ENTRIES(a)                                                                            \
@@ -183,7 +186,8 @@ static void free_args(build_args *a)
     {"shard", 0, 0, G_OPTION_ARG_STRING, &(a).shard, "Build only the I-th of N disjoint parts of the outputs", "I/N"}, \
     {"force", 'f', 0, G_OPTION_ARG_NONE, &(a).force, "Rebuild every output, whatever the cache says", NULL}, \
     {"only", 0, 0, G_OPTION_ARG_STRING, &(a).only, "Build only the output named NAME in jindu.ini", "NAME"}, \
-    {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &(a).since, "Mark rows that changed since this earlier data file", "FILE"}, \
+    {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &(a).since, "Mark rows that changed since this earlier data file (default: the project's mark-changes-since=)", "FILE"}, \
+    {"mark-label", 0, 0, G_OPTION_ARG_STRING, &(a).mark_label, "What the legend calls the earlier data (default: its period, or 上一版)", "TEXT"}, \
     {"quiet", 'q', 0, G_OPTION_ARG_NONE, &(a).quiet, "Print only problems", NULL}, \
     {"verbose", 'v', 0, G_OPTION_ARG_NONE, &(a).verbose, "Print every warning of the data files, and every output built or removed", NULL}
 

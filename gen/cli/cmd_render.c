@@ -25,6 +25,7 @@ typedef struct {
     char *allow;
     char *split;
     char *since;
+    char *mark_label;
     gboolean dump;
 } render_args;
 
@@ -53,7 +54,7 @@ static bool open_session(const char *template_path, const render_args *a, sessio
         s->globals = NULL;
     }
     if (s->globals && a->since) {
-        jd_value *marked = jd_mark_changes_since(s->globals, a->since, NULL, diags);
+        jd_value *marked = jd_mark_changes_since(s->globals, a->since, a->mark_label, NULL, diags);
         if (marked) {
             jd_object_set(s->globals, "list", marked);
         } else {
@@ -94,6 +95,7 @@ static void free_args(render_args *a)
     g_free(a->allow);
     g_free(a->split);
     g_free(a->since);
+    g_free(a->mark_label);
 }
 
 static bool parse_allow(const char *allow, jd_render_options *o)
@@ -135,6 +137,7 @@ int jd_cmd_render(int argc, char **argv)
         {"allow", 0, 0, G_OPTION_ARG_STRING, &a.allow, "haru, with a password: what readers may do: print,copy,edit or none (default none)", "LIST"},
         {"split", 0, 0, G_OPTION_ARG_STRING, &a.split, "One document per unit or per leader; -o is then a pattern with {key}, e.g. out/{key}.pdf", "unit|leader"},
         {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &a.since, "Mark rows that changed since this earlier task list or progress data", "FILE"},
+        {"mark-label", 0, 0, G_OPTION_ARG_STRING, &a.mark_label, "What the legend calls the earlier data (default: its period, e.g. 2023年第一季度, or 上一版)", "TEXT"},
         {NULL}};
     const char *description = "The output format follows the file name. The file is written only "
                               "when everything succeeded; a previous file stays untouched otherwise. "
@@ -266,6 +269,7 @@ int jd_cmd_layout(int argc, char **argv)
         {"define", 'D', 0, G_OPTION_ARG_STRING_ARRAY, &a.defines, "Template parameter, seen as params.KEY", "KEY=VALUE"},
         {"dump", 0, 0, G_OPTION_ARG_NONE, &a.dump, "Print every page's items (the layout's golden format)", NULL},
         {"mark-changes-since", 0, 0, G_OPTION_ARG_FILENAME, &a.since, "Mark rows that changed since this earlier task list or progress data", "FILE"},
+        {"mark-label", 0, 0, G_OPTION_ARG_STRING, &a.mark_label, "What the legend calls the earlier data (default: its period, e.g. 2023年第一季度, or 上一版)", "TEXT"},
         {"output", 'o', 0, G_OPTION_ARG_FILENAME, &a.output, "Write the dump to FILE instead of standard output", "FILE"},
         {NULL}};
     const jd_cli_usage usage = {"TEMPLATE", "Lay out a template with data and print the pages.",

@@ -473,15 +473,23 @@ jd_value *jd_project_data(const jd_project *p, jd_diags *diags)
                         diags);
 }
 
+/* The earlier data to mark changes against: the option, else the project's. */
+static const char *mark_since(const jd_project *p, const jd_build_options *opts)
+{
+    return opts->mark_changes_since ? opts->mark_changes_since : p->mark_since;
+}
+
 static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_diags *diags)
 {
     jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
                                   (const char *const *)p->states, diags);
     if (base)
         jp_apply_indicator_rules(base, p->indicator_rules);
-    if (!base || !opts->mark_changes_since)
+    const char *since = mark_since(p, opts);
+    if (!base || !since)
         return base;
-    jd_value *marked = jd_mark_changes_since(base, opts->mark_changes_since, (const char *const *)p->states, diags);
+    jd_value *marked = jd_mark_changes_since(base, since, opts->mark_label ? opts->mark_label : p->mark_label,
+                                             (const char *const *)p->states, diags);
     if (!marked) {
         jd_value_unref(base);
         return NULL;

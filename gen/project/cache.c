@@ -150,12 +150,13 @@ char *jp_inputs_hash(const jd_project *p, const jd_build_options *opts, GPtrArra
             jp_hash_file(sum, files[k]);
     }
     g_checksum_update(sum, (const guchar *)fonts_fp, -1);
-    if (opts->mark_changes_since)
-        jp_hash_file(sum, opts->mark_changes_since);
+    const char *since = opts->mark_changes_since ? opts->mark_changes_since : p->mark_since;
+    if (since)
+        jp_hash_file(sum, since);
     char extra[256];
     const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
-    g_snprintf(extra, sizeof extra, "%s|%s|%d/%d", epoch ? epoch : "", opts->only ? opts->only : "",
-               opts->shard_index, opts->shard_count);
+    g_snprintf(extra, sizeof extra, "%s|%s|%d/%d|%s", epoch ? epoch : "", opts->only ? opts->only : "",
+               opts->shard_index, opts->shard_count, opts->mark_label ? opts->mark_label : "");
     g_checksum_update(sum, (const guchar *)extra, -1);
     char *hex = g_strdup(g_checksum_get_string(sum));
     g_checksum_free(sum);

@@ -35,15 +35,18 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
 
 /* Marks what changed between `previous` and `list` (both task lists, with progress merged
  * or not): every unit row whose names, plan or reports differ gets "changed": true, and
- * its task too; the list gets "changes_since" (`previous_name`) and "changed_count".
+ * its task too; the list gets "changes_since" (`previous_name`: what the legend calls the
+ * earlier data) and "changed_count" (a split document's list counts its own rows).
  * Reports are compared for the periods `previous` reports on (all, if it has none).
  * Returns a new list. */
 jd_value *jd_mark_changes(const jd_value *list, const jd_value *previous, const char *previous_name);
 
 /* The same, for bound data (jd_bind_data's result) and an earlier data file: an earlier task
  * list (compared with today's reports merged onto both), or earlier progress data (today's
- * list with the earlier reports). Returns the marked list, or NULL with messages. */
-jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_path,
+ * list with the earlier reports). `label` is what the legend calls the earlier data; NULL:
+ * "上次报送（2023年第二季度）" (its latest period) for reports, "上一版清单" for a list — never
+ * the file's path. Returns the marked list, or NULL with messages. */
+jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_path, const char *label,
                                 const char *const *states, jd_diags *diags);
 
 /* ---- split documents --------------------------------------------------------------- */
@@ -104,7 +107,9 @@ typedef struct {
     bool check_only;        /* expand every output and report problems; lay out, render and
                                record nothing */
     const char *only;       /* build only the outputs whose name is this (NULL: all) */
-    const char *mark_changes_since; /* a previous data file: mark what changed */
+    const char *mark_changes_since; /* a previous data file: mark what changed (NULL: the
+                                       project's mark-changes-since=, if any) */
+    const char *mark_label;         /* what the legend calls it (NULL: the project's, else derived) */
     /* called from the building thread after each output, for a progress line */
     void (*progress)(void *user, size_t done, size_t total, const char *path, bool built);
     void *user;

@@ -2,6 +2,7 @@
  * sheet see what is new. */
 #include <string.h>
 
+#include "jd_domain.h"
 #include "jd_import.h"
 #include "jd_project.h"
 
@@ -142,7 +143,39 @@ static jd_value *without_reports(const jd_value *list)
     return with_member(list, "tasks", new_tasks);
 }
 
-jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_path,
+/* The latest period the reports of `progress` are for; false if it has none. */
+static bool latest_period(const jd_value *progress, jd_period *latest)
+{
+    bool any = false;
+    const jd_value *reports = jd_object_get(progress, "reports");
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        jd_period p;
+        if (jd_period_parse(jd_object_get_string(jd_array_get(reports, i), "period"), &p) &&
+            (!any || jd_period_compare(&p, latest) > 0)) {
+            *latest = p;
+            any = true;
+        }
+    }
+    return any;
+}
+
+/* What the legend calls the earlier data, never its file's path (a path on a document for
+ * the leaders): "上次报送（2023年第一季度）" for earlier reports, named by their latest period,
+ * "上一版清单" for an earlier list. */
+static char *baseline_label(const jd_value *old, jd_data_kind kind)
+{
+    jd_period then;
+    if (kind != JD_DATA_PROGRESS)
+        return g_strdup("上一版清单");
+    if (!latest_period(old, &then))
+        return g_strdup("上次报送");
+    char *name = jd_period_name(&then);
+    char *label = g_strdup_printf("上次报送（%s）", name);
+    g_free(name);
+    return label;
+}
+
+jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_path, const char *label,
                                 const char *const *states, jd_diags *diags)
 {
     const jd_value *list = jd_object_get(globals, "list");
@@ -169,10 +202,12 @@ jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_pa
         jd_diags_add(diags, JD_ERROR, previous_path, 0, 0,
                      "changes are marked against an earlier task list or earlier progress data");
     }
+    char *derived = previous && !label ? baseline_label(old, info.kind) : NULL;
     jd_value_unref(old);
     if (!previous)
         return NULL;
-    jd_value *marked = jd_mark_changes(list, previous, previous_path);
+    jd_value *marked = jd_mark_changes(list, previous, label ? label : derived);
+    g_free(derived);
     jd_value_unref(previous);
     return marked;
 }

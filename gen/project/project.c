@@ -6,7 +6,8 @@
 #include "jd_import.h" /* and jd_domain.h: the indicator rules */
 #include "project_private.h"
 
-static const char *const project_keys[] = {"data", "states", "out", "backend", "jobs", NULL};
+static const char *const project_keys[] = {"data",    "states", "out", "backend", "jobs", "mark-changes-since",
+                                           "mark-label", NULL};
 static const char *const output_keys[] = {"template", "file", "split", "params", "data", "backend", NULL};
 
 /* GKeyFile keeps no line numbers; find the line of [group] or of key= inside it. */
@@ -259,6 +260,18 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
                      "[project]: out=%s is outside the project folder: the outputs go in a folder inside it", out);
     g_free(out);
     p->backend = g_key_file_get_string(p->ini, "project", "backend", NULL);
+    /* a baseline named here keeps the bars of changed rows build after build */
+    char *since = g_key_file_get_string(p->ini, "project", "mark-changes-since", NULL);
+    if (since && *g_strstrip(since)) {
+        p->mark_since = g_path_is_absolute(since) ? g_strdup(since) : g_build_filename(p->dir, since, NULL);
+        if (!g_file_test(p->mark_since, G_FILE_TEST_EXISTS))
+            jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, "project", "mark-changes-since"), 1,
+                         "[project]: mark-changes-since: %s does not exist", p->mark_since);
+    }
+    g_free(since);
+    p->mark_label = g_key_file_get_string(p->ini, "project", "mark-label", NULL);
+    if (p->mark_label)
+        g_strstrip(p->mark_label);
     char *jobs = g_key_file_get_value(p->ini, "project", "jobs", NULL);
     gint64 n = 0;
     if (jobs && !g_ascii_string_to_signed(g_strstrip(jobs), 10, 1, G_MAXINT, &n, NULL))
@@ -401,6 +414,8 @@ void jd_project_free(jd_project *p)
     g_strfreev(p->indicator_rules);
     g_strfreev(p->watch);
     g_free(p->out_dir);
+    g_free(p->mark_since);
+    g_free(p->mark_label);
     g_free(p->backend);
     g_free(p);
 }

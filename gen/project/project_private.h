@@ -25,6 +25,8 @@ struct jd_project {
     char **params;   /* KEY=VALUE from [params] */
     char **indicator_rules; /* KEY=VALUE from [indicators], checked when loaded */
     char *out_dir;
+    char *mark_since; /* mark-changes-since=, resolved; or NULL */
+    char *mark_label; /* mark-label=, or NULL */
     char *backend;
     int jobs;
     GPtrArray *outputs; /* jp_output* */

@@ -120,6 +120,17 @@ jd_value *jd_split_globals(const jd_value *globals, jd_split split, const char *
      * the values are shared, not copied, and a document reads nothing about other keys (so
      * an edit elsewhere leaves it unchanged) */
     jd_value *mine = list && split != JD_SPLIT_NONE ? filter_member(list, "tasks", keep_task, &sk) : NULL;
+    if (mine && jd_object_get(mine, "changed_count")) {
+        /* the legend of a split document counts its own rows, not the whole list's */
+        int64_t changed = 0;
+        const jd_value *tasks = jd_object_get(mine, "tasks");
+        for (size_t t = 0; t < jd_array_length(tasks); t++) {
+            const jd_value *units = jd_object_get(jd_array_get(tasks, t), "units");
+            for (size_t u = 0; u < jd_array_length(units); u++)
+                changed += jd_value_bool(jd_object_get(jd_array_get(units, u), "changed"));
+        }
+        jd_object_set(mine, "changed_count", jd_value_new_int(changed));
+    }
     jd_value *out = jd_value_new_object();
     for (size_t i = 0; i < jd_object_size(globals); i++) {
         const char *name = jd_object_key(globals, i);
