@@ -324,6 +324,45 @@ START_TEST(bundled_partials_are_found_from_any_template)
 }
 END_TEST
 
+/* What the forms collect (下步措施, 填报人, 填报日期) shows on the unit sheet; the summary counts
+ * units, not rows (one row may name two units); one page is "1 page". */
+START_TEST(bundled_sheets_show_what_the_forms_collect)
+{
+    char *dir = fixture_project();
+    char *progress = g_build_filename(dir, "2023Q2.csv", NULL);
+    jt_write(progress, "序号,目标任务,责任单位,报告期,进展状态,完成情况,存在问题,下步措施,填报人,填报日期\n"
+                       "3,推进产业招商,商务局,2023Q2,序时推进,举办招商会两场。,,筹备秋季签约会。,丁一,2023-06-26\n");
+    char *out = NULL, *err = NULL;
+    int rc = jt_cli(&out, &err, "render unit-sheet.xml --data '%s/tasks.tsv' --data '%s' -D period=2023Q2 "
+                    "--split unit -o '%s/u/{key}.pdf'", dir, progress, dir);
+    ck_assert_msg(rc == 0, "%s", err);
+    g_free(out), g_free(err);
+    char *text = NULL;
+    char *cmd = g_strdup_printf("pdftotext '%s/u/商务局.pdf' - | tr -d ' \\n'", dir);
+    ck_assert_int_eq(jt_run(cmd, &text, NULL), 0);
+    ck_assert_ptr_nonnull(strstr(text, "下步措施"));
+    ck_assert_ptr_nonnull(strstr(text, "筹备秋季签约会。"));
+    ck_assert_ptr_nonnull(strstr(text, "丁一"));
+    ck_assert_ptr_nonnull(strstr(text, "2023-06-26"));
+    g_free(text), g_free(cmd);
+    rc = jt_cli(&out, &err, "render quarterly-sheet.xml --data '%s/tasks.tsv' --data '%s' -D period=2023Q2 -o '%s/q.pdf'",
+                dir, progress, dir);
+    ck_assert_msg(rc == 0, "%s", err);
+    g_free(out), g_free(err);
+    cmd = g_strdup_printf("pdftotext '%s/q.pdf' - | tr -d ' \\n'", dir);
+    ck_assert_int_eq(jt_run(cmd, &text, NULL), 0);
+    /* 4 tasks; 城管委 and 各街镇 share a row: 6 units in 5 rows */
+    ck_assert_msg(strstr(text, "共4项任务、6个责任单位（5行）") != NULL, "%s", text);
+    g_free(text), g_free(cmd);
+    rc = jt_cli(&out, &err, "layout quarterly-sheet.xml --data '%s/tasks.tsv' -D period=2023Q2", dir);
+    ck_assert_int_eq(rc, 0);
+    ck_assert_str_eq(out, "1 page\n");
+    g_free(out), g_free(err), g_free(progress);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("template params");
@@ -339,6 +378,7 @@ int main(void)
     tcase_add_test(cli, the_unit_sheet_takes_its_year_from_the_period);
     tcase_add_test(cli, params_are_listed);
     tcase_add_test(cli, bundled_partials_are_found_from_any_template);
+    tcase_add_test(cli, bundled_sheets_show_what_the_forms_collect);
     suite_add_tcase(s, cli);
     return jt_main(s);
 }

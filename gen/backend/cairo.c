@@ -382,8 +382,8 @@ static bool render_image(const jd_pages *pages, jd_outfile *of, const jd_render_
     size_t index = opts->page > 0 ? (size_t)opts->page - 1 : 0;
     const jd_page *page = jd_pages_get(pages, index);
     if (!page) {
-        jd_diags_add(diags, JD_ERROR, path, 0, 0, "the document has %zu pages; there is no page %d",
-                     jd_pages_count(pages), opts->page);
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "the document has %zu page%s; there is no page %d",
+                     jd_pages_count(pages), jd_pages_count(pages) == 1 ? "" : "s", opts->page);
         return false;
     }
     double w = jd_page_width(page), h = jd_page_height(page);

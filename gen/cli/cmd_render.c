@@ -288,7 +288,7 @@ int jd_cmd_layout(int argc, char **argv)
     jd_pages *pages = open_session(argv[1], &a, &s, diags) ? lay_out(&s, s.globals, diags) : NULL;
     close_session(&s);
     if (pages) {
-        char *text = a.dump ? jd_pages_dump(pages) : g_strdup_printf("%zu pages\n", jd_pages_count(pages));
+        char *text = a.dump ? jd_pages_dump(pages) : g_strdup_printf("%zu page%s\n", jd_pages_count(pages), jd_pages_count(pages) == 1 ? "" : "s");
         if (a.output)
             jd_write_file_atomic(a.output, text, strlen(text), diags);
         else
