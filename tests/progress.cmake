@@ -14,3 +14,5 @@ if(TARGET test_progress_cli)
   target_compile_definitions(test_progress_cli PRIVATE
     JD_MAKE_SAMPLE_PROGRESS="$<TARGET_FILE:jd_make_sample_progress>")
 endif()
+# The ledger (台账): jd_ledger_xlsx and `jindu export`, read back with jindu's own reader.
+jd_test(test_ledger CLI SOURCES test_ledger.c ${progress_test_util} LIBS jindu_import)

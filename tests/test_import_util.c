@@ -2,6 +2,8 @@
 
 #include <string.h>
 
+#include <zip.h>
+
 void jti_assert_same_without_diags(const jd_value *with, jd_value *without)
 {
     ck_assert_msg((with == NULL) == (without == NULL),
@@ -74,4 +76,30 @@ const jd_value *jti_task(const jd_value *list, int64_t id)
 char *jti_json(const jd_value *v)
 {
     return jd_value_to_json(v, false);
+}
+
+char *jti_xlsx_fixture(const char *name)
+{
+    char *relative = g_build_filename("xlsx", name, NULL);
+    char *path = jt_fixture(relative);
+    g_free(relative);
+    return path;
+}
+
+char *jti_workbook_part(const char *data, size_t len, const char *part)
+{
+    zip_error_t error;
+    zip_error_init(&error);
+    zip_source_t *source = zip_source_buffer_create(data, len, 0, &error);
+    zip_t *zip = zip_open_from_source(source, ZIP_RDONLY, &error);
+    ck_assert_ptr_nonnull(zip);
+    zip_stat_t st;
+    ck_assert_msg(zip_stat(zip, part, 0, &st) == 0, "the workbook has no part %s", part);
+    char *text = g_malloc0(st.size + 1);
+    zip_file_t *f = zip_fopen(zip, part, 0);
+    ck_assert_int_eq(zip_fread(f, text, st.size), (zip_int64_t)st.size);
+    zip_fclose(f);
+    zip_discard(zip);
+    zip_error_fini(&error);
+    return text;
 }

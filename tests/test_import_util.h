@@ -31,4 +31,11 @@ const jd_value *jti_task(const jd_value *list, int64_t id);
 /* Compact JSON of `v` (newly allocated), for exact comparisons. */
 char *jti_json(const jd_value *v);
 
+/* tests/fixtures/xlsx/<name>. Newly allocated. */
+char *jti_xlsx_fixture(const char *name);
+
+/* The text of part `part` ("xl/worksheets/sheet1.xml") of the .xlsx workbook in `data`
+ * (fails the test if it has none). Newly allocated. */
+char *jti_workbook_part(const char *data, size_t len, const char *part);
+
 #endif

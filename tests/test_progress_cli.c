@@ -48,6 +48,82 @@ START_TEST(forms_writes_one_form_per_unit)
 }
 END_TEST
 
+
+START_TEST(forms_as_workbooks_by_their_name)
+{
+    char *list = jt_src(seed);
+    char *tmp = jt_tmpdir();
+    char *pattern = g_build_filename(tmp, "forms", "{period}", "{unit}.xlsx", NULL);
+    char *out, *err;
+    /* the name's extension chooses .xlsx; the states as a Chinese list */
+    ck_assert_int_eq(jt_cli(&out, &err, "forms -p 2023Q2 -d '%s' -o '%s' --states '已完成，序时推进、滞后'",
+                            list, pattern),
+                     0);
+    char *expected = g_strdup_printf(
+        "2023年第二季度 (2023Q2): 53 forms, 232 task rows, written as %s\n", pattern);
+    ck_assert_str_eq(out, expected);
+    g_free(expected);
+    g_free(out);
+    g_free(err);
+    char *dir = g_build_filename(tmp, "forms", "2023Q2", NULL);
+    char *listing = jt_dir_listing(dir);
+    ck_assert_int_eq(jt_count(listing, ".xlsx"), 53);
+    ck_assert_int_eq(jt_count(listing, ".csv"), 0);
+    ck_assert_ptr_nonnull(strstr(listing, "商务局.xlsx"));
+    char *form = g_build_filename(dir, "商务局.xlsx", NULL);
+    char *bytes = NULL;
+    gsize len = 0;
+    ck_assert(g_file_get_contents(form, &bytes, &len, NULL));
+    char *sheet = jti_workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
+    g_free(bytes);
+    ck_assert_ptr_nonnull(strstr(sheet, "<formula1>\"已完成,序时推进,滞后\"</formula1>"));
+    g_free(sheet);
+    /* the blank forms read back as progress with no report */
+    ck_assert_int_eq(jt_cli(&out, &err, "import '%s'", dir), 0);
+    ck_assert_ptr_nonnull(strstr(out, "  reports: 0"));
+    g_free(out);
+    g_free(err);
+    /* --format xlsx and a folder give the same forms */
+    char *folder = g_build_filename(tmp, "folder", NULL);
+    ck_assert_int_eq(jt_cli(&out, &err, "forms -p 2023Q2 -d '%s' -o '%s' -f xlsx --states '已完成,序时推进,滞后'",
+                            list, folder),
+                     0);
+    char *other = g_build_filename(folder, "商务局.xlsx", NULL);
+    char *a = NULL, *b = NULL;
+    gsize a_len = 0, b_len = 0;
+    ck_assert(g_file_get_contents(form, &a, &a_len, NULL));
+    ck_assert(g_file_get_contents(other, &b, &b_len, NULL));
+    ck_assert(a_len == b_len && memcmp(a, b, a_len) == 0);
+    g_free(a);
+    g_free(b);
+    g_free(other);
+    g_free(folder);
+    g_free(out);
+    g_free(err);
+    /* an unknown {…} is bad input, and nothing is written */
+    char *bad = g_build_filename(tmp, "bad", "{unit}-{year}.csv", NULL);
+    ck_assert_int_eq(jt_cli(&out, &err, "forms -p 2023Q2 -d '%s' -o '%s'", list, bad), 1);
+    expected = g_strdup_printf("%s: error: {year} in the forms' file name: only {unit} and "
+                               "{period} are filled in\n",
+                               bad);
+    ck_assert_ptr_nonnull(strstr(err, expected));
+    char *bad_dir = g_build_filename(tmp, "bad", NULL);
+    ck_assert(!jt_exists(bad_dir));
+    g_free(bad_dir);
+    g_free(expected);
+    g_free(bad);
+    g_free(out);
+    g_free(err);
+    g_free(form);
+    g_free(listing);
+    g_free(dir);
+    jt_rmrf(tmp);
+    g_free(pattern);
+    g_free(tmp);
+    g_free(list);
+}
+END_TEST
+
 START_TEST(forms_usage_and_bad_input)
 {
     char *out, *err;
@@ -64,17 +140,18 @@ START_TEST(forms_usage_and_bad_input)
         {"--period 2023Q9 --data x.tsv -o d",
          "--period: '2023Q9' is not a period (2023Q2, 2023年第二季度, 2023-05, 2023年5月)"},
         {"--period 2023Q2 --data x.tsv -o d extra", "unexpected argument 'extra'"},
+        {"-p 2023Q2 -d x.tsv -o d --format ods", "--format: 'ods' is not csv or xlsx"},
+        {"-p 2023Q2 -d x.tsv -o d/商务局.xlsx",
+         "-o 'd/商务局.xlsx' names one file, but every unit gets its own form: put {unit} in the "
+         "name (forms/{unit}.xlsx), or give a folder"},
+        {"-p 2023Q2 -d x.tsv -o 'd/{unit}.pdf'",
+         "-o 'd/{unit}.pdf': a forms' file name has {unit} and ends in .csv or .xlsx"},
+        {"-p 2023Q2 -d x.tsv -o 'd/{unit}.xlsx' --format csv",
+         "--format csv, but -o names .xlsx files"},
+        {"-p 2023Q2 -d x.tsv -o d --states '，、'", "--states: no state given"},
     };
-    for (size_t i = 0; i < G_N_ELEMENTS(usage); i++) {
-        ck_assert_int_eq(jt_cli(&out, &err, "forms %s", usage[i].args), 2);
-        char *expected =
-            g_strdup_printf("jindu forms: %s\nTry 'jindu forms --help'.\n", usage[i].message);
-        ck_assert_str_eq(err, expected);
-        ck_assert_str_eq(out, "");
-        g_free(expected);
-        g_free(out);
-        g_free(err);
-    }
+    for (size_t i = 0; i < G_N_ELEMENTS(usage); i++)
+        jt_assert_usage_error("forms", usage[i].args, usage[i].message);
 
     /* a list with errors, or progress data given as the list: exit 1, no folder */
     char *tmp = jt_tmpdir();
@@ -285,6 +362,7 @@ int main(void)
     TCase *tc = tcase_create("cli");
     tcase_add_test(tc, forms_writes_one_form_per_unit);
     tcase_add_test(tc, forms_usage_and_bad_input);
+    tcase_add_test(tc, forms_as_workbooks_by_their_name);
     tcase_add_test(tc, import_summarises_progress);
     tcase_add_test(tc, import_with_a_default_period);
     tcase_add_test(tc, check_merges_progress_onto_the_list);

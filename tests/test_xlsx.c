@@ -3,8 +3,6 @@
  * (tests/fixtures/xlsx/make-fixtures.py) and crafted part by part (make-crafted.py). */
 #include <string.h>
 
-#include <zip.h>
-
 #include "test_import_util.h"
 
 /* Asserts that the messages are `expected`, freeing them. */
@@ -25,20 +23,13 @@ static char *messages_text(jd_diags *diags)
     return ended;
 }
 
-static char *fixture_path(const char *name)
-{
-    char *relative = g_build_filename("xlsx", name, NULL);
-    char *path = jt_fixture(relative);
-    g_free(relative);
-    return path;
-}
 
 /* Imports tests/fixtures/xlsx/<name> (a sheet may follow after '#'), naming it <name>. */
 static jd_value *import_xlsx(const char *name, jd_import_info *info, char **messages)
 {
     char *file = g_strdup(name), *hash = strchr(file, '#');
     if (hash) *hash = '\0';
-    char *path = fixture_path(file);
+    char *path = jti_xlsx_fixture(file);
     size_t len = 0;
     jd_diags *diags = jd_diags_new();
     char *data = jd_read_file(path, &len, diags);
@@ -108,7 +99,7 @@ static char *records_dump(const jd_records *records)
 static jd_records *read_records(const char *name, const char *sheet, char **messages,
                                 char **source)
 {
-    char *path = fixture_path(name);
+    char *path = jti_xlsx_fixture(name);
     size_t len = 0;
     jd_diags *diags = jd_diags_new();
     char *data = jd_read_file(path, &len, diags);
@@ -128,7 +119,7 @@ START_TEST(seed_same_tree_from_tsv_csv_xlsx_xls)
     char *expected = canonical_of_file(tsv, NULL);
     static const char *const others[] = {"seed.csv", "seed-merged.xlsx", "seed-merged.xls"};
     for (size_t i = 0; i < G_N_ELEMENTS(others); i++) {
-        char *path = fixture_path(others[i]);
+        char *path = jti_xlsx_fixture(others[i]);
         char *json = canonical_of_file(path, NULL);
         ck_assert_msg(strcmp(json, expected) == 0, "%s gives another tree", others[i]);
         g_free(json);
@@ -194,7 +185,7 @@ START_TEST(progress_same_tree_from_csv_and_xlsx)
     jd_data_kind kind;
     char *expected = canonical_of_file(csv, &kind);
     ck_assert_int_eq(kind, JD_DATA_PROGRESS);
-    char *path = fixture_path("progress-2023Q2.xlsx");
+    char *path = jti_xlsx_fixture("progress-2023Q2.xlsx");
     char *json = canonical_of_file(path, &kind);
     ck_assert_int_eq(kind, JD_DATA_PROGRESS);
     ck_assert_str_eq(json, expected);
@@ -402,7 +393,7 @@ START_TEST(sheet_by_name_or_first_visible)
                                "说明, 清单, 备注)\n");
     g_free(messages);
     /* a path names a sheet after '#' */
-    char *path = fixture_path("sheets.xlsx#清单");
+    char *path = jti_xlsx_fixture("sheets.xlsx#清单");
     char *file, *sheet;
     ck_assert(jd_data_path_split(path, &file, &sheet));
     ck_assert_str_eq(sheet, "清单");
@@ -520,24 +511,6 @@ static jd_value *sample_list(void)
     return list;
 }
 
-/* The text of part `part` of the workbook in `data` (newly allocated). */
-static char *workbook_part(const char *data, size_t len, const char *part)
-{
-    zip_error_t error;
-    zip_error_init(&error);
-    zip_source_t *source = zip_source_buffer_create(data, len, 0, &error);
-    zip_t *zip = zip_open_from_source(source, ZIP_RDONLY, &error);
-    ck_assert_ptr_nonnull(zip);
-    zip_stat_t st;
-    ck_assert_int_eq(zip_stat(zip, part, 0, &st), 0);
-    char *text = g_malloc0(st.size + 1);
-    zip_file_t *f = zip_fopen(zip, part, 0);
-    ck_assert_int_eq(zip_fread(f, text, st.size), (zip_int64_t)st.size);
-    zip_fclose(f);
-    zip_discard(zip);
-    zip_error_fini(&error);
-    return text;
-}
 
 START_TEST(xlsx_form_is_locked_validated_and_reads_back)
 {
@@ -552,7 +525,7 @@ START_TEST(xlsx_form_is_locked_validated_and_reads_back)
     size_t len2 = 0;
     char *again = jd_progress_form_xlsx(list, &period, "商务局", NULL, &len2, NULL, NULL);
     ck_assert(len == len2 && memcmp(bytes, again, len) == 0);
-    char *sheet = workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
+    char *sheet = jti_workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
     ck_assert_ptr_nonnull(strstr(sheet, "<sheetProtection "));
     ck_assert_ptr_nonnull(strstr(sheet, "<pane ySplit=\"3\" topLeftCell=\"A4\""));
     ck_assert_ptr_nonnull(strstr(sheet, "<formula1>\"已完成,序时推进,滞后,未启动\"</formula1>"));
@@ -560,7 +533,7 @@ START_TEST(xlsx_form_is_locked_validated_and_reads_back)
     ck_assert_ptr_nonnull(strstr(sheet, "sqref=\"F4:F15\""));
     ck_assert_ptr_null(strstr(sheet, "<f>")); /* never a formula */
     ck_assert_ptr_nonnull(strstr(sheet, "<pageSetup paperSize=\"9\" fitToHeight=\"0\" orientation=\"landscape\""));
-    char *workbook = workbook_part(bytes, len, "xl/workbook.xml");
+    char *workbook = jti_workbook_part(bytes, len, "xl/workbook.xml");
     ck_assert_ptr_nonnull(strstr(workbook, "<sheet name=\"jindu\" sheetId=\"2\" state=\"hidden\""));
     /* read back blank: the title without the instructions, no report */
     jd_diags *diags = jd_diags_new();
@@ -574,7 +547,7 @@ START_TEST(xlsx_form_is_locked_validated_and_reads_back)
     /* the states of the drop-down are the configured ones */
     static const char *const states[] = {"完成", "正常推进", "滞后", NULL};
     char *custom = jd_progress_form_xlsx(list, &period, "商务局", states, &len2, NULL, NULL);
-    char *custom_sheet = workbook_part(custom, len2, "xl/worksheets/sheet1.xml");
+    char *custom_sheet = jti_workbook_part(custom, len2, "xl/worksheets/sheet1.xml");
     ck_assert_ptr_nonnull(strstr(custom_sheet, "<formula1>\"完成,正常推进,滞后\"</formula1>"));
     g_free(custom_sheet);
     g_free(custom);
@@ -583,6 +556,63 @@ START_TEST(xlsx_form_is_locked_validated_and_reads_back)
     g_free(workbook);
     g_free(sheet);
     g_free(again);
+    g_free(bytes);
+    jd_value_unref(list);
+}
+END_TEST
+
+/* The numFmtId of cell style `index` (the s="" of a cell) in styles.xml. */
+static int style_number_format(const char *styles, int index)
+{
+    const char *xf = strstr(strstr(styles, "<cellXfs"), "<xf ");
+    for (int i = 0; i < index; i++)
+        xf = strstr(xf + 1, "<xf ");
+    return atoi(strstr(xf, "numFmtId=\"") + 10);
+}
+
+START_TEST(xlsx_form_keeps_formula_like_text)
+{
+    static const char list_text[] =
+        "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\n"
+        "1\t=HYPERLINK(\"http://example.com\",\"点击\")\t商务局\t@SUM(1,2)\t-3个\t\t\n";
+    jd_diags *diags = jd_diags_new();
+    jd_value *list = jd_import_data(list_text, strlen(list_text), "l.tsv", JD_FORMAT_AUTO, NULL,
+                                    diags);
+    assert_messages(diags, "");
+    jd_period period;
+    ck_assert(jd_period_parse("2023Q2", &period));
+    size_t len = 0;
+    char *bytes = jd_progress_form_xlsx(list, &period, "商务局", NULL, &len, NULL, NULL);
+    char *sheet = jti_workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_null(strstr(sheet, "<f>"));
+    /* the cells to fill are formatted as Text, so what a unit types stays text */
+    char *styles = jti_workbook_part(bytes, len, "xl/styles.xml");
+    ck_assert_ptr_nonnull(strstr(styles, "<numFmt numFmtId=\"164\" formatCode=\"@\"/>"));
+    static const char *const cells[] = {"B4", "C4", "D4", "E4", "F4", "G4", "H4", "I4", "J4"};
+    for (size_t i = 0; i < G_N_ELEMENTS(cells); i++) {
+        char *open = g_strdup_printf("<c r=\"%s\" s=\"", cells[i]);
+        const char *c = strstr(sheet, open);
+        ck_assert_msg(c != NULL, "no cell %s", cells[i]);
+        ck_assert_int_eq(style_number_format(styles, atoi(c + strlen(open))), 164);
+        g_free(open);
+    }
+    /* read back: a blank form, its locked cells as written */
+    jd_import_info info;
+    jd_value *progress = jd_import_data(bytes, len, "商务局.xlsx", JD_FORMAT_AUTO, &info, diags);
+    assert_messages(diags, "");
+    ck_assert_uint_eq(jd_array_length(jd_object_get(progress, "reports")), 0);
+    char *source;
+    jd_records *records = jd_xlsx_read(bytes, len, "商务局.xlsx", NULL, &source, diags);
+    char *dump = records_dump(records);
+    ck_assert_ptr_nonnull(strstr(dump, "\nB4==HYPERLINK(\"http://example.com\",\"点击\")\n"));
+    ck_assert_ptr_nonnull(strstr(dump, "\nE4=-3个\n"));
+    g_free(dump);
+    g_free(source);
+    jd_records_free(records);
+    jd_value_unref(progress);
+    jd_diags_free(diags);
+    g_free(styles);
+    g_free(sheet);
     g_free(bytes);
     jd_value_unref(list);
 }
@@ -627,7 +657,7 @@ START_TEST(returned_forms_are_not_overwritten)
     jd_period period;
     ck_assert(jd_period_parse("2023Q2", &period));
     char *dir = jt_tmpdir();
-    char *filled = fixture_path("form-filled.xlsx");
+    char *filled = jti_xlsx_fixture("form-filled.xlsx");
     char *target = g_build_filename(dir, "商务局.xlsx", NULL);
     char *data = jt_read(filled);
     gsize len = 0;
@@ -675,6 +705,7 @@ int main(void)
     tcase_add_test(tc, broken_workbooks_are_clear_errors);
     tcase_add_test(tc, cell_positions_in_messages);
     tcase_add_test(tc, xlsx_form_is_locked_validated_and_reads_back);
+    tcase_add_test(tc, xlsx_form_keeps_formula_like_text);
     tcase_add_test(tc, form_filled_by_libreoffice_reads_back_exactly);
     tcase_add_test(tc, returned_forms_are_not_overwritten);
     suite_add_tcase(s, tc);

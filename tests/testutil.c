@@ -106,6 +106,20 @@ int jt_cli(char **out, char **err, const char *fmt, ...)
     return rc;
 }
 
+void jt_assert_usage_error(const char *command, const char *args, const char *message)
+{
+    char *out, *err;
+    int rc = jt_cli(&out, &err, "%s %s", command, args);
+    ck_assert_msg(rc == 2, "jindu %s %s: exit status %d, not 2", command, args, rc);
+    char *expected =
+        g_strdup_printf("jindu %s: %s\nTry 'jindu %s --help'.\n", command, message, command);
+    ck_assert_str_eq(err, expected);
+    ck_assert_str_eq(out, "");
+    g_free(expected);
+    g_free(out);
+    g_free(err);
+}
+
 void jt_golden(const char *actual, const char *name)
 {
     char *path = g_build_filename(JD_TEST_DIR, "golden", name, NULL);

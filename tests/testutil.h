@@ -23,6 +23,10 @@ char *jt_dir_listing(const char *dir);
 int jt_run(const char *cmdline, char **out, char **err);
 /* printf-style jt_run with the jindu binary's path in front: jt_cli(&out, &err, "import %s", f) */
 int jt_cli(char **out, char **err, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
+/* Runs `jindu COMMAND ARGS` and asserts a usage error: exit status 2, nothing on stdout,
+ * and on stderr exactly "jindu COMMAND: MESSAGE\nTry 'jindu COMMAND --help'.\n". */
+void jt_assert_usage_error(const char *command, const char *args, const char *message);
+
 /* Compares `actual` with tests/golden/<name>; with JD_UPDATE_GOLDEN=1 in the environment it
  * rewrites the golden file instead. On a mismatch the first differing line is shown. */
 void jt_golden(const char *actual, const char *name);

@@ -16,6 +16,7 @@ int jd_cmd_render(int argc, char **argv);
 int jd_cmd_layout(int argc, char **argv);
 int jd_cmd_fonts(int argc, char **argv);
 int jd_cmd_forms(int argc, char **argv);
+int jd_cmd_export(int argc, char **argv);
 int jd_cmd_build(int argc, char **argv);
 int jd_cmd_watch(int argc, char **argv);
 
@@ -71,6 +72,13 @@ int jd_cli_check_project(const char *dir);
  * onto the list: "  2023Q2: 225 reports, 未报送 7: 赛达办 (8), 大寺镇 (40, 41)". */
 #include "jd_data.h"
 void jd_cli_print_missing(const jd_value *merged, const jd_value *progress);
+
+/* A list given on the command line, "已完成,序时推进" or "2023Q1，2023Q2、2023Q3": the items
+ * between commas (ASCII or full-width) and 、, stripped, empty ones left out. NULL-terminated;
+ * g_strfreev. */
+char **jd_cli_split_list(const char *text);
+/* Whether jd_cli_split_list(text) has any item. */
+bool jd_cli_split_list_has_items(const char *text);
 
 /* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
 int jd_cli_report(const jd_diags *diags);

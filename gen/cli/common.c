@@ -2,6 +2,7 @@
 #include <string.h>
 
 #include "jd_domain.h"
+#include "jd_import.h"
 
 #include "cli.h"
 
@@ -32,32 +33,14 @@ int jd_cli_report(const jd_diags *diags)
     return jd_diags_has_errors(diags) ? JD_EXIT_BAD_INPUT : JD_EXIT_OK;
 }
 
-/* The periods of the reports, in order. */
-static GArray *report_periods(const jd_value *progress)
-{
-    GArray *periods = g_array_new(FALSE, FALSE, sizeof(jd_period));
-    const jd_value *reports = jd_object_get(progress, "reports");
-    for (size_t i = 0; i < jd_array_length(reports); i++) {
-        jd_period p;
-        if (!jd_period_parse(jd_object_get_string(jd_array_get(reports, i), "period"), &p))
-            continue;
-        guint at = 0;
-        while (at < periods->len &&
-               jd_period_compare(&g_array_index(periods, jd_period, at), &p) < 0)
-            at++;
-        if (at == periods->len || jd_period_compare(&g_array_index(periods, jd_period, at), &p))
-            g_array_insert_val(periods, at, p);
-    }
-    return periods;
-}
-
 /* "  2023Q2: 225 reports, 未报送 7: 赛达办 (8), 大寺镇 (40, 41)" for each period. */
 void jd_cli_print_missing(const jd_value *merged, const jd_value *progress)
 {
-    GArray *periods = report_periods(progress);
+    size_t period_count = 0;
+    jd_period *periods = jd_progress_periods(progress, &period_count);
     const jd_value *reports = jd_object_get(progress, "reports");
-    for (guint i = 0; i < periods->len; i++) {
-        const jd_period *p = &g_array_index(periods, jd_period, i);
+    for (size_t i = 0; i < period_count; i++) {
+        const jd_period *p = &periods[i];
         char *period = jd_period_format(p);
         size_t in_period = 0;
         for (size_t r = 0; r < jd_array_length(reports); r++)
@@ -86,6 +69,36 @@ void jd_cli_print_missing(const jd_value *merged, const jd_value *progress)
         jd_value_unref(missing);
         g_free(period);
     }
-    g_array_free(periods, TRUE);
+    g_free(periods);
 }
 
+char **jd_cli_split_list(const char *text)
+{
+    GPtrArray *items = g_ptr_array_new();
+    GString *item = g_string_new(NULL);
+    for (const char *p = text;; p = g_utf8_next_char(p)) {
+        gunichar c = *p ? g_utf8_get_char(p) : 0;
+        if (c == 0 || c == ',' || c == 0xFF0C /* ， */ || c == 0x3001 /* 、 */) {
+            char *word = g_strstrip(g_strdup(item->str));
+            if (*word)
+                g_ptr_array_add(items, word);
+            else
+                g_free(word);
+            g_string_truncate(item, 0);
+            if (c == 0) break;
+        } else {
+            g_string_append_unichar(item, c);
+        }
+    }
+    g_string_free(item, TRUE);
+    g_ptr_array_add(items, NULL);
+    return (char **)g_ptr_array_free(items, FALSE);
+}
+
+bool jd_cli_split_list_has_items(const char *text)
+{
+    char **items = jd_cli_split_list(text);
+    bool any = items[0] != NULL;
+    g_strfreev(items);
+    return any;
+}

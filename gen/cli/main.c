@@ -12,14 +12,15 @@ typedef struct {
 } command;
 
 static const command commands[] = {
-    {"import", jd_cmd_import, "read a task list (TSV, CSV, JSON), validate it, summarise, write canonical JSON"},
+    {"import", jd_cmd_import, "read a task list (TSV, CSV, JSON, .xlsx, .xls), validate it, summarise, write canonical JSON"},
     {"check", jd_cmd_check, "validate data files and print every problem, writing nothing"},
     {"expand", jd_cmd_expand, "expand a template with data and print the document tree"},
     {"params", jd_cmd_params, "list the parameters a template declares"},
     {"layout", jd_cmd_layout, "lay out a template with data and print the pages (--dump)"},
     {"render", jd_cmd_render, "render a template with data to PDF, PNG or SVG"},
     {"fonts", jd_cmd_fonts, "list the fonts each family resolves to; `fonts check DATA` finds missing glyphs"},
-    {"forms", jd_cmd_forms, "write one pre-filled progress form (CSV) per responsible unit"},
+    {"forms", jd_cmd_forms, "write one pre-filled progress form (CSV or .xlsx) per responsible unit"},
+    {"export", jd_cmd_export, "write the ledger (台账) of tasks, units and reports as one .xlsx, a sheet per period"},
     {"build", jd_cmd_build, "build every output of a project (jindu.ini), only what changed"},
     {"watch", jd_cmd_watch, "build a project again on every saved change"},
 };

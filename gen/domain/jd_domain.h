@@ -59,6 +59,10 @@ char *jd_progress_states_text(const char *const *states);
 /* The state shown for a unit that has not reported for a period. */
 #define JD_STATE_NOT_REPORTED "未报送"
 
+/* Whether `text` is 未报送 (spaces and full-width forms aside): what a sheet shows for no
+ * report, so a progress row saying only that is no report. */
+bool jd_progress_not_reported(const char *text);
+
 /* ---- reports ------------------------------------------------------------------------------ */
 
 /* What a merged unit row reports for `period`, as a sheet shows it:
@@ -68,6 +72,11 @@ char *jd_progress_states_text(const char *const *states);
  * of the row reported, the state is the most worrying one (滞后, then 未启动, 序时推进, 已完成,
  * then any other) and each text line starts with its unit ("商务局：…"). New reference. */
 jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period);
+
+/* The distinct unit names of a task's unit rows, in the order they first appear: the units
+ * that each report on the task (borrowed from the task; free the array with
+ * g_ptr_array_free(names, TRUE)). */
+GPtrArray *jd_task_unit_names(const jd_value *task);
 
 /* The (task, unit) pairs of a merged list without a report for `period`, in list order,
  * each unit once per task: [{"task": 5, "unit": "商务局"}, ...] (a new array). What a

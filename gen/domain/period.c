@@ -209,6 +209,14 @@ const char *jd_progress_state(const char *text, const char *const *states)
     return state;
 }
 
+bool jd_progress_not_reported(const char *text)
+{
+    char *word = jd_text_compact(text ? text : "");
+    bool not_reported = strcmp(word, JD_STATE_NOT_REPORTED) == 0;
+    g_free(word);
+    return not_reported;
+}
+
 char *jd_progress_states_text(const char *const *states)
 {
     if (!states) states = jd_progress_default_states();

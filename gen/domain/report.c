@@ -4,8 +4,7 @@
 
 #include "jd_domain.h"
 
-/* Distinct names of a task's unit rows, in order (borrowed from the task). */
-static GPtrArray *task_names(const jd_value *task)
+GPtrArray *jd_task_unit_names(const jd_value *task)
 {
     GPtrArray *names = g_ptr_array_new();
     const jd_value *units = jd_object_get(task, "units");
@@ -30,7 +29,7 @@ jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period)
         const jd_value *task = jd_array_get(tasks, t);
         gint64 id = jd_object_get_int(task, "id", 0);
         const jd_value *units = jd_object_get(task, "units");
-        GPtrArray *names = task_names(task);
+        GPtrArray *names = jd_task_unit_names(task);
         for (guint n = 0; n < names->len; n++) {
             const char *name = g_ptr_array_index(names, n);
             bool reported = false;
@@ -125,7 +124,7 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
 const char *jd_task_state(const jd_value *task, const jd_period *period)
 {
     char *wanted = jd_period_format(period);
-    GPtrArray *names = task_names(task);
+    GPtrArray *names = jd_task_unit_names(task);
     const jd_value *units = jd_object_get(task, "units");
     const char *worst = NULL;
     for (guint n = 0; n < names->len; n++) {

@@ -37,17 +37,12 @@ void jd_csv_append_row(GString *out, const char *const *fields, size_t n)
     g_string_append(out, "\r\n");
 }
 
-static char *form_file_name(const char *unit, jd_form_format format)
-{
-    char *safe = jd_safe_file_name(unit);
-    char *name = g_strconcat(safe, format == JD_FORM_XLSX ? ".xlsx" : ".csv", NULL);
-    g_free(safe);
-    return name;
-}
-
 char *jd_form_file_name(const char *unit)
 {
-    return form_file_name(unit, JD_FORM_CSV);
+    char *safe = jd_safe_file_name(unit);
+    char *name = g_strconcat(safe, ".csv", NULL);
+    g_free(safe);
+    return name;
 }
 
 /* The text of the unit row's plan segment that covers `quarter`, or NULL. */
@@ -149,18 +144,102 @@ static GPtrArray *unit_names(const jd_value *list)
     return names;
 }
 
+static const char *form_extension(jd_form_format format)
+{
+    return format == JD_FORM_XLSX ? ".xlsx" : ".csv";
+}
+
+bool jd_forms_output_format(const char *output, jd_form_format *format)
+{
+    if (!strstr(output, "{unit}")) return false;
+    char *lower = g_ascii_strdown(output, -1);
+    bool known = true;
+    if (g_str_has_suffix(lower, ".xlsx"))
+        *format = JD_FORM_XLSX;
+    else if (g_str_has_suffix(lower, ".csv"))
+        *format = JD_FORM_CSV;
+    else
+        known = false;
+    g_free(lower);
+    return known;
+}
+
+/* The path of a form from the output pattern: {unit} the name made safe for a file name,
+ * {period} the period as 2023Q2. NULL with an error for any other {…}. */
+static char *expand_output(const char *pattern, const char *unit, const char *period,
+                           jd_diags *diags)
+{
+    GString *path = g_string_new(NULL);
+    for (const char *p = pattern; *p;) {
+        const char *close = *p == '{' ? strchr(p, '}') : NULL;
+        if (!close) {
+            g_string_append_c(path, *p++);
+            continue;
+        }
+        char *word = g_strndup(p + 1, (size_t)(close - p - 1));
+        if (strcmp(word, "unit") == 0) {
+            char *safe = jd_safe_file_name(unit);
+            g_string_append(path, safe);
+            g_free(safe);
+        } else if (strcmp(word, "period") == 0) {
+            g_string_append(path, period);
+        } else {
+            jd_diags_add(diags, JD_ERROR, pattern, 0, 0,
+                         "{%s} in the forms' file name: only {unit} and {period} are filled in",
+                         word);
+            g_free(word);
+            g_string_free(path, TRUE);
+            return NULL;
+        }
+        g_free(word);
+        p = close + 1;
+    }
+    return g_string_free(path, FALSE);
+}
+
+/* The output as a pattern: a folder gives <folder>/{unit}.csv (or .xlsx). NULL with an error
+ * when a pattern has no {unit} or names files of the other format. */
+static char *output_pattern(const char *output, jd_form_format format, jd_diags *diags)
+{
+    if (!strchr(output, '{')) {
+        char *file = g_strconcat("{unit}", form_extension(format), NULL);
+        char *pattern = g_build_filename(output, file, NULL);
+        g_free(file);
+        return pattern;
+    }
+    jd_form_format named;
+    if (!strstr(output, "{unit}"))
+        jd_diags_add(diags, JD_ERROR, output, 0, 0,
+                     "the forms' file name has no {unit}: every unit gets its own form "
+                     "(forms/{unit}%s)",
+                     form_extension(format));
+    else if (!jd_forms_output_format(output, &named) || named != format)
+        jd_diags_add(diags, JD_ERROR, output, 0, 0,
+                     "the forms are %s, so their file name ends in %s", 
+                     format == JD_FORM_XLSX ? "workbooks" : "CSV", form_extension(format));
+    else
+        return g_strdup(output);
+    return NULL;
+}
+
 /* The path of each name's form (newly allocated, in the order of `names`); NULL with an
  * error when two names would share one file. */
-static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_form_format format,
-                             jd_diags *diags)
+static GPtrArray *form_paths(const GPtrArray *names, const char *output, const jd_period *period,
+                             jd_form_format format, jd_diags *diags)
 {
+    char *pattern = output_pattern(output, format, diags);
+    if (!pattern) return NULL;
+    char *period_text = jd_period_format(period);
     GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
     jd_path_set *taken = jd_path_set_new(); /* also names differing only in case */
     bool ok = true;
-    for (guint i = 0; i < names->len; i++) {
+    for (guint i = 0; ok && i < names->len; i++) {
         const char *name = g_ptr_array_index(names, i);
-        char *file = form_file_name(name, format);
-        char *path = g_build_filename(dir, file, NULL);
+        char *path = expand_output(pattern, name, period_text, diags);
+        if (!path) {
+            ok = false;
+            break;
+        }
         const char *other = jd_path_set_add(taken, path, name);
         if (other) {
             jd_diags_add(diags, JD_ERROR, path, 0, 0,
@@ -169,14 +248,30 @@ static GPtrArray *form_paths(const GPtrArray *names, const char *dir, jd_form_fo
             ok = false;
         }
         g_ptr_array_add(paths, path);
-        g_free(file);
     }
     jd_path_set_free(taken);
+    g_free(period_text);
+    g_free(pattern);
     if (!ok) {
         g_ptr_array_free(paths, TRUE);
         return NULL;
     }
     return paths;
+}
+
+/* Creates the folder of every form. */
+static bool make_folders(const GPtrArray *paths, jd_diags *diags)
+{
+    for (guint i = 0; i < paths->len; i++) {
+        char *dir = g_path_get_dirname(g_ptr_array_index(paths, i));
+        bool made = g_mkdir_with_parents(dir, 0777) == 0;
+        if (!made)
+            jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot create the folder: %s",
+                         g_strerror(errno));
+        g_free(dir);
+        if (!made) return false;
+    }
+    return true;
 }
 
 /* Whether the file at `path` may be replaced by the form `bytes`: there is none, it holds
@@ -243,7 +338,7 @@ bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
                                   jd_diags *diags)
 {
     GPtrArray *names = unit_names(list);
-    GPtrArray *paths = form_paths(names, dir, options->format, diags);
+    GPtrArray *paths = form_paths(names, dir, period, options->format, diags);
     bool ok = paths != NULL;
     /* every form is made and checked against what is there before any is written */
     GPtrArray *forms_made = g_ptr_array_new_with_free_func(g_free);
@@ -263,10 +358,7 @@ bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
         replaceable &= may_replace(g_ptr_array_index(paths, i), g_ptr_array_index(forms_made, i),
                                    g_array_index(lengths, size_t, i), options, diags);
     ok = replaceable;
-    if (ok && g_mkdir_with_parents(dir, 0777) != 0) {
-        jd_diags_add(diags, JD_ERROR, dir, 0, 0, "cannot create the folder: %s", g_strerror(errno));
-        ok = false;
-    }
+    if (ok && !make_folders(paths, diags)) ok = false;
     /* Every form goes to its temporary file first; only when all are written are they
      * renamed into place, so a failure leaves no mix of old and new forms. */
     GPtrArray *pending = g_ptr_array_new();

@@ -197,10 +197,56 @@ typedef struct {
     bool force;                /* overwrite forms that hold reports (returned forms) */
 } jd_forms_options;
 
-/* jd_progress_write_forms() in a format. A form already in `dir` that holds reports (a unit
- * sent it back filled in) is an error, and nothing is written, unless `force`. */
-bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period, const char *dir,
-                                  const jd_forms_options *options, size_t *forms, size_t *rows,
-                                  jd_diags *diags);
+/* jd_progress_write_forms() in a format, and to a folder or to files named by a pattern:
+ * `output` is either a folder (each form is <output>/<unit>.csv or .xlsx) or a file name
+ * with {unit} — the unit's name made safe for a file name (jd_safe_file_name) — and
+ * optionally {period} (2023Q2), ending in the format's extension: "forms/{unit}.xlsx",
+ * "forms/{period}/{unit}.csv". Folders are created as needed. A pattern without {unit}, with
+ * another {…}, or ending in the other format's extension is an error. A form already in
+ * place that holds reports (a unit sent it back filled in) is an error, and nothing is
+ * written, unless `force`. */
+bool jd_progress_write_forms_with(const jd_value *list, const jd_period *period,
+                                  const char *output, const jd_forms_options *options,
+                                  size_t *forms, size_t *rows, jd_diags *diags);
+
+/* The format a forms output pattern names: true with *format when `output` has {unit} and
+ * ends in .csv or .xlsx (any case); false for a folder or any other name. */
+bool jd_forms_output_format(const char *output, jd_form_format *format);
+
+/* ---- the ledger (台账) ------------------------------------------------------------------- */
+
+/* The periods the reports of `progress` are for, in time order, each once; *n gets how
+ * many. Newly allocated (g_free). */
+jd_period *jd_progress_periods(const jd_value *progress, size_t *n);
+
+/* The ledger of `merged` (a task list with its progress merged on, jd_progress_merge) as
+ * an .xlsx workbook: one sheet per period of `periods` (n_periods of them, in that order),
+ * named as the period is written (2023年第二季度); each a title row, then the header 序号,
+ * 目标任务, 责任单位, 责任区领导, 报告期, 本期计划, 进展状态, 完成情况, 存在问题, 下步措施,
+ * 填报人, 填报日期 (frozen, with filters), then one row per task and unit name in list
+ * order: the plan in force in the period's quarter and the unit's report, or 未报送. Text
+ * cells are text (never a formula, and Text-formatted so typing keeps them text), 填报日期
+ * a date; 进展状态 offers `states` (NULL: the defaults) and 未报送, coloured by state; A4
+ * landscape printing. A sheet read back (jd_import_file_with "台账.xlsx#2023年第二季度")
+ * gives the reports it shows. `name` names the workbook in messages. Returns its bytes
+ * (newly allocated, *len), the same for the same data; *rows (may be NULL) gets the rows of
+ * all sheets. NULL with an error: no period, a period twice, a text longer than a cell
+ * holds. */
+char *jd_ledger_xlsx(const jd_value *merged, const jd_period *periods, size_t n_periods,
+                     const char *const *states, const char *name, size_t *len, size_t *rows,
+                     jd_diags *diags);
+
+typedef struct {
+    const char *const *states; /* NULL: the defaults */
+    bool force;                /* replace whatever file is at the path */
+} jd_ledger_options;
+
+/* Writes the ledger to `path` atomically. A file already there is replaced only when it is
+ * a ledger jindu wrote that no spreadsheet program has saved since (Excel, WPS and
+ * LibreOffice record when they save): one saved may hold edits made after the meeting. With
+ * options->force, any file is replaced. */
+bool jd_ledger_write(const jd_value *merged, const jd_period *periods, size_t n_periods,
+                     const jd_ledger_options *options, const char *path, size_t *rows,
+                     jd_diags *diags);
 
 #endif

@@ -22,6 +22,7 @@ typedef enum {
     COL_COUNT,
     COL_EMPTY = COL_COUNT,
     COL_OTHER,
+    COL_LIST_ONLY, /* a task-list column a progress sheet may show (the ledger's 责任区领导) */
 } column;
 
 const char *const *jd_progress_columns(void)
@@ -56,7 +57,8 @@ static column classify(const char *cell)
         {"状态", COL_STATE},        {"完成情况", COL_DONE},   {"进展情况", COL_DONE},
         {"存在问题", COL_PROBLEMS}, {"问题", COL_PROBLEMS},   {"下步措施", COL_NEXT},
         {"下一步工作", COL_NEXT},   {"填报人", COL_REPORTER}, {"联系人", COL_REPORTER},
-        {"填报日期", COL_DATE},     {"日期", COL_DATE},
+        {"填报日期", COL_DATE},     {"日期", COL_DATE},       {"责任区领导", COL_LIST_ONLY},
+        {"责任领导", COL_LIST_ONLY},
     };
     char *word = jd_text_compact(cell ? cell : "");
     column col = *word ? COL_OTHER : COL_EMPTY;
@@ -70,7 +72,7 @@ static column classify(const char *cell)
  * or 完成情况 column. */
 static bool is_header_row(const jd_records *records, size_t r, bool *progress)
 {
-    bool seen[COL_OTHER + 1] = {false};
+    bool seen[COL_LIST_ONLY + 1] = {false};
     for (size_t i = 0; i < jd_records_width(records, r); i++)
         seen[classify(jd_records_field(records, r, i))] = true;
     *progress = seen[COL_STATE] || seen[COL_DONE];
@@ -359,7 +361,13 @@ static void read_report_row(reader *rd, size_t r)
             rd->cols[c] >= 0 ? jd_records_field_down(rd->records, r, (size_t)rd->cols[c]) : NULL;
         text[c] = jd_cell_text(cell ? cell : "");
     }
-    bool reported = *text[COL_STATE] || *text[COL_DONE] || *text[COL_PROBLEMS] || *text[COL_NEXT];
+    /* a state of 未报送 with nothing written is a unit that did not report, as the ledger
+     * shows it (unless 未报送 is one of the configured states); 未报送 beside a text is no
+     * state, an error below */
+    const char *state_text = text[COL_STATE];
+    bool texts = *text[COL_DONE] || *text[COL_PROBLEMS] || *text[COL_NEXT];
+    bool reported = texts || (*state_text && (!jd_progress_not_reported(state_text) ||
+                                              jd_progress_state(state_text, rd->states)));
     int64_t id = task_of_row(rd, r, text[COL_ID], text[COL_TASK], reported);
     if (reported) {
         const char *unit_cell = jd_records_field_down(rd->records, r, (size_t)rd->cols[COL_UNIT]);
