@@ -216,6 +216,69 @@ static jd_records *sheet_records(const char *const rows[][8], size_t n, const in
     return records;
 }
 
+START_TEST(indicators_same_tree_from_tsv_csv_json_xlsx)
+{
+    /* an office's table: LibreOffice kept the plain figures as numbers, merged the title */
+    static const char *const table[] = {"indicators/table.csv", "indicators/table.tsv",
+                                        "indicators/table.json", "xlsx/indicators-table.xlsx"};
+    /* the sample project's table, saved as a workbook */
+    static const char *const sample[] = {"samples/xiqing-2023/indicators.csv",
+                                         "xlsx/indicators-sample.xlsx"};
+    const struct {
+        const char *const *files;
+        size_t n;
+        bool in_source;
+    } groups[] = {{table, G_N_ELEMENTS(table), false}, {sample, G_N_ELEMENTS(sample), true}};
+    for (size_t g = 0; g < G_N_ELEMENTS(groups); g++) {
+        char *expected = NULL;
+        for (size_t i = 0; i < groups[g].n; i++) {
+            const char *name = groups[g].files[i];
+            char *path = i == 0 && groups[g].in_source ? jt_src(name) : jt_fixture(name);
+            jd_data_kind kind;
+            char *json = canonical_of_file(path, &kind);
+            ck_assert_int_eq(kind, JD_DATA_INDICATORS);
+            if (!expected)
+                expected = json;
+            else {
+                ck_assert_msg(strcmp(json, expected) == 0, "%s gives another tree", name);
+                g_free(json);
+            }
+            g_free(path);
+        }
+        g_free(expected);
+    }
+    /* the workbook really holds numbers and a merged title; the summary names the sheet */
+    char *path = jti_xlsx_fixture("indicators-table.xlsx");
+    gsize len = 0;
+    char *bytes = NULL;
+    ck_assert(g_file_get_contents(path, &bytes, &len, NULL));
+    char *sheet = jti_workbook_part(bytes, len, "xl/worksheets/sheet1.xml");
+    ck_assert_ptr_nonnull(strstr(sheet, "<mergeCell ref=\"A1:O1\"/>"));
+    static const char *const numbers[] = {"F4", "I4", "J4", "K4", "J3"};
+    for (size_t i = 0; i < G_N_ELEMENTS(numbers); i++) {
+        char *open = g_strdup_printf("<c r=\"%s\" ", numbers[i]);
+        const char *cell = strstr(sheet, open);
+        ck_assert_msg(cell && strstr(cell, " t=\"n\"") < strchr(cell, '>') &&
+                          strstr(cell, " t=\"n\""),
+                      "%s is not a number cell", numbers[i]);
+        g_free(open);
+    }
+    jd_import_info info;
+    jd_diags *diags = jd_diags_new();
+    jd_value *indicators = jd_import_file(path, JD_FORMAT_AUTO, &info, diags);
+    assert_messages(diags, "");
+    ck_assert_int_eq(info.kind, JD_DATA_INDICATORS);
+    char *summary = jd_indicators_summary(indicators, &info);
+    ck_assert(g_str_has_prefix(summary, "indicators (XLSX, sheet 指标)\n  title: 示例指标表\n"));
+    g_free(summary);
+    jd_value_unref(indicators);
+    jd_diags_free(diags);
+    g_free(sheet);
+    g_free(bytes);
+    g_free(path);
+}
+END_TEST
+
 START_TEST(merges_give_exact_plans)
 {
     static const char *const rows[][8] = {
@@ -697,6 +760,7 @@ int main(void)
     tcase_add_test(tc, seed_same_tree_from_tsv_csv_xlsx_xls);
     tcase_add_test(tc, seed_xlsx_summary_and_merges);
     tcase_add_test(tc, progress_same_tree_from_csv_and_xlsx);
+    tcase_add_test(tc, indicators_same_tree_from_tsv_csv_json_xlsx);
     tcase_add_test(tc, merges_give_exact_plans);
     tcase_add_test(tc, merges_fill_progress_down);
     tcase_add_test(tc, cell_values_as_shown);

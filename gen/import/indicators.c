@@ -1121,7 +1121,7 @@ char *jd_indicators_summary(const jd_value *tree, const jd_import_info *info)
         in_words += jd_value_is_null(jd_object_get(jd_object_get(ind, "target"), "value"));
     }
     GString *out = g_string_new("indicators");
-    if (info) g_string_append_printf(out, " (%s, %s)", jd_format_name(info->format), jd_encoding_name(info->encoding));
+    if (info) jd_summary_append_source(out, info);
     jd_summary_append_title(out, tree);
     g_string_append_printf(out, "  indicators: %zu   year: %" G_GINT64_FORMAT "\n", jd_array_length(indicators),
                            jd_object_get_int(tree, "year", 0));
