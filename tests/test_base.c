@@ -84,6 +84,23 @@ START_TEST(outfile_commit_and_abort_keep_old_file)
 }
 END_TEST
 
+/* A name from the input with a cut UTF-8 sequence at its end reaches a message as it was
+ * read (the template fuzzer found it): the formatted line stops at the message's end and
+ * shows the broken bytes as U+FFFD. */
+START_TEST(diag_message_with_cut_utf8_is_formatted_within_it)
+{
+    jd_diags *d = jd_diags_new();
+    jd_diags_add(d, JD_ERROR, "t.xml", 1, 2, "unknown element \xe5\x95");
+    char *s = jd_diag_format(jd_diags_get(d, 0));
+    ck_assert_str_eq(s, "t.xml:1:2: error: unknown element \xef\xbf\xbd\xef\xbf\xbd");
+    g_free(s);
+    char *shown = jd_printable("\xe5");
+    ck_assert_str_eq(shown, "\xef\xbf\xbd");
+    g_free(shown);
+    jd_diags_free(d);
+}
+END_TEST
+
 START_TEST(outfile_missing_directory_is_an_error)
 {
     jd_diags *d = jd_diags_new();
@@ -188,6 +205,7 @@ int main(void)
     tcase_add_test(tc, text_positions_count_characters);
     tcase_add_test(tc, outfile_commit_and_abort_keep_old_file);
     tcase_add_test(tc, outfile_missing_directory_is_an_error);
+    tcase_add_test(tc, diag_message_with_cut_utf8_is_formatted_within_it);
     tcase_add_test(tc, outfile_killed_leaves_nothing);
     tcase_add_test(tc, outfile_keeps_the_permissions_of_what_it_replaces);
     tcase_add_test(tc, only_regular_files_are_read);

@@ -302,19 +302,21 @@ static int append_shown(GString *out, gunichar c, bool keep_tab)
     return (int)(out->len - before);
 }
 
+/* Messages and places carry bytes from the input (a name in a template with a broken
+ * UTF-8 sequence, say): made valid first, since the walk steps by characters and a cut
+ * sequence before the end would step over the terminating NUL. */
 static void append_text_shown(GString *out, const char *text)
 {
-    for (const char *p = text; *p; p = g_utf8_next_char(p))
+    char *valid = g_utf8_make_valid(text ? text : "", -1);
+    for (const char *p = valid; *p; p = g_utf8_next_char(p))
         append_shown(out, g_utf8_get_char(p), false);
+    g_free(valid);
 }
 
 char *jd_printable(const char *text)
 {
     GString *out = g_string_new(NULL);
-    /* valid UTF-8 first: the walk above steps by characters */
-    char *valid = g_utf8_make_valid(text ? text : "", -1);
-    append_text_shown(out, valid);
-    g_free(valid);
+    append_text_shown(out, text);
     return g_string_free(out, FALSE);
 }
 
