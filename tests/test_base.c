@@ -101,6 +101,39 @@ START_TEST(diag_message_with_cut_utf8_is_formatted_within_it)
 }
 END_TEST
 
+/* A message on a long line keeps a window of it: the excerpt shown is the same whether the
+ * line was given whole or by its bytes and the column's offset, at the line's start, middle
+ * and end, and the window's ends say the line goes on. */
+START_TEST(diag_excerpt_of_a_long_line_is_a_window)
+{
+    GString *line = g_string_new(NULL);
+    for (int i = 0; i < 600; i++)
+        g_string_append(line, i % 7 ? "甲" : "a");
+    static const int cols[] = {1, 30, 300, 560, 600, 601};
+    for (size_t i = 0; i < G_N_ELEMENTS(cols); i++) {
+        jd_diags *d = jd_diags_new();
+        jd_diags_add_excerpt(d, JD_ERROR, "l.txt", 3, cols[i], line->str, 2, "bad");
+        const char *at = g_utf8_offset_to_pointer(line->str, cols[i] - 1);
+        jd_diags_add_excerpt_at(d, JD_ERROR, "l.txt", 3, cols[i], line->str, line->len,
+                                (size_t)(at - line->str), 2, "bad");
+        char *whole = jd_diag_format(jd_diags_get(d, 0));
+        char *window = jd_diag_format(jd_diags_get(d, 1));
+        ck_assert_str_eq(whole, window);
+        char **lines = g_strsplit(window, "\n", -1);
+        ck_assert_int_eq(g_strv_length(lines), 3);
+        ck_assert_int_eq(g_str_has_prefix(lines[1], "    …"), cols[i] > 41);
+        ck_assert_int_eq(g_str_has_suffix(lines[1], "…"), cols[i] < 541);
+        ck_assert_int_eq(g_utf8_strlen(lines[1], -1), 4 + 100 + (cols[i] > 41) + (cols[i] < 541));
+        ck_assert(strstr(lines[2], "^~") != NULL);
+        g_strfreev(lines);
+        g_free(whole);
+        g_free(window);
+        jd_diags_free(d);
+    }
+    g_string_free(line, TRUE);
+}
+END_TEST
+
 START_TEST(outfile_missing_directory_is_an_error)
 {
     jd_diags *d = jd_diags_new();
@@ -206,6 +239,7 @@ int main(void)
     tcase_add_test(tc, outfile_commit_and_abort_keep_old_file);
     tcase_add_test(tc, outfile_missing_directory_is_an_error);
     tcase_add_test(tc, diag_message_with_cut_utf8_is_formatted_within_it);
+    tcase_add_test(tc, diag_excerpt_of_a_long_line_is_a_window);
     tcase_add_test(tc, outfile_killed_leaves_nothing);
     tcase_add_test(tc, outfile_keeps_the_permissions_of_what_it_replaces);
     tcase_add_test(tc, only_regular_files_are_read);

@@ -9,7 +9,9 @@ struct jd_diag {
     int line;
     int col;
     char *message;
-    char *excerpt; /* source line, or NULL */
+    char *excerpt;     /* the source line, or a window of it around the column; or NULL */
+    int excerpt_first; /* column of the excerpt's first character (1 when it is the whole line) */
+    bool cut_after;    /* the line goes on after the excerpt */
     int span;
 };
 
@@ -48,8 +50,49 @@ void jd_diags_free(jd_diags *diags)
     g_free(diags);
 }
 
+/* Characters kept on each side of the column when a message quotes its line: more than the
+ * window jd_diag_format shows (EXCERPT_WIDTH), so that the window is the same as if the whole
+ * line were kept, while a message on a line of megabytes costs a few hundred bytes. */
+enum { EXCERPT_KEPT = 200 };
+
+typedef struct {
+    const char *text; /* the line's bytes, not NUL-terminated */
+    size_t len;
+    size_t col_offset; /* byte offset of the column in the line */
+} line_ref;
+
+static bool is_continuation(unsigned char b)
+{
+    return (b & 0xC0) == 0x80;
+}
+
+/* Keeps EXCERPT_KEPT characters of the line either side of the column, valid UTF-8. */
+static void keep_excerpt(jd_diag *d, const line_ref *ref)
+{
+    size_t at = MIN(ref->col_offset, ref->len);
+    size_t from = at;
+    int before = 0;
+    while (from > 0 && before < EXCERPT_KEPT) {
+        from--;
+        while (from > 0 && is_continuation((unsigned char)ref->text[from]))
+            from--;
+        before++;
+    }
+    size_t to = at;
+    for (int after = 0; to < ref->len && after < EXCERPT_KEPT; after++) {
+        if (ref->text[to] == '\n' || ref->text[to] == '\r' || !ref->text[to])
+            break; /* a line ends at either line break, as jd_text_line cuts it */
+        to++;
+        while (to < ref->len && is_continuation((unsigned char)ref->text[to]))
+            to++;
+    }
+    d->excerpt = g_utf8_make_valid(ref->text + from, (gssize)(to - from));
+    d->excerpt_first = from == 0 ? 1 : MAX(1, d->col - before);
+    d->cut_after = to < ref->len;
+}
+
 static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
-                  const char *source_line, int span, const char *fmt, va_list ap)
+                  const line_ref *ref, int span, const char *fmt, va_list ap)
 {
     if (!diags)
         return;
@@ -66,8 +109,10 @@ static void add_v(jd_diags *diags, jd_severity sev, const char *file, int line, 
     d->line = line;
     d->col = col;
     d->message = g_strdup_vprintf(fmt, ap);
+    d->excerpt_first = 1;
     /* the excerpt is walked character by character when formatted: keep it valid UTF-8 */
-    d->excerpt = source_line ? g_utf8_make_valid(source_line, -1) : NULL;
+    if (ref)
+        keep_excerpt(d, ref);
     d->span = span;
     g_ptr_array_add(diags->items, d);
 }
@@ -90,9 +135,32 @@ void jd_diags_addv(jd_diags *diags, jd_severity sev, const char *file, int line,
 void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, int line, int col,
                           const char *source_line, int span, const char *fmt, ...)
 {
+    line_ref ref = {source_line, 0, 0};
+    if (source_line) {
+        /* the column's byte offset, counting characters as jd_utf8_column does */
+        ref.len = strlen(source_line);
+        size_t at = 0;
+        for (int c = 1; c < col && at < ref.len; c++) {
+            at++;
+            while (at < ref.len && is_continuation((unsigned char)source_line[at]))
+                at++;
+        }
+        ref.col_offset = at;
+    }
     va_list ap;
     va_start(ap, fmt);
-    add_v(diags, sev, file, line, col, source_line, span, fmt, ap);
+    add_v(diags, sev, file, line, col, source_line ? &ref : NULL, span, fmt, ap);
+    va_end(ap);
+}
+
+void jd_diags_add_excerpt_at(jd_diags *diags, jd_severity sev, const char *file, int line,
+                             int col, const char *line_text, size_t line_len, size_t col_offset,
+                             int span, const char *fmt, ...)
+{
+    line_ref ref = {line_text, line_len, col_offset};
+    va_list ap;
+    va_start(ap, fmt);
+    add_v(diags, sev, file, line, col, line_text ? &ref : NULL, span, fmt, ap);
     va_end(ap);
 }
 
@@ -110,7 +178,7 @@ void jd_diags_append(jd_diags *diags, const jd_diags *from)
             continue;
         }
         jd_diag *d = g_new0(jd_diag, 1);
-        *d = *s;
+        *d = *s; /* severity, place, span and the excerpt's window */
         d->file = g_strdup(s->file);
         d->message = g_strdup(s->message);
         d->excerpt = g_strdup(s->excerpt);
@@ -326,17 +394,20 @@ enum { EXCERPT_WIDTH = 100, EXCERPT_BEFORE = 40 };
 
 static void append_excerpt(GString *s, const jd_diag *d)
 {
+    /* columns below are the excerpt's own (1 = its first character) */
     glong n_chars = g_utf8_strlen(d->excerpt, -1);
+    int col = d->col - d->excerpt_first + 1;
+    bool cut_before = d->excerpt_first > 1;
     int span = d->span > 1 ? d->span : 1;
     glong first = 1, last = n_chars; /* 1-based characters shown */
-    if (n_chars > EXCERPT_WIDTH) {
-        first = MAX(1, d->col - EXCERPT_BEFORE);
+    if (n_chars > EXCERPT_WIDTH || cut_before || d->cut_after) {
+        first = MAX(1, col - EXCERPT_BEFORE);
         last = MIN(n_chars, first + EXCERPT_WIDTH - 1);
         if (last - first + 1 < EXCERPT_WIDTH) first = MAX(1, last - EXCERPT_WIDTH + 1);
     }
     GString *caret = g_string_new("    ");
     g_string_append(s, "\n    ");
-    if (first > 1) {
+    if (first > 1 || cut_before) {
         g_string_append(s, "…");
         g_string_append_c(caret, ' ');
     }
@@ -348,15 +419,15 @@ static void append_excerpt(GString *s, const jd_diag *d)
     for (glong c = first; c <= last && *p; c++, p = g_utf8_next_char(p)) {
         gunichar ch = g_utf8_get_char(p);
         int width = append_shown(s, ch, true);
-        bool marked = c >= d->col && c < d->col + span;
+        bool marked = c >= col && c < col + span;
         for (int w = 0; w < width; w++) {
             if (marked)
                 g_string_append_c(caret, marks++ == 0 ? '^' : '~');
-            else if (c < d->col)
+            else if (c < col)
                 g_string_append_c(caret, ch == '\t' ? '\t' : ' ');
         }
     }
-    if (last < n_chars)
+    if (last < n_chars || d->cut_after)
         g_string_append(s, "…");
     /* a caret past the end of the line (a missing closing quote, say) goes after it */
     while (marks < span)

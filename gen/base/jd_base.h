@@ -39,6 +39,13 @@ void jd_diags_add_excerpt(jd_diags *diags, jd_severity sev, const char *file, in
                           const char *source_line, int span, const char *fmt, ...)
     G_GNUC_PRINTF(8, 9);
 
+/* Same, for a line given by its bytes (`line_len` of them from `line_text`, not
+ * NUL-terminated) and the byte offset of column `col` in it: a message on a line of
+ * megabytes keeps only a window of it, and finding the column costs nothing more. */
+void jd_diags_add_excerpt_at(jd_diags *diags, jd_severity sev, const char *file, int line,
+                             int col, const char *line_text, size_t line_len, size_t col_offset,
+                             int span, const char *fmt, ...) G_GNUC_PRINTF(10, 11);
+
 /* Appends copies of every message of `from`. */
 void jd_diags_append(jd_diags *diags, const jd_diags *from);
 

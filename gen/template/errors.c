@@ -1,5 +1,6 @@
 /* Positioned, de-duplicated error reports. Positions are byte offsets until the errors are
  * flushed, so an error repeated in a loop costs a hash lookup, not a scan of the file. */
+#include <stdint.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -172,6 +173,31 @@ static bool quotable(const tpl_source *src, GHashTable *known)
     return answer == GINT_TO_POINTER(2);
 }
 
+/* Entries of one source in the order of their positions, for columns counted in one pass. */
+static gint position_cmp(gconstpointer a, gconstpointer b)
+{
+    const entry *x = *(entry *const *)a, *y = *(entry *const *)b;
+    if (x->src != y->src) return (uintptr_t)x->src < (uintptr_t)y->src ? -1 : 1;
+    if (x->start != y->start) return x->start < y->start ? -1 : 1;
+    return x->order < y->order ? -1 : x->order > y->order;
+}
+
+static size_t line_start_of(const entry *e)
+{
+    return g_array_index(e->src->line_starts, size_t, e->sort_line - 1);
+}
+
+/* Byte offset where the entry's line ends (its line break or the end of the text). */
+static size_t line_end_of(const entry *e)
+{
+    const GArray *starts = e->src->line_starts;
+    return (guint)e->sort_line < starts->len ? g_array_index(starts, size_t, e->sort_line) - 1
+                                             : e->src->len;
+}
+
+/* Longest stretch of a bad part measured for its caret: the excerpt shows 100 characters. */
+enum { CARET_SCAN_MAX = 4096 };
+
 void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
 {
     GHashTable *quotable_sources = g_hash_table_new(g_direct_hash, g_direct_equal);
@@ -181,14 +207,28 @@ void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
         if (e->src) {
             e->sort_path = e->src->path;
             e->sort_line = tpl_source_line(e->src, e->start);
-            size_t line_start = g_array_index(e->src->line_starts, size_t, e->sort_line - 1);
-            e->sort_col = jd_utf8_column(e->src->text + line_start, e->start - line_start);
         } else {
             e->sort_path = e->path;
             e->sort_line = e->line;
             e->sort_col = e->col;
         }
         g_ptr_array_add(sorted, e);
+    }
+    /* Columns count characters from the line's start; thousands of errors on one line of a
+     * generated template would count the same characters again for each, so each column
+     * continues from the one before it on the same line. */
+    g_ptr_array_sort(sorted, position_cmp);
+    const entry *prev = NULL;
+    for (guint i = 0; i < sorted->len; i++) {
+        entry *e = g_ptr_array_index(sorted, i);
+        if (!e->src)
+            continue;
+        if (prev && prev->src == e->src && prev->sort_line == e->sort_line)
+            e->sort_col = prev->sort_col - 1 +
+                          jd_utf8_column(e->src->text + prev->start, e->start - prev->start);
+        else
+            e->sort_col = jd_utf8_column(e->src->text + line_start_of(e), e->start - line_start_of(e));
+        prev = e;
     }
     g_ptr_array_sort(sorted, entry_cmp);
     for (guint i = 0; i < sorted->len; i++) {
@@ -198,16 +238,16 @@ void tpl_errors_flush(const tpl_errors *errs, jd_diags *diags)
             jd_diags_add(diags, JD_ERROR, e->src->path, e->sort_line, e->sort_col, "%s%s",
                          e->message, times);
         } else if (e->src) {
-            char *line = jd_text_line(e->src->text, e->sort_line);
             /* the caret covers the bad part, up to the end of its first line */
-            size_t stop = e->start;
-            while (stop < e->end && e->src->text[stop] && e->src->text[stop] != '\n' &&
+            size_t stop = e->start, scan_end = MIN(e->end, e->start + CARET_SCAN_MAX);
+            while (stop < scan_end && e->src->text[stop] && e->src->text[stop] != '\n' &&
                    e->src->text[stop] != '\r')
                 stop++;
             int span = jd_utf8_column(e->src->text + e->start, stop - e->start) - 1;
-            jd_diags_add_excerpt(diags, JD_ERROR, e->src->path, e->sort_line, e->sort_col, line,
-                                 span, "%s%s", e->message, times);
-            g_free(line);
+            size_t line_start = line_start_of(e);
+            jd_diags_add_excerpt_at(diags, JD_ERROR, e->src->path, e->sort_line, e->sort_col,
+                                    e->src->text + line_start, line_end_of(e) - line_start,
+                                    e->start - line_start, span, "%s%s", e->message, times);
         } else {
             jd_diags_add(diags, JD_ERROR, e->path, e->line, e->col, "%s%s", e->message, times);
         }

@@ -137,6 +137,10 @@ CASES = {
         {"list.tsv": lambda: "清单\n" + HEADER + "1\t任务\t" + "、".join("单位%d" % i for i in range(80000)) +
          "\t一\t二\t三\t四\t梁军\n"},
         ["render", TASK_LIST, "--data", "list.tsv", "-o", "out.pdf"], 0, r"", 60, None, None),
+    # found by the fuzz target for templates: errors on one long line
+    "20,000 errors on one line of a template": (
+        {"t.xml": lambda: '<document>' + '<elif test="false"><p>b</p></elif>A' * 20000 + "</document>"},
+        ["expand", "t.xml"], 1, r"t\.xml:1:12: error: <elif> must follow <if> or <elif>", 10, 200, None),
     # found by the fuzz target for jindu.ini
     "jindu.ini with 8,000 outputs": (
         {"jindu.ini": lambda: "[project]\ndata=tasks.tsv\n" + "".join(
