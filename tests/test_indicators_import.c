@@ -247,6 +247,31 @@ START_TEST(every_error_at_its_cell)
 }
 END_TEST
 
+/* The layers themselves decide success by what they found, not by the messages someone
+ * collects: given no diagnostics list, a table with errors still gives NULL. */
+START_TEST(errors_fail_without_a_diagnostics_list)
+{
+    static const char *const fixtures[] = {"errors.csv", "errors-header.csv", "no-year.csv", "targets.csv"};
+    for (size_t i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+        char *path = fixture_path(fixtures[i]);
+        char *data = jt_read(path);
+        jd_records *records = jd_records_new(data, strlen(data), ',', fixtures[i], NULL);
+        ck_assert_msg(jd_indicators_from_records(records, fixtures[i], NULL) == NULL, "%s", fixtures[i]);
+        jd_records_free(records);
+        g_free(data);
+        g_free(path);
+    }
+    char *path = fixture_path("errors.json");
+    char *data = jt_read(path);
+    jd_value *tree = jd_value_from_json(data, strlen(data), "errors.json", NULL);
+    ck_assert_ptr_nonnull(tree);
+    ck_assert_ptr_null(jd_indicators_from_json(tree, "errors.json", NULL));
+    jd_value_unref(tree);
+    g_free(data);
+    g_free(path);
+}
+END_TEST
+
 /* ---- the sample project's indicators ------------------------------------------------------------ */
 
 typedef struct {
@@ -372,6 +397,7 @@ int main(void)
     suite_add_tcase(s, tc);
     tc = tcase_create("errors");
     tcase_add_test(tc, every_error_at_its_cell);
+    tcase_add_test(tc, errors_fail_without_a_diagnostics_list);
     suite_add_tcase(s, tc);
     tc = tcase_create("sample");
     tcase_add_test(tc, sample_indicators_for_the_second_quarter_and_the_year);

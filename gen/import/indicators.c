@@ -742,7 +742,8 @@ static void read_row(reader *rd, size_t r)
 
 jd_value *jd_indicators_from_records(const jd_records *records, const char *name, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     reader rd = {0};
     rd.records = records;
     rd.b = (builder){name, diags, 0};
@@ -765,7 +766,7 @@ jd_value *jd_indicators_from_records(const jd_records *records, const char *name
     if (!rd.have_header)
         jd_diags_add(diags, JD_ERROR, name, 1, 1, "no header row: expected a row with 指标名称 and 目标值 …");
     jd_value *tree = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before) {
+    if (jd_tally_errors(&tally) == 0) {
         jd_indicator_rules rules;
         jd_indicator_rules_init(&rules);
         tree = new_tree(rd.title->str, rd.title_line, rd.b.year, periods_value(rd.months, rd.b.year),
@@ -776,6 +777,7 @@ jd_value *jd_indicators_from_records(const jd_records *records, const char *name
     g_hash_table_destroy(rd.names);
     g_hash_table_destroy(rd.unused_columns);
     g_string_free(rd.title, TRUE);
+    jd_tally_end(&tally);
     return tree;
 }
 
@@ -1077,7 +1079,8 @@ static bool json_header(json_reader *jr, const jd_value *tree, jd_indicator_rule
 
 jd_value *jd_indicators_from_json(const jd_value *tree, const char *name, jd_diags *diags)
 {
-    size_t errors_before = jd_diags_count_severity(diags, JD_ERROR);
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     json_reader jr = {{name, diags, 0}, {false}, g_ptr_array_new_with_free_func(g_free)};
     static const char *const known[] = {"title", "year", "periods", "rules", "indicators", NULL};
     warn_unknown(&jr, tree, "indicators", known);
@@ -1098,12 +1101,13 @@ jd_value *jd_indicators_from_json(const jd_value *tree, const char *name, jd_dia
         }
     }
     jd_value *out = NULL;
-    if (jd_diags_count_severity(diags, JD_ERROR) == errors_before)
+    if (jd_tally_errors(&tally) == 0)
         out = new_tree(title.text ? title.text : "", title.line, jr.b.year, periods_value(jr.months, jr.b.year),
                        jd_indicator_rules_value(&rules), jd_value_ref(indicators));
     jd_value_unref(indicators);
     g_hash_table_destroy(names);
     g_ptr_array_free(jr.strings, TRUE);
+    jd_tally_end(&tally);
     return out;
 }
 
