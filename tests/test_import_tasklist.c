@@ -324,6 +324,35 @@ START_TEST(header_typos_name_the_word)
                "in.tsv:2:14: error: column '第三李度' is not a task-list column: did you mean '第三季度'? "
                "(the header has no '第三季度' column: its cells would be dropped)");
     g_free(tsv);
+    /* a typo in the first page's header when the header is repeated further down: the
+     * first page's tasks are not taken for the title */
+    const char *header = "序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n";
+    const char *row2 = "2\t任务二\t文旅局\t甲\t乙\t丙\t丁\t李四\n";
+    tsv = g_strconcat("某区清单\n序号\t目标任务\t责任单住\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n", row,
+                      header, row2, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:2:9: error: this row looks like the header but has no 责任单位 column: it names no "
+               "column with '责任单住' (did you mean '责任单位'?)");
+    g_free(tsv);
+    /* the same typo in the header repeated at a page break */
+    tsv = g_strconcat("某区清单\n", header, row, "序号\t目标任务\t责任单住\t第一季度\t第二季度\t第三季度\t第四季度\t责任区领导\n",
+                      row2, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:4:9: error: this row looks like the header but has no 责任单位 column: it names no "
+               "column with '责任单住' (did you mean '责任单位'?)");
+    g_free(tsv);
+    /* the first page's header deleted: its tasks are not the title */
+    tsv = g_strconcat("某区清单\n", row, header, row2, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:2:1: error: a numbered row above the header row (line 3): '1 任务 商务局 甲 乙 丙 丁 张三' — is "
+               "this page's header missing?");
+    g_free(tsv);
+    /* a word close to another name of the leaders' column (责任领导) is that column misspelt */
+    tsv = g_strconcat("序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\t责任领导人\n", row, NULL);
+    assert_tsv(tsv, "",
+               "in.tsv:1:34: error: column '责任领导人' is not a task-list column: did you mean '责任区领导'? "
+               "(the header has no '责任区领导' column: its cells would be dropped)");
+    g_free(tsv);
 }
 END_TEST
 

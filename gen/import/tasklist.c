@@ -45,6 +45,7 @@ typedef struct {
     /* After a rejected task row its continuation rows are skipped without more errors. */
     bool skipping_rejected;
     bool have_header, header_usable;
+    size_t numbered_row; /* 1 + the first row above any header that looks like a task row */
     /* -1: not yet known; else whether the sheet merges quarter cells (see read_plan) */
     int quarter_merges;
     columns cols;
@@ -226,6 +227,19 @@ static GPtrArray *missing_columns(const columns *cols)
     return missing;
 }
 
+/* The name in `missing` of the column that header word `word` names, if `missing` has it
+ * (责任领导 → 责任区领导: both name the leaders' column). */
+static const char *missing_name_of(const GPtrArray *missing, const char *word)
+{
+    int quarter, q;
+    header_kind kind = classify(word, &quarter);
+    for (guint k = 0; k < missing->len && g_ptr_array_index(missing, k); k++) {
+        const char *name = g_ptr_array_index(missing, k);
+        if (classify(name, &q) == kind && q == quarter) return name;
+    }
+    return NULL;
+}
+
 /* An unknown header word that resembles the name of a column the header lacks is that
  * column misspelt: an error, not a warning, or the column would be silently dropped (a
  * typo in 责任区领导 gave a list without leaders, and every leader's sheet vanished). Other
@@ -241,6 +255,14 @@ static GHashTable *report_unknown_columns(builder *b, GArray *unknown, GPtrArray
         char *near = jd_closest_name(u->word, (const char *const *)missing->pdata);
         bool misspelt = near != NULL;
         if (!near) near = jd_closest_name(u->word, known);
+        /* near another name of a missing column (责任领导人 is near 责任领导, a name of the
+         * leaders' column): that column misspelt too */
+        const char *missing_name = near && !misspelt ? missing_name_of(missing, near) : NULL;
+        if (missing_name) {
+            g_free(near);
+            near = g_strdup(missing_name);
+            misspelt = true;
+        }
         int line = jd_records_field_line(b->records, u->row, u->field);
         int col = jd_records_field_col(b->records, u->row, u->field);
         if (misspelt)
@@ -682,8 +704,51 @@ static int header_likeness(const jd_records *records, size_t r)
     return kinds;
 }
 
-/* No row names 序号, 目标任务 and 责任单位 together: the row that comes closest is the
- * header with a typo, so the message names it and the words it could not place. */
+/* Row `r` names two or more kinds of header cell but not 序号, 目标任务 and 责任单位
+ * together: a header with a typo. The message names the row and the words it could not
+ * place — those that resemble a column name, else all of them. */
+static void report_header_like_row(builder *b, size_t r)
+{
+    bool has[HEADER_QUARTER + 1] = {false};
+    int quarter;
+    GArray *unknown = g_array_new(FALSE, FALSE, sizeof(size_t));
+    for (size_t i = 0; i < jd_records_width(b->records, r); i++) {
+        header_kind kind = classify(jd_records_field(b->records, r, i), &quarter);
+        has[kind] = true;
+        if (kind == HEADER_OTHER) g_array_append_val(unknown, i);
+    }
+    GString *missing = g_string_new(NULL);
+    if (!has[HEADER_ID]) g_string_append(missing, "序号");
+    if (!has[HEADER_TASK]) g_string_append_printf(missing, "%s目标任务", missing->len ? ", " : "");
+    if (!has[HEADER_UNITS]) g_string_append_printf(missing, "%s责任单位", missing->len ? ", " : "");
+    const char **known = known_words();
+    GString *words = g_string_new(NULL);
+    size_t at = 0;
+    for (int pass = 0; pass < 2 && !words->len; pass++)
+        for (guint k = 0; k < unknown->len; k++) {
+            size_t i = g_array_index(unknown, size_t, k);
+            char *word = header_word(jd_records_field(b->records, r, i));
+            char *near = jd_closest_name(word, known);
+            if (near || pass == 1) {
+                if (!words->len) at = i;
+                g_string_append_printf(words, "%s'%s'%s%s%s", words->len ? ", " : "", word,
+                                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
+            }
+            g_free(near);
+            g_free(word);
+        }
+    jd_diags_add(b->diags, JD_ERROR, b->name, jd_records_field_line(b->records, r, at),
+                 jd_records_field_col(b->records, r, at),
+                 "this row looks like the header but has no %s column%s%s", missing->str,
+                 words->len ? ": it names no column with " : "", words->str);
+    g_string_free(words, TRUE);
+    g_string_free(missing, TRUE);
+    g_free(known);
+    g_array_free(unknown, TRUE);
+}
+
+/* No row names 序号, 目标任务 and responsible units together: the row that comes closest
+ * is the header with a typo. False when no row comes close. */
 static bool report_near_header(builder *b)
 {
     size_t best = 0, n = jd_records_count(b->records);
@@ -696,44 +761,54 @@ static bool report_near_header(builder *b)
         }
     }
     if (best_kinds < 2) return false;
-    bool has[HEADER_QUARTER + 1] = {false};
-    int quarter;
-    GArray *unknown = g_array_new(FALSE, FALSE, sizeof(size_t));
-    for (size_t i = 0; i < jd_records_width(b->records, best); i++) {
-        header_kind kind = classify(jd_records_field(b->records, best, i), &quarter);
-        has[kind] = true;
-        if (kind == HEADER_OTHER) g_array_append_val(unknown, i);
-    }
-    GString *missing = g_string_new(NULL);
-    if (!has[HEADER_ID]) g_string_append(missing, "序号");
-    if (!has[HEADER_TASK]) g_string_append_printf(missing, "%s目标任务", missing->len ? ", " : "");
-    if (!has[HEADER_UNITS]) g_string_append_printf(missing, "%s责任单位", missing->len ? ", " : "");
-    const char **known = known_words();
-    /* the words that resemble a column name; else every word it could not place */
-    GString *words = g_string_new(NULL);
-    size_t at = 0;
-    for (int pass = 0; pass < 2 && !words->len; pass++)
-        for (guint k = 0; k < unknown->len; k++) {
-            size_t i = g_array_index(unknown, size_t, k);
-            char *word = header_word(jd_records_field(b->records, best, i));
-            char *near = jd_closest_name(word, known);
-            if (near || pass == 1) {
-                if (!words->len) at = i;
-                g_string_append_printf(words, "%s'%s'%s%s%s", words->len ? ", " : "", word,
-                                       near ? " (did you mean '" : "", near ? near : "", near ? "'?)" : "");
-            }
-            g_free(near);
-            g_free(word);
-        }
-    jd_diags_add(b->diags, JD_ERROR, b->name, jd_records_field_line(b->records, best, at),
-                 jd_records_field_col(b->records, best, at),
-                 "this row looks like the header but has no %s column%s%s", missing->str,
-                 words->len ? ": it names no column with " : "", words->str);
-    g_string_free(words, TRUE);
-    g_string_free(missing, TRUE);
-    g_free(known);
-    g_array_free(unknown, TRUE);
+    report_header_like_row(b, best);
     return true;
+}
+
+/* A row whose first cell is a task number and that has three cells or more: a task row. */
+static bool looks_like_task_row(const jd_records *records, size_t r)
+{
+    size_t filled = 0, first = SIZE_MAX;
+    for (size_t i = 0; i < jd_records_width(records, r); i++)
+        if (!jd_cell_is_blank(jd_records_field(records, r, i))) {
+            filled++;
+            if (first == SIZE_MAX) first = i;
+        }
+    int id;
+    if (filled < 3) return false;
+    char *text = jd_cell_text(jd_records_field(records, r, first));
+    bool numbered = parse_id(text, &id);
+    g_free(text);
+    return numbered;
+}
+
+/* Row `r` comes before any header. A header with a typo would otherwise make the rows up to
+ * the next header part of the title, and their tasks vanish without a word: an error, and
+ * those rows are skipped. True when the row was reported. */
+static bool report_row_above_header(builder *b, size_t r)
+{
+    if (!b->numbered_row && looks_like_task_row(b->records, r)) b->numbered_row = r + 1;
+    if (header_likeness(b->records, r) < 2) return false;
+    report_header_like_row(b, r);
+    b->have_header = true;
+    b->header_usable = false;
+    return true;
+}
+
+/* The first header is at row `r`, and a task row came before it (the first page's header
+ * deleted): its tasks would be read as the title. */
+static void report_numbered_row(builder *b, size_t header)
+{
+    size_t r = b->numbered_row - 1, first = 0;
+    while (jd_cell_is_blank(jd_records_field(b->records, r, first)))
+        first++;
+    char *text = jd_records_row_text(b->records, r);
+    char *shown = jd_cell_excerpt(text, 30);
+    report(b, JD_ERROR, r, first,
+           "a numbered row above the header row (line %d): '%s' — is this page's header missing?",
+           jd_records_field_line(b->records, header, 0), shown);
+    g_free(shown);
+    g_free(text);
 }
 
 static void report_missing_header(builder *b)
@@ -758,6 +833,13 @@ static void report_missing_header(builder *b)
     g_free(first);
 }
 
+/* A row below the header that names two kinds of header cell and has no task number: the
+ * header repeated at a page break, with a typo. */
+static bool is_misspelt_header(const jd_records *records, size_t r)
+{
+    return header_likeness(records, r) >= 2 && !looks_like_task_row(records, r);
+}
+
 jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags)
 {
     jd_tally tally;
@@ -775,13 +857,18 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     for (size_t r = 0; r < jd_records_count(records); r++) {
         if (jd_records_row_is_blank(records, r)) continue;
         if (is_header_row(records, r)) {
+            if (!b.have_header && b.numbered_row) report_numbered_row(&b, r);
             if (!header_line) header_line = (size_t)jd_records_field_line(records, r, 0);
             r = read_header(&b, r);
         } else if (!b.have_header) {
-            add_title_row(&b, r);
+            if (!report_row_above_header(&b, r)) add_title_row(&b, r);
         } else if (b.header_usable && !is_quarter_row(records, r)) {
-            /* (a quarter row on its own is the second header row repeated) */
-            read_task_row(&b, r);
+            /* (a quarter row on its own is the second header row repeated; a row that names
+             * header words is a repeated header with a typo) */
+            if (is_misspelt_header(records, r))
+                report_header_like_row(&b, r);
+            else
+                read_task_row(&b, r);
         }
     }
     if (!b.have_header)
