@@ -561,6 +561,10 @@ START_TEST(a_folder_of_quarter_folders_is_read)
     ck_assert_int_eq(g_mkdir(deep, 0755), 0);
     char *a = g_build_filename(q1, "商务局.csv", NULL), *b = g_build_filename(q2, "商务局.csv", NULL);
     char *c = g_build_filename(deep, "商务局.csv", NULL);
+    /* a unit's form sent back as a document is named; notes are not */
+    char *doc = g_build_filename(q2, "文旅局.docx", NULL), *notes = g_build_filename(dir, "说明.md", NULL);
+    jt_write(doc, "PK");
+    jt_write(notes, "forms returned by the units");
     jt_write(a, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q1,滞后\n");
     jt_write(b, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,完成\n");
     jt_write(c, "序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,滞后\n");
@@ -569,7 +573,10 @@ START_TEST(a_folder_of_quarter_folders_is_read)
     jd_value *progress = jd_import_file(dir, JD_FORMAT_AUTO, &info, diags);
     char *messages = jti_diags_text(diags);
     char *expected = g_strdup_printf("%s: warning: sub-folder skipped: a progress folder is read with the folders "
-                                     "directly in it", deep);
+                                     "directly in it\n"
+                                     "%s: warning: skipped: a Word document, not a form jindu reads; if it is a "
+                                     "unit's report, ask for it as .xlsx or .csv (until then its reports show as "
+                                     "未报送)", deep, doc);
     ck_assert_str_eq(messages, expected);
     ck_assert_uint_eq(info.files, 2);
     const jd_value *reports = jd_object_get(progress, "reports");
@@ -580,7 +587,7 @@ START_TEST(a_folder_of_quarter_folders_is_read)
     jd_value_unref(progress);
     g_free(expected), g_free(messages);
     jd_diags_free(diags);
-    g_free(a), g_free(b), g_free(c), g_free(deep), g_free(q1), g_free(q2);
+    g_free(a), g_free(b), g_free(c), g_free(deep), g_free(q1), g_free(q2), g_free(doc), g_free(notes);
     jt_rmrf(dir);
     g_free(dir);
 }

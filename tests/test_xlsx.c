@@ -472,6 +472,81 @@ START_TEST(sheet_by_name_or_first_visible)
 }
 END_TEST
 
+/* ---- documents given as data ---------------------------------------------------------------------- */
+
+/* A Word document, a presentation, a password-protected workbook, a PDF, a picture, an archive
+ * or a web page given as data is named for what it is, with what to send instead — by its
+ * bytes, whatever its name says — rather than "no header row" or "damaged". */
+START_TEST(documents_given_as_data_say_what_they_are)
+{
+    static const struct {
+        const char *file, *message;
+    } fixtures[] = {
+        {"word.doc", "word.doc: error: a Word document (.doc or WPS .wps), not data: jindu reads tables from "
+                     "workbooks (.xlsx, .xls) and text exports (.csv, .tsv); copy its table into WPS 表格 or Excel "
+                     "and save that as .xlsx\n"},
+        {"slides.ppt", "slides.ppt: error: a PowerPoint presentation (.ppt), not data: give the workbook (.xlsx) "
+                       "or the text export (.csv) of the table instead\n"},
+        {"encrypted.xlsx", "encrypted.xlsx: error: a workbook (or document) protected with a password: jindu "
+                           "cannot read it encrypted; save it without a password (as .xlsx)\n"},
+        {"document.ofd", "document.ofd: error: an OFD document (版式文件, printed like a PDF), not data: give "
+                         "the workbook (.xlsx) or the text export (.csv) of the table instead\n"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(fixtures); i++) {
+        char *messages;
+        ck_assert_ptr_null(import_xlsx(fixtures[i].file, NULL, &messages));
+        ck_assert_str_eq(messages, fixtures[i].message);
+        g_free(messages);
+    }
+#define B(literal) literal, sizeof(literal) - 1 /* bytes with NULs in them */
+    static const char send[] = "give the workbook (.xlsx) or the text export (.csv) of the table instead";
+    static const struct {
+        const char *bytes;
+        size_t len;
+        const char *name, *message;
+    } bytes[] = {
+        {B("%PDF-1.7\n%\xE2\xE3\xCF\xD3\n1 0 obj"), "清单.csv", "a PDF, a printed document, not data: %s"},
+        {B("\x89PNG\r\n\x1A\n\0\0\0\rIHDR"), "清单.xlsx", "a picture (PNG), not data: jindu reads a table's "
+                                                       "text, not a photo or scan of it; %s"},
+        {B("\xFF\xD8\xFF\xE0\0\x10JFIF"), "scan.tsv", "a picture (JPEG), not data: jindu reads a table's text, "
+                                                     "not a photo or scan of it; %s"},
+        {B("{\\rtf1\\ansi 序号"), "清单.doc", "a document in Rich Text Format (.rtf), not data: copy its table "
+                                          "into WPS 表格 or Excel and save that as .xlsx"},
+        {B("\x1F\x8B\x08\0\0\0\0\0"), "forms.csv", "a gzip archive, not data: unpack it and give the files in it "
+                                                 "(a folder of forms is read as one)"},
+        {B("\xEF\xBB\xBF<html><body><table><tr><td>序号</td></tr></table>"), "清单.xls",
+         "a web page (HTML; systems that export \"Excel\" often write one and name it .xls), not a workbook: "
+         "open it in WPS 表格 or Excel and save it as .xlsx"},
+        {B("<?xml version=\"1.0\"?>\n<Workbook xmlns=\"urn:schemas-microsoft-com:office:spreadsheet\">"),
+         "清单.xls", "an XML Spreadsheet 2003 file, not an .xlsx workbook: open it in WPS 表格 or Excel and save it "
+                   "as .xlsx"},
+        {B("MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary=x"), "清单.xls",
+         "a web archive (.mht, an Excel \"single file web page\"), not a workbook: open it in WPS 表格 or Excel "
+         "and save it as .xlsx"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(bytes); i++) {
+        char *messages;
+        ck_assert_ptr_null(jti_import_bytes(bytes[i].bytes, bytes[i].len, bytes[i].name, JD_FORMAT_AUTO, NULL,
+                                            &messages));
+        char *why = g_strdup_printf(bytes[i].message, send);
+        char *expected = g_strdup_printf("%s: error: %s", bytes[i].name, why);
+        ck_assert_str_eq(messages, expected);
+        g_free(expected);
+        g_free(why);
+        g_free(messages);
+    }
+    /* text that merely starts with a tag is still text: HTML in a title cell */
+    char *messages;
+    const char *tsv = "<b>某区清单</b>\n序号\t目标任务\t责任单位\t第一季度\t第二季度\t第三季度\t第四季度\n"
+                      "1\t任务\t商务局\t甲\t乙\t丙\t丁\n";
+    jd_value *list = jti_import_bytes(tsv, strlen(tsv), "in.tsv", JD_FORMAT_AUTO, NULL, &messages);
+    ck_assert_ptr_nonnull(list);
+    ck_assert_str_eq(messages, "");
+    g_free(messages);
+    jd_value_unref(list);
+}
+END_TEST
+
 /* ---- hostile and broken workbooks --------------------------------------------------------------- */
 
 START_TEST(broken_workbooks_are_clear_errors)
@@ -772,6 +847,7 @@ int main(void)
     tcase_add_test(tc, xlsx_form_keeps_formula_like_text);
     tcase_add_test(tc, form_filled_by_libreoffice_reads_back_exactly);
     tcase_add_test(tc, returned_forms_are_not_overwritten);
+    tcase_add_test(tc, documents_given_as_data_say_what_they_are);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

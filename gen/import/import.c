@@ -183,6 +183,15 @@ static jd_value *import_bytes(const char *data, size_t len, char *owned, const c
     jd_data_kind kind = JD_DATA_UNKNOWN;
     jd_tally tally;
     diags = jd_tally_begin(&tally, diags);
+    char *not_data = jd_sniff_not_data(data, len);
+    if (not_data) {
+        jd_diags_add(diags, JD_ERROR, name, 0, 0, "%s", not_data);
+        g_free(not_data);
+        g_free(owned);
+        if (info) *info = (jd_import_info){format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 1, ""};
+        jd_tally_end(&tally);
+        return NULL;
+    }
     jd_encoding encoding = JD_ENCODING_UTF8;
     char sheet[sizeof info->sheet] = "";
     char *source = NULL; /* a workbook's sheet, "name[sheet]" */

@@ -97,6 +97,13 @@ extern const size_t jd_xlsx_max_cells;
 bool jd_is_zip(const char *data, size_t len);
 bool jd_is_compound_file(const char *data, size_t len);
 
+/* What a file that is no data at all is, told by its first bytes — a Word document (.doc),
+ * a PowerPoint file, a workbook encrypted with a password, a PDF, RTF, a picture, an archive
+ * (gzip, 7z, RAR), a web page or an XML Spreadsheet 2003 saved as .xls, a web archive
+ * (.mht) — as a message saying what to send instead (newly allocated); NULL for anything
+ * else (workbooks, text, and zip containers, which the .xlsx reader looks into). */
+char *jd_sniff_not_data(const char *data, size_t len);
+
 /* The records of worksheet `sheet` (NULL: the first visible one) of the .xlsx workbook in
  * `data` (`name`: the file, for messages), and in *source_name the sheet's name for
  * messages and values, "name[sheet]" (newly allocated). Cell text as the spreadsheet shows

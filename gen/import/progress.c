@@ -695,6 +695,30 @@ static bool is_data_file(const char *dir, const char *name)
     return data;
 }
 
+/* What a file in a progress folder that jindu does not read is, when it looks like a report
+ * sent in the wrong form (a unit's form returned as a Word document, a scan, a PDF); NULL for
+ * anything else (notes, scripts), which is skipped without a word. */
+static const char *document_kind(const char *name)
+{
+    static const struct {
+        const char *extension, *what;
+    } kinds[] = {
+        {".docx", "a Word document"}, {".doc", "a Word document"}, {".wps", "a WPS document"},
+        {".rtf", "a Word document"},  {".odt", "a text document"}, {".pdf", "a PDF"},
+        {".ofd", "an OFD document"},  {".et", "a WPS 表格 workbook (.et)"},
+        {".ods", "an OpenDocument spreadsheet (.ods)"}, {".png", "a picture"},
+        {".jpg", "a picture"},        {".jpeg", "a picture"},      {".zip", "an archive"},
+        {".rar", "an archive"},       {".7z", "an archive"},       {".htm", "a web page"},
+        {".html", "a web page"},      {".mht", "a web archive"},
+    };
+    char *lower = g_ascii_strdown(name, -1);
+    const char *what = NULL;
+    for (size_t i = 0; i < G_N_ELEMENTS(kinds) && !what; i++)
+        if (g_str_has_suffix(lower, kinds[i].extension)) what = kinds[i].what;
+    g_free(lower);
+    return what;
+}
+
 static gint compare_names(gconstpointer a, gconstpointer b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -727,6 +751,11 @@ static bool add_folder_files(const char *dir, const char *sub, GPtrArray *names,
         } else if (is_data_file(here, name)) {
             g_ptr_array_add(names, relative);
             relative = NULL;
+        } else if (name[0] != '.' && !g_str_has_prefix(name, "~$") && document_kind(name)) {
+            jd_diags_add(diags, JD_WARNING, path, 0, 0,
+                         "skipped: %s, not a form jindu reads; if it is a unit's report, ask for it "
+                         "as .xlsx or .csv (until then its reports show as 未报送)",
+                         document_kind(name));
         }
         g_free(relative);
         g_free(path);

@@ -380,7 +380,10 @@ static void report_not_workbook(book *bk, const char *type)
 static char *find_workbook(book *bk)
 {
     if (!has_part(bk, "[Content_Types].xml")) {
-        if (has_part(bk, "mimetype") && has_part(bk, "content.xml"))
+        if (has_part(bk, "OFD.xml"))
+            book_error(bk, "an OFD document (版式文件, printed like a PDF), not data: give the "
+                           "workbook (.xlsx) or the text export (.csv) of the table instead");
+        else if (has_part(bk, "mimetype") && has_part(bk, "content.xml"))
             book_error(bk, "an OpenDocument file (.ods), not an .xlsx workbook: save it as "
                            ".xlsx (Excel 2007-365) and read that");
         else
