@@ -144,9 +144,20 @@ START_TEST(import_bad_files)
     ck_assert(g_file_set_contents(binary, "\x89PNG\r\n\x1a\n\0\0\0\rIHDR", 16, NULL));
     char *out, *err;
     ck_assert_int_eq(jt_cli(&out, &err, "import '%s'", binary), 1);
-    char *expected = g_strdup_printf("%s:3:1: error: binary file, not a text export\n", binary);
+    char *expected = g_strdup_printf("%s: error: a picture (PNG), not data: jindu reads a table's text, not a "
+                                     "photo or scan of it; give the workbook (.xlsx) or the text export (.csv) of "
+                                     "the table instead\n",
+                                     binary);
     ck_assert_str_eq(err, expected);
     ck_assert_str_eq(out, "");
+    g_free(expected);
+    g_free(out);
+    g_free(err);
+    /* bytes of no known kind */
+    ck_assert(g_file_set_contents(binary, "\x01\x02\n\n\0\0\0", 7, NULL));
+    ck_assert_int_eq(jt_cli(&out, &err, "import '%s'", binary), 1);
+    expected = g_strdup_printf("%s:3:1: error: binary file, not a text export\n", binary);
+    ck_assert_str_eq(err, expected);
     g_free(expected);
     g_free(out);
     g_free(err);
