@@ -104,6 +104,20 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
         jd_object_set(out, texts[t], jd_value_new_string_take(g_string_free(text, FALSE)));
     }
     jd_object_set(out, "date", jd_value_new_string(date));
+    /* The same texts per reporting unit, for templates that set the unit's name apart (a
+     * name kept whole on one line rather than the merged text's "单位：" prefix). */
+    static const char *const entry_fields[] = {"unit", "state", "done", "problems", "next", "reporter", "date"};
+    jd_value *entries = jd_value_new_array();
+    for (guint i = 0; i < mine->len; i++) {
+        const jd_value *r = g_ptr_array_index(mine, i);
+        jd_value *entry = jd_value_new_object();
+        for (size_t f = 0; f < G_N_ELEMENTS(entry_fields); f++) {
+            const char *v = jd_object_get_string(r, entry_fields[f]);
+            jd_object_set(entry, entry_fields[f], jd_value_new_string(v ? v : ""));
+        }
+        jd_array_append(entries, entry);
+    }
+    jd_object_set(out, "entries", entries);
     jd_value *units = jd_value_new_array(), *missing = jd_value_new_array();
     const jd_value *names = jd_object_get(unit_row, "names");
     for (size_t n = 0; n < jd_array_length(names); n++) {
