@@ -63,7 +63,7 @@ static char *sorted_reports(const jd_value *progress, const char *period)
 static jd_value *read_sheet(const char *bytes, size_t len, const char *name, const char *sheet,
                             const char *const *states, char **messages)
 {
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, states, sheet};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, states, sheet, NULL};
     jd_import_info info;
     jd_diags *diags = jd_diags_new();
     jd_value *v = jd_import_data_with(bytes, len, name, &options, &info, diags);
@@ -434,7 +434,7 @@ START_TEST(not_reported_rows_are_no_reports)
     g_free(messages);
     /* unless 未报送 is one of the configured states */
     static const char *const states[] = {"已完成", "未报送", NULL};
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, states, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, states, NULL, NULL};
     progress = jtp_import_text("序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,未报送\n", "p.csv",
                                &options, &messages);
     ck_assert_str_eq(messages, "");

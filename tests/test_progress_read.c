@@ -222,7 +222,7 @@ START_TEST(period_column_or_default_period)
                                "(without a 报告期 column, give the period: --period 2023Q2)");
     g_free(messages);
 
-    jd_import_options options = {JD_FORMAT_AUTO, "2023年第二季度", NULL, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, "2023年第二季度", NULL, NULL, NULL};
     progress = jtp_import("no-period.tsv", &options, NULL, &messages);
     ck_assert_str_eq(messages, "");
     const jd_value *report = jd_array_get(jd_object_get(progress, "reports"), 0);
@@ -257,7 +257,7 @@ END_TEST
 START_TEST(configured_states)
 {
     static const char *const own[] = {"已完成", "正常推进", "滞后", "未启动", "暂缓", NULL};
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, own, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, own, NULL, NULL};
     const char *csv = "序号,责任单位,报告期,进展状态\n1,商务局,2023Q2,暂缓\n2,商务局,2023Q2,序时\n";
     char *messages;
     jd_value *progress = jtp_import_text(csv, "p.csv", &options, &messages);

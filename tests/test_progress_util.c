@@ -5,7 +5,7 @@
 jd_value *jtp_import_text(const char *text, const char *name, const jd_import_options *options,
                           char **messages)
 {
-    jd_import_options defaults = {JD_FORMAT_AUTO, NULL, NULL, NULL};
+    jd_import_options defaults = {JD_FORMAT_AUTO, NULL, NULL, NULL, NULL};
     jd_diags *diags = jd_diags_new();
     jd_value *tree =
         jd_import_data_with(text, strlen(text), name, options ? options : &defaults, NULL, diags);
@@ -25,7 +25,7 @@ jd_value *jtp_import(const char *name, const jd_import_options *options, jd_impo
     char *data = NULL;
     gsize len = 0;
     ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "cannot read %s", path);
-    jd_import_options defaults = {JD_FORMAT_AUTO, NULL, NULL, NULL};
+    jd_import_options defaults = {JD_FORMAT_AUTO, NULL, NULL, NULL, NULL};
     jd_diags *diags = jd_diags_new();
     jd_value *tree =
         jd_import_data_with(data, len, name, options ? options : &defaults, info, diags);

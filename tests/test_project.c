@@ -610,7 +610,7 @@ START_TEST(success_does_not_depend_on_collecting_messages)
     char *bad = g_build_filename(dir, "progress", "2023Q3.csv", NULL);
     jt_write(bad, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n1,任务甲,商务局,2023Q3,不知道,x\n");
     char *folder = g_build_filename(dir, "progress", NULL);
-    jd_import_options io = {JD_FORMAT_AUTO, NULL, NULL, NULL};
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, NULL, NULL, NULL};
     ck_assert_ptr_null(jd_progress_read_folder(folder, &io, NULL, NULL));
     jd_diags *d = jd_diags_new();
     ck_assert_ptr_null(jd_progress_read_folder(folder, &io, NULL, d));

@@ -34,7 +34,7 @@ static jd_value *import_xlsx(const char *name, jd_import_info *info, char **mess
     jd_diags *diags = jd_diags_new();
     char *data = jd_read_file(path, &len, diags);
     ck_assert_ptr_nonnull(data);
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, hash ? hash + 1 : NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, hash ? hash + 1 : NULL, NULL};
     jd_value *result = jd_import_data_with(data, len, file, &options, info, diags);
     ck_assert_int_eq(result == NULL, jd_diags_has_errors(diags));
     *messages = messages_text(diags);

@@ -140,7 +140,7 @@ int jd_cmd_import(int argc, char **argv)
                           "optionally write it as canonical JSON.",
                           formats_help};
     int rc = JD_EXIT_OK;
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
         check_usage(argc, argv, format_text, period, 1, &options.format, &rc)) {
         options.period = period;
@@ -166,7 +166,7 @@ int jd_cmd_check(int argc, char **argv)
                           "what has not been reported (未报送) is listed.",
                           formats_help};
     int rc = JD_EXIT_OK;
-    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL};
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL, NULL};
     if (jd_cli_parse(&argc, &argv, entries, &usage, &rc) &&
         check_usage(argc, argv, format_text, period, 0, &options.format, &rc)) {
         options.period = period;

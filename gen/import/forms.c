@@ -291,7 +291,7 @@ static bool may_replace(const char *path, const char *bytes, size_t len,
     g_free(old_bytes);
     jd_diags_free(quiet);
     if (same) return true;
-    jd_import_options io = {JD_FORMAT_AUTO, NULL, options->states, NULL};
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, options->states, NULL, NULL};
     jd_import_info info;
     jd_diags *problems = jd_diags_new();
     jd_value *old = jd_import_file_with(path, &io, &info, problems);

@@ -40,7 +40,8 @@ static jd_value *import_json(const char *text, size_t len, const char *name,
     bool object = jd_value_kind_of(tree) == JD_VALUE_OBJECT && !jd_object_get(tree, "tasks");
     bool progress = object && jd_object_get(tree, "reports");
     bool indicators = object && !progress && jd_object_get(tree, "indicators");
-    *kind = progress ? JD_DATA_PROGRESS : indicators ? JD_DATA_INDICATORS : JD_DATA_TASK_LIST;
+    bool tasks = jd_value_kind_of(tree) == JD_VALUE_OBJECT && jd_object_get(tree, "tasks");
+    *kind = progress ? JD_DATA_PROGRESS : indicators ? JD_DATA_INDICATORS : tasks ? JD_DATA_TASK_LIST : JD_DATA_UNKNOWN;
     if (progress)
         result = jd_progress_from_json(tree, name, options, diags);
     else if (indicators)
@@ -67,7 +68,8 @@ static jd_value *import_records(const jd_records *records, const char *name,
         *kind = JD_DATA_PROGRESS;
         return jd_progress_from_records(records, name, options, diags);
     }
-    *kind = JD_DATA_TASK_LIST;
+    /* a task list only once its header is found: rows without one may be anything */
+    *kind = jd_records_are_tasklist(records) ? JD_DATA_TASK_LIST : JD_DATA_UNKNOWN;
     return jd_tasklist_from_records(records, name, diags);
 }
 
@@ -159,7 +161,7 @@ static jd_value *import_workbook(const char *data, size_t len, const char *path,
 jd_value *jd_import_data(const char *data, size_t len, const char *name, jd_format format,
                          jd_import_info *info, jd_diags *diags)
 {
-    jd_import_options options = {format, NULL, NULL, NULL};
+    jd_import_options options = {format, NULL, NULL, NULL, NULL};
     return jd_import_data_with(data, len, name, &options, info, diags);
 }
 
@@ -188,7 +190,7 @@ static jd_value *import_bytes(const char *data, size_t len, char *owned, const c
         jd_diags_add(diags, JD_ERROR, name, 0, 0, "%s", not_data);
         g_free(not_data);
         g_free(owned);
-        if (info) *info = (jd_import_info){format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 1, ""};
+        if (info) *info = (jd_import_info){format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 1, "", JD_DATA_UNKNOWN};
         jd_tally_end(&tally);
         return NULL;
     }
@@ -206,13 +208,16 @@ static jd_value *import_bytes(const char *data, size_t len, char *owned, const c
     if (result && kind == JD_DATA_TASK_LIST)
         jd_tasklist_check_leaders(result, source ? source : name, diags);
     g_free(source);
-    if (jd_tally_errors(&tally) > 0) {
+    /* progress read leniently comes back despite the errors of the reports it left out */
+    bool lenient = options->rejects && kind == JD_DATA_PROGRESS;
+    if (jd_tally_errors(&tally) > 0 && !lenient) {
         jd_value_unref(result);
         result = NULL;
     }
     if (info) {
         info->format = format;
         info->encoding = encoding;
+        info->seen = kind;
         info->kind = result ? kind : JD_DATA_UNKNOWN;
         info->warnings = jd_tally_warnings(&tally);
         info->files = 1;
@@ -246,7 +251,7 @@ bool jd_data_path_split(const char *path, char **file, char **sheet)
 
 jd_value *jd_import_file(const char *path, jd_format format, jd_import_info *info, jd_diags *diags)
 {
-    jd_import_options options = {format, NULL, NULL, NULL};
+    jd_import_options options = {format, NULL, NULL, NULL, NULL};
     return jd_import_file_with(path, &options, info, diags);
 }
 
@@ -267,7 +272,7 @@ jd_value *jd_import_file_with(const char *path, const jd_import_options *options
     if (data)
         result = import_bytes(data, len, data, path, path, &with_sheet, info, diags);
     else if (info)
-        *info = (jd_import_info){options->format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 0, ""};
+        *info = (jd_import_info){options->format, JD_ENCODING_UTF8, JD_DATA_UNKNOWN, 0, 0, "", JD_DATA_UNKNOWN};
     g_free(file);
     g_free(sheet);
     return result;

@@ -67,6 +67,10 @@ typedef struct {
     size_t warnings; /* warnings added to diags by this import */
     size_t files;    /* files read: 1, or the data files of a folder */
     char sheet[128]; /* a workbook's sheet that was read ("" for text) */
+    /* what the file looked like, even when it failed: its header (or JSON members) named a
+     * task list's, progress data's or indicators' columns; JD_DATA_UNKNOWN when that could
+     * not be told (a failed `kind` is JD_DATA_UNKNOWN) */
+    jd_data_kind seen;
 } jd_import_info;
 
 /* Reads `path` (format given or detected). `info` may be NULL. Returns a new reference to
@@ -87,6 +91,15 @@ typedef struct {
     const char *const *states;
     /* A workbook's sheet to read, by name; NULL: the first visible worksheet. */
     const char *sheet;
+    /* Progress data, read leniently (a project build, where one bad report must not stop
+     * every output): when not NULL, a report with an error — a row that does not fit the
+     * header, a bad 序号, state, period or date, a duplicate, in a folder a file that cannot
+     * be read at all — is left out and described in this array, and the rest is returned.
+     * The errors are still added to diags. Each rejected report is an object
+     *   {"file", "line", "col", "message": its first error,
+     *    "task": 12, "units": ["文旅局"], "period": "2023Q2"}
+     * the last three only as far as they could be read (a whole file: none of them). */
+    jd_value *rejects;
 } jd_import_options;
 
 /* jd_import_file() with options. `path` may also be a folder: every .csv, .tsv, .txt,
@@ -143,6 +156,15 @@ char *jd_progress_summary(const jd_value *progress, const jd_import_info *info);
  * differs from the list's is a warning. NULL if there was any error. */
 jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
                             const char *const *states, jd_diags *diags);
+
+/* jd_progress_merge(), leniently when `rejects` is not NULL: a report that cannot be merged
+ * (an unknown task, a unit the task does not name, a bad state or period, a duplicate) is
+ * left out and described in `rejects` as jd_import_options.rejects describes it; its errors
+ * are still added to diags, and the list is returned with the other reports. *kept (when
+ * `kept` is not NULL) gets the progress data with only the reports merged. */
+jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
+                                 const char *const *states, jd_value *rejects, jd_value **kept,
+                                 jd_diags *diags);
 
 /* ---- indicators ----------------------------------------------------------------------
  *

@@ -189,6 +189,22 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
 /* Reports each report whose task, unit and period an earlier report already has. */
 void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags);
 
+/* The same, leniently (see jd_import_options.rejects): returns the reports without any
+ * whose task, unit and period are reported twice (both are left out: which is right?), and
+ * describes each duplicate in `rejects`. *errors gets the errors it added. */
+jd_value *jd_progress_drop_duplicates(const jd_value *reports, jd_value *rejects, size_t *errors,
+                                      jd_diags *diags);
+
+/* Appends to `rejects` a report left out for the first error in `diags` from index `from`
+ * on (its place and message; `file` when it has none): what it was about as far as known —
+ * `task` 0, `units` NULL or empty, `period` NULL when not. */
+void jd_progress_reject(jd_value *rejects, const jd_diags *diags, size_t from, const char *file,
+                        int64_t task, char *const *units, const char *period);
+
+/* Whether some row of the records is a task list's header (names 序号, 目标任务 and
+ * 责任单位). */
+bool jd_records_are_tasklist(const jd_records *records);
+
 /* The file a report was read from (its "source"), or NULL. */
 const char *jd_progress_report_file(const jd_value *report);
 

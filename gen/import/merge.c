@@ -255,26 +255,66 @@ static jd_value *merged_list(const jd_value *list, GHashTable *index, const char
 jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
                             const char *const *states, jd_diags *diags)
 {
+    return jd_progress_merge_with(list, progress, states, NULL, NULL, diags);
+}
+
+/* The progress data with only the reports in `kept` (a set of report values). */
+static jd_value *progress_with(const jd_value *progress, GHashTable *kept)
+{
+    jd_value *out = copy_except(progress, "reports");
+    const jd_value *reports = jd_object_get(progress, "reports");
+    jd_value *list = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(reports); i++)
+        if (g_hash_table_contains(kept, jd_array_get(reports, i)))
+            jd_array_append(list, jd_value_ref(jd_array_get(reports, i)));
+    jd_object_set(out, "reports", list);
+    return out;
+}
+
+jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
+                                 const char *const *states, jd_value *rejects, jd_value **kept,
+                                 jd_diags *diags)
+{
     jd_tally tally;
     diags = jd_tally_begin(&tally, diags);
     merger m = {diags, states ? states : jd_progress_default_states(), index_tasks(list)};
-    const jd_value *reports = jd_object_get(progress, "reports");
+    size_t rejected_errors = 0;
+    /* duplicates first: read leniently, both reports of a duplicate are left out */
+    jd_value *reports = jd_progress_drop_duplicates(jd_object_get(progress, "reports"), rejects, &rejected_errors,
+                                                    diags);
+    GHashTable *merged_reports = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         jd_period period;
         const char *state;
+        size_t errors = jd_diags_count_severity(diags, JD_ERROR), from = jd_diags_count(diags);
         task_entry *e = check_report(&m, report, &period, &state);
-        if (!e) continue;
+        if (!e) {
+            if (rejects) {
+                rejected_errors += jd_diags_count_severity(diags, JD_ERROR) - errors;
+                const jd_value *unit = jd_object_get(report, "unit");
+                char *units[] = {(char *)jd_value_string(unit), NULL};
+                jd_progress_reject(rejects, diags, from, jd_progress_report_file(report),
+                                   jd_object_get_int(report, "task", 0), units, jd_object_get_string(report, "period"));
+            }
+            continue;
+        }
         accepted *a = g_new0(accepted, 1);
         a->report = merged_report(report, &period, state);
         a->period = period;
         a->unit = jd_object_get_string(a->report, "unit");
         g_ptr_array_add(e->accepted, a);
+        g_hash_table_add(merged_reports, (gpointer)report);
     }
-    jd_progress_check_duplicates(reports, diags);
     jd_value *merged = NULL;
-    if (jd_tally_errors(&tally) == 0)
+    if (jd_tally_errors(&tally) == rejected_errors) {
         merged = merged_list(list, m.index, m.states);
+        if (kept) *kept = progress_with(progress, merged_reports);
+    } else if (kept) {
+        *kept = NULL;
+    }
+    g_hash_table_destroy(merged_reports);
+    jd_value_unref(reports);
     g_hash_table_destroy(m.index);
     jd_tally_end(&tally);
     return merged;

@@ -110,6 +110,8 @@ typedef struct {
     int64_t current_id;
     char *current_title;
     int quiet_rejection;
+    jd_value *rejects;      /* see jd_import_options.rejects; NULL: strict */
+    size_t rejected_errors; /* the errors of the reports left out */
 } reader;
 
 /* The field of column `col` in row `r`, or the row's first field when the row is too short
@@ -387,6 +389,36 @@ static void read_report_row(reader *rd, size_t r)
         g_free(text[c]);
 }
 
+/* Reads row `r`; read leniently, a row with an error is left out and described in the
+ * rejects with what it was about, as far as its cells can be read: its 序号 (or the task
+ * it continues), its 责任单位 and its 报告期. (A row that did not fit the header has its
+ * cells in doubt: what it names is checked against the list before it counts.) */
+static void read_row_or_reject(reader *rd, size_t r)
+{
+    size_t errors = jd_diags_count_severity(rd->diags, JD_ERROR), from = jd_diags_count(rd->diags);
+    read_report_row(rd, r);
+    size_t added = jd_diags_count_severity(rd->diags, JD_ERROR) - errors;
+    if (!rd->rejects || !added) return;
+    rd->rejected_errors += added;
+    const char *id_cell = rd->cols[COL_ID] >= 0 ? jd_records_field(rd->records, r, (size_t)rd->cols[COL_ID]) : NULL;
+    char *id_text = jd_cell_text(id_cell ? id_cell : "");
+    int64_t task = *id_text ? parse_task_id(id_text) : rd->current_id;
+    const char *unit_cell = jd_records_field_down(rd->records, r, (size_t)rd->cols[COL_UNIT]);
+    char **units = jd_cell_names(unit_cell ? unit_cell : "");
+    const char *period_cell =
+        rd->cols[COL_PERIOD] >= 0 ? jd_records_field_down(rd->records, r, (size_t)rd->cols[COL_PERIOD]) : NULL;
+    char *period_text = jd_cell_text(period_cell ? period_cell : "");
+    jd_period period;
+    char *canonical = jd_period_parse(period_text, &period) ? jd_period_format(&period)
+                      : !*period_text && rd->default_period ? g_strdup(rd->default_period)
+                                                             : NULL;
+    jd_progress_reject(rd->rejects, rd->diags, from, rd->name, task, units, canonical);
+    g_free(canonical);
+    g_free(period_text);
+    g_strfreev(units);
+    g_free(id_text);
+}
+
 /* The default period of `options` in canonical form; NULL (with an error if it was given
  * but is not a period) otherwise. */
 static char *default_period(const jd_import_options *options, const char *name, jd_diags *diags)
@@ -426,6 +458,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     rd.title = g_string_new(NULL);
     rd.reports = jd_value_new_array();
     rd.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    rd.rejects = options ? options->rejects : NULL;
     int title_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
         bool progress_header;
@@ -436,17 +469,17 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
             if (!title_line) title_line = jd_records_field_line(records, r, 0);
             add_title_row(&rd, r);
         } else if (rd.header_usable) {
-            read_report_row(&rd, r);
+            read_row_or_reject(&rd, r);
         }
     }
     if (!rd.have_header)
         jd_diags_add(diags, JD_ERROR, name, 1, 1,
                      "no header row: expected a row with 序号, 责任单位 and 进展状态 …");
-    jd_progress_check_duplicates(rd.reports, diags);
+    jd_value *reports = jd_progress_drop_duplicates(rd.reports, rd.rejects, &rd.rejected_errors, diags);
     jd_value *progress = NULL;
-    if (jd_tally_errors(&tally) == 0)
-        progress =
-            new_progress(rd.title->str, title_line, title_line ? 1 : 0, jd_value_ref(rd.reports));
+    if (jd_tally_errors(&tally) == rd.rejected_errors)
+        progress = new_progress(rd.title->str, title_line, title_line ? 1 : 0, jd_value_ref(reports));
+    jd_value_unref(reports);
     jd_tally_end(&tally);
     jd_value_unref(rd.reports);
     jd_value_unref(rd.file);
@@ -599,18 +632,40 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     if (jd_value_kind_of(reports_in) != JD_VALUE_ARRAY)
         problem(&jr, JD_ERROR, reports_in, "progress.reports must be a list, not %s",
                 jd_value_kind_name(jd_value_kind_of(reports_in)));
+    jd_value *rejects = options ? options->rejects : NULL;
+    size_t rejected_errors = 0;
     for (size_t i = 0; i < jd_array_length(reports_in); i++) {
         char *path = g_strdup_printf("progress.reports[%zu]", i);
-        jd_value *report = json_report(&jr, jd_array_get(reports_in, i), path);
-        if (report) jd_array_append(reports, report);
+        const jd_value *in = jd_array_get(reports_in, i);
+        size_t errors = jd_diags_count_severity(diags, JD_ERROR), from = jd_diags_count(diags);
+        jd_value *report = json_report(&jr, in, path);
+        size_t added = jd_diags_count_severity(diags, JD_ERROR) - errors;
+        if (report) {
+            jd_array_append(reports, report);
+        } else if (rejects && added) {
+            /* left out, with what it was about as far as its members say */
+            rejected_errors += added;
+            const jd_value *task = jd_object_get(in, "task");
+            const char *unit = jd_object_get_string(in, "unit");
+            char *units[] = {(char *)unit, NULL};
+            jd_period parsed;
+            const char *period_text = jd_object_get_string(in, "period");
+            char *canonical = period_text && jd_period_parse(period_text, &parsed) ? jd_period_format(&parsed)
+                              : !period_text && jr.default_period ? g_strdup(jr.default_period)
+                                                                  : NULL;
+            jd_progress_reject(rejects, diags, from, name,
+                               jd_value_kind_of(task) == JD_VALUE_INT ? jd_value_int(task) : 0, units, canonical);
+            g_free(canonical);
+        }
         g_free(path);
     }
-    jd_progress_check_duplicates(reports, diags);
+    jd_value *kept = jd_progress_drop_duplicates(reports, rejects, &rejected_errors, diags);
     jd_value *progress = NULL;
-    if (jd_tally_errors(&tally) == 0)
+    if (jd_tally_errors(&tally) == rejected_errors)
         progress = new_progress(jd_value_string(title), jd_value_line(title), jd_value_col(title),
-                                jd_value_ref(reports));
+                                jd_value_ref(kept));
     jd_tally_end(&tally);
+    jd_value_unref(kept);
     jd_value_unref(reports);
     jd_value_unref(jr.file);
     g_free(period);
@@ -624,22 +679,32 @@ const char *jd_progress_report_file(const jd_value *report)
     return jd_object_get_string(jd_object_get(report, "source"), "file");
 }
 
-void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags)
+static char *report_key(const jd_value *report)
 {
+    const char *unit = jd_object_get_string(report, "unit");
+    const char *period = jd_object_get_string(report, "period");
+    return g_strdup_printf("%" G_GINT64_FORMAT "\x1f%s\x1f%s", jd_object_get_int(report, "task", 0),
+                           unit ? unit : "", period ? period : "");
+}
+
+/* Reports every duplicate (and describes it in `rejects`, when not NULL); returns the keys
+ * (report_key) that are reported twice or more. */
+static GHashTable *find_duplicates(const jd_value *reports, jd_value *rejects, jd_diags *diags)
+{
+    GHashTable *twice = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     GHashTable *first = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         const char *unit = jd_object_get_string(report, "unit");
         const char *period = jd_object_get_string(report, "period");
         int64_t task = jd_object_get_int(report, "task", 0);
-        char *key = g_strdup_printf("%" G_GINT64_FORMAT "\x1f%s\x1f%s", task, unit ? unit : "",
-                                    period ? period : "");
+        char *key = report_key(report);
         const jd_value *earlier = g_hash_table_lookup(first, key);
         if (!earlier) {
             g_hash_table_insert(first, key, (gpointer)report);
             continue;
         }
-        g_free(key);
+        g_hash_table_add(twice, key);
         const char *file = jd_progress_report_file(report);
         const char *earlier_file = jd_progress_report_file(earlier);
         const jd_value *at = jd_object_get(report, "unit");
@@ -647,13 +712,65 @@ void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags)
                           ? g_strdup_printf("line %d", jd_value_line(earlier))
                           : g_strdup_printf("%s:%d", earlier_file ? earlier_file : "?",
                                             jd_value_line(earlier));
+        size_t from = jd_diags_count(diags);
         jd_diags_add(diags, JD_ERROR, file, jd_value_line(at), jd_value_col(at),
                      "duplicate report: task %" G_GINT64_FORMAT ", %s, %s is already reported at "
                      "%s",
                      task, unit, period, where);
+        char *units[] = {(char *)unit, NULL};
+        jd_progress_reject(rejects, diags, from, file, task, units, period);
         g_free(where);
     }
     g_hash_table_destroy(first);
+    return twice;
+}
+
+void jd_progress_check_duplicates(const jd_value *reports, jd_diags *diags)
+{
+    g_hash_table_destroy(find_duplicates(reports, NULL, diags));
+}
+
+jd_value *jd_progress_drop_duplicates(const jd_value *reports, jd_value *rejects, size_t *errors,
+                                      jd_diags *diags)
+{
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
+    GHashTable *twice = find_duplicates(reports, rejects, diags);
+    jd_value *kept = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(reports); i++) {
+        jd_value *report = jd_array_get(reports, i);
+        char *key = report_key(report);
+        if (!rejects || !g_hash_table_contains(twice, key)) jd_array_append(kept, jd_value_ref(report));
+        g_free(key);
+    }
+    if (rejects) *errors += jd_tally_errors(&tally);
+    g_hash_table_destroy(twice);
+    jd_tally_end(&tally);
+    return kept;
+}
+
+void jd_progress_reject(jd_value *rejects, const jd_diags *diags, size_t from, const char *file,
+                        int64_t task, char *const *units, const char *period)
+{
+    if (!rejects) return;
+    const jd_diag *error = NULL;
+    for (size_t i = from; i < jd_diags_count(diags) && !error; i++)
+        if (jd_diag_severity(jd_diags_get(diags, i)) == JD_ERROR) error = jd_diags_get(diags, i);
+    jd_value *r = jd_value_new_object();
+    jd_object_set(r, "file", jd_value_new_string(error && jd_diag_file(error) ? jd_diag_file(error) : file));
+    jd_object_set(r, "line", jd_value_new_int(error ? jd_diag_line(error) : 0));
+    jd_object_set(r, "col", jd_value_new_int(error ? jd_diag_col(error) : 0));
+    /* past the cap of kept messages there is no text to quote */
+    jd_object_set(r, "message", jd_value_new_string(error ? jd_diag_message(error) : "has errors"));
+    if (task > 0) jd_object_set(r, "task", jd_value_new_int(task));
+    if (units && units[0]) {
+        jd_value *names = jd_value_new_array();
+        for (char *const *u = units; *u; u++)
+            jd_array_append(names, jd_value_new_string(*u));
+        jd_object_set(r, "units", names);
+    }
+    if (period) jd_object_set(r, "period", jd_value_new_string(period));
+    jd_array_append(rejects, r);
 }
 
 jd_value *jd_progress_canonical(const jd_value *progress)
@@ -782,7 +899,7 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
     jd_tally tally;
     diags = jd_tally_begin(&tally, diags);
     jd_import_info first = {options ? options->format : JD_FORMAT_AUTO, JD_ENCODING_UTF8,
-                            JD_DATA_PROGRESS, 0, 0, ""};
+                            JD_DATA_PROGRESS, 0, 0, "", JD_DATA_PROGRESS};
     GPtrArray *names = folder_files(dir, diags);
     if (names && names->len == 0)
         jd_diags_add(diags, JD_ERROR, dir, 0, 0,
@@ -790,15 +907,28 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
     jd_value *reports = jd_value_new_array();
     char *title = NULL;
     bool titles_agree = true;
+    jd_value *rejects = options ? options->rejects : NULL;
+    size_t rejected_errors = 0;
     for (guint i = 0; names && i < names->len; i++) {
         char *path = g_build_filename(dir, g_ptr_array_index(names, i), NULL);
         jd_import_info file_info;
+        size_t errors = jd_diags_count_severity(diags, JD_ERROR), from = jd_diags_count(diags);
         jd_value *part = jd_import_file_with(path, options, &file_info, diags);
         if (i == 0) first = file_info;
         if (part && file_info.kind != JD_DATA_PROGRESS) {
             jd_diags_add(diags, JD_ERROR, path, 0, 0, "%s, not progress data (the folder is read as progress data)",
                          file_info.kind == JD_DATA_INDICATORS ? "indicators" : "a task list");
-        } else if (part) {
+            jd_value_unref(part);
+            part = NULL;
+        }
+        /* read leniently, a file that cannot be read at all is left out as a whole; the
+         * errors of a file read are those of the reports it left out */
+        size_t added = jd_diags_count_severity(diags, JD_ERROR) - errors;
+        if (rejects && added) {
+            rejected_errors += added;
+            if (!part) jd_progress_reject(rejects, diags, from, path, 0, NULL, NULL);
+        }
+        if (part) {
             const char *part_title = jd_object_get_string(part, "title");
             if (!title) title = g_strdup(part_title);
             titles_agree &= strcmp(title, part_title) == 0;
@@ -809,15 +939,17 @@ jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *opti
         jd_value_unref(part);
         g_free(path);
     }
-    jd_progress_check_duplicates(reports, diags);
+    jd_value *kept = jd_progress_drop_duplicates(reports, rejects, &rejected_errors, diags);
     jd_value *progress = NULL;
-    if (jd_tally_errors(&tally) == 0)
-        progress = new_progress(title && titles_agree ? title : "", 0, 0, jd_value_ref(reports));
+    if (jd_tally_errors(&tally) == rejected_errors)
+        progress = new_progress(title && titles_agree ? title : "", 0, 0, jd_value_ref(kept));
+    jd_value_unref(kept);
     jd_value_unref(reports);
     g_free(title);
     if (info) {
         *info = first;
         info->kind = progress ? JD_DATA_PROGRESS : JD_DATA_UNKNOWN;
+        info->seen = JD_DATA_PROGRESS; /* a folder is read as progress data */
         info->files = names ? names->len : 0;
         info->warnings = jd_tally_warnings(&tally);
     }

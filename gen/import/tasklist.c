@@ -164,6 +164,13 @@ static bool is_header_row(const jd_records *records, size_t r)
     return id && task_col && units;
 }
 
+bool jd_records_are_tasklist(const jd_records *records)
+{
+    for (size_t r = 0; r < jd_records_count(records); r++)
+        if (is_header_row(records, r)) return true;
+    return false;
+}
+
 /* The second header row holds only quarter names (and perhaps 进度安排) — or, when one is
  * misspelt ("第三李度"), the others and a short word, reported as the misspelt column. */
 static bool is_quarter_row(const jd_records *records, size_t r)

@@ -95,7 +95,7 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
 {
     jd_value *globals = jd_value_new_object();
     jd_value *params = jd_value_new_object();
-    jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL};
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL, NULL};
     bool ok = true;
     for (const char *const *d = data_args; d && *d; d++)
         ok &= bind_one(globals, *d, &io, diags);

@@ -184,7 +184,7 @@ jd_value *jd_mark_changes_since(const jd_value *globals, const char *previous_pa
         jd_diags_add(diags, JD_ERROR, previous_path, 0, 0, "marking changes needs a task list to mark");
         return NULL;
     }
-    jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL};
+    jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL, NULL};
     jd_import_info info = {0};
     jd_value *old = jd_import_file_with(previous_path, &io, &info, diags);
     if (!old)

@@ -95,11 +95,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     /* detected from the content (the name says nothing), with a default period so that
      * progress rows without one are read too; then each format forced */
-    const jd_import_options detected = {JD_FORMAT_AUTO, "2023Q2", NULL, NULL};
+    const jd_import_options detected = {JD_FORMAT_AUTO, "2023Q2", NULL, NULL, NULL};
     import_as(data, size, "fuzz", &detected);
     static const jd_format forced[] = {JD_FORMAT_TSV, JD_FORMAT_CSV, JD_FORMAT_JSON};
     for (size_t i = 0; i < G_N_ELEMENTS(forced); i++) {
-        const jd_import_options options = {forced[i], NULL, NULL, NULL};
+        const jd_import_options options = {forced[i], NULL, NULL, NULL, NULL};
         import_as(data, size, "fuzz", &options);
     }
     return 0;

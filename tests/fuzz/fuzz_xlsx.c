@@ -26,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     g_free(source);
     /* the whole importer, as `jindu import` reads a workbook */
-    const jd_import_options options = {JD_FORMAT_XLSX, "2023Q2", NULL, NULL};
+    const jd_import_options options = {JD_FORMAT_XLSX, "2023Q2", NULL, NULL, NULL};
     jd_import_info info;
     jd_value *result = jd_import_data_with((const char *)data, size, "fuzz.xlsx", &options, &info,
                                            diags);
