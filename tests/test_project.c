@@ -532,7 +532,8 @@ START_TEST(watch_rebuilds_on_save)
     g_string_truncate(seen, 0);
     replace_in_file(q2, "2023Q2,序时推进,审批", "2023Q2,不知道,审批");
     ck_assert_msg(wait_for_line(out_fd, seen, "outputs) in", 60), "no rebuild after a bad edit: %s", seen->str);
-    ck_assert_ptr_nonnull(strstr(seen->str, "0 built, 0 unchanged, 0 failed (0 outputs)"));
+    /* only the outputs with 政务服务办's task 1 wait for it */
+    ck_assert_ptr_nonnull(strstr(seen->str, "0 built, 7 unchanged, 3 failed (10 outputs)"));
     kill(pid, SIGTERM);
     int status;
     waitpid(pid, &status, 0);
@@ -543,6 +544,108 @@ START_TEST(watch_rebuilds_on_save)
     g_free(sheet);
     g_free(q2);
     g_string_free(seen, TRUE);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* The failed outputs of a build, comma-joined, each with its reason after " — ". */
+static char *failures(const jd_build_result *r)
+{
+    GString *s = g_string_new(NULL);
+    for (int i = 0; r->failed_paths[i]; i++)
+        g_string_append_printf(s, "%s%s — %s", i ? "\n" : "", r->failed_paths[i], r->failed_reasons[i]);
+    return g_string_free(s, FALSE);
+}
+
+/* A report with errors stops only the outputs whose document has its task and unit: the
+ * other units' sheets are built, the failed ones keep their previous file, and the build
+ * says which failed and why. A report whose task or unit the list does not know stops what
+ * the list says it could be about; a task list with errors stops everything that reads it. */
+START_TEST(a_bad_report_stops_only_what_needs_it)
+{
+    char *dir = copy_fixture();
+    g_free(build(dir, 2, true, NULL));
+    char *sheet = g_build_filename(dir, "out", "单位", "商务局.pdf", NULL);
+    char *before = jt_read(sheet);
+    gsize before_len = strlen(before);
+    /* 商务局 typed a comma into 完成情况; 城管委 changed its text */
+    char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
+    replace_in_file(q2, "举办招商会两场。", "举办招商会两场,签约一项。");
+    replace_in_file(q2, "已开工。", "已开工建设。");
+    jd_build_result r;
+    char *built = build(dir, 2, false, &r);
+    ck_assert_str_eq(built, "out/单位/各街镇.pdf,out/单位/城管委.pdf");
+    ck_assert_uint_eq(r.failed, 4);
+    ck_assert_uint_eq(r.unchanged, 4);
+    char *got = failures(&r);
+    char *why = g_strdup_printf("%s:4: the report on task 3 by 商务局 has errors", q2);
+    char *want = g_strdup_printf("out/督查表.pdf — %s\nout/单位/商务局.pdf — %s\nout/领导/张三.pdf — %s\n"
+                                 "out/领导/李四.pdf — %s",
+                                 why, why, why, why);
+    ck_assert_str_eq(got, want);
+    g_free(got), g_free(want), g_free(why), g_free(built);
+    jd_build_result_clear(&r);
+    char *after = jt_read(sheet);
+    ck_assert_uint_eq(strlen(after), before_len);
+    ck_assert(memcmp(before, after, before_len) == 0);
+    g_free(after);
+    /* the same without anyone collecting the messages */
+    jd_project *p = jd_project_load(dir, NULL);
+    jd_build_options o;
+    jd_build_options_init(&o);
+    ck_assert(!jd_project_build(p, &o, &r, NULL));
+    ck_assert_uint_eq(r.failed, 4);
+    jd_build_result_clear(&r);
+    jd_project_free(p);
+    /* the command says what failed and why, after the error itself, and exits 1 */
+    char *out = NULL, *err = NULL;
+    ck_assert_int_eq(jt_cli(&out, &err, "build '%s'", dir), 1);
+    ck_assert(g_str_has_prefix(out, "0 built, 6 unchanged, 4 failed (10 outputs) in "));
+    want = g_strdup_printf("%s:4:44: error: row has 11 fields but the header has 10: a comma inside a cell moved "
+                           "the cells after it into the wrong columns (field 11, '2023-06-26', has no column at "
+                           "all); put that cell in double quotes or write '，'\n"
+                           "  failed out/督查表.pdf: %s:4: the report on task 3 by 商务局 has errors\n"
+                           "  failed out/单位/商务局.pdf: %s:4: the report on task 3 by 商务局 has errors\n"
+                           "  failed out/领导/张三.pdf: %s:4: the report on task 3 by 商务局 has errors\n"
+                           "  failed out/领导/李四.pdf: %s:4: the report on task 3 by 商务局 has errors\n",
+                           q2, q2, q2, q2, q2);
+    ck_assert_str_eq(err, want);
+    g_free(want), g_free(out), g_free(err);
+    /* corrected: the four are built */
+    replace_in_file(q2, "举办招商会两场,签约一项。", "举办招商会两场，签约一项。");
+    built = build(dir, 2, true, NULL);
+    ck_assert_str_eq(built, "out/单位/商务局.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
+    g_free(built);
+    /* a report on a task the list does not have, by a unit it does: every document with
+     * that unit waits */
+    char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
+    replace_in_file(q1, "4,提升教育质量,教育局", "9,提升教育质量,教育局");
+    built = build(dir, 1, false, &r);
+    got = failures(&r);
+    why = g_strdup_printf("%s:6:1: task 9 is not in the task list", q1);
+    want = g_strdup_printf("%s:6: the report on task 9 by 教育局 has errors", q1);
+    char *expected = g_strdup_printf("out/督查表.pdf — %s\nout/单位/教育局.pdf — %s\nout/领导/王五.pdf — %s", want,
+                                     want, want);
+    ck_assert_str_eq(got, expected);
+    ck_assert_str_eq(built, "");
+    g_free(expected), g_free(got), g_free(want), g_free(why), g_free(built);
+    jd_build_result_clear(&r);
+    replace_in_file(q1, "9,提升教育质量,教育局", "4,提升教育质量,教育局");
+    /* the task list with a typo in its header: what reads it waits, nothing is removed */
+    char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
+    replace_in_file(tasks, "序号\t目标任务\t责任单位", "序号\t目标任务\t责任单住");
+    built = build(dir, 2, false, &r);
+    ck_assert_str_eq(built, "");
+    got = failures(&r);
+    why = g_strdup_printf("%s:3: the task list has errors", tasks);
+    want = g_strdup_printf("out/督查表.pdf — %s\nout/单位/{key}.pdf — %s\nout/领导/{key}.pdf — %s", why, why, why);
+    ck_assert_str_eq(got, want);
+    ck_assert_uint_eq(r.removed, 0);
+    ck_assert(g_file_test(sheet, G_FILE_TEST_EXISTS));
+    g_free(got), g_free(want), g_free(why), g_free(built);
+    jd_build_result_clear(&r);
+    g_free(tasks), g_free(q1), g_free(q2), g_free(before), g_free(sheet);
     jt_rmrf(dir);
     g_free(dir);
 }
@@ -639,8 +742,12 @@ START_TEST(parameters_are_checked_with_their_project_line)
         "%s:7:1: error: [output 单位]: unit-sheet.xml: parameter 'period': '2023Q7' is not a period (a "
         "quarter: 2023Q2 or 2023年第二季度; a month: 2023-05), e.g. period=2023Q2 in [params]\n"
         "%s:7:1: error: [output 领导]: leader-sheet.xml: parameter 'period': '2023Q7' is not a period (a "
-        "quarter: 2023Q2 or 2023年第二季度; a month: 2023-05), e.g. period=2023Q2 in [params]\n",
-        ini, ini, ini);
+        "quarter: 2023Q2 or 2023年第二季度; a month: 2023-05), e.g. period=2023Q2 in [params]\n"
+        /* what was not built, each output once */
+        "  failed out/督查表.pdf: %s:12:1: its parameters have errors\n"
+        "  failed out/单位/{key}.pdf: %s:7:1: its parameters have errors (6 documents)\n"
+        "  failed out/领导/{key}.pdf: %s:7:1: its parameters have errors (3 documents)\n",
+        ini, ini, ini, ini, ini, ini);
     ck_assert_str_eq(err, want);
     g_free(want), g_free(out), g_free(err);
     /* without it at all: the output's group */
@@ -725,6 +832,7 @@ int main(void)
     tcase_add_test(tc, a_project_baseline_marks_every_build);
     tcase_add_test(tc, watch_rebuilds_on_save);
     tcase_add_test(tc, build_summary_and_exit_codes);
+    tcase_add_test(tc, a_bad_report_stops_only_what_needs_it);
     tcase_add_test(tc, success_does_not_depend_on_collecting_messages);
     tcase_add_test(tc, parameters_are_checked_with_their_project_line);
     suite_add_tcase(s, tc);

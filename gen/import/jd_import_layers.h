@@ -202,7 +202,7 @@ void jd_progress_reject(jd_value *rejects, const jd_diags *diags, size_t from, c
                         int64_t task, char *const *units, const char *period);
 
 /* Whether some row of the records is a task list's header (names 序号, 目标任务 and
- * 责任单位). */
+ * 责任单位), or one with a typo (names two kinds of its columns). */
 bool jd_records_are_tasklist(const jd_records *records);
 
 /* The file a report was read from (its "source"), or NULL. */

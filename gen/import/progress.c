@@ -333,12 +333,15 @@ static bool row_fits_header(reader *rd, size_t r)
         char *heading = at < rd->raw_width
                            ? jd_text_compact(jd_records_field(rd->records, rd->header_row, at))
                            : g_strdup("");
+        char *placed = *heading ? g_strdup_printf("would be read as %s", heading)
+                                : g_strdup("has no column at all");
         jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, at),
                      jd_records_field_col(rd->records, r, at),
                      "row has %zu fields but the header has %zu: a comma inside a cell moved the "
-                     "cells after it into the wrong columns (field %zu, '%s', would be read as "
-                     "%s); put that cell in double quotes or write '，'",
-                     n, rd->raw_width, at + 1, shown, *heading ? heading : "no column");
+                     "cells after it into the wrong columns (field %zu, '%s', %s); put that cell "
+                     "in double quotes or write '，'",
+                     n, rd->raw_width, at + 1, shown, placed);
+        g_free(placed);
         g_free(heading);
     } else
         jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, at),

@@ -164,10 +164,13 @@ static bool is_header_row(const jd_records *records, size_t r)
     return id && task_col && units;
 }
 
+static int header_likeness(const jd_records *records, size_t r);
+
 bool jd_records_are_tasklist(const jd_records *records)
 {
+    /* a header with a typo is a task list's too: it names two kinds of its columns */
     for (size_t r = 0; r < jd_records_count(records); r++)
-        if (is_header_row(records, r)) return true;
+        if (is_header_row(records, r) || header_likeness(records, r) >= 2) return true;
     return false;
 }
 

@@ -56,23 +56,56 @@ static jd_value *read_named(const char *path, const jd_import_options *io, jd_di
     return v;
 }
 
-static bool bind_one(jd_value *globals, const char *arg, const jd_import_options *io, jd_diags *diags)
+/* Describes in `broken` data bound as `binding` that could not be read: its first error
+ * since index `from` of diags (or `file`). */
+static void add_broken(jd_value *broken, const char *binding, const jd_diags *diags, size_t from, const char *file)
+{
+    const jd_diag *error = NULL;
+    for (size_t i = from; i < jd_diags_count(diags) && !error; i++)
+        if (jd_diag_severity(jd_diags_get(diags, i)) == JD_ERROR) error = jd_diags_get(diags, i);
+    jd_value *b = jd_value_new_object();
+    jd_object_set(b, "binding", jd_value_new_string(binding));
+    jd_object_set(b, "file", jd_value_new_string(error && jd_diag_file(error) ? jd_diag_file(error) : file));
+    jd_object_set(b, "line", jd_value_new_int(error ? jd_diag_line(error) : 0));
+    jd_object_set(b, "col", jd_value_new_int(error ? jd_diag_col(error) : 0));
+    jd_object_set(b, "message", jd_value_new_string(error ? jd_diag_message(error) : "has errors"));
+    jd_array_append(broken, b);
+}
+
+/* The reports a lenient reading left out, as broken progress. */
+static void add_rejects(jd_value *broken, const jd_value *rejects)
+{
+    for (size_t i = 0; i < jd_array_length(rejects); i++) {
+        jd_value *b = jd_value_copy(jd_array_get(rejects, i));
+        jd_object_set(b, "binding", jd_value_new_string("progress"));
+        jd_array_append(broken, b);
+    }
+}
+
+static bool bind_one(jd_value *globals, const char *arg, const jd_import_options *strict, jd_value *broken,
+                     jd_diags *diags)
 {
     const char *eq = strchr(arg, '=');
     bool named = eq && is_name(arg, (size_t)(eq - arg));
     const char *path = named ? eq + 1 : arg;
     char *name = named ? g_strndup(arg, (size_t)(eq - arg)) : NULL;
     jd_value *value = NULL;
+    jd_import_options io = *strict;
+    /* (a file bound by name is read strictly: it is whole or missing) */
+    io.rejects = broken && !named ? jd_value_new_array() : NULL;
+    size_t from = jd_diags_count(diags);
+    jd_data_kind seen = JD_DATA_UNKNOWN;
     if (named) {
-        value = read_named(path, io, diags);
+        value = read_named(path, &io, diags);
     } else {
         jd_import_info info = {0};
-        value = jd_import_file_with(path, io, &info, diags);
+        value = jd_import_file_with(path, &io, &info, diags);
         const char *binding = value ? jd_data_kind_binding(info.kind) : NULL;
         if (value && !binding)
             jd_diags_add(diags, JD_ERROR, path, 0, 0,
                          "cannot tell what kind of data this is; bind it with --data NAME=%s", path);
         name = binding ? g_strdup(binding) : NULL;
+        seen = info.seen;
     }
     bool ok = value && name;
     if (ok && strcmp(name, "params") == 0) {
@@ -86,6 +119,15 @@ static bool bind_one(jd_value *globals, const char *arg, const jd_import_options
         jd_object_set(globals, name, value);
     else
         jd_value_unref(value);
+    if (broken && ok) {
+        add_rejects(broken, io.rejects);
+    } else if (broken) {
+        /* what the outputs that read it cannot have: a file of a kind that could not be told
+         * may have been meant as any of them */
+        const char *binding = named ? name : name ? name : jd_data_kind_binding(seen);
+        add_broken(broken, binding ? binding : "*", diags, from, path);
+    }
+    jd_value_unref(io.rejects);
     g_free(name);
     return ok;
 }
@@ -93,27 +135,43 @@ static bool bind_one(jd_value *globals, const char *arg, const jd_import_options
 jd_value *jd_bind_data(const char *const *data_args, const char *const *define_args,
                        const char *const *states, jd_diags *diags)
 {
+    return jd_bind_data_with(data_args, define_args, states, NULL, diags);
+}
+
+jd_value *jd_bind_data_with(const char *const *data_args, const char *const *define_args,
+                            const char *const *states, jd_value *broken, jd_diags *diags)
+{
+    jd_tally tally;
+    diags = jd_tally_begin(&tally, diags);
     jd_value *globals = jd_value_new_object();
     jd_value *params = jd_value_new_object();
     jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL, NULL};
     bool ok = true;
     for (const char *const *d = data_args; d && *d; d++)
-        ok &= bind_one(globals, *d, &io, diags);
+        ok &= bind_one(globals, *d, &io, broken, diags);
     /* progress reports go onto the task list: every unit row gets its reports */
     const jd_value *list = jd_object_get(globals, "list"), *progress = jd_object_get(globals, "progress");
-    if (ok && list && progress) {
-        jd_value *merged = jd_progress_merge(list, progress, states, diags);
-        if (merged)
+    if ((ok || broken) && list && progress) {
+        jd_value *rejects = broken ? jd_value_new_array() : NULL, *kept = NULL;
+        size_t from = jd_diags_count(diags);
+        jd_value *merged = jd_progress_merge_with(list, progress, states, rejects, broken ? &kept : NULL, diags);
+        if (merged) {
             jd_object_set(globals, "list", merged);
-        else
+            if (kept) jd_object_set(globals, "progress", kept);
+            add_rejects(broken, rejects);
+        } else {
             ok = false;
+            if (broken) add_broken(broken, "list", diags, from, NULL);
+        }
+        jd_value_unref(rejects);
     }
+    bool params_ok = true;
     for (const char *const *d = define_args; d && *d; d++) {
         const char *eq = strchr(*d, '=');
         if (!jp_param_ok(*d)) {
             jd_diags_add(diags, JD_ERROR, NULL, 0, 0,
                          "a parameter is KEY=VALUE with KEY made of letters, digits and _, not '%s'", *d);
-            ok = false;
+            params_ok = false;
             continue;
         }
         char *key = g_strndup(*d, (size_t)(eq - *d));
@@ -121,7 +179,9 @@ jd_value *jd_bind_data(const char *const *data_args, const char *const *define_a
         g_free(key);
     }
     jd_object_set(globals, "params", params);
-    if (!ok) {
+    jd_tally_end(&tally);
+    /* leniently, what could not be bound is in `broken`; parameters must all be right */
+    if (!params_ok || (!ok && !broken)) {
         jd_value_unref(globals);
         return NULL;
     }

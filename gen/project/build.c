@@ -43,6 +43,9 @@ typedef struct {
     bool store;           /* the cache entry is new */
     bool haru;
     bool refused;         /* it would overwrite another output's file */
+    const jd_value *broken; /* the data its output could not have (owned by the build) */
+    char *reason;         /* why it failed, for the summary (newly allocated), or NULL */
+    job_status status;    /* once finished */
     jd_diags *diags;
 } job;
 
@@ -56,11 +59,14 @@ void jd_build_result_clear(jd_build_result *r)
 {
     g_strfreev(r->built_paths);
     g_strfreev(r->removed_paths);
+    g_strfreev(r->failed_paths);
+    g_strfreev(r->failed_reasons);
     memset(r, 0, sizeof *r);
 }
 
 static void job_free(job *j)
 {
+    g_free(j->reason);
     jd_value_unref(j->data);
     g_free(j->key);
     g_free(j->rel_path);
@@ -254,6 +260,7 @@ static job_status run_job(build_state *b, job *j)
 static void finish_job(build_state *b, job *j, job_status status)
 {
     b->finished++;
+    j->status = status;
     if (j->store) {
         jp_entry e;
         memcpy(e.hash, j->hash, sizeof e.hash);
@@ -270,6 +277,75 @@ static void finish_job(build_state *b, job *j, job_status status)
     }
     if (b->opts->progress)
         b->opts->progress(b->opts->user, b->finished, b->result->total, j->rel_path, status == JOB_BUILT);
+}
+
+/* The first error of `diags` in one line — its place, and `what` or else its message cut
+ * short (it is printed in full above) — or NULL when there is none. */
+static char *first_error(const jd_diags *diags, const char *what)
+{
+    enum { SHOWN = 60 }; /* characters of the message */
+    for (size_t i = 0; i < jd_diags_count(diags); i++) {
+        const jd_diag *d = jd_diags_get(diags, i);
+        if (jd_diag_severity(d) != JD_ERROR) continue;
+        GString *text = g_string_new(jd_diag_file(d) ? jd_diag_file(d) : "");
+        if (jd_diag_line(d) > 0) g_string_append_printf(text, ":%d", jd_diag_line(d));
+        if (jd_diag_line(d) > 0 && jd_diag_col(d) > 0) g_string_append_printf(text, ":%d", jd_diag_col(d));
+        if (text->len) g_string_append(text, ": ");
+        char *message = jd_printable(jd_diag_message(d));
+        if (what)
+            g_string_append(text, what);
+        else if (g_utf8_strlen(message, -1) > SHOWN) {
+            char *head = g_utf8_substring(message, 0, SHOWN);
+            g_string_append_printf(text, "%s…", head);
+            g_free(head);
+        } else
+            g_string_append(text, message);
+        g_free(message);
+        return g_string_free(text, FALSE);
+    }
+    return NULL;
+}
+
+/* Why a job failed, in one line: its reason, else its first error. */
+static char *failure_reason(const job *j)
+{
+    if (j->reason) return g_strdup(j->reason);
+    char *error = first_error(j->diags, NULL);
+    return error ? error : g_strdup("see the messages above");
+}
+
+/* The failed outputs and their reasons, in the project's order. An output that failed as a
+ * whole (its template or parameters) is named once, by its file pattern, with how many
+ * documents it has. */
+static void collect_failures(build_state *b)
+{
+    GPtrArray *paths = g_ptr_array_new(), *reasons = g_ptr_array_new();
+    for (guint i = 0; i < b->jobs->len; i++) {
+        const job *j = g_ptr_array_index(b->jobs, i);
+        if (j->status != JOB_FAILED) continue;
+        if (j->tpl || j->out->split == JD_SPLIT_NONE || !j->reason) {
+            g_ptr_array_add(paths, g_strdup(j->rel_path));
+            g_ptr_array_add(reasons, failure_reason(j));
+            continue;
+        }
+        size_t n = 0;
+        bool first = true;
+        for (guint k = 0; k < b->jobs->len; k++) {
+            const job *other = g_ptr_array_index(b->jobs, k);
+            if (other->out != j->out || other->status != JOB_FAILED) continue;
+            first &= k >= i;
+            n++;
+        }
+        if (!first) continue;
+        char *pattern = g_build_filename(b->project->out_dir, j->out->pattern, NULL);
+        g_ptr_array_add(paths, relative_to(b->project->dir, pattern));
+        g_ptr_array_add(reasons, g_strdup_printf("%s (%zu document%s)", j->reason, n, n == 1 ? "" : "s"));
+        g_free(pattern);
+    }
+    g_ptr_array_add(paths, NULL);
+    g_ptr_array_add(reasons, NULL);
+    b->result->failed_paths = (char **)g_ptr_array_free(paths, FALSE);
+    b->result->failed_reasons = (char **)g_ptr_array_free(reasons, FALSE);
 }
 
 /* ---- warming up -------------------------------------------------------------------- */
@@ -448,8 +524,9 @@ static jd_value *output_globals(const jd_value *base, jd_value *params)
     return g;
 }
 
-/* The data an output sees: the project's, plus the output's own data files if any. */
-static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, jd_diags *diags)
+/* The data an output sees: the project's, plus the output's own data files if any; what
+ * of it could not be read is added to `broken`. */
+static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, jd_value *broken, jd_diags *diags)
 {
     if (!o->data || !o->data[0])
         return jd_value_ref(base);
@@ -459,8 +536,8 @@ static jd_value *output_data(jd_project *p, const jp_output *o, jd_value *base, 
     for (int k = 0; o->data[k]; k++)
         g_ptr_array_add(all, o->data[k]);
     g_ptr_array_add(all, NULL);
-    jd_value *v = jd_bind_data((const char *const *)all->pdata, (const char *const *)p->params,
-                               (const char *const *)p->states, diags);
+    jd_value *v = jd_bind_data_with((const char *const *)all->pdata, (const char *const *)p->params,
+                                    (const char *const *)p->states, broken, diags);
     g_ptr_array_free(all, TRUE);
     if (v)
         jp_apply_indicator_rules(v, p->indicator_rules);
@@ -479,22 +556,32 @@ static const char *mark_since(const jd_project *p, const jd_build_options *opts)
     return opts->mark_changes_since ? opts->mark_changes_since : p->mark_since;
 }
 
-static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_diags *diags)
+/* The project's data, bound leniently: what could not be read goes to `broken`. */
+static jd_value *bind_project(jd_project *p, const jd_build_options *opts, jd_value *broken, jd_diags *diags)
 {
-    jd_value *base = jd_bind_data((const char *const *)p->data, (const char *const *)p->params,
-                                  (const char *const *)p->states, diags);
+    jd_value *base = jd_bind_data_with((const char *const *)p->data, (const char *const *)p->params,
+                                       (const char *const *)p->states, broken, diags);
     if (base)
         jp_apply_indicator_rules(base, p->indicator_rules);
     const char *since = mark_since(p, opts);
-    if (!base || !since)
+    if (!base || !since || !jd_object_get(base, "list"))
         return base;
+    size_t from = jd_diags_count(diags);
     jd_value *marked = jd_mark_changes_since(base, since, opts->mark_label ? opts->mark_label : p->mark_label,
                                              (const char *const *)p->states, diags);
-    if (!marked) {
-        jd_value_unref(base);
-        return NULL;
+    if (marked) {
+        jd_object_set(base, "list", marked);
+    } else {
+        /* the list cannot be shown as asked: every output that reads it waits */
+        const jd_diag *d = from < jd_diags_count(diags) ? jd_diags_get(diags, from) : NULL;
+        jd_value *e = jd_value_new_object();
+        jd_object_set(e, "binding", jd_value_new_string("list"));
+        jd_object_set(e, "file", jd_value_new_string(d && jd_diag_file(d) ? jd_diag_file(d) : since));
+        jd_object_set(e, "line", jd_value_new_int(d ? jd_diag_line(d) : 0));
+        jd_object_set(e, "col", jd_value_new_int(d ? jd_diag_col(d) : 0));
+        jd_object_set(e, "message", jd_value_new_string(d ? jd_diag_message(d) : "has errors"));
+        jd_array_append(broken, e);
     }
-    jd_object_set(base, "list", marked);
     return base;
 }
 
@@ -581,17 +668,24 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     /* every template, and every output's parameters checked against it, before any data */
     GPtrArray *templates = g_ptr_array_new_with_free_func((GDestroyNotify)jd_template_free);
     GPtrArray *params = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
+    GPtrArray *setup_errors = g_ptr_array_new_with_free_func(g_free); /* why, or NULL */
     bool templates_ok = true;
     char **search = jd_template_search_path(p->dir);
     for (guint i = 0; i < p->outputs->len; i++) {
         jp_output *o = g_ptr_array_index(p->outputs, i);
-        jd_template *t = jd_template_load(o->template_path, (const char *const *)search, diags);
-        jd_value *checked = t ? output_params(p, o, t, diags) : NULL;
+        jd_diags *own = jd_diags_new();
+        jd_template *t = jd_template_load(o->template_path, (const char *const *)search, own);
+        bool loaded = t != NULL;
+        jd_value *checked = t ? output_params(p, o, t, own) : NULL;
         if (t && !checked) {
             /* the output cannot be built: as if its template had failed */
             jd_template_free(t);
             t = NULL;
         }
+        g_ptr_array_add(setup_errors,
+                        t ? NULL : first_error(own, loaded ? "its parameters have errors" : "its template has errors"));
+        jd_diags_append(diags, own);
+        jd_diags_free(own);
         templates_ok &= t != NULL;
         g_ptr_array_add(templates, t);
         g_ptr_array_add(params, checked);
@@ -604,9 +698,12 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         result->total = result->unchanged = recorded;
         result->built_paths = g_new0(char *, 1);
         result->removed_paths = g_new0(char *, 1);
+        result->failed_paths = g_new0(char *, 1);
+        result->failed_reasons = g_new0(char *, 1);
         result->seconds = (g_get_monotonic_time() - start) / 1e6;
         g_free(in_hash);
         g_free(fonts_fp);
+        g_ptr_array_free(setup_errors, TRUE);
         g_ptr_array_free(templates, TRUE);
         g_ptr_array_free(params, TRUE);
         return true;
@@ -615,32 +712,46 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     /* while the data is read, another thread loads and warms the font set up */
     char *scratch = jp_cache_path(p, "scratch");
     GThread *warming = opts->check_only ? NULL : g_thread_new("warm-up", warm_up, scratch);
-    jd_value *base = bind_project(p, opts, diags);
+    jd_value *base_broken = jd_value_new_array();
+    jd_value *base = bind_project(p, opts, base_broken, diags);
+    bool data_ok = jd_array_length(base_broken) == 0;
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
                      fonts_fp, g_ptr_array_new(), 0};
     GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     GPtrArray *tpl_hashes = g_ptr_array_new_with_free_func(g_free);
+    GPtrArray *placed = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     GArray *todo = g_array_new(FALSE, FALSE, sizeof(guint32));
     bool ok = base != NULL;
+    bool enumerated = ok; /* every document of every output known (for removing stale ones) */
 
     /* every output of the project, and this shard's share of them to do */
     for (guint i = 0; ok && i < p->outputs->len; i++) {
         jp_output *o = g_ptr_array_index(p->outputs, i);
-        jd_value *data = output_data(p, o, base, diags);
+        jd_value *broken = jd_value_copy(base_broken);
+        jd_value *data = output_data(p, o, base, broken, diags);
         if (!data) {
+            jd_value_unref(broken);
             ok = false;
             break;
         }
+        data_ok &= jd_array_length(broken) == 0;
         jd_value *empty = jd_value_new_object();
         jd_value *checked = g_ptr_array_index(params, i);
         jd_value *g = output_globals(data, checked ? checked : empty);
         jd_value_unref(empty);
         jd_value_unref(data);
         g_ptr_array_add(globals, g);
+        jd_value *out_broken = jp_place_broken(broken, jd_object_get(g, "list"));
+        jd_value_unref(broken);
+        g_ptr_array_add(placed, out_broken);
         char *tpl_hash = jp_template_fingerprint(g_ptr_array_index(templates, i), fonts_fp);
         g_ptr_array_add(tpl_hashes, tpl_hash);
-        char **keys = o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
-                                                : g_strdupv((char *[]){"", NULL});
+        /* a split over a list that could not be read: its documents are unknown; one entry
+         * stands for them all, failed, and nothing of it is removed as stale */
+        bool unknown_keys = o->split != JD_SPLIT_NONE && !jd_object_get(g, "list") && jp_list_broken(out_broken);
+        enumerated &= !unknown_keys;
+        char **keys = o->split != JD_SPLIT_NONE && !unknown_keys ? jd_split_keys(jd_object_get(g, "list"), o->split)
+                                                                 : g_strdupv((char *[]){"", NULL});
         if (!keys[0]) {
             /* say why an output makes nothing, rather than "0 built" */
             char *group = g_strdup_printf("output %s", o->name);
@@ -650,7 +761,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             g_free(group);
         }
         for (int k = 0; keys[k]; k++) {
-            const char *key = o->split == JD_SPLIT_NONE ? NULL : keys[k];
+            const char *key = o->split == JD_SPLIT_NONE || unknown_keys ? NULL : keys[k];
             char *file = jd_expand_file_pattern(o->pattern, key, jd_object_get(g, "params"));
             job *j = g_new0(job, 1);
             j->index = b.jobs->len;
@@ -662,6 +773,11 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
             j->path = g_build_filename(p->out_dir, file, NULL);
             j->rel_path = relative_to(p->dir, j->path);
             j->diags = jd_diags_new();
+            j->broken = out_broken;
+            if (!j->tpl)
+                j->reason = g_strdup(g_ptr_array_index(setup_errors, i));
+            else if (unknown_keys)
+                j->reason = jp_blocked_reason(out_broken, g_ptr_array_index(templates, i), g);
             const char *backend = o->backend ? o->backend : p->backend;
             j->haru = backend && strcmp(backend, "haru") == 0;
             g_ptr_array_add(b.jobs, j);
@@ -675,7 +791,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         g_strfreev(keys);
     }
     result->total = ok ? todo->len : 0;
-    bool enumerated = ok;
+    enumerated &= ok;
     if (ok)
         refuse_collisions(p, b.jobs);
 
@@ -692,12 +808,18 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         for (guint i = 0; i < todo->len; i++) {
             job *j = g_ptr_array_index(b.jobs, g_array_index(todo, guint32, i));
             jp_entry cached;
-            if (j->refused) {
+            if (j->refused || j->reason) {
                 finish_job(&b, j, JOB_FAILED);
                 continue;
             }
             if (j->tpl) {
                 compute_input(j, memo);
+                /* data it needs could not be read: it waits, its previous file untouched */
+                j->reason = jp_blocked_reason(j->broken, j->tpl, j->data);
+                if (j->reason) {
+                    finish_job(&b, j, JOB_FAILED);
+                    continue;
+                }
                 j->have_cached = !opts->force && !opts->check_only && jp_entry_read(p, j->rel_path, &cached);
                 if (j->have_cached)
                     memcpy(j->cached_hash, cached.hash, sizeof j->cached_hash);
@@ -730,8 +852,9 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     /* messages in the order of the outputs, whatever order the workers finished in */
     for (guint i = 0; i < b.jobs->len; i++)
         jd_diags_append(diags, ((job *)g_ptr_array_index(b.jobs, i))->diags);
-    if (result->failed || !templates_ok)
+    if (result->failed || !templates_ok || !data_ok)
         ok = false;
+    collect_failures(&b);
     /* the no-change record: only for a complete, successful build of everything */
     if (ok && !opts->only && !opts->check_only) {
         GPtrArray *done = g_ptr_array_new();
@@ -761,9 +884,12 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_ptr_array_free(b.jobs, TRUE);
     g_ptr_array_free(globals, TRUE);
     g_ptr_array_free(tpl_hashes, TRUE);
+    g_ptr_array_free(placed, TRUE);
+    g_ptr_array_free(setup_errors, TRUE);
     g_ptr_array_free(templates, TRUE);
     g_ptr_array_free(params, TRUE);
     jd_value_unref(base);
+    jd_value_unref(base_broken);
     g_free(in_hash);
     g_free(fonts_fp);
     return ok;

@@ -33,6 +33,18 @@
 jd_value *jd_bind_data(const char *const *data_args, const char *const *define_args,
                        const char *const *states, jd_diags *diags);
 
+/* jd_bind_data(), leniently when `broken` is not NULL (a project build, where data that one
+ * output needs must not stop the others): data that cannot be bound is described in
+ * `broken` — an array — instead of failing the whole binding. Progress is read with
+ * jd_import_options.rejects, so only its bad reports are left out. Each entry is an object
+ *   {"binding": "list" | "progress" | "indicators" | NAME | "*" (a file whose kind could not
+ *    be told), "file", "line", "col", "message": the first error,
+ *    and for a report left out, as far as known: "task", "units", "period"}
+ * The errors are still added to diags. Returns the globals that could be bound (NULL only
+ * for a parameter that is not KEY=VALUE). */
+jd_value *jd_bind_data_with(const char *const *data_args, const char *const *define_args,
+                            const char *const *states, jd_value *broken, jd_diags *diags);
+
 /* Marks what changed between `previous` and `list` (both task lists, with progress merged
  * or not): every unit row whose names, plan or reports differ gets "changed": true, and
  * its task too; the list gets "changes_since" (`previous_name`: what the legend calls the
@@ -127,12 +139,19 @@ typedef struct {
     double seconds;
     char **built_paths;   /* NULL-terminated, relative to the project dir; g_strfreev */
     char **removed_paths; /* the same, for the removed outputs */
+    char **failed_paths;  /* the same, for the outputs that failed, in the project's order */
+    char **failed_reasons; /* why each failed, in one line: "progress/2023Q1.csv:3: the
+                              report on task 1 by 商务局 has errors" */
 } jd_build_result;
 
 /* Builds the project. Every output that fails leaves its previous file untouched; the
- * others are still built. Outputs that earlier builds wrote and the project no longer
- * produces are removed (only files jindu wrote, recorded in its cache, and only while they
- * are still as jindu wrote them). Returns false if anything failed (messages in diags). */
+ * others are still built. Data with errors stops only the outputs that need it: the data is
+ * bound leniently (jd_bind_data_with), and an output fails when its template reads data
+ * that could not be read, or its document has a task and unit whose report was left out
+ * (each failed output is in result->failed_paths with its reason). Outputs that earlier
+ * builds wrote and the project no longer produces are removed (only files jindu wrote,
+ * recorded in its cache, and only while they are still as jindu wrote them). Returns false
+ * if anything failed or the data had errors (messages in diags). */
 bool jd_project_build(jd_project *project, const jd_build_options *opts, jd_build_result *result,
                       jd_diags *diags);
 

@@ -90,6 +90,20 @@ void jp_store_inputs(const jd_project *p, const jd_build_options *opts, const ch
  * sorted, NULL-terminated (g_strfreev). */
 char **jp_remove_stale(const jd_project *p, GHashTable *produced, jd_diags *diags);
 
+/* ---- depend.c: which outputs the data that could not be read keeps from being built -- */
+
+/* `broken` (jd_bind_data_with's) with each report left out placed in `list`: what it was
+ * about as far as the list agrees ("scope_task": 0 for any, "scope_units": [] for any).
+ * A new array. */
+jd_value *jp_place_broken(const jd_value *broken, const jd_value *list);
+/* Whether the placed entries leave the list unknown: a split's documents cannot be known. */
+bool jp_list_broken(const jd_value *placed);
+/* Why an output cannot be built — "progress/2023Q1.csv:3: the report on task 1 by 商务局
+ * has errors" — when its template reads data that could not be read, or (for a report left
+ * out) its data (`data`, its split key's share) has the task and unit the report was
+ * about. Newly allocated; NULL when it can be built. */
+char *jp_blocked_reason(const jd_value *placed, const jd_template *tpl, const jd_value *data);
+
 /* ---- workers.c: jobs on forked worker processes ------------------------------------- */
 
 typedef struct {
