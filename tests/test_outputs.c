@@ -213,7 +213,12 @@ START_TEST(project_outputs_that_would_share_a_file_are_refused)
     int rc = jt_cli(&out, &err, "build '%s'", dir);
     ck_assert_int_eq(rc, 1);
     char *want = g_strdup_printf("%s/jindu.ini:13:1: error: [output 清单] and [output 督查表] would both be written "
-                                 "to out/表.pdf: give them different file names\n", dir);
+                                 "to out/表.pdf: give them different file names\n"
+                                 "  failed out/表.pdf: %s/jindu.ini:13: [output 清单] and [output 督查表] would both "
+                                 "be written to it\n"
+                                 "  failed out/表.pdf: %s/jindu.ini:13: [output 清单] and [output 督查表] would both "
+                                 "be written to it\n",
+                                 dir, dir, dir);
     ck_assert_str_eq(err, want);
     ck_assert(g_str_has_prefix(out, "3 built, 0 unchanged, 2 failed (5 outputs)"));
     char *table = g_build_filename(dir, "out", "表.pdf", NULL);

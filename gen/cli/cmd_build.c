@@ -106,14 +106,14 @@ static void report(const jd_diags *diags, bool verbose)
 
 /* Every output that failed and why, one line each (the first few without -v): after the
  * messages, so that what was not built is the last thing read before the counts. */
-static void report_failed(const jd_build_result *r, bool verbose)
+static void report_failed(const jd_build_result *r, bool verbose, const char *more)
 {
     enum { FEW = 10 };
     size_t n = r->failed_paths ? g_strv_length(r->failed_paths) : 0;
     for (size_t i = 0; i < n && (verbose || i < FEW); i++)
         fprintf(stderr, "  failed %s: %s\n", r->failed_paths[i], r->failed_reasons[i]);
     if (!verbose && n > FEW)
-        fprintf(stderr, "  … and %zu more failed (`jindu build -v` lists them)\n", n - FEW);
+        fprintf(stderr, "  … and %zu more failed%s\n", n - FEW, more);
 }
 
 /* One build: returns the exit code. */
@@ -136,7 +136,7 @@ static int build_once(const char *dir, const jd_build_options *opts, bool quiet,
         for (int i = 0; list_built && r.removed_paths && r.removed_paths[i]; i++)
             printf("  removed %s\n", r.removed_paths[i]);
         report(diags, verbose);
-        report_failed(&r, verbose);
+        report_failed(&r, verbose, " (`-v` lists them)");
         print_summary(&r, quiet);
         rc = ok ? JD_EXIT_OK : JD_EXIT_BAD_INPUT;
         jd_build_result_clear(&r);
@@ -369,7 +369,7 @@ int jd_cli_check_project(const char *dir)
         jd_build_result r;
         bool ok = jd_project_build(project, &o, &r, diags);
         jd_cli_report(diags);
-        report_failed(&r, true);
+        report_failed(&r, false, "");
         /* what has not been reported, as checking the files themselves says */
         jd_value *data = ok ? jd_project_data(project, NULL) : NULL;
         if (jd_object_get(data, "progress")) {

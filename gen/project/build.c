@@ -631,13 +631,20 @@ static void refuse_collisions(const jd_project *p, GPtrArray *jobs)
         if (other) {
             job *first = g_hash_table_lookup(by_owner, other);
             char *group = g_strdup_printf("output %s", j->out->name);
-            jd_diags_add(j->diags, JD_ERROR, p->ini_path, jp_ini_line(p, group, "file"), 1,
+            int line = jp_ini_line(p, group, "file");
+            jd_diags_add(j->diags, JD_ERROR, p->ini_path, line, 1,
                          "%s and %s would both be written to %s: give them different file names", other, owner,
                          j->rel_path);
             g_free(group);
+            char *why = g_strdup_printf("%s:%d: %s and %s would both be written to it", p->ini_path, line, other, owner);
             j->refused = true;
-            if (first)
+            g_free(j->reason);
+            j->reason = g_strdup(why);
+            if (first) {
                 first->refused = true;
+                if (!first->reason) first->reason = g_strdup(why);
+            }
+            g_free(why);
             g_free(owner);
         } else {
             g_hash_table_insert(by_owner, owner, j);
