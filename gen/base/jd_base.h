@@ -137,6 +137,15 @@ char *jd_text_line(const char *text, int line);
  * neighbours count as one), for "did you mean 'title'?". Newly allocated, or NULL. */
 char *jd_closest_name(const char *word, const char *const *known);
 
+/* ---- shares ------------------------------------------------------------------------ */
+
+/* The shares of `values` (non-negative; n of them) in their total, in units of 10^-decimals
+ * percent (decimals 0–3), rounded by largest remainders so that they add up to exactly
+ * 100% (ties to the earlier value); all 0 when the total is 0. */
+void jd_shares(const double *values, size_t n, int decimals, long *units);
+/* A share as jd_shares gives it, as text: "12.2%" (decimals 1). Newly allocated. */
+char *jd_share_text(long units, int decimals);
+
 /* ---- jindu's own files ------------------------------------------------------------- */
 
 /* The folder of jindu's own files named `what` ("templates", "fonts"): $JINDU_DATA_DIR/what

@@ -94,6 +94,13 @@ jd_value *jd_progress_missing(const jd_value *merged, const jd_period *period);
  * or JD_STATE_NOT_REPORTED. */
 const char *jd_task_state(const jd_value *task, const jd_period *period);
 
+/* What each unit of a merged task reports for `period`, one entry per distinct unit name
+ * in the order jd_task_unit_names gives: [{"unit", "state", "done", "problems", "next",
+ * "reporter", "date"}] — the name's most worrying report (as jd_task_state weighs it),
+ * 未报送 with empty texts when it has none. So a summary names the units that lag once
+ * each, however many rows name them. New reference. */
+jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period);
+
 /* How many tasks of `tasks` (an array of merged tasks) are in each state for `period`: an
  * object with every state of `states` in its order (NULL-terminated; NULL: the four
  * defaults), 0 when no task is in it, then any other state in the order first met, then

@@ -135,32 +135,62 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
 
 /* ---- a task's state ------------------------------------------------------------------------ */
 
+/* The most worrying report of unit `name` on `task` for period `wanted` (canonical text),
+ * over every row that names it; NULL when it has none. */
+static const jd_value *name_report(const jd_value *task, const char *name, const char *wanted)
+{
+    const jd_value *units = jd_object_get(task, "units"), *worst = NULL;
+    for (size_t u = 0; u < jd_array_length(units); u++) {
+        const jd_value *reports = jd_object_get(jd_array_get(units, u), "reports");
+        for (size_t r = 0; r < jd_array_length(reports); r++) {
+            const jd_value *report = jd_array_get(reports, r);
+            const char *s = jd_object_get_string(report, "state");
+            if (s && g_strcmp0(jd_object_get_string(report, "unit"), name) == 0 &&
+                g_strcmp0(jd_object_get_string(report, "period"), wanted) == 0 &&
+                (!worst || severity(s) < severity(jd_object_get_string(worst, "state"))))
+                worst = report;
+        }
+    }
+    return worst;
+}
+
 const char *jd_task_state(const jd_value *task, const jd_period *period)
 {
     char *wanted = jd_period_format(period);
     GPtrArray *names = jd_task_unit_names(task);
-    const jd_value *units = jd_object_get(task, "units");
     const char *worst = NULL;
     for (guint n = 0; n < names->len; n++) {
-        const char *name = g_ptr_array_index(names, n);
-        const char *state = NULL; /* the name's most worrying report */
-        for (size_t u = 0; u < jd_array_length(units); u++) {
-            const jd_value *reports = jd_object_get(jd_array_get(units, u), "reports");
-            for (size_t r = 0; r < jd_array_length(reports); r++) {
-                const jd_value *report = jd_array_get(reports, r);
-                const char *s = jd_object_get_string(report, "state");
-                if (s && g_strcmp0(jd_object_get_string(report, "unit"), name) == 0 &&
-                    g_strcmp0(jd_object_get_string(report, "period"), wanted) == 0 &&
-                    (!state || severity(s) < severity(state)))
-                    state = s;
-            }
-        }
-        if (!state) state = JD_STATE_NOT_REPORTED;
+        const jd_value *report = name_report(task, g_ptr_array_index(names, n), wanted);
+        const char *state = report ? jd_object_get_string(report, "state") : JD_STATE_NOT_REPORTED;
         if (!worst || severity(state) < severity(worst)) worst = state;
     }
     g_ptr_array_free(names, TRUE);
     g_free(wanted);
     return worst ? worst : JD_STATE_NOT_REPORTED;
+}
+
+jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period)
+{
+    static const char *const texts[] = {"done", "problems", "next", "reporter", "date"};
+    char *wanted = jd_period_format(period);
+    GPtrArray *names = jd_task_unit_names(task);
+    jd_value *out = jd_value_new_array();
+    for (guint n = 0; n < names->len; n++) {
+        const char *name = g_ptr_array_index(names, n);
+        const jd_value *report = name_report(task, name, wanted);
+        jd_value *entry = jd_value_new_object();
+        jd_object_set(entry, "unit", jd_value_new_string(name));
+        jd_object_set(entry, "state",
+                      jd_value_new_string(report ? jd_object_get_string(report, "state") : JD_STATE_NOT_REPORTED));
+        for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
+            const char *v = report ? jd_object_get_string(report, texts[t]) : NULL;
+            jd_object_set(entry, texts[t], jd_value_new_string(v ? v : ""));
+        }
+        jd_array_append(out, entry);
+    }
+    g_ptr_array_free(names, TRUE);
+    g_free(wanted);
+    return out;
 }
 
 jd_value *jd_task_state_counts(const jd_value *tasks, const char *const *states,

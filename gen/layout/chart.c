@@ -964,42 +964,15 @@ static void draw_horizontal(chart *c, box b)
 
 /* ---- pie and ring ------------------------------------------------------------------ */
 
-/* Shares in tenths of a percent that add up to exactly 1000 (largest remainders), so the
- * printed percentages sum to 100.0%. */
-static void shares(const double *v, size_t n, double total, int *tenths)
-{
-    int sum = 0;
-    double *rest = g_new(double, n);
-    for (size_t i = 0; i < n; i++) {
-        double exact = total > 0 ? v[i] / total * 1000 : 0;
-        tenths[i] = (int)floor(exact);
-        rest[i] = exact - tenths[i];
-        sum += tenths[i];
-    }
-    while (total > 0 && sum < 1000) {
-        size_t best = 0;
-        for (size_t i = 1; i < n; i++)
-            if (rest[i] > rest[best]) best = i;
-        tenths[best]++;
-        rest[best] = -1;
-        sum++;
-    }
-    g_free(rest);
-}
-
-static char *share_text(int tenths)
-{
-    return g_strdup_printf("%d.%d%%", tenths / 10, tenths % 10);
-}
-
 static void draw_pie(chart *c, box b, bool ring)
 {
     const double *v = c->values[0];
     double total = 0;
     for (size_t i = 0; i < c->n; i++)
         total += v[i];
-    int *tenths = g_new(int, c->n);
-    shares(v, c->n, total, tenths);
+    /* rounded so they add up to 100.0%, as the legend and any sentence print them */
+    long *tenths = g_new(long, c->n);
+    jd_shares(v, c->n, 1, tenths);
     double label_room = c->st[CS_SMALL]->font_size * 3.2;
     double d = MIN(b.x1 - b.x0 - 2 * label_room,
                    b.y1 - b.y0 - 2 * (jl_style_line_height(c->st[CS_SMALL]) + GAP));
@@ -1081,7 +1054,7 @@ static void draw_pie(chart *c, box b, bool ring)
         double mid = start + sweep / 2;
         start += sweep;
         if (sweep <= 0) continue;
-        char *s = share_text(tenths[i]);
+        char *s = jd_share_text(tenths[i], 1);
         text t = text_make(c, CS_SMALL, s, 0);
         g_free(s);
         double x, y;
@@ -1286,14 +1259,11 @@ static legend_entry *legend_entries(chart *c, size_t *n)
 {
     legend_entry *e;
     if (c->kind == KIND_PIE || c->kind == KIND_RING) {
-        double total = 0;
-        for (size_t i = 0; i < c->n; i++)
-            total += c->values[0][i];
-        int *tenths = g_new(int, c->n);
-        shares(c->values[0], c->n, total, tenths);
+        long *tenths = g_new(long, c->n);
+        jd_shares(c->values[0], c->n, 1, tenths);
         e = g_new0(legend_entry, c->n);
         for (size_t i = 0; i < c->n; i++) {
-            char *v = format_number(c->values[0][i], c->decimals), *sh = share_text(tenths[i]);
+            char *v = format_number(c->values[0][i], c->decimals), *sh = jd_share_text(tenths[i], 1);
             char *s = g_strdup_printf("%s %s%s（%s）", c->labels[i], v, c->unit ? c->unit : "", sh);
             e[i] = (legend_entry){text_make(c, CS_LABEL, s, 0), SW_FILL, (int)i};
             g_free(s);

@@ -274,17 +274,29 @@ static jd_value *f_lower(const tpl_filter_call *call, jd_value *in, jd_value **a
 }
 
 /* Trims Unicode white space, so the ideographic space (U+3000) of Chinese sheets goes too. */
+/* Whether `c` is one of `chars` (UTF-8), or white space when `chars` is NULL. */
+static bool trimmed(gunichar c, const char *chars)
+{
+    if (!chars) return g_unichar_isspace(c);
+    for (const char *p = chars; *p; p = g_utf8_next_char(p))
+        if (g_utf8_get_char(p) == c) return true;
+    return false;
+}
+
+/* White space at both ends dropped, or with an argument the characters it lists: a
+ * problem reported as "资金未到位。" goes into a sentence as `trim('。；， ')`. */
 static jd_value *f_trim(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
-    const char *s;
+    const char *s, *chars = NULL;
+    if (n > 0 && !string_arg(call, args[0], "the characters to drop", &chars)) return NULL;
     if (!text_input(call, in, &s)) return NULL;
     if (!s) return jd_value_ref(in);
     const char *start = s, *end = s + strlen(s);
-    while (start < end && g_unichar_isspace(g_utf8_get_char(start)))
+    while (start < end && trimmed(g_utf8_get_char(start), chars))
         start = g_utf8_next_char(start);
     while (end > start) {
         const char *prev = g_utf8_prev_char(end);
-        if (!g_unichar_isspace(g_utf8_get_char(prev))) break;
+        if (!trimmed(g_utf8_get_char(prev), chars)) break;
         end = prev;
     }
     return jd_value_new_string_len(start, (size_t)(end - start));
@@ -638,6 +650,91 @@ static jd_value *f_select(const tpl_filter_call *call, jd_value *in, jd_value **
     return out;
 }
 
+/* The items select would drop: those whose member `attr` does not equal `value` (or,
+ * without a value, is false). */
+static jd_value *f_reject(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    const char *attr;
+    if (!optional_attr(call, args, n, &attr) || !as_list(call, in)) return NULL;
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_array_length(in); i++) {
+        jd_value *item = jd_array_get(in, i);
+        if (!matches(item, attr, n > 1 ? args[1] : NULL)) jd_array_append(out, jd_value_ref(item));
+    }
+    return out;
+}
+
+/* The list cut into lists of `size` items (the last may have fewer): a chart or a table
+ * of at most `size` rows each, however long the data. */
+static jd_value *f_batch(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    int size;
+    if (!int_arg(call, args[0], "the size of a batch", 1, 1000000, &size) || !as_list(call, in)) return NULL;
+    jd_value *out = jd_value_new_array(), *part = NULL;
+    for (size_t i = 0; i < jd_array_length(in); i++) {
+        if (i % (size_t)size == 0) {
+            part = jd_value_new_array();
+            jd_array_append(out, part);
+        }
+        jd_array_append(part, jd_value_ref(jd_array_get(in, i)));
+    }
+    return out;
+}
+
+/* An object's members as a list of {key, value}, in order, so that a template can loop
+ * over counts by state: `counts | items | select('value')`. */
+static jd_value *f_items(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    if (jd_value_is_null(in)) return jd_value_new_array();
+    if (jd_value_kind_of(in) != JD_VALUE_OBJECT) return tpl_filter_type_error(call, "an object", in);
+    jd_value *out = jd_value_new_array();
+    for (size_t i = 0; i < jd_object_size(in); i++) {
+        jd_value *pair = jd_value_new_object();
+        jd_object_set(pair, "key", jd_value_new_string(jd_object_key(in, i)));
+        jd_object_set(pair, "value", jd_value_ref(jd_object_value(in, i)));
+        jd_array_append(out, pair);
+    }
+    return out;
+}
+
+/* Each number's share of the total as text ("12.2%"), rounded so that the shares add up to
+ * exactly 100% — as a pie chart's legend prints them, so a sentence and the chart beside it
+ * agree. On an object (counts by state) an object with the same keys; on a list a list. */
+static jd_value *f_shares(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    int decimals = 1;
+    if (n > 0 && !int_arg(call, args[0], "the number of decimals", 0, 3, &decimals)) return NULL;
+    bool object = jd_value_kind_of(in) == JD_VALUE_OBJECT;
+    if (!object && !as_list(call, in)) return NULL;
+    size_t count = object ? jd_object_size(in) : jd_array_length(in);
+    double *values = g_new(double, count ? count : 1);
+    for (size_t i = 0; i < count; i++) {
+        const jd_value *v = object ? jd_object_value(in, i) : jd_array_get(in, i);
+        if (!as_number(v, &values[i]) || values[i] < 0) {
+            char *got = describe(v);
+            char *which = object ? g_strdup_printf("'%s'", jd_object_key(in, i)) : g_strdup_printf("item %zu", i + 1);
+            tpl_filter_error(call, "filter 'shares': %s must be a number of at least 0, got %s", which, got);
+            g_free(which);
+            g_free(got);
+            g_free(values);
+            return NULL;
+        }
+    }
+    long *units = g_new(long, count ? count : 1);
+    jd_shares(values, count, decimals, units);
+    jd_value *out = object ? jd_value_new_object() : jd_value_new_array();
+    for (size_t i = 0; i < count; i++) {
+        jd_value *text = jd_value_new_string_take(jd_share_text(units[i], decimals));
+        if (object)
+            jd_object_set(out, jd_object_key(in, i), text);
+        else
+            jd_array_append(out, text);
+    }
+    g_free(units);
+    g_free(values);
+    return out;
+}
+
 bool tpl_list_has(const jd_value *list, const jd_value *value)
 {
     for (size_t i = 0; i < jd_array_length(list); i++)
@@ -889,6 +986,7 @@ static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_va
 /* ---- table ------------------------------------------------------------------------- */
 
 static const tpl_filter filters[] = {
+    {"batch", 1, 1, f_batch},
     {"cn_date", 0, 0, f_cn_date},
     {"cn_number", 0, 0, f_cn_number},
     {"count", 0, 2, f_count},
@@ -900,6 +998,7 @@ static const tpl_filter filters[] = {
     {"having", 2, 2, f_having},
     {"indicator_counts", 1, 1, tpl_f_indicator_counts},
     {"indicator_status", 1, 2, tpl_f_indicator_status},
+    {"items", 0, 0, f_items},
     {"join", 0, 1, f_join},
     {"last", 0, 0, f_last},
     {"length", 0, 0, f_length},
@@ -907,22 +1006,26 @@ static const tpl_filter filters[] = {
     {"map", 1, 1, f_map},
     {"max", 0, 1, f_max},
     {"min", 0, 1, f_min},
+    {"missing_reports", 1, 1, tpl_f_missing_reports},
     {"number", 0, 1, f_number},
     {"percent", 0, 1, f_percent},
     {"period_name", 0, 0, f_period_name},
     {"quarter_of", 0, 0, f_quarter_of},
     {"quarter_name", 0, 0, f_quarter_name},
+    {"reject", 0, 2, f_reject},
     {"replace", 2, 2, f_replace},
     {"report", 1, 1, f_report},
     {"segments_for", 1, 1, f_segments_for},
     {"select", 1, 2, f_select},
+    {"shares", 0, 1, f_shares},
     {"sort", 0, 1, f_sort},
     {"state_counts", 1, 1, f_state_counts},
     {"sum", 0, 1, f_sum},
     {"task_counts", 1, 1, tpl_f_task_counts},
     {"task_states", 1, 1, tpl_f_task_states},
-    {"trim", 0, 0, f_trim},
+    {"trim", 0, 1, f_trim},
     {"unique", 0, 0, f_unique},
+    {"unit_reports", 1, 1, tpl_f_unit_reports},
     {"upper", 0, 0, f_upper},
     {"without", 1, 1, f_without},
     {"year_of", 0, 0, f_year_of},

@@ -67,6 +67,34 @@ jd_value *tpl_f_task_counts(const tpl_filter_call *call, jd_value *in, jd_value 
     return counts;
 }
 
+/* What each unit of a task reports for the period, each unit once:
+ * t | unit_reports(p) | select('state', '滞后') names the units that lag. */
+jd_value *tpl_f_unit_reports(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    if (!tpl_period_arg(call, args[0], &period)) return NULL;
+    if (jd_value_kind_of(in) != JD_VALUE_OBJECT || jd_value_kind_of(jd_object_get(in, "units")) != JD_VALUE_ARRAY)
+        return tpl_filter_type_error(call, "a task (an object with units)", in);
+    return jd_task_unit_reports(in, &period);
+}
+
+/* The (task, unit) pairs without a report for the period, in list order: [{task, unit}]
+ * (what `jindu check` lists as 未报送; group them by unit to name who did not report). The
+ * input is a task list or a list of tasks. */
+jd_value *tpl_f_missing_reports(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    jd_period period;
+    bool whole = jd_value_kind_of(in) == JD_VALUE_OBJECT;
+    const jd_value *tasks = whole ? jd_object_get(in, "tasks") : in;
+    if (!tpl_period_arg(call, args[0], &period) || !task_list(call, tasks)) return NULL;
+    if (whole) return jd_progress_missing(in, &period);
+    jd_value *list = jd_value_new_object();
+    jd_object_set(list, "tasks", jd_value_ref((jd_value *)tasks));
+    jd_value *missing = jd_progress_missing(list, &period);
+    jd_value_unref(list);
+    return missing;
+}
+
 /* ---- indicators ------------------------------------------------------------------------ */
 
 /* The cumulative period an argument names: a reporting period (2023Q2 → January–June) or a

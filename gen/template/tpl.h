@@ -149,6 +149,8 @@ bool tpl_period_arg(const tpl_filter_call *call, const jd_value *arg, jd_period 
 /* The filters on tasks' and indicators' states (filters_domain.c). */
 jd_value *tpl_f_task_states(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
 jd_value *tpl_f_task_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_unit_reports(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
+jd_value *tpl_f_missing_reports(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
 jd_value *tpl_f_indicator_status(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
 jd_value *tpl_f_indicator_counts(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
 jd_value *tpl_f_cumulative_name(const tpl_filter_call *call, jd_value *in, jd_value **args, int n);
