@@ -382,6 +382,11 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
     }
     for (guint i = 0; i < p->outputs->len; i++) {
         jp_output *o = g_ptr_array_index(p->outputs, i);
+        /* an output's own data files are inputs too (a build reads them) */
+        for (int k = 0; o->data && o->data[k]; k++) {
+            const char *path = strchr(o->data[k], '=') ? strchr(o->data[k], '=') + 1 : o->data[k];
+            g_ptr_array_add(watch, g_strdup(path));
+        }
         char *d = g_path_get_dirname(o->template_path);
         bool seen = false;
         for (guint k = 0; k < watch->len; k++)
