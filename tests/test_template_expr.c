@@ -160,6 +160,10 @@ START_TEST(filter_text)
     EXPECT("list.title | replace('2023', '二〇二三')", "西青区二〇二三年重点工作任务清单");
     EXPECT("'a-b-c' | replace('-', '')", "abc");
     EXPECT_EMPTY("null | upper");
+    /* trim(chars): the characters listed, at both ends only */
+    EXPECT("'。资金未到位，影响进度。；' | trim('。；')", "资金未到位，影响进度");
+    EXPECT("'资金未到位' | trim('。')", "资金未到位");
+    EXPECT_EMPTY("'。。' | trim('。')");
 }
 END_TEST
 
@@ -245,6 +249,43 @@ START_TEST(filter_lists)
     EXPECT("list.tasks | map('id') | join(',')", "1,2,3");
     EXPECT("list.tasks | select('id', 2) | map('title') | join", "严格落实重大行政决策程序");
     EXPECT_WITH("rows | select('k', 'b') | length", rows, "2");
+    /* reject: what select drops */
+    EXPECT_WITH("rows | reject('k', 'b') | map('v') | join(',')", rows, "1");
+    /* batch: lists of at most n items */
+    EXPECT("[1, 2, 3, 4, 5] | batch(2)", "[[1,2],[3,4],[5]]");
+    EXPECT("[1, 2] | batch(5)", "[[1,2]]");
+    EXPECT("[] | batch(3) | length", "0");
+}
+END_TEST
+
+/* counts by state, as task_counts gives them */
+static const char *const counts =
+    "{\"counts\": {\"已完成\": 15, \"序时推进\": 79, \"滞后\": 18, \"未启动\": 1, \"未报送\": 10},"
+    " \"none\": {\"已完成\": 0, \"滞后\": 0}}";
+
+START_TEST(filter_items_and_shares)
+{
+    EXPECT_WITH("counts | items | map('key') | join(',')", counts, "已完成,序时推进,滞后,未启动,未报送");
+    EXPECT_WITH("counts | items | map('value') | join(',')", counts, "15,79,18,1,10");
+    EXPECT_WITH("none | items | select('value') | length", counts, "0");
+    EXPECT("null | items | length", "0");
+    /* shares add up to 100.0%: 18/123 is 14.63%, but the largest remainders (12.195 and
+     * 14.634) take the two tenths the floors leave, as the pie chart's legend does */
+    EXPECT_WITH("counts | shares", counts,
+                "{\\\"已完成\\\":\\\"12.2%\\\",\\\"序时推进\\\":\\\"64.2%\\\",\\\"滞后\\\":\\\"14.7%\\\","
+                "\\\"未启动\\\":\\\"0.8%\\\",\\\"未报送\\\":\\\"8.1%\\\"}");
+    EXPECT_WITH("(counts | shares)['滞后']", counts, "14.7%");
+    EXPECT("[1, 1, 1] | shares(0) | join(',')", "34%,33%,33%");
+    EXPECT("[1, 2] | shares(2) | join(',')", "33.33%,66.67%");
+    EXPECT("[0, 0] | shares | join(',')", "0.0%,0.0%");
+    EXPECT("['3', 1] | shares | join(',')", "75.0%,25.0%");
+    expect_error("[1, -1] | shares", 36, "filter 'shares': item 2 must be a number of at least 0, got an int (-1)");
+    expect_error("[1, null] | shares", 38, "filter 'shares': item 2 must be a number of at least 0, got null");
+    expect_error("[1] | shares(4)", 32,
+                 "filter 'shares': the number of decimals must be a whole number from 0 to 3, got an int (4)");
+    expect_error("1 | items", 30, "filter 'items' expects an object, got an int (1)");
+    expect_error("[1] | batch(0)", 32,
+                 "filter 'batch': the size of a batch must be a whole number from 1 to 1000000, got an int (0)");
 }
 END_TEST
 
@@ -382,6 +423,42 @@ START_TEST(filter_state_counts)
 }
 END_TEST
 
+START_TEST(filter_unit_and_missing_reports)
+{
+    /* task 1: 商务局 and 财政局 report (财政局 twice: the worse counts), 文旅局 does not;
+     * 商务局 is in two rows and counts once */
+    jd_value *globals = tt_globals(
+        "{\"sheet\": {\"tasks\": [{\"id\": 1, \"units\": ["
+        "{\"names\": [\"商务局\", \"财政局\"], \"reports\": ["
+        "{\"task\": 1, \"unit\": \"商务局\", \"period\": \"2023Q2\", \"state\": \"序时推进\", \"problems\": \"\"},"
+        "{\"task\": 1, \"unit\": \"财政局\", \"period\": \"2023Q2\", \"state\": \"已完成\", \"problems\": \"\"},"
+        "{\"task\": 1, \"unit\": \"财政局\", \"period\": \"2023Q2\", \"state\": \"滞后\", \"problems\": \"资金未到位\"},"
+        "{\"task\": 1, \"unit\": \"商务局\", \"period\": \"2023Q1\", \"state\": \"滞后\", \"problems\": \"旧\"}]},"
+        "{\"names\": [\"商务局\", \"文旅局\"], \"reports\": []}]},"
+        "{\"id\": 2, \"units\": [{\"names\": [\"文旅局\"], \"reports\": []}]}]}}");
+    char *errors = NULL;
+    char *dump = tt_expand(
+        "<document><p>{{ sheet.tasks[0] | unit_reports('2023Q2') | map('unit') | join(',') }}|"
+        "{{ sheet.tasks[0] | unit_reports('2023Q2') | map('state') | join(',') }}|"
+        "{{ sheet.tasks[0] | unit_reports('2023Q2') | select('state', '滞后') | map('problems') | join }}|"
+        "{{ sheet.tasks[0] | unit_reports('2023Q1') | map('state') | join(',') }}|"
+        "{{ sheet | missing_reports('2023Q2') }}|"
+        "{{ sheet.tasks | missing_reports('2023Q2') | length }}|"
+        "{{ sheet | missing_reports('2023Q1') | length }}</p></document>",
+        globals, &errors);
+    ck_assert_msg(dump != NULL, "%s", errors);
+    tt_assert_text(dump, TT_TEXT("商务局,财政局,文旅局|序时推进,滞后,未报送|资金未到位|滞后,未报送,未报送|"
+                                 "[{\\\"task\\\":1,\\\"unit\\\":\\\"文旅局\\\"},{\\\"task\\\":2,\\\"unit\\\":\\\"文旅局\\\"}]|2|3"));
+    g_free(dump);
+    g_free(errors);
+    jd_value_unref(globals);
+    expect_error("list | unit_reports('2023Q2')", 33, "filter 'unit_reports' expects a task (an object with units), got an object");
+    expect_error("list.tasks[0] | unit_reports('2023Q5')", 42,
+                 "filter 'unit_reports': '2023Q5' is not a reporting period (2023Q2, 2023-05, 2023年第二季度…)");
+    expect_error("'x' | missing_reports('2023Q2')", 32, "filter 'missing_reports' expects a list of tasks, got a string \"x\"");
+}
+END_TEST
+
 START_TEST(errors_evaluation)
 {
     expect_error("1 / 0", 26, "division by zero");
@@ -439,8 +516,10 @@ int main(void)
     tcase_add_test(filters, filter_quarter_name);
     tcase_add_test(filters, filter_aggregates);
     tcase_add_test(filters, filter_lists);
+    tcase_add_test(filters, filter_items_and_shares);
     tcase_add_test(filters, filter_segments_for);
     tcase_add_test(filters, filter_state_counts);
+    tcase_add_test(filters, filter_unit_and_missing_reports);
     suite_add_tcase(s, filters);
     TCase *errors = tcase_create("errors");
     tcase_add_test(errors, error_format_has_excerpt_and_caret);

@@ -1012,7 +1012,7 @@ static const tpl_filter filters[] = {
     {"period_name", 0, 0, f_period_name},
     {"quarter_of", 0, 0, f_quarter_of},
     {"quarter_name", 0, 0, f_quarter_name},
-    {"reject", 0, 2, f_reject},
+    {"reject", 1, 2, f_reject},
     {"replace", 2, 2, f_replace},
     {"report", 1, 1, f_report},
     {"segments_for", 1, 1, f_segments_for},
