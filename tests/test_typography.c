@@ -214,6 +214,24 @@ START_TEST(han_and_latin_are_a_quarter_em_apart)
 }
 END_TEST
 
+START_TEST(an_ideographic_space_beside_digits_stays_in_the_cjk_face)
+{
+    /* "图1　2023年" and "已完成15　序时推进": the full-width space is a CJK character; a Latin
+     * face has no glyph for it (libharu refused the quarterly sheet for that), an ASCII space
+     * beside a digit does go to the Latin face */
+    jd_pages *pages = lay(400, "<p>图1　2023年 5月</p>");
+    GArray *gs = glyphs_of(pages);
+    const glyph *ideo = find(gs, 0x3000, 0), *one = find(gs, '1', 0), *space = find(gs, ' ', 0);
+    ck_assert_str_eq(ideo->family, find(gs, 0x56FE, 0)->family);
+    ck_assert_str_ne(ideo->family, one->family);
+    ck_assert_str_eq(space->family, one->family);
+    /* a full em wide */
+    ck_assert(fabs(find(gs, '2', 0)->x - ideo->x - 10) < 0.01);
+    g_array_free(gs, TRUE);
+    jd_pages_free(pages);
+}
+END_TEST
+
 /* Lines of the first page: glyph runs on one baseline, joined. */
 static GPtrArray *lines_of(const jd_pages *pages, GArray *ys)
 {
@@ -426,6 +444,7 @@ int main(void)
     tcase_add_test(tc, adjacent_marks_take_one_and_a_half_em);
     tcase_add_test(tc, a_line_end_mark_is_compressed_before_a_line_is_loosened);
     tcase_add_test(tc, han_and_latin_are_a_quarter_em_apart);
+    tcase_add_test(tc, an_ideographic_space_beside_digits_stays_in_the_cjk_face);
     tcase_add_test(tc, a_long_name_in_a_narrow_column_stays_whole);
     tcase_add_test(tc, a_paragraph_does_not_end_in_one_character);
     tcase_add_test(tc, right_to_left_text_is_drawn_in_visual_order);

@@ -740,11 +740,13 @@ static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_no
 }
 
 /* Whether the character at `at` goes to the Latin face: a Latin letter, digit or sign, or
- * a space beside one. */
+ * a space beside one — a space the Latin face has: the ideographic space (U+3000, "图1　标题",
+ * "已完成15　序时推进") is a CJK character and stays in the CJK face whatever its neighbours,
+ * or a face without it would draw it as a missing glyph. */
 static bool latin_at(const char *text, const char *end, const char *at)
 {
     gunichar ch = g_utf8_get_char(at);
-    if (!g_unichar_isspace(ch))
+    if (!g_unichar_isspace(ch) || !jl_latin_face_char(ch))
         return jl_latin_face_char(ch);
     const char *prev = at > text ? g_utf8_find_prev_char(text, at) : NULL;
     const char *next = g_utf8_next_char(at);
