@@ -11,23 +11,9 @@
 #include <string.h>
 
 #include "test_haru_pdf.h"
+#include "test_gongwen_lines.h"
 #include "test_render_sheet.h"
 #include "testutil.h"
-
-#define MM (72.0 / 25.4)
-/* the type area of portrait.xml: A4 (595.28 × 841.89 pt), 37 mm top, 28 mm left, 156 × 225 mm */
-#define TOP (37 * MM)
-#define LEFT (28 * MM)
-#define RIGHT (LEFT + 156 * MM)
-#define BOTTOM (TOP + 225 * MM)
-#define PITCH (225 * MM / 22) /* 28.99 pt */
-#define CHAR (156 * MM / 28)  /* 15.79 pt */
-/* the dump has one decimal */
-#define NEAR 0.06
-/* FandolFang and FandolSong: ascent 880, descent 120 per 1000 (the ideographic em box) */
-#define ASCENT 0.88
-/* AR PL SungtiL GB (the song family, page numbers): ascent 900, descent 123 per 1024 */
-#define SONG_MIDDLE ((900.0 - 123.0) / 2 / 1024)
 
 #define BODY_DOCUMENT                                                                              \
     "<document font-family=\"fangsong\" font-size=\"三号\" letter-spacing=\"-0.207pt\" "         \
@@ -92,80 +78,6 @@ static rs_dump_page *page_at(GPtrArray *pages, int number)
     return g_ptr_array_index(pages, number - 1);
 }
 
-/* A drawn line: the runs of one size on one baseline (the hanzi's face and the paired
- * Latin face's), joined left to right. */
-typedef struct {
-    double x, right, y; /* left and right ends, baseline */
-    char *text;
-    const char *family; /* of the first run */
-    char *families;     /* of every run, each followed by a newline */
-    uint32_t color;
-    int turned;
-} line;
-
-static void free_line(gpointer p)
-{
-    line *l = p;
-    g_free(l->text);
-    g_free(l->families);
-    g_free(l);
-}
-
-/* The lines of a page in `size` that have a run in `family` (NULL: any), in drawing
- * order. A turned line's x and right are along its baseline (the page's y). */
-static GPtrArray *lines_of(const rs_dump_page *page, const char *family, double size)
-{
-    GPtrArray *out = g_ptr_array_new_with_free_func(free_line);
-    line *cur = NULL;
-    for (guint i = 0; i < page->runs->len; i++) {
-        rs_run *r = g_ptr_array_index(page->runs, i);
-        if (fabs(r->size - size) > 0.01) {
-            cur = NULL;
-            continue;
-        }
-        double along = r->turned ? r->y : r->x, across = r->turned ? r->x : r->y;
-        if (cur && cur->turned == r->turned && fabs(cur->y - across) < 0.05 && fabs(cur->right - along) < 0.2) {
-            char *joined = g_strconcat(cur->text, r->text, NULL), *families = g_strconcat(cur->families, r->family, "\n", NULL);
-            g_free(cur->text), g_free(cur->families);
-            cur->text = joined;
-            cur->families = families;
-            cur->right = along + r->width;
-            continue;
-        }
-        cur = g_new0(line, 1);
-        *cur = (line){along, along + r->width, across, g_strdup(r->text), r->family, g_strconcat(r->family, "\n", NULL),
-                      r->color, r->turned};
-        g_ptr_array_add(out, cur);
-    }
-    char *wanted = family ? g_strconcat(family, "\n", NULL) : NULL;
-    for (guint i = out->len; wanted && i-- > 0;) {
-        const char *families = ((line *)g_ptr_array_index(out, i))->families;
-        if (!strstr(families, wanted))
-            g_ptr_array_remove_index(out, i);
-    }
-    g_free(wanted);
-    return out;
-}
-
-static line *line_at(GPtrArray *lines, guint i)
-{
-    ck_assert_uint_lt(i, lines->len);
-    return g_ptr_array_index(lines, i);
-}
-
-/* The page number line of a page ("— N —", 4号), or NULL; freed with `keep`. */
-static line *page_number(const rs_dump_page *page, GPtrArray **keep)
-{
-    *keep = lines_of(page, NULL, 14);
-    for (guint i = 0; i < (*keep)->len; i++) {
-        line *l = g_ptr_array_index(*keep, i);
-        if (g_str_has_prefix(l->text, "— ") && g_str_has_suffix(l->text, " —"))
-            return l;
-    }
-    return NULL;
-}
-
-#define ck_assert_near(a, b) ck_assert_msg(fabs((a) - (b)) < NEAR, "%s = %.3f, expected %.3f", #a, (double)(a), (double)(b))
 
 /* ---- the grid ----------------------------------------------------------------------- */
 
