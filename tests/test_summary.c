@@ -698,6 +698,35 @@ START_TEST(the_charts_are_in_the_layout_dump_to_scale)
 }
 END_TEST
 
+START_TEST(without_a_number_the_red_rule_stays_in_its_place)
+{
+    double y[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        char *out = NULL, *err = NULL;
+        int rc = jt_cli(&out, &err, "layout '%s' %s -D period=2023Q2 -D date=2023-07-10 -D office=西青区人民政府督查室 %s --dump",
+                        template_path, data_args, k ? "" : "-D number=西青督〔2023〕5号");
+        ck_assert_msg(rc == 0, "%s", err);
+        GPtrArray *pages = rs_dump_parse(out);
+        rs_dump_page *first = g_ptr_array_index(pages, 0);
+        int red = 0;
+        for (guint i = 0; i < first->rules->len; i++) {
+            rs_rule *r = &g_array_index(first->rules, rs_rule, i);
+            if (r->color == 0xff0000) {
+                red++;
+                y[k] = r->y1;
+                ck_assert_near(r->x1, LEFT);
+                ck_assert_near(r->x2, RIGHT);
+            }
+        }
+        ck_assert_int_eq(red, 1);
+        ck_assert_int_eq(run_starting(first, "西青督") != NULL, k == 0);
+        g_ptr_array_unref(pages);
+        g_free(out), g_free(err);
+    }
+    ck_assert_near(y[0], y[1]);
+}
+END_TEST
+
 /* ---- the PDFs --------------------------------------------------------------------------- */
 
 START_TEST(both_backends_show_the_same_text_with_subset_fonts_and_the_same_bytes_twice)
@@ -914,6 +943,7 @@ int main(void)
     tcase_add_test(tc, text_pages_hold_22_lines_of_28_characters_on_the_grid);
     tcase_add_test(tc, page_numbers_sit_where_the_standard_puts_them);
     tcase_add_test(tc, the_charts_are_in_the_layout_dump_to_scale);
+    tcase_add_test(tc, without_a_number_the_red_rule_stays_in_its_place);
     tcase_add_test(tc, both_backends_show_the_same_text_with_subset_fonts_and_the_same_bytes_twice);
     suite_add_tcase(s, tc);
     tc = tcase_create("input and projects");
