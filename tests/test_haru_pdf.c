@@ -130,6 +130,25 @@ GPtrArray *hp_fonts(const char *pdf)
     return fonts;
 }
 
+void hp_assert_subset_fonts(const char *pdf, const char *const *faces)
+{
+    GPtrArray *fonts = hp_fonts(pdf);
+    ck_assert_uint_gt(fonts->len, 0);
+    for (guint i = 0; i < fonts->len; i++) {
+        const char *row = g_ptr_array_index(fonts, i);
+        ck_assert_msg(strstr(row, " yes yes ") && strchr(row, '+'), "%s: not embedded and subset: %s", pdf, row);
+    }
+    for (const char *const *f = faces; *f; f++) {
+        char *tagged = g_strconcat("+", *f, NULL);
+        bool found = false;
+        for (guint i = 0; i < fonts->len && !found; i++)
+            found = strstr(g_ptr_array_index(fonts, i), tagged) != NULL;
+        ck_assert_msg(found, "%s: no font %s", pdf, *f);
+        g_free(tagged);
+    }
+    g_ptr_array_unref(fonts);
+}
+
 static double middle(const hp_word *w)
 {
     return (w->y_min + w->y_max) / 2;

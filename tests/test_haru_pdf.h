@@ -35,6 +35,10 @@ GPtrArray *hp_words(const char *pdf);
 /* pdffonts rows: "name type encoding emb sub uni" per font, one string per font. */
 GPtrArray *hp_fonts(const char *pdf);
 
+/* Asserts that every font of `pdf` is embedded and subset (a tagged name, ABCDEF+Name) and
+ * that each face of `faces` (NULL-terminated, e.g. "FandolFang-Regular") is among them. */
+void hp_assert_subset_fonts(const char *pdf, const char *const *faces);
+
 /* The two files have the same pages, the same text on each page (whitespace aside), and
  * the same runs of text (words touching on one baseline, joined), each with its left and
  * right edge within `tolerance` pt of the other file's and on the same line. Returns the

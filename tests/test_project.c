@@ -61,19 +61,6 @@ static char *build(const char *dir, int jobs, bool expect_ok, jd_build_result *o
     return joined;
 }
 
-static void replace_in_file(const char *path, const char *from, const char *to)
-{
-    char *text = jt_read(path);
-    char *at = strstr(text, from);
-    ck_assert_msg(at != NULL, "'%s' not in %s", from, path);
-    GString *s = g_string_new_len(text, at - text);
-    g_string_append(s, to);
-    g_string_append(s, at + strlen(from));
-    jt_write(path, s->str);
-    g_string_free(s, TRUE);
-    g_free(text);
-}
-
 static const char *const all_outputs = "out/单位/住建委.pdf,out/单位/各街镇.pdf,out/单位/商务局.pdf,out/单位/城管委.pdf,"
                                        "out/单位/政务服务办.pdf,out/单位/教育局.pdf,out/督查表.pdf,out/领导/张三.pdf,"
                                        "out/领导/李四.pdf,out/领导/王五.pdf";
@@ -184,7 +171,7 @@ START_TEST(rebuilds_only_what_changed)
     /* 商务局 reports 滞后 for task 3 in Q2: its sheet, the quarterly sheet, and the sheets of
      * task 3's two leaders change — no other unit's */
     char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
-    replace_in_file(q2, "2023Q2,序时推进,举办招商会两场。", "2023Q2,滞后,举办招商会一场。");
+    jt_replace_in_file(q2, "2023Q2,序时推进,举办招商会两场。", "2023Q2,滞后,举办招商会一场。");
     built = build(dir, 2, true, &r);
     ck_assert_str_eq(built, "out/单位/商务局.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
     ck_assert_uint_eq(r.unchanged, 6);
@@ -193,7 +180,7 @@ START_TEST(rebuilds_only_what_changed)
 
     /* a report for Q1 only shows on the unit sheet (the others show Q2) */
     char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
-    replace_in_file(q1, "按计划推进。", "已完成年度计划的一半。");
+    jt_replace_in_file(q1, "按计划推进。", "已完成年度计划的一半。");
     built = build(dir, 2, true, NULL);
     ck_assert_str_eq(built, "out/单位/教育局.pdf");
     g_free(built);
@@ -215,9 +202,9 @@ START_TEST(outputs_no_longer_produced_are_removed)
     char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
     char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
     char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
-    replace_in_file(tasks, "商务局", "大数据中心");
-    replace_in_file(q1, "商务局", "大数据中心");
-    replace_in_file(q2, "商务局", "大数据中心");
+    jt_replace_in_file(tasks, "商务局", "大数据中心");
+    jt_replace_in_file(q1, "商务局", "大数据中心");
+    jt_replace_in_file(q2, "商务局", "大数据中心");
     jd_build_result r;
     char *built = build(dir, 2, true, &r);
     ck_assert_str_eq(built, "out/单位/大数据中心.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
@@ -236,7 +223,7 @@ START_TEST(outputs_no_longer_produced_are_removed)
     char *pdf = jt_read(wang);
     jt_write(wang, "annotated");
     g_free(pdf);
-    replace_in_file(tasks, "王五", "张三");
+    jt_replace_in_file(tasks, "王五", "张三");
     char *out = NULL, *err = NULL;
     int rc = jt_cli(&out, &err, "build '%s' -v", dir);
     ck_assert_int_eq(rc, 0);
@@ -245,9 +232,9 @@ START_TEST(outputs_no_longer_produced_are_removed)
     ck_assert(jt_exists(wang));
     g_free(out), g_free(err);
     /* the rename undone: built and removed are named with -v, and the clerk's file stays */
-    replace_in_file(q1, "大数据中心", "商务局");
-    replace_in_file(q2, "大数据中心", "商务局");
-    replace_in_file(tasks, "大数据中心", "商务局");
+    jt_replace_in_file(q1, "大数据中心", "商务局");
+    jt_replace_in_file(q2, "大数据中心", "商务局");
+    jt_replace_in_file(tasks, "大数据中心", "商务局");
     rc = jt_cli(&out, &err, "build '%s' -v", dir);
     ck_assert_int_eq(rc, 0);
     ck_assert_ptr_nonnull(strstr(out, "  built out/单位/商务局.pdf\n"));
@@ -302,12 +289,12 @@ START_TEST(template_and_font_changes_rebuild_everything)
 
     /* a comment changes no document: nothing is rebuilt */
     char *page = g_build_filename(dir, "partials", "page-landscape.xml", NULL);
-    replace_in_file(page, "<!-- Landscape A4", "<!-- A comment. Landscape A4");
+    jt_replace_in_file(page, "<!-- Landscape A4", "<!-- A comment. Landscape A4");
     char *built = build(dir, 1, true, NULL);
     ck_assert_str_eq(built, "");
     g_free(built);
     /* the footer of every page: everything */
-    replace_in_file(page, "第{{ page }}页　共{{ pages }}页", "— {{ page }} —");
+    jt_replace_in_file(page, "第{{ page }}页　共{{ pages }}页", "— {{ page }} —");
     built = build(dir, 1, true, NULL);
     ck_assert_str_eq(built, all_outputs);
     g_free(built);
@@ -347,9 +334,9 @@ START_TEST(a_failed_output_keeps_its_previous_file)
     gsize before_len = strlen(before);
     /* a typo in the unit sheet: every unit sheet fails, the others are still built */
     char *unit = g_build_filename(dir, "unit-sheet.xml", NULL);
-    replace_in_file(unit, "{{ split.key }}重点工作任务推进情况表</h1>", "{{ split.kee }}重点工作任务推进情况表</h1>");
+    jt_replace_in_file(unit, "{{ split.key }}重点工作任务推进情况表</h1>", "{{ split.kee }}重点工作任务推进情况表</h1>");
     char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
-    replace_in_file(q2, "举办招商会两场。", "举办招商会三场。");
+    jt_replace_in_file(q2, "举办招商会两场。", "举办招商会三场。");
     jd_build_result r;
     char *built = build(dir, 2, false, &r);
     ck_assert_uint_eq(r.failed, 6);
@@ -412,7 +399,7 @@ START_TEST(hostile_names_stay_in_the_output_folder)
 {
     char *dir = copy_fixture();
     char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
-    replace_in_file(tasks, "城管委 各街镇", "../../逃出 /etc/passwd");
+    jt_replace_in_file(tasks, "城管委 各街镇", "../../逃出 /etc/passwd");
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
     jt_write(ini, "[project]\ndata=tasks.tsv\n\n[params]\nyear=2023\nperiod=2023Q2\n\n"
                   "[output 单位]\ntemplate=unit-sheet.xml\nsplit=unit\nfile=单位/{key}.pdf\n");
@@ -438,7 +425,7 @@ START_TEST(changes_since_earlier_progress_are_marked)
     char *old = g_build_filename(dir, "2023Q2-old.csv", NULL);
     char *text = jt_read(q2);
     jt_write(old, text);
-    replace_in_file(q2, "已开工。", "主体工程完成一半。");
+    jt_replace_in_file(q2, "已开工。", "主体工程完成一半。");
     const char *data[] = {NULL, NULL, NULL};
     char *tasks = g_build_filename(dir, "tasks.tsv", NULL), *prog = g_build_filename(dir, "progress", NULL);
     data[0] = tasks;
@@ -490,55 +477,28 @@ END_TEST
 
 /* ---- watch ------------------------------------------------------------------------- */
 
-/* Reads lines from `fd` until one contains `needle` or `seconds` pass. */
-static bool wait_for_line(int fd, GString *seen, const char *needle, int seconds)
-{
-    gint64 end = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
-    while (!strstr(seen->str, needle)) {
-        gint64 left = end - g_get_monotonic_time();
-        if (left <= 0)
-            return false;
-        GPollFD p = {fd, G_IO_IN, 0};
-        if (g_poll(&p, 1, (gint)(left / 1000)) <= 0)
-            continue;
-        char buf[512];
-        ssize_t n = read(fd, buf, sizeof buf);
-        if (n <= 0)
-            return false;
-        g_string_append_len(seen, buf, n);
-    }
-    return true;
-}
-
 START_TEST(watch_rebuilds_on_save)
 {
     char *dir = copy_fixture();
     char *argv[] = {JD_CLI, "watch", dir, "-j1", NULL};
-    GPid pid;
     int out_fd;
-    GError *err = NULL;
-    ck_assert(g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL, NULL,
-                                       NULL, &pid, NULL, &out_fd, NULL, &err));
+    GPid pid = jt_spawn(argv, &out_fd);
     GString *seen = g_string_new(NULL);
-    ck_assert_msg(wait_for_line(out_fd, seen, "watching", 60), "no first build: %s", seen->str);
+    ck_assert_msg(jt_wait_for(out_fd, seen, "watching", 60), "no first build: %s", seen->str);
     ck_assert_ptr_nonnull(strstr(seen->str, "10 built, 0 unchanged, 0 failed (10 outputs)"));
     g_string_truncate(seen, 0);
     char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
-    replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩三分之二。");
-    ck_assert_msg(wait_for_line(out_fd, seen, "outputs) in", 60), "no rebuild: %s", seen->str);
+    jt_replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩三分之二。");
+    ck_assert_msg(jt_wait_for(out_fd, seen, "outputs) in", 60), "no rebuild: %s", seen->str);
     ck_assert_ptr_nonnull(strstr(seen->str, "built out/单位/政务服务办.pdf"));
     ck_assert_ptr_nonnull(strstr(seen->str, "3 built, 7 unchanged, 0 failed (10 outputs)"));
     /* a bad edit: its problem is printed, the last good outputs stay */
     g_string_truncate(seen, 0);
-    replace_in_file(q2, "2023Q2,序时推进,审批", "2023Q2,不知道,审批");
-    ck_assert_msg(wait_for_line(out_fd, seen, "outputs) in", 60), "no rebuild after a bad edit: %s", seen->str);
+    jt_replace_in_file(q2, "2023Q2,序时推进,审批", "2023Q2,不知道,审批");
+    ck_assert_msg(jt_wait_for(out_fd, seen, "outputs) in", 60), "no rebuild after a bad edit: %s", seen->str);
     /* only the outputs with 政务服务办's task 1 wait for it */
     ck_assert_ptr_nonnull(strstr(seen->str, "0 built, 7 unchanged, 3 failed (10 outputs)"));
-    kill(pid, SIGTERM);
-    int status;
-    waitpid(pid, &status, 0);
-    g_spawn_close_pid(pid);
-    close(out_fd);
+    jt_stop(pid, out_fd);
     char *sheet = g_build_filename(dir, "out", "单位", "政务服务办.pdf", NULL);
     ck_assert(jt_exists(sheet));
     g_free(sheet);
@@ -571,8 +531,8 @@ START_TEST(a_bad_report_stops_only_what_needs_it)
     gsize before_len = strlen(before);
     /* 商务局 typed a comma into 完成情况; 城管委 changed its text */
     char *q2 = g_build_filename(dir, "progress", "2023Q2.csv", NULL);
-    replace_in_file(q2, "举办招商会两场。", "举办招商会两场,签约一项。");
-    replace_in_file(q2, "已开工。", "已开工建设。");
+    jt_replace_in_file(q2, "举办招商会两场。", "举办招商会两场,签约一项。");
+    jt_replace_in_file(q2, "已开工。", "已开工建设。");
     jd_build_result r;
     char *built = build(dir, 2, false, &r);
     ck_assert_str_eq(built, "out/单位/各街镇.pdf,out/单位/城管委.pdf");
@@ -613,14 +573,14 @@ START_TEST(a_bad_report_stops_only_what_needs_it)
     ck_assert_str_eq(err, want);
     g_free(want), g_free(out), g_free(err);
     /* corrected: the four are built */
-    replace_in_file(q2, "举办招商会两场,签约一项。", "举办招商会两场，签约一项。");
+    jt_replace_in_file(q2, "举办招商会两场,签约一项。", "举办招商会两场，签约一项。");
     built = build(dir, 2, true, NULL);
     ck_assert_str_eq(built, "out/单位/商务局.pdf,out/督查表.pdf,out/领导/张三.pdf,out/领导/李四.pdf");
     g_free(built);
     /* a report on a task the list does not have, by a unit it does: every document with
      * that unit waits */
     char *q1 = g_build_filename(dir, "progress", "2023Q1.csv", NULL);
-    replace_in_file(q1, "4,提升教育质量,教育局", "9,提升教育质量,教育局");
+    jt_replace_in_file(q1, "4,提升教育质量,教育局", "9,提升教育质量,教育局");
     built = build(dir, 1, false, &r);
     got = failures(&r);
     why = g_strdup_printf("%s:6:1: task 9 is not in the task list", q1);
@@ -631,10 +591,10 @@ START_TEST(a_bad_report_stops_only_what_needs_it)
     ck_assert_str_eq(built, "");
     g_free(expected), g_free(got), g_free(want), g_free(why), g_free(built);
     jd_build_result_clear(&r);
-    replace_in_file(q1, "9,提升教育质量,教育局", "4,提升教育质量,教育局");
+    jt_replace_in_file(q1, "9,提升教育质量,教育局", "4,提升教育质量,教育局");
     /* the task list with a typo in its header: what reads it waits, nothing is removed */
     char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
-    replace_in_file(tasks, "序号\t目标任务\t责任单位", "序号\t目标任务\t责任单住");
+    jt_replace_in_file(tasks, "序号\t目标任务\t责任单位", "序号\t目标任务\t责任单住");
     built = build(dir, 2, false, &r);
     ck_assert_str_eq(built, "");
     got = failures(&r);
@@ -677,15 +637,15 @@ START_TEST(build_summary_and_exit_codes)
     ck_assert_ptr_nonnull(strstr(err, "nowhere/jindu.ini: error: cannot read: no such file"));
     g_free(out), g_free(err);
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
-    replace_in_file(ini, "split=unit", "split=units");
+    jt_replace_in_file(ini, "split=unit", "split=units");
     rc = jt_cli(&out, &err, "build '%s'", dir);
     ck_assert_int_eq(rc, 1);
     char *want = g_strdup_printf("%s:15:1: error: [output 单位]: split is unit, leader or none, not 'units'\n", ini);
     ck_assert_str_eq(err, want);
     g_free(want), g_free(out), g_free(err);
     /* an output's own parameter that is no KEY=VALUE stops build and check alike */
-    replace_in_file(ini, "split=units", "split=unit");
-    replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=bad-key=1");
+    jt_replace_in_file(ini, "split=units", "split=unit");
+    jt_replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=bad-key=1");
     want = g_strdup_printf("%s:12:1: error: [output 督查表]: a parameter is KEY=VALUE with KEY made of "
                            "letters, digits and _, not 'bad-key=1'\n",
                            ini);
@@ -707,7 +667,7 @@ START_TEST(success_does_not_depend_on_collecting_messages)
 {
     char *dir = copy_fixture();
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
-    replace_in_file(ini, "split=unit", "split=units");
+    jt_replace_in_file(ini, "split=unit", "split=units");
     ck_assert_ptr_null(jd_project_load(dir, NULL));
     /* a progress folder holding one bad form */
     char *bad = g_build_filename(dir, "progress", "2023Q3.csv", NULL);
@@ -731,8 +691,8 @@ START_TEST(parameters_are_checked_with_their_project_line)
 {
     char *dir = copy_fixture();
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
-    replace_in_file(ini, "period=2023Q2", "period=2023Q7");
-    replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=period=2023Q1;peroid=2023Q1");
+    jt_replace_in_file(ini, "period=2023Q2", "period=2023Q7");
+    jt_replace_in_file(ini, "file=督查表.pdf", "file=督查表.pdf\nparams=period=2023Q1;peroid=2023Q1");
     char *out = NULL, *err = NULL;
     int rc = jt_cli(&out, &err, "build '%s'", dir);
     ck_assert_int_eq(rc, 1);
@@ -751,8 +711,8 @@ START_TEST(parameters_are_checked_with_their_project_line)
     ck_assert_str_eq(err, want);
     g_free(want), g_free(out), g_free(err);
     /* without it at all: the output's group */
-    replace_in_file(ini, "period=2023Q7", "");
-    replace_in_file(ini, "params=period=2023Q1;peroid=2023Q1", "");
+    jt_replace_in_file(ini, "period=2023Q7", "");
+    jt_replace_in_file(ini, "params=period=2023Q1;peroid=2023Q1", "");
     rc = jt_cli(&out, &err, "check '%s'", dir);
     ck_assert_int_eq(rc, 1);
     ck_assert_ptr_nonnull(strstr(err, ":9:1: error: [output 督查表]: quarterly-sheet.xml needs parameter "
@@ -775,9 +735,9 @@ START_TEST(a_project_baseline_marks_every_build)
     jt_write(old, text);
     g_free(text);
     /* since then, 城管委 (task 2, led by 李四) sent a correction */
-    replace_in_file(q2, "已开工。", "主体工程完成一半。");
+    jt_replace_in_file(q2, "已开工。", "主体工程完成一半。");
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
-    replace_in_file(ini, "out=out", "out=out\nmark-changes-since=2023Q2-sent.csv");
+    jt_replace_in_file(ini, "out=out", "out=out\nmark-changes-since=2023Q2-sent.csv");
     g_free(build(dir, 1, true, NULL));
     /* 李四 leads task 2; 王五's task 4 has no change */
     char *li = g_build_filename(dir, "out", "领导", "李四.pdf", NULL);
@@ -802,7 +762,7 @@ START_TEST(a_project_baseline_marks_every_build)
         ck_assert_str_eq(legend_of[1], "左侧竖线标出自上次报送（2023年第二季度）以来内容或状态有变化的0行。");
         /* an unrelated edit and a new build: the marks are still there */
         if (round == 0) {
-            replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩六成。");
+            jt_replace_in_file(q2, "审批时限压缩一半。", "审批时限压缩六成。");
             g_free(build(dir, 1, true, NULL));
         }
     }

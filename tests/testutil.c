@@ -1,9 +1,12 @@
 #include "testutil.h"
 
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 char *jt_src(const char *relative)
 {
@@ -165,4 +168,55 @@ int jt_main(Suite *suite)
     int failed = srunner_ntests_failed(sr);
     srunner_free(sr);
     return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
+
+bool jt_wait_for(int fd, GString *seen, const char *needle, int seconds)
+{
+    gint64 end = g_get_monotonic_time() + (gint64)seconds * G_USEC_PER_SEC;
+    while (!strstr(seen->str, needle)) {
+        gint64 left = end - g_get_monotonic_time();
+        if (left <= 0)
+            return false;
+        GPollFD p = {fd, G_IO_IN, 0};
+        if (g_poll(&p, 1, (gint)(left / 1000)) <= 0)
+            continue;
+        char buf[512];
+        ssize_t n = read(fd, buf, sizeof buf);
+        if (n <= 0)
+            return false;
+        g_string_append_len(seen, buf, n);
+    }
+    return true;
+}
+
+void jt_replace_in_file(const char *path, const char *from, const char *to)
+{
+    char *text = jt_read(path);
+    char *at = strstr(text, from);
+    ck_assert_msg(at != NULL, "'%s' not in %s", from, path);
+    GString *s = g_string_new_len(text, at - text);
+    g_string_append(s, to);
+    g_string_append(s, at + strlen(from));
+    jt_write(path, s->str);
+    g_string_free(s, TRUE);
+    g_free(text);
+}
+
+GPid jt_spawn(char **argv, int *out_fd)
+{
+    GPid pid;
+    GError *err = NULL;
+    gboolean ok = g_spawn_async_with_pipes(NULL, argv, NULL, G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_STDERR_TO_DEV_NULL,
+                                           NULL, NULL, &pid, NULL, out_fd, NULL, &err);
+    ck_assert_msg(ok, "cannot start %s: %s", argv[0], err ? err->message : "");
+    return pid;
+}
+
+void jt_stop(GPid pid, int out_fd)
+{
+    kill(pid, SIGTERM);
+    int status;
+    waitpid(pid, &status, 0);
+    g_spawn_close_pid(pid);
+    close(out_fd);
 }

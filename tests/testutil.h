@@ -27,6 +27,18 @@ int jt_cli(char **out, char **err, const char *fmt, ...) G_GNUC_PRINTF(3, 4);
  * and on stderr exactly "jindu COMMAND: MESSAGE\nTry 'jindu COMMAND --help'.\n". */
 void jt_assert_usage_error(const char *command, const char *args, const char *message);
 
+/* Replaces the first `from` in the file at `path` by `to` (fails the test if it is not there). */
+void jt_replace_in_file(const char *path, const char *from, const char *to);
+
+/* Starts argv (a jindu watch, say) with its standard output on a pipe (*out_fd) and its
+ * errors dropped (fails the test if it cannot); jt_stop ends it and closes the pipe. */
+GPid jt_spawn(char **argv, int *out_fd);
+void jt_stop(GPid pid, int out_fd);
+
+/* Reads from `fd` (a child's output) into `seen` until it holds `needle` or `seconds` pass;
+ * whether it does. */
+bool jt_wait_for(int fd, GString *seen, const char *needle, int seconds);
+
 /* Compares `actual` with tests/golden/<name>; with JD_UPDATE_GOLDEN=1 in the environment it
  * rewrites the golden file instead. On a mismatch the first differing line is shown. */
 void jt_golden(const char *actual, const char *name);

@@ -638,30 +638,29 @@ static jd_value *f_count(const tpl_filter_call *call, jd_value *in, jd_value **a
     return jd_value_new_int(count);
 }
 
-static jd_value *f_select(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+/* The items whose member `attr` equals the value (or, without one, is true) when `keep`,
+ * the others when not: select and reject. */
+static jd_value *filter_items(const tpl_filter_call *call, jd_value *in, jd_value **args, int n, bool keep)
 {
     const char *attr;
     if (!optional_attr(call, args, n, &attr) || !as_list(call, in)) return NULL;
     jd_value *out = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(in); i++) {
         jd_value *item = jd_array_get(in, i);
-        if (matches(item, attr, n > 1 ? args[1] : NULL)) jd_array_append(out, jd_value_ref(item));
+        if (matches(item, attr, n > 1 ? args[1] : NULL) == keep) jd_array_append(out, jd_value_ref(item));
     }
     return out;
 }
 
-/* The items select would drop: those whose member `attr` does not equal `value` (or,
- * without a value, is false). */
+static jd_value *f_select(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
+{
+    return filter_items(call, in, args, n, true);
+}
+
+/* The items select would drop. */
 static jd_value *f_reject(const tpl_filter_call *call, jd_value *in, jd_value **args, int n)
 {
-    const char *attr;
-    if (!optional_attr(call, args, n, &attr) || !as_list(call, in)) return NULL;
-    jd_value *out = jd_value_new_array();
-    for (size_t i = 0; i < jd_array_length(in); i++) {
-        jd_value *item = jd_array_get(in, i);
-        if (!matches(item, attr, n > 1 ? args[1] : NULL)) jd_array_append(out, jd_value_ref(item));
-    }
-    return out;
+    return filter_items(call, in, args, n, false);
 }
 
 /* The list cut into lists of `size` items (the last may have fewer): a chart or a table
