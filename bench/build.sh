@@ -1,11 +1,11 @@
 #!/bin/sh
 # bench/build.sh [RUNS] — how long `jindu build` takes on the sample project
-# (samples/xiqing-2023: every quarterly, unit and leader sheet, 65 PDFs), on a copy of it:
+# (samples/xiqing-2023: every quarterly, unit and leader sheet and the 通报, 66 PDFs), on a copy of it:
 #   full      a build from nothing, -j 2
 #   no-change a build right after, nothing edited
 #   one-edit  a build after one unit's report for one task was changed
-#   indicator-edit  a build after one figure of indicators.csv was changed (no output of
-#             the sample reads the indicators yet: nothing should be expanded)
+#   indicator-edit  a build after one figure of indicators.csv was changed (only the 通报
+#             reads the indicators: it alone is expanded and rebuilt)
 # Prints the median of RUNS runs (default 5) of each, in seconds, and peak memory.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)

@@ -1,0 +1,62 @@
+#!/bin/sh
+# bench/summary.sh [BUILD_DIR] [RUNS] — the meeting summary (templates/meeting-summary.xml,
+# the 2023Q2 通报 of the sample project) against the quarterly sheet of the same quarter,
+# and the whole sample project built from nothing.
+#   summary    jindu render meeting-summary.xml, sample data, period 2023Q2 (cairo)
+#   sheet      jindu render quarterly-sheet.xml, the same data and period
+#   build      jindu build on a copy of samples/xiqing-2023 with no out/ and no cache,
+#              as `./build/jindu build samples/xiqing-2023` runs it (default workers)
+# Prints the median wall time of RUNS runs (default 5; after one warm-up), the CPU time and
+# peak memory of one run (GNU time), and the pages of each document. The summary's target:
+# the whole build within 2 s on the development machine (2 cores).
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$root/build}
+runs=${2:-5}
+jindu=$build/jindu
+[ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "bench: GNU time is needed: apt-get install time" >&2; exit 2; }
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# prepare; command → "wall-ms cpu-ms peak-KiB" (wall: the median of $runs, after one warm-up)
+measure() {
+    eval "$1"
+    sh -c "$2" >/dev/null 2>&1 || { echo "failed: $2" >&2; exit 1; }
+    ms=$(i=0; while [ "$i" -lt "$runs" ]; do
+        eval "$1"
+        start=$(date +%s.%N); sh -c "$2" >/dev/null 2>&1; end=$(date +%s.%N)
+        awk -v a="$start" -v b="$end" 'BEGIN { print (b - a) * 1000 }'
+        i=$((i + 1))
+    done | median)
+    eval "$1"
+    set -- $(/usr/bin/time -f '%U %S %M' sh -c "$2 >/dev/null 2>&1" 2>&1 | tail -n 1)
+    echo "$ms $(awk -v u="$1" -v s="$2" 'BEGIN { print (u + s) * 1000 }') $3"
+}
+
+sample=$root/samples/xiqing-2023
+data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv'"
+summary="'$jindu' render '$root/templates/meeting-summary.xml' $data -D period=2023Q2 -D date=2023-07-10 \
+    -D office=西青区人民政府督查室 -D number=西青督〔2023〕5号 -o '$work/summary.pdf'"
+sheet="'$jindu' render '$root/templates/quarterly-sheet.xml' $data -D period=2023Q2 -o '$work/sheet.pdf'"
+cp -r "$sample" "$work/project"
+clean="rm -rf '$work/project/out' '$work/project/.jindu-cache'"
+
+printf '%-34s %10s %10s %10s %6s\n' "" "wall (ms)" "cpu (ms)" "peak (KiB)" "pages"
+set -- $(measure : "$summary")
+printf '%-34s %10.1f %10.1f %10s %6s\n' "meeting summary, 2023Q2" "$1" "$2" "$3" \
+    "$(pdfinfo "$work/summary.pdf" 2>/dev/null | awk '/^Pages/ { print $2 }')"
+summary_ms=$1
+set -- $(measure : "$sheet")
+printf '%-34s %10.1f %10.1f %10s %6s\n' "quarterly sheet, 2023Q2" "$1" "$2" "$3" \
+    "$(pdfinfo "$work/sheet.pdf" 2>/dev/null | awk '/^Pages/ { print $2 }')"
+sheet_ms=$1
+set -- $(measure "$clean" "'$jindu' build '$work/project'")
+printf '%-34s %10.1f %10.1f %10s %6s\n' "sample build, from clean" "$1" "$2" "$3" \
+    "$(ls "$work/project/out"/*.pdf "$work/project/out"/*/*.pdf | wc -l | awk '{ print $1 " PDFs" }')"
+awk -v s="$summary_ms" -v q="$sheet_ms" -v b="$1" 'BEGIN {
+    printf "summary / sheet: %.2f; whole build: %.2f s (target 2 s)\n", s / q, b / 1000 }'
