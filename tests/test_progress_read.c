@@ -593,6 +593,65 @@ START_TEST(a_folder_of_quarter_folders_is_read)
 }
 END_TEST
 
+/* Read leniently (a project build), a report with an error is left out and described with
+ * what it was about, and the rest is kept: rows of a CSV form, reports of a JSON file, a
+ * duplicate (both), a file of the folder that cannot be read at all. The errors are still
+ * errors, and read strictly the same folder fails. */
+START_TEST(lenient_reading_leaves_out_only_bad_reports)
+{
+    char *dir = jt_tmpdir();
+    char *a = g_build_filename(dir, "a.csv", NULL), *b = g_build_filename(dir, "b.json", NULL);
+    char *c = g_build_filename(dir, "c.csv", NULL);
+    jt_write(a, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n"
+                "1,任务甲,商务局,2023Q2,滞后,有进展,另一句\n"
+                "2,任务乙,文旅局,2023Q2,已完成,完成\n"
+                "3,任务丙,教育局,2023Q2,进行中,x\n"
+                "4,任务丁,住建委,2023Q2,序时推进,y\n");
+    jt_write(b, "{\"title\": \"\", \"reports\": [\n"
+                "{\"task\": 5, \"unit\": \"城管委\", \"period\": \"2023Q9\", \"state\": \"滞后\"},\n"
+                "{\"task\": 4, \"unit\": \"住建委\", \"period\": \"2023Q2\", \"state\": \"滞后\"},\n"
+                "{\"task\": 6, \"unit\": \"审计局\", \"period\": \"2023Q2\", \"state\": \"已完成\"}]}\n");
+    jt_write(c, "没有表头\n");
+    jd_value *rejects = jd_value_new_array();
+    jd_import_options options = {JD_FORMAT_AUTO, NULL, NULL, NULL, rejects};
+    jd_diags *diags = jd_diags_new();
+    jd_import_info info;
+    jd_value *progress = jd_import_file_with(dir, &options, &info, diags);
+    ck_assert_ptr_nonnull(progress);
+    ck_assert_int_eq(jd_diags_count_severity(diags, JD_ERROR), 5);
+    /* kept: 文旅局's and 审计局's reports */
+    const jd_value *reports = jd_object_get(progress, "reports");
+    ck_assert_uint_eq(jd_array_length(reports), 2);
+    ck_assert_str_eq(jd_object_get_string(jd_array_get(reports, 0), "unit"), "文旅局");
+    ck_assert_str_eq(jd_object_get_string(jd_array_get(reports, 1), "unit"), "审计局");
+    char *got = jd_value_to_json(rejects, false);
+    char *want = g_strdup_printf(
+        "[{\"file\":\"%s\",\"line\":2,\"col\":25,\"message\":\"row has 7 fields but the header has 6: a comma inside a "
+        "cell moved the cells after it into the wrong columns (field 7, '另一句', has no column at all); put that cell "
+        "in double quotes or write '，'\",\"task\":1,\"units\":[\"商务局\"],\"period\":\"2023Q2\"},"
+        "{\"file\":\"%s\",\"line\":4,\"col\":18,\"message\":\"进展状态 '进行中' is not a state: use 已完成, 序时推进, 滞后 "
+        "or 未启动\",\"task\":3,\"units\":[\"教育局\"],\"period\":\"2023Q2\"},"
+        "{\"file\":\"%s\",\"line\":2,\"col\":38,\"message\":\"progress.reports[0].period '2023Q9' is not a period (write "
+        "2023Q2 or 2023-05)\",\"task\":5,\"units\":[\"城管委\"]},"
+        "{\"file\":\"%s\",\"line\":1,\"col\":1,\"message\":\"no header row: expected a row with 序号, 目标任务, 责任单位 … "
+        "(the first row is '没有表头')\"},"
+        "{\"file\":\"%s\",\"line\":3,\"col\":21,\"message\":\"duplicate report: task 4, 住建委, 2023Q2 is already "
+        "reported at %s:5\",\"task\":4,\"units\":[\"住建委\"],\"period\":\"2023Q2\"}]",
+        a, a, b, c, b, a);
+    ck_assert_str_eq(got, want);
+    g_free(got), g_free(want);
+    jd_value_unref(progress);
+    jd_diags_free(diags);
+    /* strictly: nothing */
+    options.rejects = NULL;
+    ck_assert_ptr_null(jd_import_file_with(dir, &options, NULL, NULL));
+    jd_value_unref(rejects);
+    g_free(a), g_free(b), g_free(c);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(an_empty_folder_is_an_error)
 {
     char *dir = jt_tmpdir();
@@ -638,6 +697,7 @@ int main(void)
     tcase_add_test(tc, a_folder_is_read_as_one);
     tcase_add_test(tc, a_folder_of_quarter_folders_is_read);
     tcase_add_test(tc, an_empty_folder_is_an_error);
+    tcase_add_test(tc, lenient_reading_leaves_out_only_bad_reports);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }
