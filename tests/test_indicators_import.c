@@ -229,8 +229,20 @@ START_TEST(every_error_at_its_cell)
         ck_assert_str_eq(messages, cases[i].messages);
         g_free(messages);
     }
-    /* a JSON file without the year, or with a period of another year */
+    /* a misspelt 指标名称 or 目标值 is named as the column it resembles: the file was taken
+     * for a task list ("has no 目标任务 column"), or 目标说明 stood in for the targets */
     char *messages;
+    ck_assert_ptr_null(import_text("序号,指标明称,计量单位,2023年目标值,一季度,前三季度\n1,新增就业,万人,2.3万人,0.5,1.8\n",
+                                   "name.csv", &messages));
+    ck_assert_str_eq(messages, "name.csv:1:4: error: column '指标明称' is not an indicator column: did you mean "
+                               "'指标名称'? (the header has no '指标名称' column: its cells would be dropped)");
+    g_free(messages);
+    ck_assert_ptr_null(import_text("指标名称,计量单位,2023年目标直,目标说明\n新增就业,万人,2.3万人,新增2.3万人\n",
+                                   "target.csv", &messages));
+    ck_assert_str_eq(messages, "target.csv:1:11: error: column '2023年目标直' is not an indicator column: did you "
+                               "mean '目标值'? (the header has no '目标值' column: its cells would be dropped)");
+    g_free(messages);
+    /* a JSON file without the year, or with a period of another year */
     ck_assert_ptr_null(import_text("{\"indicators\": []}", "no-year.json", &messages));
     ck_assert_str_eq(messages, "no-year.json:1:1: error: indicators: missing \"year\" (the year of the targets, "
                                "e.g. 2023)");

@@ -369,6 +369,22 @@ START_TEST(header_repeated_and_missing_columns)
     ck_assert_str_eq(messages, "p.csv:1:1: error: the header has no column for 进展状态, 报告期 "
                                "(without a 报告期 column, give the period: --period 2023Q2)");
     g_free(messages);
+
+    /* a misspelt column is named with the column it resembles (it was only warned about,
+     * beside "the header has no column for 进展状态"), and so is a misspelt optional one:
+     * its cells would be dropped */
+    progress = jtp_import_text("序号,责任单位,报告斯,进展壮态,完成请况,备注\n1,商务局,2023Q2,滞后,慢,\n", "p.csv", NULL,
+                               &messages);
+    ck_assert_ptr_null(progress);
+    ck_assert_str_eq(messages,
+                     "p.csv:1:9: error: column '报告斯' is not a progress column: did you mean '报告期'? (the header "
+                     "has no '报告期' column: its cells would be dropped)\n"
+                     "p.csv:1:13: error: column '进展壮态' is not a progress column: did you mean '进展状态'? (the "
+                     "header has no '进展状态' column: its cells would be dropped)\n"
+                     "p.csv:1:18: error: column '完成请况' is not a progress column: did you mean '完成情况'? (the "
+                     "header has no '完成情况' column: its cells would be dropped)\n"
+                     "p.csv:1:23: warning: column '备注' is not a progress column; its cells are ignored");
+    g_free(messages);
 }
 END_TEST
 

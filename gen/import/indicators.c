@@ -368,29 +368,30 @@ static void classify_period(const char *word, header_cell *h)
     g_free(bare);
 }
 
+static const struct {
+    const char *word;
+    column col;
+} header_words[] = {
+    {"序号", COL_ID},          {"编号", COL_ID},          {"指标名称", COL_NAME},
+    {"指标", COL_NAME},        {"主要指标", COL_NAME},    {"指标项", COL_NAME},
+    {"计量单位", COL_UNIT},    {"单位", COL_UNIT},        {"指标类型", COL_MEASURE},
+    {"类型", COL_MEASURE},     {"指标属性", COL_MEASURE}, {"方向", COL_DIRECTION},
+    {"指标方向", COL_DIRECTION}, {"考核方向", COL_DIRECTION}, {"基期年份", COL_BASE_YEAR},
+    {"基期年", COL_BASE_YEAR}, {"目标说明", COL_TARGET_NOTE}, {"目标描述", COL_TARGET_NOTE},
+    {"目标表述", COL_TARGET_NOTE}, {"牵头单位", COL_LEAD}, {"责任单位", COL_LEAD},
+    {"牵头部门", COL_LEAD},    {"责任部门", COL_LEAD},    {"配合单位", COL_CO},
+    {"协办单位", COL_CO},      {"配合部门", COL_CO},      {"协同单位", COL_CO},
+    {"备注", COL_NOTE},        {"注", COL_NOTE},          {"说明", COL_NOTE},
+};
+static const char *const baseline_words[] = {"基期值", "基期", "基数", "上年完成", "上年实际",
+                                             "上年值", NULL};
+static const char *const baseline_year_words[] = {"基期值", "基期", "完成", "完成值", "实际",
+                                                  "实际值", "实际完成", NULL};
+static const char *const target_words[] = {"目标值", "目标", "年度目标", "全年目标", "预期目标",
+                                           "年度目标值", "计划目标", NULL};
+
 static header_cell classify(const char *cell)
 {
-    static const struct {
-        const char *word;
-        column col;
-    } words[] = {
-        {"序号", COL_ID},          {"编号", COL_ID},          {"指标名称", COL_NAME},
-        {"指标", COL_NAME},        {"主要指标", COL_NAME},    {"指标项", COL_NAME},
-        {"计量单位", COL_UNIT},    {"单位", COL_UNIT},        {"指标类型", COL_MEASURE},
-        {"类型", COL_MEASURE},     {"指标属性", COL_MEASURE}, {"方向", COL_DIRECTION},
-        {"指标方向", COL_DIRECTION}, {"考核方向", COL_DIRECTION}, {"基期年份", COL_BASE_YEAR},
-        {"基期年", COL_BASE_YEAR}, {"目标说明", COL_TARGET_NOTE}, {"目标描述", COL_TARGET_NOTE},
-        {"目标表述", COL_TARGET_NOTE}, {"牵头单位", COL_LEAD}, {"责任单位", COL_LEAD},
-        {"牵头部门", COL_LEAD},    {"责任部门", COL_LEAD},    {"配合单位", COL_CO},
-        {"协办单位", COL_CO},      {"配合部门", COL_CO},      {"协同单位", COL_CO},
-        {"备注", COL_NOTE},        {"注", COL_NOTE},          {"说明", COL_NOTE},
-    };
-    static const char *const baseline_words[] = {"基期值", "基期", "基数", "上年完成", "上年实际",
-                                                 "上年值", NULL};
-    static const char *const baseline_year_words[] = {"基期值", "基期", "完成", "完成值", "实际",
-                                                      "实际值", "实际完成", NULL};
-    static const char *const target_words[] = {"目标值", "目标", "年度目标", "全年目标", "预期目标",
-                                               "年度目标值", "计划目标", NULL};
     header_cell h = {COL_OTHER, 0, 0, NULL, 0, 0};
     char *word = jd_text_compact(cell ? cell : "");
     const char *rest = word;
@@ -408,21 +409,64 @@ static header_cell classify(const char *cell)
         h.col = COL_TARGET;
         h.year = year;
     } else {
-        for (size_t i = 0; i < G_N_ELEMENTS(words) && h.col == COL_OTHER; i++)
-            if (strcmp(word, words[i].word) == 0) h.col = words[i].col;
+        for (size_t i = 0; i < G_N_ELEMENTS(header_words) && h.col == COL_OTHER; i++)
+            if (strcmp(word, header_words[i].word) == 0) h.col = header_words[i].col;
         if (h.col == COL_OTHER) classify_period(word, &h);
     }
     g_free(word);
     return h;
 }
 
+/* The column a header word that names none resembles (指标明称 → 指标名称, 2023年目标直 →
+ * 目标值), with its usual name in *name; COL_OTHER when it resembles none. */
+static column resembled_column(const char *cell, const char **name)
+{
+    char *word = jd_text_compact(cell ? cell : "");
+    const char *rest = word;
+    year_prefix(word, &rest);
+    GPtrArray *known = g_ptr_array_new();
+    for (size_t i = 0; i < G_N_ELEMENTS(header_words); i++)
+        g_ptr_array_add(known, (gpointer)header_words[i].word);
+    for (const char *const *w = target_words; *w; w++)
+        g_ptr_array_add(known, (gpointer)*w);
+    for (const char *const *w = baseline_words; *w; w++)
+        g_ptr_array_add(known, (gpointer)*w);
+    g_ptr_array_add(known, NULL);
+    char *near = jd_closest_name(rest, (const char *const *)known->pdata);
+    column col = COL_OTHER;
+    if (near) {
+        header_cell h = classify(near);
+        col = h.col;
+        g_free(h.why);
+        if (col < COL_KINDS) *name = column_labels[col];
+    }
+    g_free(near);
+    g_ptr_array_free(known, TRUE);
+    g_free(word);
+    return col < COL_KINDS ? col : COL_OTHER;
+}
+
 static bool row_names_columns(const jd_records *records, size_t r, bool *name, bool *target)
 {
     *name = *target = false;
+    bool others = false;
     for (size_t i = 0; i < jd_records_width(records, r); i++) {
         header_cell h = classify(jd_records_field(records, r, i));
         *name |= h.col == COL_NAME;
         *target |= h.col == COL_TARGET || h.col == COL_TARGET_NOTE;
+        others |= h.col == COL_OTHER;
+        g_free(h.why);
+    }
+    /* with one of the two misspelt it is still the header (the typo is named when it is
+     * read), not a task list or a title */
+    for (size_t i = 0; others && *name != *target && i < jd_records_width(records, r); i++) {
+        header_cell h = classify(jd_records_field(records, r, i));
+        const char *label;
+        if (h.col == COL_OTHER) {
+            column near = resembled_column(jd_records_field(records, r, i), &label);
+            *name |= near == COL_NAME;
+            *target |= near == COL_TARGET || near == COL_TARGET_NOTE;
+        }
         g_free(h.why);
     }
     return *name && *target;
@@ -612,16 +656,38 @@ static size_t read_header(reader *rd, size_t r)
             rd->header_ok = false;
         } else if (h->col == COL_PERIOD) {
             period_field[h->months] = (int)i;
-        } else if (h->col == COL_OTHER) {
-            char *word = jd_text_compact(jd_records_field(rd->records, r, i));
-            if (g_hash_table_add(rd->unused_columns, g_strdup(word)))
-                jd_diags_add(rd->b.diags, JD_WARNING, rd->b.file, h->line, h->field_col,
-                             "column '%s' is not an indicator column; its cells are ignored", word);
-            g_free(word);
         }
     }
+    /* a word that resembles a column the header lacks is that column misspelt: an error,
+     * or its cells would be dropped (a misspelt 目标值 left the targets to 目标说明); any
+     * other is ignored with a warning */
+    bool misspelt[COL_KINDS] = {false};
+    for (guint i = 0; i < rd->header->len; i++) {
+        header_cell *h = &g_array_index(rd->header, header_cell, i);
+        if (h->col != COL_OTHER) continue;
+        const char *cell = jd_records_field(rd->records, h->line == rd->header_line ? r : r + 1, i);
+        char *word = jd_text_compact(cell ? cell : "");
+        const char *name = NULL;
+        column near = resembled_column(word, &name);
+        if (near != COL_OTHER && rd->cols[near] < 0 && !misspelt[near]) {
+            misspelt[near] = true;
+            header_error(rd, h, "column '%s' is not an indicator column: did you mean '%s'? (the header has no '%s' "
+                                "column: its cells would be dropped)",
+                         word, name, name);
+            rd->header_ok = false;
+        } else if (g_hash_table_add(rd->unused_columns, g_strdup(word))) {
+            jd_diags_add(rd->b.diags, JD_WARNING, rd->b.file, h->line, h->field_col,
+                         "column '%s' is not an indicator column; its cells are ignored", word);
+        }
+        g_free(word);
+    }
+    bool any_misspelt = false;
+    for (int c = 0; c < COL_KINDS; c++)
+        any_misspelt |= misspelt[c];
     if (!year) year = base_year_column_year(rd, r + used);
-    if (!year) {
+    if (!year && any_misspelt) {
+        rd->header_ok = false; /* the year may be in the misspelt column: one message is enough */
+    } else if (!year) {
         jd_diags_add(rd->b.diags, JD_ERROR, rd->b.file, rd->header_line, 1,
                      "which year are the targets for? Write it in a header (2023年目标值, "
                      "2023年上半年, 2022年完成值) or give every row's 基期年份");

@@ -44,27 +44,47 @@ static const struct {
 } text_members[] = {
     {"done", COL_DONE}, {"problems", COL_PROBLEMS}, {"next", COL_NEXT}, {"reporter", COL_REPORTER}};
 
+static const struct {
+    const char *word;
+    column col;
+} header_words[] = {
+    {"序号", COL_ID},           {"目标任务", COL_TASK},   {"责任单位", COL_UNIT},
+    {"填报单位", COL_UNIT},     {"报告期", COL_PERIOD},   {"填报期间", COL_PERIOD},
+    {"期间", COL_PERIOD},       {"本期计划", COL_PLAN},   {"本季度计划", COL_PLAN},
+    {"本月计划", COL_PLAN},     {"进展状态", COL_STATE},  {"完成状态", COL_STATE},
+    {"状态", COL_STATE},        {"完成情况", COL_DONE},   {"进展情况", COL_DONE},
+    {"存在问题", COL_PROBLEMS}, {"问题", COL_PROBLEMS},   {"下步措施", COL_NEXT},
+    {"下一步工作", COL_NEXT},   {"填报人", COL_REPORTER}, {"联系人", COL_REPORTER},
+    {"填报日期", COL_DATE},     {"日期", COL_DATE},       {"责任区领导", COL_LIST_ONLY},
+    {"责任领导", COL_LIST_ONLY},
+};
+
 static column classify(const char *cell)
 {
-    static const struct {
-        const char *word;
-        column col;
-    } words[] = {
-        {"序号", COL_ID},           {"目标任务", COL_TASK},   {"责任单位", COL_UNIT},
-        {"填报单位", COL_UNIT},     {"报告期", COL_PERIOD},   {"填报期间", COL_PERIOD},
-        {"期间", COL_PERIOD},       {"本期计划", COL_PLAN},   {"本季度计划", COL_PLAN},
-        {"本月计划", COL_PLAN},     {"进展状态", COL_STATE},  {"完成状态", COL_STATE},
-        {"状态", COL_STATE},        {"完成情况", COL_DONE},   {"进展情况", COL_DONE},
-        {"存在问题", COL_PROBLEMS}, {"问题", COL_PROBLEMS},   {"下步措施", COL_NEXT},
-        {"下一步工作", COL_NEXT},   {"填报人", COL_REPORTER}, {"联系人", COL_REPORTER},
-        {"填报日期", COL_DATE},     {"日期", COL_DATE},       {"责任区领导", COL_LIST_ONLY},
-        {"责任领导", COL_LIST_ONLY},
-    };
     char *word = jd_text_compact(cell ? cell : "");
     column col = *word ? COL_OTHER : COL_EMPTY;
-    for (size_t i = 0; i < G_N_ELEMENTS(words) && col == COL_OTHER; i++)
-        if (strcmp(word, words[i].word) == 0) col = words[i].col;
+    for (size_t i = 0; i < G_N_ELEMENTS(header_words) && col == COL_OTHER; i++)
+        if (strcmp(word, header_words[i].word) == 0) col = header_words[i].col;
     g_free(word);
+    return col;
+}
+
+/* The column a header word that is no column's name resembles, with its usual name in
+ * *name; COL_OTHER when it resembles none (备注, say). */
+static column resembled_column(const char *word, const char **name)
+{
+    const char *known[G_N_ELEMENTS(header_words) + 1];
+    for (size_t i = 0; i < G_N_ELEMENTS(header_words); i++)
+        known[i] = header_words[i].word;
+    known[G_N_ELEMENTS(header_words)] = NULL;
+    char *near = jd_closest_name(word, known);
+    column col = near ? classify(near) : COL_OTHER;
+    for (size_t i = 0; i < G_N_ELEMENTS(header_words) && near; i++)
+        if (header_words[i].col == col) {
+            *name = header_words[i].word; /* the first name of a column is its usual one */
+            break;
+        }
+    g_free(near);
     return col;
 }
 
@@ -76,6 +96,17 @@ static bool is_header_row(const jd_records *records, size_t r, bool *progress)
     for (size_t i = 0; i < jd_records_width(records, r); i++)
         seen[classify(jd_records_field(records, r, i))] = true;
     *progress = seen[COL_STATE] || seen[COL_DONE];
+    /* a misspelt state or 完成情况 column still makes it progress, so that the typo is
+     * named as a progress column's (and the file not taken for a task list) */
+    for (size_t i = 0; seen[COL_ID] && seen[COL_UNIT] && !*progress && i < jd_records_width(records, r); i++) {
+        const char *cell = jd_records_field(records, r, i);
+        if (classify(cell) != COL_OTHER) continue;
+        char *word = jd_text_compact(cell);
+        const char *name;
+        column near = resembled_column(word, &name);
+        *progress = near == COL_STATE || near == COL_DONE;
+        g_free(word);
+    }
     return seen[COL_ID] && seen[COL_UNIT];
 }
 
@@ -153,29 +184,49 @@ static void read_header(reader *rd, size_t r)
     for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
         const char *cell = jd_records_field(rd->records, r, i);
         column col = classify(cell);
-        if (col < COL_COUNT && rd->cols[col] < 0) {
-            rd->cols[col] = (int)i;
-        } else if (col == COL_OTHER) {
-            char *word = jd_text_compact(cell);
-            if (g_hash_table_add(rd->unused_columns, word))
-                jd_diags_add(rd->diags, JD_WARNING, rd->name,
-                             jd_records_field_line(rd->records, r, i),
-                             jd_records_field_col(rd->records, r, i),
-                             "column '%s' is not a progress column; its cells are ignored", word);
+        if (col < COL_COUNT && rd->cols[col] < 0) rd->cols[col] = (int)i;
+    }
+    /* a word that resembles a column the header lacks is that column misspelt: an error,
+     * or its cells would be dropped (a misspelt 进展状态 made the header unusable, with the
+     * typo itself only warned about); any other is ignored with a warning */
+    bool misspelt[COL_COUNT] = {false};
+    for (size_t i = 0; i < jd_records_width(rd->records, r); i++) {
+        const char *cell = jd_records_field(rd->records, r, i);
+        if (classify(cell) != COL_OTHER) continue;
+        char *word = jd_text_compact(cell);
+        const char *name = NULL;
+        column near = resembled_column(word, &name);
+        int line = jd_records_field_line(rd->records, r, i), col = jd_records_field_col(rd->records, r, i);
+        if (near < COL_COUNT && rd->cols[near] < 0 && !misspelt[near]) {
+            misspelt[near] = true;
+            jd_diags_add(rd->diags, JD_ERROR, rd->name, line, col,
+                         "column '%s' is not a progress column: did you mean '%s'? (the header has no "
+                         "'%s' column: its cells would be dropped)",
+                         word, name, name);
+        } else if (g_hash_table_add(rd->unused_columns, g_strdup(word))) {
+            jd_diags_add(rd->diags, JD_WARNING, rd->name, line, col,
+                         "column '%s' is not a progress column; its cells are ignored", word);
         }
+        g_free(word);
     }
     static const column required[] = {COL_ID, COL_UNIT, COL_STATE, COL_PERIOD};
     GString *missing = g_string_new(NULL);
-    for (size_t i = 0; i < G_N_ELEMENTS(required); i++)
-        if (rd->cols[required[i]] < 0 && (required[i] != COL_PERIOD || !rd->default_period))
+    bool usable = true;
+    for (size_t i = 0; i < G_N_ELEMENTS(required); i++) {
+        bool absent = rd->cols[required[i]] < 0 && (required[i] != COL_PERIOD || !rd->default_period);
+        usable &= !absent;
+        if (absent && !misspelt[required[i]])
             g_string_append_printf(missing, "%s%s", missing->len ? ", " : "",
                                    jd_progress_columns()[required[i]]);
+    }
+    for (int c = 0; c < COL_COUNT; c++)
+        usable &= !misspelt[c];
     rd->have_header = true;
-    rd->header_usable = missing->len == 0;
+    rd->header_usable = usable;
     if (missing->len)
         jd_diags_add(rd->diags, JD_ERROR, rd->name, jd_records_field_line(rd->records, r, 0), 1,
                      "the header has no column for %s%s", missing->str,
-                     rd->cols[COL_PERIOD] < 0 && !rd->default_period
+                     rd->cols[COL_PERIOD] < 0 && !rd->default_period && !misspelt[COL_PERIOD]
                          ? " (without a 报告期 column, give the period: --period 2023Q2)"
                          : "");
     g_string_free(missing, TRUE);
