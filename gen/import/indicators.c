@@ -424,6 +424,10 @@ static column resembled_column(const char *cell, const char **name)
     char *word = jd_text_compact(cell ? cell : "");
     const char *rest = word;
     year_prefix(word, &rest);
+    if (g_utf8_strlen(rest, -1) > 12) { /* header words are short: a longer cell is data */
+        g_free(word);
+        return COL_OTHER;
+    }
     GPtrArray *known = g_ptr_array_new();
     for (size_t i = 0; i < G_N_ELEMENTS(header_words); i++)
         g_ptr_array_add(known, (gpointer)header_words[i].word);
@@ -450,16 +454,19 @@ static bool row_names_columns(const jd_records *records, size_t r, bool *name, b
 {
     *name = *target = false;
     bool others = false;
+    int known = 0;
     for (size_t i = 0; i < jd_records_width(records, r); i++) {
         header_cell h = classify(jd_records_field(records, r, i));
         *name |= h.col == COL_NAME;
         *target |= h.col == COL_TARGET || h.col == COL_TARGET_NOTE;
         others |= h.col == COL_OTHER;
+        known += h.col < COL_KINDS || h.col == COL_PERIOD;
         g_free(h.why);
     }
     /* with one of the two misspelt it is still the header (the typo is named when it is
-     * read), not a task list or a title */
-    for (size_t i = 0; others && *name != *target && i < jd_records_width(records, r); i++) {
+     * read), not a task list or a title — when the row names another column too, so that
+     * rows of data are not searched for near words */
+    for (size_t i = 0; others && known >= 2 && *name != *target && i < jd_records_width(records, r); i++) {
         header_cell h = classify(jd_records_field(records, r, i));
         const char *label;
         if (h.col == COL_OTHER) {

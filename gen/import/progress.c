@@ -73,6 +73,7 @@ static column classify(const char *cell)
  * *name; COL_OTHER when it resembles none (备注, say). */
 static column resembled_column(const char *word, const char **name)
 {
+    if (g_utf8_strlen(word, -1) > 12) return COL_OTHER; /* header words are short */
     const char *known[G_N_ELEMENTS(header_words) + 1];
     for (size_t i = 0; i < G_N_ELEMENTS(header_words); i++)
         known[i] = header_words[i].word;
