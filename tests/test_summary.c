@@ -797,17 +797,28 @@ static char *sample_copy(void)
 START_TEST(a_malformed_project_leaves_the_earlier_circular_intact)
 {
     char *dir = sample_copy(), *out = NULL, *err = NULL;
+    char *summary = g_build_filename(dir, SUMMARY_FILE, NULL), *csv = g_build_filename(dir, "indicators.csv", NULL);
+    /* from nothing, a malformed indicator table: no circular written */
+    jt_replace_in_file(csv, H1_GDP, "增长5.2%,较快增长,增长3.6%");
+    ck_assert_int_eq(jt_cli(&out, &err, "build '%s' -j2", dir), 1);
+    ck_assert(!jt_exists(summary));
+    g_free(out), g_free(err);
+    jt_replace_in_file(csv, "增长5.2%,较快增长,增长3.6%", H1_GDP);
     ck_assert_int_eq(jt_cli(&out, &err, "build '%s' -j2", dir), 0);
     g_free(out), g_free(err);
-    char *summary = g_build_filename(dir, SUMMARY_FILE, NULL), *before = jt_read(summary);
+    char *before = jt_read(summary);
     ck_assert(g_str_has_prefix(before, "%PDF-"));
-    /* a figure a clerk cannot have meant: its cell, and nothing written */
-    char *csv = g_build_filename(dir, "indicators.csv", NULL);
+    /* a figure a clerk cannot have meant: its cell, and the earlier circular as it was */
     jt_replace_in_file(csv, H1_GDP, "增长5.2%,较快增长,增长3.6%");
     int rc = jt_cli(&out, &err, "build '%s' -j2", dir);
     ck_assert_int_eq(rc, 1);
-    char *where = g_strdup_printf("%s:3:", csv);
-    ck_assert_msg(strstr(err, where) && strstr(err, ": error: 上半年 '较快增长': not a number"), "%s", err);
+    /* line 3 (the first indicator), column 54 (its 上半年 cell) */
+    char *where = g_strdup_printf("%s:3:54: error: 上半年 '较快增长': not a number: write it as 5%%, 4.5, 990亿元 or "
+                                  "1,200\n", csv);
+    ck_assert_msg(strstr(err, where), "%s", err);
+    /* the other outputs do not read the indicators: only the circular fails */
+    ck_assert_msg(strstr(err, "failed " SUMMARY_FILE ": ") && strstr(out, "0 built, 65 unchanged, 1 failed (66 outputs)"),
+                  "%s%s", out, err);
     char *after = jt_read(summary);
     ck_assert(strcmp(before, after) == 0);
     g_free(after), g_free(where), g_free(out), g_free(err);
