@@ -448,7 +448,7 @@ START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
         at = fmod(a0 + sweep, 360);
     }
     ck_assert_double_eq_tol(sum, 360, 1e-6);
-    /* the legend has every value and a share; the shares add up to 100.0% exactly */
+    /* the legend has every value and its share, each rounded on its own */
     ck_assert_msg(phrase_with(page, "已完成 12项（9.8%）", NULL), "no “%s”", "已完成 12项（9.8%）");
     ck_assert_msg(phrase_with(page, "序时推进 80项（65.0%）", NULL), "no “%s”",
                   "序时推进 80项（65.0%）");
@@ -466,8 +466,8 @@ START_TEST(pie_shares_are_rounded_to_add_up)
     jd_pages *pages = lay_out("<chart kind=\"pie\" data=\"{{ d }}\"/>",
                               "{\"d\": {\"甲\": 1, \"乙\": 1, \"丙\": 1}}");
     const jd_page *page = jd_pages_get(pages, 0);
-    /* 33.3 + 33.3 + 33.4: the largest remainder gets the last tenth (the first on a tie) */
-    ck_assert_msg(phrase_with(page, "甲 1（33.4%）", NULL), "no “%s”", "甲 1（33.4%）");
+    /* 33.3 each, as a reader dividing 1 by 3 gets (the three add up to 99.9%) */
+    ck_assert_msg(phrase_with(page, "甲 1（33.3%）", NULL), "no “%s”", "甲 1（33.3%）");
     ck_assert_msg(phrase_with(page, "乙 1（33.3%）", NULL), "no “%s”", "乙 1（33.3%）");
     ck_assert_msg(phrase_with(page, "丙 1（33.3%）", NULL), "no “%s”", "丙 1（33.3%）");
     jd_pages_free(pages);

@@ -125,9 +125,9 @@ START_TEST(the_second_quarter_in_sentences)
     assert_paragraph(ps, "为推动全区重点工作任务落到实处，西青区人民政府督查室对照《西青区政府工作报告2023年重点工作任务清单》，"
                          "对全区123项重点工作任务2023年第二季度落实情况进行了督查。从督查情况看，已完成15项、序时推进79项、"
                          "滞后18项、未启动1项；另有10项任务因有责任单位未报送进展情况，进度暂无法确定。现将有关情况通报如下：");
-    /* 一、总体情况: the counts with their shares (which add up to 100.0%, as the ring's legend) */
+    /* 一、总体情况: the counts with their shares (each rounded on its own, as the ring's legend) */
     assert_paragraph(ps, "一、总体情况");
-    assert_paragraph(ps, "从任务进展看，已完成15项，占12.2%；序时推进79项，占64.2%；滞后18项，占14.7%；未启动1项，占0.8%；"
+    assert_paragraph(ps, "从任务进展看，已完成15项，占12.2%；序时推进79项，占64.2%；滞后18项，占14.6%；未启动1项，占0.8%；"
                          "未报送10项，占8.1%。");
     ck_assert_ptr_nonnull(strstr(dump, "labels=[\"已完成\", \"序时推进\", \"滞后\", \"未启动\", \"未报送\"] unit=\"项\""));
     ck_assert_ptr_nonnull(strstr(dump, "series values=[15, 79, 18, 1, 10]"));
@@ -654,7 +654,7 @@ START_TEST(the_charts_are_in_the_layout_dump_to_scale)
         if (run_starting(g_ptr_array_index(pages, p), "合计")) ring_page = g_ptr_array_index(pages, p);
     ck_assert_ptr_nonnull(ring_page);
     GPtrArray *legend_lines = lines_of(ring_page, NULL, 10.5);
-    static const char *const legend[] = {"已完成 15项（12.2%）", "序时推进 79项（64.2%）", "滞后 18项（14.7%）",
+    static const char *const legend[] = {"已完成 15项（12.2%）", "序时推进 79项（64.2%）", "滞后 18项（14.6%）",
                                          "未启动 1项（0.8%）", "未报送 10项（8.1%）"};
     ck_assert_int_eq(legend_lines->len, G_N_ELEMENTS(legend));
     for (size_t i = 0; i < G_N_ELEMENTS(legend); i++)

@@ -269,13 +269,15 @@ START_TEST(filter_items_and_shares)
     EXPECT_WITH("counts | items | map('value') | join(',')", counts, "15,79,18,1,10");
     EXPECT_WITH("none | items | select('value') | length", counts, "0");
     EXPECT("null | items | length", "0");
-    /* shares add up to 100.0%: 18/123 is 14.63%, but the largest remainders (12.195 and
-     * 14.634) take the two tenths the floors leave, as the pie chart's legend does */
+    /* each share rounded on its own, as the pie chart's legend: 18/123 is 14.63% → 14.6%
+     * (the five add up to 99.9%) */
     EXPECT_WITH("counts | shares", counts,
-                "{\\\"已完成\\\":\\\"12.2%\\\",\\\"序时推进\\\":\\\"64.2%\\\",\\\"滞后\\\":\\\"14.7%\\\","
+                "{\\\"已完成\\\":\\\"12.2%\\\",\\\"序时推进\\\":\\\"64.2%\\\",\\\"滞后\\\":\\\"14.6%\\\","
                 "\\\"未启动\\\":\\\"0.8%\\\",\\\"未报送\\\":\\\"8.1%\\\"}");
-    EXPECT_WITH("(counts | shares)['滞后']", counts, "14.7%");
-    EXPECT("[1, 1, 1] | shares(0) | join(',')", "34%,33%,33%");
+    EXPECT_WITH("(counts | shares)['滞后']", counts, "14.6%");
+    EXPECT("[1, 1, 1] | shares(0) | join(',')", "33%,33%,33%");
+    EXPECT("[1, 7] | shares | join(',')", "12.5%,87.5%");
+    EXPECT("[1, 1, 6] | shares(0) | join(',')", "13%,13%,75%");
     EXPECT("[1, 2] | shares(2) | join(',')", "33.33%,66.67%");
     EXPECT("[0, 0] | shares | join(',')", "0.0%,0.0%");
     EXPECT("['3', 1] | shares | join(',')", "75.0%,25.0%");

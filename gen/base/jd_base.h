@@ -140,8 +140,8 @@ char *jd_closest_name(const char *word, const char *const *known);
 /* ---- shares ------------------------------------------------------------------------ */
 
 /* The shares of `values` (non-negative; n of them) in their total, in units of 10^-decimals
- * percent (decimals 0–3), rounded by largest remainders so that they add up to exactly
- * 100% (ties to the earlier value); all 0 when the total is 0. */
+ * percent (decimals 0–3), each rounded half up on its own (so they may add up to 99.9% or
+ * 100.1%, as statistical tables print them); all 0 when the total is 0. */
 void jd_shares(const double *values, size_t n, int decimals, long *units);
 /* A share as jd_shares gives it, as text: "12.2%" (decimals 1). Newly allocated. */
 char *jd_share_text(long units, int decimals);

@@ -137,7 +137,10 @@ static int build_once(const char *dir, const jd_build_options *opts, bool quiet,
             printf("  removed %s\n", r.removed_paths[i]);
         report(diags, verbose);
         report_failed(&r, verbose, " (`-v` lists them)");
-        print_summary(&r, quiet);
+        /* a build refused before any output (an --only naming none, say): the error says it
+         * all, and "0 built … (0 outputs)" would read as if nothing were wrong */
+        if (ok || r.total > 0)
+            print_summary(&r, quiet);
         rc = ok ? JD_EXIT_OK : JD_EXIT_BAD_INPUT;
         jd_build_result_clear(&r);
         jd_project_free(project);
