@@ -1,6 +1,8 @@
 # Regression tests for what the hostile-input probe of issue 12 found (one test per finding),
 # run through the jindu command.
 jd_test(test_hardening SOURCES test_hardening.c LIBS jindu_import CLI)
+# Signals in the middle of a render or a build (item 8)
+jd_test(test_signals SOURCES test_signals.c CLI)
 
 # The pathological-input suite (tests/pathological/run.py): every input of issue 12 through
 # the jindu command, each within a generous time limit and, where memory was the problem, a

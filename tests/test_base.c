@@ -1,5 +1,7 @@
+#include <fcntl.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -229,6 +231,215 @@ START_TEST(only_regular_files_are_read)
 }
 END_TEST
 
+
+/* On a file system without unnamed files the temporary file has a name while it is
+ * written (.NAME.jindu-N); it goes when the write is committed or aborted. */
+START_TEST(outfile_named_temporary_goes_on_commit_and_abort)
+{
+    char *dir = jt_tmpdir();
+    char *path = g_build_filename(dir, "out.pdf", NULL);
+    jt_write(path, "previous");
+    jd_outfile *of = jd_outfile_new_named(path, NULL);
+    ck_assert_ptr_nonnull(of);
+    fputs("half", jd_outfile_stream(of));
+    char *listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, ".out.pdf.jindu-0 out.pdf");
+    g_free(listing);
+    jd_outfile_abort(of);
+    listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, "out.pdf");
+    g_free(listing);
+    of = jd_outfile_new_named(path, NULL);
+    fputs("new", jd_outfile_stream(of));
+    ck_assert(jd_outfile_commit(of, NULL));
+    listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, "out.pdf");
+    g_free(listing);
+    char *text = jt_read(path);
+    ck_assert_str_eq(text, "new");
+    g_free(text);
+    g_free(path);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* A run killed at once (kill -9) cannot remove its named temporary file: the next write of
+ * the same target does — named or not — and a second run writing meanwhile, whose file is
+ * locked, keeps its own. */
+START_TEST(outfile_temporary_left_by_kill_9_goes_next_time)
+{
+    char *dir = jt_tmpdir();
+    char *path = g_build_filename(dir, "out.pdf", NULL);
+    for (int unnamed = 0; unnamed <= 1; unnamed++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            jd_outfile *of = jd_outfile_new_named(path, NULL);
+            if (!of) _exit(3);
+            fputs("half a document", jd_outfile_stream(of));
+            fflush(jd_outfile_stream(of));
+            raise(SIGKILL);
+            _exit(4);
+        }
+        int status = 0;
+        ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+        ck_assert(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL);
+        char *listing = jt_dir_listing(dir);
+        ck_assert_str_eq(listing, unnamed ? ".out.pdf.jindu-0 out.pdf" : ".out.pdf.jindu-0");
+        g_free(listing);
+        jd_outfile *of = unnamed ? jd_outfile_new(path, NULL) : jd_outfile_new_named(path, NULL);
+        ck_assert_ptr_nonnull(of);
+        fputs("whole", jd_outfile_stream(of));
+        /* with a named file, another run writing meanwhile: its file is locked, so it stays */
+        jd_outfile *other = unnamed ? NULL : jd_outfile_new_named(path, NULL);
+        listing = jt_dir_listing(dir);
+        ck_assert_str_eq(listing, unnamed ? ".out.pdf.jindu-0 out.pdf" : ".out.pdf.jindu-0 .out.pdf.jindu-1");
+        g_free(listing);
+        ck_assert(jd_outfile_commit(of, NULL));
+        listing = jt_dir_listing(dir);
+        ck_assert_str_eq(listing, unnamed ? "out.pdf" : ".out.pdf.jindu-1 out.pdf");
+        g_free(listing);
+        jd_outfile_abort(other);
+        listing = jt_dir_listing(dir);
+        ck_assert_str_eq(listing, "out.pdf");
+        g_free(listing);
+        char *text = jt_read(path);
+        ck_assert_str_eq(text, "whole");
+        g_free(text);
+    }
+    g_free(path);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* Only what jindu made is removed: a regular file named like the target's temporary files,
+ * owned by the user and locked by nobody. Another program's temporary name, another
+ * target's, a pipe or a folder of that name, and a file held locked stay. */
+START_TEST(outfile_removes_only_its_own_temporaries)
+{
+    char *dir = jt_tmpdir();
+    char *path = g_build_filename(dir, "x.pdf", NULL);
+    const char *const regular[] = {".x.pdf.jindu-0", ".x.pdf.ABC123", ".y.pdf.jindu-0", ".x.pdf.jindu-3"};
+    for (size_t i = 0; i < G_N_ELEMENTS(regular); i++) {
+        char *p = g_build_filename(dir, regular[i], NULL);
+        jt_write(p, "left");
+        g_free(p);
+    }
+    char *fifo = g_build_filename(dir, ".x.pdf.jindu-1", NULL);
+    ck_assert_int_eq(mkfifo(fifo, 0600), 0);
+    char *folder = g_build_filename(dir, ".x.pdf.jindu-2", NULL);
+    ck_assert_int_eq(mkdir(folder, 0700), 0);
+    char *held = g_build_filename(dir, ".x.pdf.jindu-3", NULL);
+    int fd = open(held, O_RDONLY);
+    ck_assert_int_eq(flock(fd, LOCK_EX), 0);
+    ck_assert(jd_write_file_atomic(path, "pdf", 3, NULL));
+    char *listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, ".x.pdf.ABC123 .x.pdf.jindu-1 .x.pdf.jindu-2 .x.pdf.jindu-3 .y.pdf.jindu-0 x.pdf");
+    g_free(listing);
+    /* a named temporary file takes the first name that is free */
+    jd_outfile *of = jd_outfile_new_named(path, NULL);
+    ck_assert_ptr_nonnull(of);
+    listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, ".x.pdf.ABC123 .x.pdf.jindu-0 .x.pdf.jindu-1 .x.pdf.jindu-2 .x.pdf.jindu-3 "
+                              ".y.pdf.jindu-0 x.pdf");
+    g_free(listing);
+    jd_outfile_abort(of);
+    close(fd);
+    g_free(held), g_free(folder), g_free(fifo), g_free(path);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* A target of a name so long that the temporary name would be too long for the file
+ * system: the temporary name is cut (and made unique by a digest). */
+START_TEST(outfile_long_target_names)
+{
+    char *dir = jt_tmpdir();
+    GString *name = g_string_new(NULL);
+    while (name->len < 240)
+        g_string_append(name, "督查");
+    g_string_append(name, ".pdf");
+    char *path = g_build_filename(dir, name->str, NULL);
+    for (int named = 0; named <= 1; named++) {
+        jd_outfile *of = named ? jd_outfile_new_named(path, NULL) : jd_outfile_new(path, NULL);
+        ck_assert_ptr_nonnull(of);
+        fputs("pdf", jd_outfile_stream(of));
+        jd_diags *d = jd_diags_new();
+        ck_assert(jd_outfile_commit(of, d));
+        jd_diags_free(d);
+        char *listing = jt_dir_listing(dir);
+        ck_assert_str_eq(listing, name->str);
+        g_free(listing);
+    }
+    g_free(path);
+    g_string_free(name, TRUE);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+static jd_cancel *handler_cancel;
+
+static void cancel_on_signal(int sig)
+{
+    jd_cancel_request(handler_cancel, sig);
+}
+
+START_TEST(cancel_keeps_the_first_reason)
+{
+    jd_cancel *c = jd_cancel_new();
+    ck_assert_int_eq(jd_cancel_reason(c), 0);
+    ck_assert_int_eq(jd_cancel_reason(NULL), 0);
+    jd_diags *d = jd_diags_new();
+    ck_assert(!jd_cancel_check(c, "x.pdf", d));
+    ck_assert(!jd_cancel_check(NULL, "x.pdf", d));
+    ck_assert_uint_eq(jd_diags_count(d), 0);
+    /* from a signal handler, as the command line does */
+    handler_cancel = c;
+    signal(SIGUSR1, cancel_on_signal);
+    raise(SIGUSR1);
+    signal(SIGUSR1, SIG_DFL);
+    ck_assert_int_eq(jd_cancel_reason(c), SIGUSR1);
+    jd_cancel_request(c, SIGTERM);
+    ck_assert_int_eq(jd_cancel_reason(c), SIGUSR1);
+    ck_assert(jd_cancel_check(c, "x.pdf", d));
+    ck_assert_uint_eq(jd_diags_count(d), 1);
+    char *s = jd_diag_format(jd_diags_get(d, 0));
+    ck_assert_str_eq(s, "x.pdf: error: interrupted");
+    g_free(s);
+    jd_diags_free(d);
+    jd_cancel_free(c);
+    c = jd_cancel_new();
+    jd_cancel_request(c, 0); /* no reason given is still a request */
+    ck_assert_int_eq(jd_cancel_reason(c), 1);
+    jd_cancel_free(c);
+}
+END_TEST
+
+/* A scratch file for libraries that want a file name: it can be written and read through
+ * the name it gets, and shows in no folder. */
+START_TEST(scratch_files_show_nowhere)
+{
+    char *path = NULL;
+    int fd = jd_scratch_file(&path);
+    ck_assert_int_ge(fd, 0);
+    struct stat st;
+    ck_assert_int_eq(fstat(fd, &st), 0);
+    ck_assert_int_eq(st.st_nlink, 0); /* in no folder */
+    FILE *f = fopen(path, "wb");
+    ck_assert_ptr_nonnull(f);
+    fputs("through the name", f);
+    fclose(f);
+    char buf[32] = {0};
+    ck_assert_int_eq(pread(fd, buf, sizeof buf - 1, 0), 16);
+    ck_assert_str_eq(buf, "through the name");
+    close(fd);
+    g_free(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("base");
@@ -243,6 +454,12 @@ int main(void)
     tcase_add_test(tc, outfile_killed_leaves_nothing);
     tcase_add_test(tc, outfile_keeps_the_permissions_of_what_it_replaces);
     tcase_add_test(tc, only_regular_files_are_read);
+    tcase_add_test(tc, outfile_named_temporary_goes_on_commit_and_abort);
+    tcase_add_test(tc, outfile_temporary_left_by_kill_9_goes_next_time);
+    tcase_add_test(tc, outfile_removes_only_its_own_temporaries);
+    tcase_add_test(tc, outfile_long_target_names);
+    tcase_add_test(tc, cancel_keeps_the_first_reason);
+    tcase_add_test(tc, scratch_files_show_nowhere);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -491,7 +491,7 @@ static jd_doc *big_table(int rows, void (*extra)(jd_doc *doc, jd_node *row, int 
 
 static jd_pages *lay_threads(jd_doc *doc, int threads, jd_diags *d)
 {
-    jd_layout_options o = {threads};
+    jd_layout_options o = {.threads = threads};
     return jd_layout_with(doc, fonts, &o, d);
 }
 
@@ -528,6 +528,51 @@ START_TEST(threads_change_nothing)
     g_free(want);
     g_free(want_fonts);
     jd_pages_free(one);
+    jd_doc_free(doc);
+}
+END_TEST
+
+
+/* A stop asked for (a signal, through the caller): the layout ends at its first page and
+ * the backends before they write, each with the error "interrupted", the target untouched. */
+START_TEST(a_stop_asked_for_ends_layout_and_rendering)
+{
+    jd_doc *doc = big_table(200, NULL);
+    jd_cancel *cancel = jd_cancel_new();
+    jd_cancel_request(cancel, 2);
+    jd_layout_options o = {.threads = 1, .cancel = cancel};
+    jd_diags *d = jd_diags_new();
+    ck_assert_ptr_null(jd_layout_with(doc, fonts, &o, d));
+    ck_assert_uint_eq(jd_diags_count(d), 1);
+    char *msg = jd_diag_format(jd_diags_get(d, 0));
+    ck_assert_str_eq(msg, "error: interrupted");
+    g_free(msg);
+    jd_diags_free(d);
+    jd_pages *pages = lay_threads(doc, 1, diags);
+    ck_assert_ptr_nonnull(pages);
+    char *dir = jt_tmpdir(), *path = g_build_filename(dir, "x.pdf", NULL);
+    jt_write(path, "previous");
+    jd_render_options ro;
+    jd_render_options_init(&ro);
+    ro.cancel = cancel;
+    for (int haru = 0; haru <= 1; haru++) {
+        d = jd_diags_new();
+        ck_assert(!(haru ? jd_render_haru(pages, path, &ro, d) : jd_render_cairo(pages, path, &ro, d)));
+        ck_assert_uint_eq(jd_diags_count(d), 1);
+        msg = jd_diag_format(jd_diags_get(d, 0));
+        char *want = g_strdup_printf("%s: error: interrupted", path);
+        ck_assert_str_eq(msg, want);
+        g_free(want), g_free(msg);
+        jd_diags_free(d);
+        char *listing = jt_dir_listing(dir), *text = jt_read(path);
+        ck_assert_str_eq(listing, "x.pdf");
+        ck_assert_str_eq(text, "previous");
+        g_free(listing), g_free(text);
+    }
+    jt_rmrf(dir);
+    g_free(dir), g_free(path);
+    jd_pages_free(pages);
+    jd_cancel_free(cancel);
     jd_doc_free(doc);
 }
 END_TEST
@@ -762,6 +807,7 @@ int main(void)
     tcase_add_test(tc, regular_text_after_synthetic_bold_stays_regular);
     tcase_add_test(tc, line_separator_is_not_drawn);
     tcase_add_test(tc, both_shaping_paths_give_the_same_lines);
+    tcase_add_test(tc, a_stop_asked_for_ends_layout_and_rendering);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

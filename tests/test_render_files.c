@@ -226,21 +226,10 @@ START_TEST(write_failing_midway)
     char *err = NULL;
     int rc = render_to(FILE_SIZE_LIMIT, small_data, out, &err);
     ck_assert_msg(rc == 1, "%s: exit status %d, stderr: %s", backend, rc, err);
-    if (strcmp(backend, "cairo") == 0) {
-        /* cairo's writes land in the stream's buffer; flushing it is what fails */
-        char *want = g_strdup_printf("%s: error: cannot write: File too large\n", out);
-        ck_assert_str_eq(err, want);
-        g_free(want);
-    } else {
-        /* libharu names the error by its code, which depends on the object being written */
-        char *head = g_strdup_printf("%s: error: haru backend: libharu error ", out);
-        char *tail = g_strdup_printf(" writing %s\n", out);
-        ck_assert_msg(g_str_has_prefix(err, head) && g_str_has_suffix(err, tail) &&
-                          !strchr(err, '\n')[1],
-                      "%s", err);
-        g_free(head);
-        g_free(tail);
-    }
+    /* the write that failed says why (libharu and cairo only say that one did) */
+    char *want = g_strdup_printf("%s: error: cannot write: File too large\n", out);
+    ck_assert_str_eq(err, want);
+    g_free(want);
     assert_unchanged(before);
     assert_listing(tmp, "out.pdf");
     g_free(err);
@@ -259,9 +248,7 @@ START_TEST(image_write_failing_midway)
                                 JD_CLI, template_path, small_data, target);
     char *err = NULL;
     ck_assert_int_eq(jt_run(cmd, NULL, &err), 1);
-    char *want = g_strdup_printf("%s: error: cannot draw the page: error while writing to output "
-                                 "stream\n",
-                                 target);
+    char *want = g_strdup_printf("%s: error: cannot write: File too large\n", target);
     ck_assert_str_eq(err, want);
     char *content = jt_read(target);
     ck_assert_str_eq(content, "previous");

@@ -217,6 +217,8 @@ void jt_stop(GPid pid, int out_fd)
     kill(pid, SIGTERM);
     int status;
     waitpid(pid, &status, 0);
+    /* a kill ends a watch as it ends anything: by the signal, its build (if any) stopped */
+    ck_assert_msg(WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM, "status %d", status);
     g_spawn_close_pid(pid);
     close(out_fd);
 }

@@ -31,7 +31,8 @@ void jt_assert_usage_error(const char *command, const char *args, const char *me
 void jt_replace_in_file(const char *path, const char *from, const char *to);
 
 /* Starts argv (a jindu watch, say) with its standard output on a pipe (*out_fd) and its
- * errors dropped (fails the test if it cannot); jt_stop ends it and closes the pipe. */
+ * errors dropped (fails the test if it cannot); jt_stop ends it (SIGTERM, which must be
+ * what ends it) and closes the pipe. */
 GPid jt_spawn(char **argv, int *out_fd);
 void jt_stop(GPid pid, int out_fd);
 

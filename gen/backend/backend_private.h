@@ -10,6 +10,22 @@ const jd_render_options *jd_render_begin(const jd_pages *pages, const char *path
                                          const jd_render_options *opts, jd_render_options *defaults,
                                          jd_diags *diags);
 
+/* Where a backend's bytes go: the output's stream, and why writing stopped — a failed
+ * write (its errno: "File too large", "No space left on device", which the libraries'
+ * own errors do not say) or a request to stop, seen between any two writes. */
+typedef struct {
+    FILE *stream;
+    const jd_cancel *cancel;
+    int error;    /* errno of the write that failed, or 0 */
+    bool stopped; /* a stop was asked for */
+} jd_sink;
+
+/* Writes `len` bytes; false (and error or stopped set) when they were not written. */
+bool jd_sink_write(jd_sink *sink, const void *data, size_t len);
+/* When the sink stopped or failed: the message that says so, naming `path` ("interrupted",
+ * "cannot write: File too large"), and true; false when it knows of nothing wrong. */
+bool jd_sink_report(const jd_sink *sink, const char *path, jd_diags *diags);
+
 /* One glyph cluster of a run: glyphs [first, last) show the run's bytes [start, end). */
 typedef struct {
     size_t first, last;

@@ -319,12 +319,24 @@ static void add_outline(cairo_surface_t *surf, const jd_pages *pages)
     }
 }
 
+/* Bytes that cannot be written (or after a stop) are dropped, and cairo is not told: cairo
+ * 1.16 crashes finishing a PDF whose stream failed (a full disk, a file size limit). The
+ * sink remembers why, and the render fails with that. */
 static cairo_status_t write_stream(void *closure, const unsigned char *data, unsigned int len)
 {
-    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    jd_sink_write(closure, data, len);
+    return CAIRO_STATUS_SUCCESS;
 }
 
-static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_options *opts,
+/* After cairo failed (or was stopped): the message that says why. */
+static void report_failure(const jd_sink *sink, cairo_status_t st, const char *what, const char *path,
+                           jd_diags *diags)
+{
+    if (!jd_sink_report(sink, path, diags))
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot %s: %s", what, cairo_status_to_string(st));
+}
+
+static bool render_pdf(const jd_pages *pages, jd_sink *sink, const jd_render_options *opts,
                        font_cache *fc, jd_diags *diags, const char *path)
 {
     char *date = jd_render_creation_date(pages, opts, path, diags);
@@ -332,7 +344,7 @@ static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_op
         return false;
     const jd_page *first = jd_pages_get(pages, 0);
     cairo_surface_t *surf = cairo_pdf_surface_create_for_stream(
-        write_stream, jd_outfile_stream(of), jd_page_width(first), jd_page_height(first));
+        write_stream, sink, jd_page_width(first), jd_page_height(first));
     static const struct {
         jd_meta key;
         cairo_pdf_metadata_t md;
@@ -353,6 +365,8 @@ static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_op
     cairo_t *cr = cairo_create(surf);
     prepare(cr);
     for (size_t p = 0; p < jd_pages_count(pages); p++) {
+        if ((sink->stopped = jd_cancel_reason(opts->cancel) != 0))
+            break;
         const jd_page *page = jd_pages_get(pages, p);
         cairo_pdf_surface_set_size(surf, jd_page_width(page), jd_page_height(page));
         if (jd_pages_page_label(pages)) {
@@ -369,14 +383,13 @@ static bool render_pdf(const jd_pages *pages, jd_outfile *of, const jd_render_op
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot write the PDF: %s", cairo_status_to_string(st));
-        return false;
-    }
-    return true;
+    bool ok = st == CAIRO_STATUS_SUCCESS && !sink->stopped && !sink->error;
+    if (!ok)
+        report_failure(sink, st, "write the PDF", path, diags);
+    return ok;
 }
 
-static bool render_image(const jd_pages *pages, jd_outfile *of, const jd_render_options *opts,
+static bool render_image(const jd_pages *pages, jd_sink *sink, const jd_render_options *opts,
                          font_cache *fc, jd_diags *diags, const char *path)
 {
     size_t index = opts->page > 0 ? (size_t)opts->page - 1 : 0;
@@ -390,7 +403,7 @@ static bool render_image(const jd_pages *pages, jd_outfile *of, const jd_render_
     cairo_surface_t *surf;
     double scale = 1;
     if (opts->format == JD_OUTPUT_SVG) {
-        surf = cairo_svg_surface_create_for_stream(write_stream, jd_outfile_stream(of), w, h);
+        surf = cairo_svg_surface_create_for_stream(write_stream, sink, w, h);
         cairo_svg_surface_set_document_unit(surf, CAIRO_SVG_UNIT_PT);
     } else {
         scale = (opts->dpi > 0 ? opts->dpi : 96) / 72.0;
@@ -406,16 +419,15 @@ static bool render_image(const jd_pages *pages, jd_outfile *of, const jd_render_
     cairo_status_t st = cairo_status(cr);
     cairo_destroy(cr);
     if (st == CAIRO_STATUS_SUCCESS && opts->format == JD_OUTPUT_PNG)
-        st = cairo_surface_write_to_png_stream(surf, write_stream, jd_outfile_stream(of));
+        st = cairo_surface_write_to_png_stream(surf, write_stream, sink);
     cairo_surface_finish(surf);
     if (st == CAIRO_STATUS_SUCCESS)
         st = cairo_surface_status(surf);
     cairo_surface_destroy(surf);
-    if (st != CAIRO_STATUS_SUCCESS) {
-        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot draw the page: %s", cairo_status_to_string(st));
-        return false;
-    }
-    return true;
+    bool ok = st == CAIRO_STATUS_SUCCESS && !sink->stopped && !sink->error;
+    if (!ok)
+        report_failure(sink, st, "draw the page", path, diags);
+    return ok;
 }
 
 bool jd_render_cairo(const jd_pages *pages, const char *path, const jd_render_options *opts,
@@ -429,8 +441,9 @@ bool jd_render_cairo(const jd_pages *pages, const char *path, const jd_render_op
     if (!of)
         return false;
     font_cache fc = {g_new0(cairo_font_face_t *, jd_pages_font_count(pages) + 1), jd_pages_font_count(pages)};
-    bool ok = opts->format == JD_OUTPUT_PDF ? render_pdf(pages, of, opts, &fc, diags, path)
-                                            : render_image(pages, of, opts, &fc, diags, path);
+    jd_sink sink = {jd_outfile_stream(of), opts->cancel, 0, false};
+    bool ok = opts->format == JD_OUTPUT_PDF ? render_pdf(pages, &sink, opts, &fc, diags, path)
+                                            : render_image(pages, &sink, opts, &fc, diags, path);
     for (size_t i = 0; i < fc.n; i++)
         if (fc.faces[i])
             cairo_font_face_destroy(fc.faces[i]);

@@ -650,7 +650,7 @@ static bool build(render_ctx *c, const HPDF_Date *date)
             return false;
     }
     for (size_t p = 0; p < n; p++)
-        if (!draw_page(c, p)) return false;
+        if (jd_cancel_check(c->opts->cancel, c->path, c->diags) || !draw_page(c, p)) return false;
     add_outline(c);
     if (failed(c, "adding the outline")) return false;
     HPDF_PageNumStyle style;
@@ -696,13 +696,17 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
             jd_diags_add(diags, JD_ERROR, path, 0, 0,
                          "haru backend: libharu cannot create a document");
     }
+    if (ok && jd_cancel_check(opts->cancel, path, diags))
+        ok = false;
     if (ok) {
         jd_outfile *of = jd_outfile_new(path, diags);
         ok = of != NULL;
         if (ok) {
-            HPDF_STATUS st = haru_save(c.pdf, jd_outfile_stream(of));
+            jd_sink sink = {jd_outfile_stream(of), opts->cancel, 0, false};
+            HPDF_STATUS st = haru_save(c.pdf, &sink);
             if (st != HPDF_OK && c.err.code == HPDF_OK) c.err = (haru_error){st, 0};
-            if (failed(&c, "writing %s", path)) {
+            /* a stop asked for, or a write that failed, says so; else libharu's error */
+            if (jd_sink_report(&sink, path, diags) || failed(&c, "writing %s", path)) {
                 jd_outfile_abort(of);
                 ok = false;
             } else {

@@ -42,9 +42,10 @@ const char *haru_fonts_label(const haru_fonts *fonts, int id);
  * linearly for every character. Only for vetted fonts. */
 double haru_glyph_advance(const haru_fonts *fonts, int id, uint32_t glyph, double size);
 
-/* Writes the finished document to `out`. An encrypted document gets a file identifier
+/* Writes the finished document to `out` (which says why, when a write failed or a stop
+ * was asked for). An encrypted document gets a file identifier
  * (/ID, which seeds the encryption key) that is a digest of its unencrypted content, where
  * libharu would hash the clock: equal input gives equal bytes. */
-HPDF_STATUS haru_save(HPDF_Doc pdf, FILE *out);
+HPDF_STATUS haru_save(HPDF_Doc pdf, jd_sink *out);
 
 #endif

@@ -19,7 +19,7 @@ static const char *const pdf_headers[] = {
 
 static HPDF_STATUS write_to_file(HPDF_Stream stream, const HPDF_BYTE *data, HPDF_UINT len)
 {
-    return fwrite(data, 1, len, stream->attr) == len ? HPDF_OK : HPDF_FILE_IO_ERROR;
+    return jd_sink_write(stream->attr, data, len) ? HPDF_OK : HPDF_FILE_IO_ERROR;
 }
 
 static HPDF_STATUS write_to_digest(HPDF_Stream stream, const HPDF_BYTE *data, HPDF_UINT len)
@@ -70,7 +70,7 @@ static HPDF_STATUS prepare_encryption(HPDF_Doc pdf, HPDF_Encrypt e, const guint8
     return st == HPDF_OK ? HPDF_OK : HPDF_INVALID_OBJECT;
 }
 
-HPDF_STATUS haru_save(HPDF_Doc pdf, FILE *out)
+HPDF_STATUS haru_save(HPDF_Doc pdf, jd_sink *out)
 {
     if (!pdf->encrypt_on) return write_document(pdf, write_to_file, out, NULL);
     HPDF_Encrypt e = HPDF_EncryptDict_GetAttr(pdf->encrypt_dict);

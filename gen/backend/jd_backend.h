@@ -31,6 +31,9 @@ typedef struct {
     const char *owner_password;
     const char *user_password;
     bool allow_print, allow_copy, allow_edit; /* with a password; default all false */
+    /* Asked to stop: drawing ends at the next page, the temporary file is removed, the
+     * target is left as it was, and the error is "interrupted" (NULL: never). */
+    const jd_cancel *cancel;
 } jd_render_options;
 
 void jd_render_options_init(jd_render_options *opts);

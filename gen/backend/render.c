@@ -1,5 +1,6 @@
 /* What both backends share: options, the output format, the creation date, and the
  * checks made before anything is drawn. */
+#include <errno.h>
 #include <math.h>
 #include <string.h>
 
@@ -82,6 +83,29 @@ const jd_render_options *jd_render_begin(const jd_pages *pages, const char *path
         return NULL;
     }
     return opts;
+}
+
+bool jd_sink_write(jd_sink *sink, const void *data, size_t len)
+{
+    if (sink->stopped || sink->error) return false;
+    if (jd_cancel_reason(sink->cancel)) {
+        sink->stopped = true;
+        return false;
+    }
+    if (len && fwrite(data, 1, len, sink->stream) != len) {
+        sink->error = errno ? errno : EIO;
+        return false;
+    }
+    return true;
+}
+
+bool jd_sink_report(const jd_sink *sink, const char *path, jd_diags *diags)
+{
+    if (sink->stopped)
+        return jd_cancel_check(sink->cancel, path, diags);
+    if (sink->error)
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot write: %s", g_strerror(sink->error));
+    return sink->error != 0;
 }
 
 bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster *c)

@@ -178,23 +178,57 @@ void jd_path_set_free(jd_path_set *set);
  * the owner that already has that file, or NULL. */
 const char *jd_path_set_add(jd_path_set *set, const char *path, const char *owner);
 
-/* An output file is written beside its target as a file without a name (O_TMPFILE; a
- * hidden temporary name on file systems without) and named over the target only by
- * jd_outfile_commit(), so a failed or killed run never leaves a truncated file or a
- * temporary one, and never damages the previous one. A target that is replaced keeps its
- * permission bits. */
+/* An output file is written beside its target as a file without a name (O_TMPFILE) and
+ * named over the target only by jd_outfile_commit(), so a failed or killed run never
+ * leaves a truncated file, and never damages the previous one. On a file system without
+ * unnamed files (FAT, some network file systems) the temporary file is named
+ * .NAME.jindu-N (N from 0; the same names for the moment an unnamed one gets a name before
+ * it replaces the target). Such a file is held under a lock (flock) while it is written,
+ * so one left by a run killed at once (kill -9, a power cut) is told from one being
+ * written: the next write of the same target removes it — only a regular file of that
+ * name, owned by the same user and locked by nobody. A target that is replaced keeps its
+ * permission bits. A run that is asked to stop (jd_cancel) aborts its jd_outfile, which
+ * removes the named file. */
 typedef struct jd_outfile jd_outfile;
 
 /* Creates the temporary file. Returns NULL with a message in `diags` if the directory
  * does not exist or is not writable. */
 jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags);
+/* The same with a named temporary file even where the file system has unnamed ones: what
+ * every output gets on a file system without them (tests use it to see that path). */
+jd_outfile *jd_outfile_new_named(const char *target_path, jd_diags *diags);
 /* The open stream on the temporary file. */
 FILE *jd_outfile_stream(jd_outfile *of);
-/* Flushes, syncs and renames over the target. On failure the temporary file is removed,
- * a message is added and false is returned. Frees `of` in every case. */
+/* Flushes, syncs and renames over the target (then removes what killed runs left of the
+ * target's temporary files). On failure the temporary file is removed, a message is added
+ * and false is returned. Frees `of` in every case. */
 bool jd_outfile_commit(jd_outfile *of, jd_diags *diags);
 /* Removes the temporary file and frees `of`; the target is untouched. NULL is allowed. */
 void jd_outfile_abort(jd_outfile *of);
+
+/* A scratch file for libraries that read or write only by file name (libxlsxwriter,
+ * FreeXL), which never shows in a folder: a file without a name in the temporary folder,
+ * or one whose name is removed as soon as it is made. *path gets a name that opens it
+ * while the descriptor is open (/proc/self/fd/N; g_free it). Returns the descriptor, or
+ * -1 with errno set. */
+int jd_scratch_file(char **path);
+
+/* A request to stop, for the stages that take long (layout, rendering, builds): the
+ * caller makes it — from a signal handler, typically, for Ctrl-C or kill — and they stop
+ * at the next page, remove their temporary files, leave every target as it was and fail
+ * with the error "interrupted". The library installs no signal handler itself. */
+typedef struct jd_cancel jd_cancel;
+
+jd_cancel *jd_cancel_new(void);
+void jd_cancel_free(jd_cancel *cancel);
+/* Asks to stop, for `reason` (a signal number, or any non-zero number). Async-signal-safe:
+ * a signal handler may call it. The first reason given is kept. */
+void jd_cancel_request(jd_cancel *cancel, int reason);
+/* The reason given, or 0 while no stop was asked for (and for a NULL cancel). Any thread. */
+int jd_cancel_reason(const jd_cancel *cancel);
+/* When a stop was asked for: adds the error "interrupted" (naming `file`, which may be
+ * NULL) and returns true. */
+bool jd_cancel_check(const jd_cancel *cancel, const char *file, jd_diags *diags);
 
 /* Writes `len` bytes to `path` through a jd_outfile. */
 bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags);

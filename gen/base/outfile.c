@@ -6,76 +6,177 @@
 #include <glib/gstdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 /* The output is written to a file without a name (O_TMPFILE) in the target's folder and
  * given a name only when it is complete: a run killed in the middle — by Ctrl-C, a
  * full disk's SIGXFSZ, or kill -9 — leaves nothing behind. On a file system without
- * unnamed files the temporary file is named (.NAME.XXXXXX) and removed on failure. */
+ * unnamed files the temporary file is named (.NAME.jindu-N) and removed on failure or
+ * when the run is asked to stop; one that a run killed at once left is removed by the
+ * next write of the same target. Every temporary file is locked (flock) while it is
+ * written: that is how a file left behind is told from one another run is writing. */
 struct jd_outfile {
     char *target;
     char *dir;
+    char *base;
     char *temp; /* the named temporary file, or NULL while it has no name */
     FILE *stream;
 };
 
-static int open_unnamed(const char *dir)
+enum { MAX_TEMPS = 8, MAX_TEMP_BASE = 200 };
+
+/* .NAME.jindu-N beside the target; a name too long for the file system is cut at a
+ * character and ends with a digest of the whole, so each target keeps its own names. */
+static char *temp_name(const char *dir, const char *base, int n)
+{
+    if (strlen(base) <= MAX_TEMP_BASE) return g_strdup_printf("%s/.%s.jindu-%d", dir, base, n);
+    const char *cut = g_utf8_find_prev_char(base, base + MAX_TEMP_BASE - 8);
+    char *digest = g_compute_checksum_for_string(G_CHECKSUM_SHA256, base, -1);
+    char *name = g_strdup_printf("%s/.%.*s~%.8s.jindu-%d", dir, (int)((cut ? cut : base) - base), base,
+                                 digest, n);
+    g_free(digest);
+    return name;
+}
+
+/* Takes the lock that marks a temporary file as being written. False when another process
+ * holds it; true, too, where the file system has no locks (nothing can be told apart
+ * there, and nothing is removed). */
+static bool lock_temp(int fd)
+{
+    return flock(fd, LOCK_EX | LOCK_NB) == 0 || errno != EWOULDBLOCK;
+}
+
+/* Is `fd` still the file called `path`? (It may have been removed as left behind between
+ * its creation and its lock.) */
+static bool still_named(int fd, const char *path)
+{
+    struct stat a, b;
+    return fstat(fd, &a) == 0 && lstat(path, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino;
+}
+
+/* Removes `path` if it is a temporary file a killed run left: a regular file of ours that
+ * nobody holds the lock of. True if it was removed. */
+static bool remove_if_left_behind(const char *path)
+{
+    int fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return false;
+    struct stat st;
+    bool removed = fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
+                   flock(fd, LOCK_EX | LOCK_NB) == 0 && still_named(fd, path) && unlink(path) == 0;
+    close(fd); /* and the lock with it */
+    return removed;
+}
+
+/* Names the temporary file: links the unnamed file `fd` (>= 0) under the first free name
+ * .NAME.jindu-N, or creates a new named file there (fd < 0; its descriptor in *created).
+ * A name taken by a file left behind is freed first. */
+static char *claim_temp_name(jd_outfile *of, int fd, int *created)
+{
+    char proc[64];
+    g_snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+    int freed = 0;
+    for (int n = 0; n < MAX_TEMPS; n++) {
+        char *name = temp_name(of->dir, of->base, n);
+        if (fd >= 0 && linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) return name;
+        if (fd < 0) {
+            int nfd = open(name, O_CREAT | O_EXCL | O_RDWR | O_CLOEXEC, 0644);
+            if (nfd >= 0) {
+                /* locked and still ours: another run's sweep may have taken it in between */
+                if (lock_temp(nfd) && still_named(nfd, name)) {
+                    *created = nfd;
+                    return name;
+                }
+                close(nfd);
+                errno = EEXIST;
+            }
+        }
+        int err = errno;
+        bool retry = err == EEXIST && freed < MAX_TEMPS && remove_if_left_behind(name);
+        g_free(name);
+        if (retry) {
+            freed++;
+            n--;
+        } else if (err != EEXIST) {
+            errno = err;
+            return NULL;
+        }
+    }
+    errno = EBUSY; /* every name is being written by another run */
+    return NULL;
+}
+
+/* After a commit: what killed runs left of this target's temporary files goes. */
+static void remove_left_behind(const jd_outfile *of)
+{
+    for (int n = 0; n < MAX_TEMPS; n++) {
+        char *name = temp_name(of->dir, of->base, n);
+        remove_if_left_behind(name);
+        g_free(name);
+    }
+}
+
+static int open_unnamed(const char *dir, mode_t mode)
 {
 #ifdef O_TMPFILE
-    return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0644);
+    return open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, mode);
 #else
-    (void)dir;
+    (void)dir, (void)mode;
     errno = EOPNOTSUPP;
     return -1;
 #endif
 }
 
-jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
+static jd_outfile *outfile_new(const char *target_path, bool named, jd_diags *diags)
 {
     char *dir = g_path_get_dirname(target_path);
-    char *base = g_path_get_basename(target_path);
     if (!g_file_test(dir, G_FILE_TEST_IS_DIR)) {
         if (g_file_test(dir, G_FILE_TEST_EXISTS))
             jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s is a file, not a directory", dir);
         else
             jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: directory %s does not exist", dir);
         g_free(dir);
-        g_free(base);
         return NULL;
     }
     if (g_file_test(target_path, G_FILE_TEST_IS_DIR)) {
         jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: it is a directory");
-        g_free(dir);
-        g_free(base);
-        return NULL;
-    }
-    /* beside the target: same file system, so the final rename() is atomic */
-    char *tmpl = NULL;
-    int fd = open_unnamed(dir);
-    if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-        tmpl = g_strdup_printf("%s/.%s.XXXXXX", dir, base);
-        fd = g_mkstemp_full(tmpl, O_RDWR | O_CLOEXEC, 0644);
-    }
-    g_free(base);
-    if (fd < 0) {
-        jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s", g_strerror(errno));
-        g_free(tmpl);
         g_free(dir);
         return NULL;
     }
     jd_outfile *of = g_new0(jd_outfile, 1);
     of->target = g_strdup(target_path);
     of->dir = dir;
-    of->temp = tmpl;
-    of->stream = fdopen(fd, "wb");
-    if (!of->stream) {
-        close(fd);
-        jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s", g_strerror(errno));
+    of->base = g_path_get_basename(target_path);
+    /* beside the target: same file system, so the final rename() is atomic */
+    int fd = -1;
+    if (!named) {
+        fd = open_unnamed(dir, 0644);
+        if (fd >= 0)
+            lock_temp(fd); /* unnamed, nobody else can hold it */
+        else if (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)
+            named = true;
+    }
+    if (named && (of->temp = claim_temp_name(of, -1, &fd)) == NULL)
+        fd = -1;
+    if (fd < 0 || !(of->stream = fdopen(fd, "wb"))) {
+        jd_diags_add(diags, JD_ERROR, target_path, 0, 0, "cannot write: %s",
+                     errno == EBUSY ? "other runs are writing it" : g_strerror(errno));
+        if (fd >= 0) close(fd);
         jd_outfile_abort(of);
         return NULL;
     }
     return of;
+}
+
+jd_outfile *jd_outfile_new(const char *target_path, jd_diags *diags)
+{
+    return outfile_new(target_path, false, diags);
+}
+
+jd_outfile *jd_outfile_new_named(const char *target_path, jd_diags *diags)
+{
+    return outfile_new(target_path, true, diags);
 }
 
 FILE *jd_outfile_stream(jd_outfile *of)
@@ -83,57 +184,53 @@ FILE *jd_outfile_stream(jd_outfile *of)
     return of->stream;
 }
 
-/* Gives the unnamed file a (hidden, temporary) name, for the rename over the target:
- * linkat cannot replace an existing file. */
-static bool name_it(jd_outfile *of)
+static void outfile_free(jd_outfile *of)
 {
-    char proc[64];
-    g_snprintf(proc, sizeof proc, "/proc/self/fd/%d", fileno(of->stream));
-    for (int attempt = 0; attempt < 100; attempt++) {
-        char *base = g_path_get_basename(of->target);
-        char *name = g_strdup_printf("%s/.%s.%06x", of->dir, base, g_random_int() & 0xffffff);
-        g_free(base);
-        if (linkat(AT_FDCWD, proc, AT_FDCWD, name, AT_SYMLINK_FOLLOW) == 0) {
-            of->temp = name;
-            return true;
-        }
-        g_free(name);
-        if (errno != EEXIST) return false;
-    }
-    return false;
+    g_free(of->temp);
+    g_free(of->dir);
+    g_free(of->base);
+    g_free(of->target);
+    g_free(of);
 }
 
 bool jd_outfile_commit(jd_outfile *of, jd_diags *diags)
 {
-    bool ok = true;
+    bool ok = true, linked = false;
     int err = 0;
-    if (of->stream) {
-        if (fflush(of->stream) != 0 || ferror(of->stream))
-            ok = false, err = errno;
-        /* a file replaced keeps its permissions (a sheet made read-only for others stays so) */
-        GStatBuf st;
-        if (ok && g_stat(of->target, &st) == 0 && S_ISREG(st.st_mode) &&
-            fchmod(fileno(of->stream), st.st_mode & 07777) != 0)
-            ok = false, err = errno;
-        if (ok && fsync(fileno(of->stream)) != 0 && errno != EINVAL)
-            ok = false, err = errno;
-        if (ok && !of->temp && !name_it(of))
-            ok = false, err = errno;
-        if (fclose(of->stream) != 0 && ok)
-            ok = false, err = errno;
-        of->stream = NULL;
-    }
-    if (ok && g_rename(of->temp, of->target) != 0)
+    /* (after a failed write, errno still tells why: "File too large", "No space left") */
+    if (fflush(of->stream) != 0 || ferror(of->stream))
         ok = false, err = errno;
-    if (!ok) {
-        jd_diags_add(diags, JD_ERROR, of->target, 0, 0, "cannot write: %s",
-                     err ? g_strerror(err) : "write failed");
-        if (of->temp) g_unlink(of->temp);
+    int fd = fileno(of->stream);
+    /* a file replaced keeps its permissions (a sheet made read-only for others stays so) */
+    GStatBuf st;
+    bool exists = g_lstat(of->target, &st) == 0;
+    if (ok && exists && g_stat(of->target, &st) == 0 && S_ISREG(st.st_mode) && fchmod(fd, st.st_mode & 07777) != 0)
+        ok = false, err = errno;
+    if (ok && fsync(fd) != 0 && errno != EINVAL)
+        ok = false, err = errno;
+    if (ok && !of->temp) {
+        /* an unnamed file takes the target's name at once when there is none yet (linkat
+         * replaces nothing); otherwise a temporary name, for the rename over it */
+        char proc[64];
+        g_snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+        linked = !exists && linkat(AT_FDCWD, proc, AT_FDCWD, of->target, AT_SYMLINK_FOLLOW) == 0;
+        if (!linked && !(of->temp = claim_temp_name(of, fd, NULL)))
+            ok = false, err = errno;
     }
-    g_free(of->temp);
-    g_free(of->dir);
-    g_free(of->target);
-    g_free(of);
+    if (ok && !linked && g_rename(of->temp, of->target) != 0)
+        ok = false, err = errno;
+    if (!ok && of->temp)
+        g_unlink(of->temp);
+    /* closed (and unlocked) only once the temporary name is gone */
+    if (fclose(of->stream) != 0 && ok)
+        ok = false, err = errno;
+    of->stream = NULL;
+    if (ok)
+        remove_left_behind(of);
+    else
+        jd_diags_add(diags, JD_ERROR, of->target, 0, 0, "cannot write: %s",
+                     err == EBUSY ? "other runs are writing it" : err ? g_strerror(err) : "write failed");
+    outfile_free(of);
     return ok;
 }
 
@@ -141,14 +238,25 @@ void jd_outfile_abort(jd_outfile *of)
 {
     if (!of)
         return;
-    if (of->stream)
-        fclose(of->stream);
     if (of->temp)
         g_unlink(of->temp);
-    g_free(of->temp);
-    g_free(of->dir);
-    g_free(of->target);
-    g_free(of);
+    if (of->stream)
+        fclose(of->stream);
+    outfile_free(of);
+}
+
+int jd_scratch_file(char **path)
+{
+    const char *dir = g_get_tmp_dir();
+    int fd = open_unnamed(dir, 0600);
+    if (fd < 0) {
+        char *name = g_build_filename(dir, "jindu-XXXXXX", NULL);
+        fd = g_mkstemp_full(name, O_RDWR | O_CLOEXEC, 0600);
+        if (fd >= 0) g_unlink(name);
+        g_free(name);
+    }
+    if (fd >= 0) *path = g_strdup_printf("/proc/self/fd/%d", fd);
+    return fd;
 }
 
 bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags)

@@ -80,6 +80,18 @@ char **jd_cli_split_list(const char *text);
 /* Whether jd_cli_split_list(text) has any item. */
 bool jd_cli_split_list_has_items(const char *text);
 
+/* Signals (signals.c). SIGINT, SIGTERM and SIGHUP (unless ignored when jindu started)
+ * ask the returned request to stop instead of killing the process; the same signal twice
+ * kills it. Called once, by a command whose work checks the request (render, build). */
+jd_cancel *jd_cli_catch_signals(void);
+/* The read end of a pipe a caught signal writes a byte to, to wake a main loop up. */
+int jd_cli_wake_pipe(void);
+/* SIGXFSZ ignored: a write beyond `ulimit -f` fails and is reported (every command). */
+void jd_cli_ignore_file_size_signal(void);
+/* After a command's work: when a signal asked it to stop, ends the process by that signal
+ * (stdio flushed); otherwise returns rc. */
+int jd_cli_end_run(jd_cancel *cancel, int rc);
+
 /* Prints messages to stderr (errors and warnings), returns the exit code they imply. */
 int jd_cli_report(const jd_diags *diags);
 

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <gio/gio.h>
+#include <glib-unix.h>
 
 #include "cli.h"
 #include "jd_project.h"
@@ -68,6 +69,8 @@ static void print_summary(const jd_build_result *r, bool quiet)
     printf("%zu built, %zu unchanged, %zu failed (%zu outputs)", r->built, r->unchanged, r->failed, r->total);
     if (r->removed)
         printf(", %zu removed (no longer produced)", r->removed);
+    if (r->stopped)
+        printf(", %zu not built (interrupted)", r->stopped);
     printf(" in %.2f s\n", r->seconds);
 }
 
@@ -240,11 +243,13 @@ int jd_cmd_build(int argc, char **argv)
         g_free(to_free);
         return JD_EXIT_USAGE;
     }
+    jd_cancel *cancel = jd_cli_catch_signals();
+    o.cancel = cancel;
     rc = build_once(argc == 2 ? argv[1] : ".", &o, a.quiet, a.verbose,
                     !a.quiet && (a.verbose || isatty(STDOUT_FILENO)));
     free_args(&a);
     g_free(to_free);
-    return rc;
+    return jd_cli_end_run(cancel, rc);
 }
 
 /* ---- watch ------------------------------------------------------------------------- */
@@ -284,6 +289,14 @@ static void on_change(GFileMonitor *m, GFile *file, GFile *other, GFileMonitorEv
     if (w->timer)
         g_source_remove(w->timer);
     w->timer = g_timeout_add(250, rebuild, w);
+}
+
+/* A signal asked to stop: the build under way has stopped; so does the watch. */
+static gboolean on_stop(gint fd, GIOCondition condition, gpointer loop)
+{
+    (void)fd, (void)condition;
+    g_main_loop_quit(loop);
+    return G_SOURCE_REMOVE;
 }
 
 static void watch_path(watcher *w, const char *path)
@@ -348,16 +361,24 @@ int jd_cmd_watch(int argc, char **argv)
     g_hash_table_destroy(seen);
     jd_project_free(project);
     jd_diags_free(diags);
+    jd_cancel *cancel = jd_cli_catch_signals();
+    int wake = jd_cli_wake_pipe();
+    w.opts.cancel = cancel;
     build_once(w.dir, &w.opts, w.quiet, w.verbose, true);
-    printf("watching %s (Ctrl-C to stop)\n", w.dir);
-    fflush(stdout);
-    GMainLoop *loop = g_main_loop_new(NULL, FALSE);
-    g_main_loop_run(loop);
-    g_main_loop_unref(loop);
+    if (!jd_cancel_reason(cancel)) {
+        printf("watching %s (Ctrl-C to stop)\n", w.dir);
+        fflush(stdout);
+        GMainLoop *loop = g_main_loop_new(NULL, FALSE);
+        if (wake >= 0) g_unix_fd_add(wake, G_IO_IN, on_stop, loop);
+        g_main_loop_run(loop);
+        g_main_loop_unref(loop);
+    }
+    if (w.timer) g_source_remove(w.timer);
+    if (wake >= 0) close(wake);
     g_ptr_array_free(w.monitors, TRUE);
     free_args(&a);
     g_free(to_free);
-    return JD_EXIT_OK;
+    return jd_cli_end_run(cancel, JD_EXIT_OK);
 }
 
 int jd_cli_check_project(const char *dir)

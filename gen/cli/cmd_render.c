@@ -39,6 +39,7 @@ typedef struct {
     jd_template *tpl;
     jd_value *globals;
     jd_fonts *fonts;
+    const jd_cancel *cancel; /* a signal's request to stop */
 } session;
 
 static bool open_session(const char *template_path, const render_args *a, session *s, jd_diags *diags)
@@ -78,7 +79,8 @@ static void close_session(session *s)
 static jd_pages *lay_out(session *s, const jd_value *globals, jd_diags *diags)
 {
     jd_doc *doc = jd_template_expand(s->tpl, globals, diags);
-    jd_pages *pages = doc ? jd_layout(doc, s->fonts, diags) : NULL;
+    jd_layout_options lo = {.cancel = s->cancel};
+    jd_pages *pages = doc ? jd_layout_with(doc, s->fonts, &lo, diags) : NULL;
     jd_doc_free(doc);
     return pages;
 }
@@ -198,6 +200,8 @@ int jd_cmd_render(int argc, char **argv)
 
     jd_diags *diags = jd_diags_new();
     session s = {0};
+    jd_cancel *cancel = jd_cli_catch_signals();
+    s.cancel = o.cancel = cancel;
     bool haru = a.backend && strcmp(a.backend, "haru") == 0;
     if (open_session(argv[1], &a, &s, diags)) {
         if (split == JD_SPLIT_NONE) {
@@ -232,7 +236,7 @@ int jd_cmd_render(int argc, char **argv)
             g_hash_table_destroy(index_of);
             jd_path_set_free(taken);
             int written = 0;
-            for (guint k = 0; k < n_keys; k++) {
+            for (guint k = 0; k < n_keys && !jd_cancel_reason(cancel); k++) {
                 if (refused[k])
                     continue;
                 jd_value *g = jd_split_globals(s.globals, split, keys[k]);
@@ -258,7 +262,7 @@ int jd_cmd_render(int argc, char **argv)
     jd_diags_free(diags);
     g_free(now);
     free_args(&a);
-    return rc;
+    return jd_cli_end_run(cancel, rc);
 }
 
 int jd_cmd_layout(int argc, char **argv)
@@ -285,6 +289,8 @@ int jd_cmd_layout(int argc, char **argv)
     }
     jd_diags *diags = jd_diags_new();
     session s = {0};
+    jd_cancel *cancel = jd_cli_catch_signals();
+    s.cancel = cancel;
     jd_pages *pages = open_session(argv[1], &a, &s, diags) ? lay_out(&s, s.globals, diags) : NULL;
     close_session(&s);
     if (pages) {
@@ -301,5 +307,5 @@ int jd_cmd_layout(int argc, char **argv)
     jd_pages_free(pages);
     jd_diags_free(diags);
     free_args(&a);
-    return rc;
+    return jd_cli_end_run(cancel, rc);
 }

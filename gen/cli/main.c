@@ -50,6 +50,7 @@ int main(int argc, char **argv)
         usage(stdout);
         return JD_EXIT_OK;
     }
+    jd_cli_ignore_file_size_signal();
     const char *max_input = g_getenv("JINDU_MAX_INPUT");
     size_t ignored;
     if (max_input && !jd_parse_size(max_input, &ignored)) {

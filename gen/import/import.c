@@ -1,5 +1,6 @@
 /* The importer's entry points: a file, a folder or bytes in memory → a validated task-list
  * or progress tree, by what the content is. */
+#include <errno.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -110,22 +111,24 @@ static jd_records *read_xls_bytes(const char *data, size_t len, const char *path
 {
     if (path) return jd_xls_read(path, name, sheet, source, diags);
     char *tmp = NULL;
-    GError *error = NULL;
-    int fd = g_file_open_tmp("jindu-XXXXXX.xls", &tmp, &error);
-    jd_records *records = NULL;
+    int fd = jd_scratch_file(&tmp);
     if (fd < 0) {
-        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", error->message);
-        g_error_free(error);
+        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", g_strerror(errno));
         return NULL;
     }
-    close(fd);
-    if (g_file_set_contents(tmp, data, (gssize)len, &error))
-        records = jd_xls_read(tmp, name, sheet, source, diags);
-    else {
-        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", error->message);
-        g_error_free(error);
+    jd_records *records = NULL;
+    size_t done = 0;
+    while (done < len) {
+        ssize_t n = write(fd, data + done, len - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
+        done += (size_t)n;
     }
-    g_unlink(tmp);
+    if (done == len)
+        records = jd_xls_read(tmp, name, sheet, source, diags);
+    else
+        jd_diags_add(diags, JD_ERROR, name, 0, 0, "cannot read the workbook: %s", g_strerror(errno));
+    close(fd);
     g_free(tmp);
     return records;
 }

@@ -1,5 +1,7 @@
 /* What the workbooks jindu writes share: see xlsx_out.h. */
+#include <errno.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -144,18 +146,38 @@ void jd_xlsx_print_setup(lxw_worksheet *ws, lxw_row_t header_row)
     worksheet_set_footer(ws, "&C第 &P 页 共 &N 页");
 }
 
+/* The whole of the scratch file `fd` (NULL with errno on a read error). */
+static char *read_back(int fd, size_t *len)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) return NULL;
+    char *bytes = g_malloc((size_t)st.st_size + 1);
+    size_t got = 0;
+    while (got < (size_t)st.st_size) {
+        ssize_t n = pread(fd, bytes + got, (size_t)st.st_size - got, (off_t)got);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;
+            g_free(bytes);
+            return NULL;
+        }
+        got += (size_t)n;
+    }
+    bytes[got] = '\0';
+    *len = got;
+    return bytes;
+}
+
 char *jd_xlsx_bytes(const char *title, const char *marker, jd_xlsx_fill fill, void *user,
                     const char *what, size_t *len, jd_diags *diags)
 {
+    /* libxlsxwriter 1.1.4 writes only to a named file: one that never shows in a folder */
     char *tmp = NULL;
-    GError *error = NULL;
-    int fd = g_file_open_tmp("jindu-XXXXXX.xlsx", &tmp, &error);
+    int fd = jd_scratch_file(&tmp);
     if (fd < 0) {
-        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "cannot write %s: %s", what, error->message);
-        g_error_free(error);
+        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "cannot write %s: %s", what, g_strerror(errno));
         return NULL;
     }
-    close(fd);
     lxw_workbook_options options = {0};
     lxw_workbook *wb = workbook_new_opt(tmp, &options);
     bool ok = wb != NULL;
@@ -176,14 +198,13 @@ char *jd_xlsx_bytes(const char *title, const char *marker, jd_xlsx_fill fill, vo
     } else {
         jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "cannot write %s", what);
     }
-    gsize size = 0;
-    char *bytes = NULL;
-    if (ok && !g_file_get_contents(tmp, &bytes, &size, &error)) {
-        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "cannot write %s: %s", what, error->message);
-        g_error_free(error);
+    size_t size = 0;
+    char *bytes = ok ? read_back(fd, &size) : NULL;
+    if (ok && !bytes) {
+        jd_diags_add(diags, JD_ERROR, NULL, 0, 0, "cannot write %s: %s", what, g_strerror(errno));
         ok = false;
     }
-    g_unlink(tmp);
+    close(fd);
     g_free(tmp);
     if (!ok) return NULL;
     *len = size;

@@ -26,6 +26,9 @@ typedef struct {
     /* Threads that shape table cells, the calling one included: 0 = one per core (at most
      * 4), 1 = the calling thread only. The pages are the same whatever the number. */
     int threads;
+    /* Asked to stop: the layout ends at the next page, with the error "interrupted" (NULL:
+     * never). */
+    const jd_cancel *cancel;
 } jd_layout_options;
 
 /* jd_layout with options (NULL: the defaults). */

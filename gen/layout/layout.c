@@ -43,9 +43,12 @@ const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style)
     return s;
 }
 
-static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, int threads, jd_diags *diags)
+static void ctx_init(jl_ctx *ctx, jd_fonts *fonts, jd_pages *pages, const jd_layout_options *opts,
+                     jd_diags *diags)
 {
+    int threads = opts ? opts->threads : 0;
     memset(ctx, 0, sizeof *ctx);
+    ctx->cancel = opts ? opts->cancel : NULL;
     ctx->fonts = fonts;
     ctx->pages = pages;
     ctx->diags = diags;
@@ -82,6 +85,11 @@ static double setup_value(const jd_node *setup, jd_attr a, int i)
 static void start_page(jl_flow *flow)
 {
     state *st = flow->owner;
+    /* a stop asked for ends the layout here: the loops placing blocks, rows and lines end
+     * when they see `stopped` (the page is still made, so no caller finds none) */
+    jl_ctx *ctx = flow->ctx;
+    if (!ctx->stopped && jd_cancel_check(ctx->cancel, NULL, ctx->diags))
+        ctx->stopped = ctx->failed = true;
     double w = setup_value(st->setup, JD_ATTR_PAGE_WIDTH, 0);
     double h = setup_value(st->setup, JD_ATTR_PAGE_HEIGHT, 1);
     double mt = setup_value(st->setup, JD_ATTR_MARGIN_TOP, 2);
@@ -192,7 +200,7 @@ static void place_box(state *st, const jl_box *box, const placement *pl, jd_page
         jl_flow_mark(&st->flow, pl->marker_of, f->y);
     size_t i = 0;
     bool first_fragment = true;
-    while (i < n) {
+    while (i < n && !f->ctx->stopped) {
         double top = f->y;
         if (first_fragment)
             f->y += pad_top;
@@ -503,7 +511,7 @@ static void place_list(state *st, const jd_node *list)
     double indent = jd_node_style(list)->font_size * 2;
     if (kind && strcmp(kind, "cn") == 0)
         indent = jd_node_style(list)->font_size * 3;
-    for (const jd_node *item = jd_node_first_child(list); item; item = jd_node_next(item)) {
+    for (const jd_node *item = jd_node_first_child(list); item && !f->ctx->stopped; item = jd_node_next(item)) {
         index++;
         jl_box *box = jl_box_measure(f->ctx, item, f->width - indent, NULL, NULL);
         char *m = marker_text(kind, index);
@@ -587,7 +595,7 @@ static void place_image(state *st, const jd_node *n)
 static void place_blocks(state *st, const jd_node *parent)
 {
     jl_flow *f = &st->flow;
-    for (const jd_node *n = jd_node_first_child(parent); n; n = jd_node_next(n)) {
+    for (const jd_node *n = jd_node_first_child(parent); n && !f->ctx->stopped; n = jd_node_next(n)) {
         jd_node_type t = jd_node_get_type(n);
         if (t == JD_NODE_PAGE) {
             st->setup = n;
@@ -654,7 +662,7 @@ static void place_margins(state *st)
     size_t count = jd_pages_count(ctx->pages);
     char total[32];
     g_snprintf(total, sizeof total, "%zu", count);
-    for (size_t p = 0; p < count; p++) {
+    for (size_t p = 0; p < count && !ctx->stopped; p++) {
         const jd_node *setup = g_ptr_array_index(st->page_setups, p);
         if (!setup || g_array_index(st->bare, gboolean, p))
             continue;
@@ -724,7 +732,7 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
 {
     jd_pages *pages = jd_pages_new();
     jl_ctx ctx;
-    ctx_init(&ctx, fonts, pages, opts ? opts->threads : 0, diags);
+    ctx_init(&ctx, fonts, pages, opts, diags);
     state st = {0};
     st.flow.ctx = &ctx;
     st.flow.new_page = start_page;

@@ -274,7 +274,9 @@ struct jl_ctx {
     GHashTable *chart_styles;   /* jd_style* -> the text styles of a chart in it (owned) */
     GArray *glyphs;             /* jd_glyph: scratch for the line being drawn */
     GArray *order;              /* uint32_t: scratch, a line's clusters in visual order */
+    const jd_cancel *cancel;    /* NULL: never asked to stop */
     bool failed;
+    bool stopped;               /* asked to stop: every loop ends (failed is set too) */
 };
 
 /* Style of the "（续）" mark of a continued cell: the cell's, a little smaller. */

@@ -514,7 +514,7 @@ static void place_body(table *t)
     GPtrArray *open = g_ptr_array_new();
     start_pool(t);
     int group_start = t->header_rows, measured_to = t->header_rows - 1;
-    for (int r = t->header_rows; r < t->nrows; r++) {
+    for (int r = t->header_rows; r < t->nrows && !t->ctx->stopped; r++) {
         if (r > measured_to) {
             /* a new row group: the previous one is done (no span crosses groups) */
             if (measured_to >= group_start)
@@ -599,6 +599,8 @@ static void place_body(table *t)
                 g_ptr_array_free(earlier, TRUE);
             }
             begin_page(t);
+            if (t->ctx->stopped)
+                break;
             for (guint i = 0; i < open->len; i++) {
                 tcell *c = g_ptr_array_index(open, i);
                 c->frag_top = flow->y;

@@ -23,7 +23,8 @@
 #include "jd_template.h"
 #include "project_private.h"
 
-typedef enum { JOB_BUILT = 1, JOB_UNCHANGED, JOB_FAILED } job_status;
+/* JOB_STOPPED: not done, or not to the end, because the build was asked to stop */
+typedef enum { JOB_BUILT = 1, JOB_UNCHANGED, JOB_FAILED, JOB_STOPPED } job_status;
 
 typedef struct {
     size_t index;
@@ -103,12 +104,14 @@ static bool layout_and_render(build_state *b, job *j, const jd_doc *doc, const c
 {
     if (!b->fonts && !(b->fonts = jd_fonts_new(NULL, j->diags)))
         return false;
-    jd_pages *pages = jd_layout(doc, b->fonts, j->diags);
+    jd_layout_options lo = {.cancel = b->opts->cancel};
+    jd_pages *pages = jd_layout_with(doc, b->fonts, &lo, j->diags);
     bool ok = false;
     if (pages) {
         jd_render_options ro;
         jd_render_options_init(&ro);
         ro.creation_date = date;
+        ro.cancel = b->opts->cancel;
         char *dir = g_path_get_dirname(j->path);
         if (g_mkdir_with_parents(dir, 0755) != 0)
             jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "cannot create %s: %s", dir, g_strerror(errno));
@@ -211,6 +214,8 @@ static void compute_input(job *j, GHashTable *memo)
 /* Expands one output, and lays it out and renders it if its document changed. */
 static job_status run_job(build_state *b, job *j)
 {
+    if (jd_cancel_reason(b->opts->cancel))
+        return JOB_STOPPED;
     if (!j->tpl)
         return JOB_FAILED; /* the template's errors are already reported */
     if (!jp_inside(b->project->out_dir, j->path, false)) {
@@ -249,8 +254,10 @@ static job_status run_job(build_state *b, job *j)
         ; /* expanded without a problem: that is all a check asks */
     else if (j->have_cached && strcmp(j->cached_hash, j->hash) == 0)
         j->store = true; /* the data changed, the document did not: remember the new input */
-    else if ((status = layout_and_render(b, j, doc, date) ? JOB_BUILT : JOB_FAILED) == JOB_BUILT)
-        j->store = true;
+    else if (layout_and_render(b, j, doc, date))
+        status = JOB_BUILT, j->store = true;
+    else
+        status = jd_cancel_reason(b->opts->cancel) ? JOB_STOPPED : JOB_FAILED;
     g_free(date);
     jd_doc_free(doc);
     return status;
@@ -272,6 +279,11 @@ static void finish_job(build_state *b, job *j, job_status status)
         g_ptr_array_add(b->built, g_strdup(j->rel_path));
     } else if (status == JOB_UNCHANGED) {
         b->result->unchanged++;
+    } else if (status == JOB_STOPPED) {
+        /* what it said ends with "interrupted"; the build says that once for all */
+        b->result->stopped++;
+        jd_diags_free(j->diags);
+        j->diags = jd_diags_new();
     } else {
         b->result->failed++;
     }
@@ -430,6 +442,10 @@ static void work_done(void *user, guint32 index, const char *line)
     build_state *b = user;
     job *j = g_ptr_array_index(b->jobs, index);
     if (!line) {
+        if (jd_cancel_reason(b->opts->cancel)) {
+            finish_job(b, j, JOB_STOPPED); /* a signal that reached the worker ended it */
+            return;
+        }
         jd_diags_add(j->diags, JD_ERROR, j->rel_path, 0, 0, "the worker building it stopped unexpectedly");
         finish_job(b, j, JOB_FAILED);
         return;
@@ -846,10 +862,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         workers = MIN(workers, 4 * (int)g_get_num_processors());
         workers = MIN(workers, (int)work->len);
         if (workers > 1 && !opts->check_only) {
-            jp_work w = {b.jobs->len, work_run, work_done, &b};
+            jp_work w = {b.jobs->len, work_run, work_done, &b, opts->cancel};
             jp_run_workers(&w, work, workers);
         } else
-            for (guint i = 0; i < work->len; i++) {
+            for (guint i = 0; i < work->len && !jd_cancel_reason(opts->cancel); i++) {
                 job *j = g_ptr_array_index(b.jobs, g_array_index(work, guint32, i));
                 finish_job(&b, j, run_job(&b, j));
             }
@@ -862,6 +878,13 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     if (result->failed || !templates_ok || !data_ok)
         ok = false;
     collect_failures(&b);
+    bool stopped = jd_cancel_reason(opts->cancel) != 0;
+    if (stopped) {
+        jd_diags_add(diags, JD_ERROR, p->dir, 0, 0,
+                     "interrupted: %zu of %zu outputs built or unchanged; the others are as they were",
+                     result->built + result->unchanged, result->total);
+        ok = false;
+    }
     /* the no-change record: only for a complete, successful build of everything */
     if (ok && !opts->only && !opts->check_only) {
         GPtrArray *done = g_ptr_array_new();
@@ -873,7 +896,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
     /* what earlier builds wrote and the project no longer produces (a unit renamed, a
      * split key gone): once every output of the project is known */
-    if (enumerated && !opts->check_only) {
+    if (enumerated && !opts->check_only && !stopped) {
         GHashTable *produced = g_hash_table_new(g_str_hash, g_str_equal);
         for (guint i = 0; i < b.jobs->len; i++)
             g_hash_table_add(produced, ((job *)g_ptr_array_index(b.jobs, i))->rel_path);

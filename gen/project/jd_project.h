@@ -122,6 +122,11 @@ typedef struct {
     const char *mark_changes_since; /* a previous data file: mark what changed (NULL: the
                                        project's mark-changes-since=, if any) */
     const char *mark_label;         /* what the legend calls it (NULL: the project's, else derived) */
+    /* Asked to stop (a signal, typically): no output is started after it, the ones being
+     * laid out or rendered stop at their next page and keep their previous files, and the
+     * build fails with "interrupted" (NULL: never). Worker processes are sent SIGTERM, to
+     * which they answer as the caller's handler, which they inherit, does. */
+    const jd_cancel *cancel;
     /* called from the building thread after each output, for a progress line */
     void (*progress)(void *user, size_t done, size_t total, const char *path, bool built);
     void *user;
@@ -136,6 +141,7 @@ typedef struct {
     size_t expanded;  /* outputs whose template or data (what the template reads) changed */
     size_t failed;
     size_t removed;     /* outputs of earlier builds the project no longer produces */
+    size_t stopped;     /* not built, or not to the end: the build was asked to stop */
     double seconds;
     char **built_paths;   /* NULL-terminated, relative to the project dir; g_strfreev */
     char **removed_paths; /* the same, for the removed outputs */

@@ -115,6 +115,9 @@ typedef struct {
      * stopped unexpectedly */
     void (*done)(void *user, guint32 index, const char *answer);
     void *user;
+    /* asked to stop: no job is given out any more, and the workers busy with one are sent
+     * SIGTERM (their own request, set by the handler they inherited, stops the job) */
+    const jd_cancel *cancel;
 } jp_work;
 
 /* Shares the jobs of `todo` (guint32 indices) out to `n_workers` processes forked now, and

@@ -5,7 +5,9 @@
  * is and what its answer says is the caller's (jp_work); this file only moves them. */
 #include <errno.h>
 #include <poll.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -41,7 +43,7 @@ static bool write_all(int fd, const void *data, size_t len)
 G_GNUC_NORETURN static void worker_main(const jp_work *work, int from_parent, int to_parent)
 {
     guint32 index;
-    for (;;) {
+    while (!jd_cancel_reason(work->cancel)) {
         ssize_t n = read(from_parent, &index, sizeof index);
         if (n < 0 && errno == EINTR)
             continue;
@@ -58,9 +60,9 @@ G_GNUC_NORETURN static void worker_main(const jp_work *work, int from_parent, in
     _exit(0);
 }
 
-static bool give_job(worker *w, const GArray *todo, guint *next)
+static bool give_job(const jp_work *work, worker *w, const GArray *todo, guint *next)
 {
-    if (*next >= todo->len) {
+    if (*next >= todo->len || jd_cancel_reason(work->cancel)) {
         if (w->to >= 0)
             close(w->to);
         w->to = -1;
@@ -79,6 +81,7 @@ void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers)
     GArray *workers = g_array_new(FALSE, FALSE, sizeof(worker));
     fflush(stdout);
     fflush(stderr);
+    pid_t parent = getpid();
     for (int i = 0; i < n_workers; i++) {
         int down[2], up[2];
         if (pipe(down) != 0)
@@ -90,6 +93,11 @@ void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers)
         }
         pid_t pid = fork();
         if (pid == 0) {
+            /* a build killed outright (kill -9) takes its workers with it, rather than
+             * leaving them to finish documents nobody waits for */
+            prctl(PR_SET_PDEATHSIG, SIGTERM);
+            if (getppid() != parent)
+                _exit(0);
             close(down[1]);
             close(up[0]);
             /* the pipes of the workers started before are the parent's business */
@@ -111,17 +119,29 @@ void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers)
     }
     guint next = 0;
     for (guint i = 0; i < workers->len; i++)
-        give_job(&g_array_index(workers, worker, i), todo, &next);
+        give_job(work, &g_array_index(workers, worker, i), todo, &next);
 
     guint alive = workers->len;
+    bool stopping = false;
     struct pollfd *fds = g_new0(struct pollfd, workers->len ? workers->len : 1);
     while (alive > 0) {
+        if (!stopping && jd_cancel_reason(work->cancel)) {
+            /* no more jobs, and the ones under way stop (a Ctrl-C reached the workers
+             * already; a kill reached this process only) */
+            stopping = true;
+            for (guint i = 0; i < workers->len; i++) {
+                worker *w = &g_array_index(workers, worker, i);
+                give_job(work, w, todo, &next);
+                if (w->busy >= 0) kill(w->pid, SIGTERM);
+            }
+        }
         for (guint i = 0; i < workers->len; i++) {
             fds[i].fd = g_array_index(workers, worker, i).from;
             fds[i].events = POLLIN;
             fds[i].revents = 0;
         }
-        if (poll(fds, workers->len, -1) < 0 && errno != EINTR)
+        /* a signal between the check above and poll() is seen within a quarter second */
+        if (poll(fds, workers->len, work->cancel ? 250 : -1) < 0 && errno != EINTR)
             break;
         for (guint i = 0; i < workers->len; i++) {
             worker *w = &g_array_index(workers, worker, i);
@@ -140,7 +160,7 @@ void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers)
                         work->done(work->user, (guint32)w->busy, w->in->str);
                     g_string_erase(w->in, 0, (gssize)(nl - w->in->str) + 1);
                     w->busy = -1;
-                    give_job(w, todo, &next);
+                    give_job(work, w, todo, &next);
                 }
                 continue;
             }
@@ -167,7 +187,7 @@ void jp_run_workers(const jp_work *work, const GArray *todo, int n_workers)
     }
     g_array_free(workers, TRUE);
     /* whatever no worker took (none could be started, or all died) is done here */
-    for (; next < todo->len; next++) {
+    for (; next < todo->len && !jd_cancel_reason(work->cancel); next++) {
         guint32 index = g_array_index(todo, guint32, next);
         char *answer = work->run(work->user, index);
         work->done(work->user, index, answer);
