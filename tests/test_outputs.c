@@ -229,8 +229,9 @@ START_TEST(project_outputs_that_would_share_a_file_are_refused)
 }
 END_TEST
 
-/* A pipe, a device or a folder given as a template, an include or data is refused at
- * once (a pipe used to hang, /dev/zero to fill the memory). */
+/* A pipe, a device or a folder given as a template, an include, an image or data is
+ * refused at once (a pipe used to hang, /dev/zero to fill the memory). A folder given as
+ * data is a progress folder, read as such. */
 START_TEST(pipes_devices_and_folders_are_not_files)
 {
     char *dir = jt_tmpdir();
@@ -256,6 +257,30 @@ START_TEST(pipes_devices_and_folders_are_not_files)
     err = run(1, "render task-list.xml --data /dev/zero -o '%s/x.pdf'", dir);
     ck_assert_str_eq(err, "/dev/zero: error: cannot read: it is a device, not a file\n");
     g_free(err);
+    /* a device as the template, a folder as data: refused as well */
+    err = run(1, "render /dev/zero --data '%s' -o '%s/x.pdf'", tasks, dir);
+    ck_assert_ptr_nonnull(strstr(err, "/dev/zero: error: cannot read: it is a device, not a file\n"));
+    g_free(err);
+    char *sub = g_build_filename(dir, "sub", NULL);
+    ck_assert_int_eq(g_mkdir(sub, 0755), 0);
+    char *include_dir = write_in(dir, "inc-dir.xml", "<document><include src=\"sub\"/></document>");
+    err = run(1, "render '%s' -o '%s/x.pdf'", include_dir, dir);
+    ck_assert_msg(strstr(err, "inc-dir.xml:1:25: error: cannot include '") &&
+                      strstr(err, "sub': cannot read: it is a directory\n"),
+                  "%s", err);
+    g_free(err);
+    /* an image that is a pipe (the layout would wait on it for ever) */
+    char *image_pipe = g_build_filename(dir, "logo.png", NULL);
+    ck_assert_int_eq(mkfifo(image_pipe, 0600), 0);
+    char *image = write_in(dir, "image.xml", "<document><p>甲</p><image src=\"logo.png\"/></document>");
+    err = run(1, "render '%s' -o '%s/x.pdf'", image, dir);
+    ck_assert_msg(strstr(err, "image.xml:1:31: error: image 'logo.png' cannot be read: it is a pipe (FIFO), not a "
+                              "file\n") != NULL,
+                  "%s", err);
+    g_free(err);
+    char *listing = jt_dir_listing(dir);
+    ck_assert_str_eq(listing, "image.xml inc-dir.xml inc.xml logo.png pipe.xml sub");
+    g_free(listing);
     /* in a project too: its data is hashed without being read */
     char *proj = project("[project]\ndata=pipe.tsv\n\n[output 清单]\ntemplate=task-list.xml\nfile=清单.pdf\n");
     char *pipe2 = g_build_filename(proj, "pipe.tsv", NULL);
@@ -264,7 +289,61 @@ START_TEST(pipes_devices_and_folders_are_not_files)
     ck_assert_ptr_nonnull(strstr(err, "pipe.tsv: error: cannot read: it is a pipe (FIFO), not a file"));
     g_free(err);
     jt_rmrf(proj);
-    g_free(proj), g_free(pipe2), g_free(tasks), g_free(includes), g_free(fifo);
+    g_free(proj), g_free(pipe2);
+    /* a template= that is a pipe, and a pipe named like a report in a progress folder (it
+     * was passed over without a word, its unit shown as 未报送) */
+    proj = project("[project]\ndata=tasks.tsv;progress\n\n[params]\nperiod=2023Q2\n\n"
+                   "[output 清单]\ntemplate=pipe.xml\nfile=清单.pdf\n");
+    pipe2 = g_build_filename(proj, "pipe.xml", NULL);
+    ck_assert_int_eq(mkfifo(pipe2, 0600), 0);
+    err = run(1, "build '%s'", proj);
+    ck_assert_msg(strstr(err, "jindu.ini:8:1: error: [output 清单]: template pipe.xml cannot be read: it is a pipe "
+                              "(FIFO), not a file\n") != NULL,
+                  "%s", err);
+    g_free(err), g_free(pipe2);
+    pipe2 = g_build_filename(proj, "progress", "2023Q3.csv", NULL);
+    ck_assert_int_eq(mkfifo(pipe2, 0600), 0);
+    err = run(1, "check '%s/progress'", proj);
+    ck_assert_msg(strstr(err, "2023Q3.csv: error: cannot read: it is a pipe (FIFO), not a file\n") != NULL, "%s", err);
+    g_free(err);
+    jt_rmrf(proj);
+    g_free(proj), g_free(pipe2), g_free(tasks), g_free(includes), g_free(fifo), g_free(image), g_free(image_pipe);
+    g_free(sub), g_free(include_dir);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
+/* A file jindu replaces keeps its permission bits (a sheet made readable by the office
+ * only stays so): render, a build, import -o. */
+START_TEST(replaced_outputs_keep_their_permissions)
+{
+    char *dir = project("[project]\ndata=tasks.tsv;progress\nout=out\n\n[params]\nperiod=2023Q2\n\n"
+                        "[output 督查表]\ntemplate=quarterly-sheet.xml\nfile=督查表.pdf\n");
+    char *tasks = g_build_filename(dir, "tasks.tsv", NULL);
+    char *pdf = g_build_filename(dir, "x.pdf", NULL), *json = g_build_filename(dir, "x.json", NULL);
+    char *built = g_build_filename(dir, "out", "督查表.pdf", NULL);
+    g_free(run(0, "build '%s'", dir));
+    jt_write(pdf, "previous");
+    jt_write(json, "previous");
+    static const mode_t modes[] = {0600, 0640, 0444};
+    for (size_t i = 0; i < G_N_ELEMENTS(modes); i++) {
+        ck_assert_int_eq(chmod(pdf, modes[i]), 0);
+        ck_assert_int_eq(chmod(json, modes[i]), 0);
+        ck_assert_int_eq(chmod(built, modes[i]), 0);
+        g_free(run(0, "render task-list.xml --data '%s' -o '%s'", tasks, pdf));
+        g_free(run(0, "import '%s' -o '%s'", tasks, json));
+        g_free(run(0, "build --force '%s'", dir));
+        const char *const paths[] = {pdf, json, built};
+        for (size_t k = 0; k < G_N_ELEMENTS(paths); k++) {
+            struct stat st;
+            ck_assert_int_eq(stat(paths[k], &st), 0);
+            ck_assert_msg((st.st_mode & 07777) == modes[i], "%s: mode %o, not %o", paths[k],
+                          (unsigned)(st.st_mode & 07777), (unsigned)modes[i]);
+            ck_assert_int_gt(st.st_size, 100); /* replaced, not left as it was */
+        }
+    }
+    g_free(built), g_free(json), g_free(pdf), g_free(tasks);
     jt_rmrf(dir);
     g_free(dir);
 }
@@ -303,6 +382,7 @@ int main(void)
     tcase_add_test(tc, split_names_that_would_share_a_file_are_refused);
     tcase_add_test(tc, project_outputs_that_would_share_a_file_are_refused);
     tcase_add_test(tc, pipes_devices_and_folders_are_not_files);
+    tcase_add_test(tc, replaced_outputs_keep_their_permissions);
     tcase_add_test(tc, zero_outputs_checked_says_why);
     suite_add_tcase(s, tc);
     return jt_main(s);

@@ -326,7 +326,11 @@ jd_project *jd_project_load(const char *dir, jd_diags *diags)
         } else {
             char *looked = NULL;
             o->template_path = jd_find_template(tpl, p->dir, &looked);
-            if (!g_file_test(o->template_path, G_FILE_TEST_IS_REGULAR))
+            const char *not_a_file = jd_not_a_file(o->template_path);
+            if (not_a_file)
+                jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, g, "template"), 1,
+                             "[%s]: template %s cannot be read: %s", g, tpl, not_a_file);
+            else if (!g_file_test(o->template_path, G_FILE_TEST_IS_REGULAR))
                 jd_diags_add(diags, JD_ERROR, p->ini_path, jp_ini_line(p, g, "template"), 1,
                              "[%s]: template %s not found (looked for %s)", g, tpl, looked);
             g_free(looked);

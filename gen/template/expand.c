@@ -897,8 +897,10 @@ static void expand_image(expander *ex, const tpl_node *node, sink *s)
     char *path = g_path_is_absolute(src) || !node->src->dir
                      ? g_canonicalize_filename(src, NULL)
                      : g_canonicalize_filename(src, node->src->dir);
+    const char *not_a_file = jd_not_a_file(path); /* a pipe would hang the layout */
     if (!g_file_test(path, G_FILE_TEST_IS_REGULAR)) {
-        char *msg = g_strdup_printf("image '%s' not found (looked for %s)", src, path);
+        char *msg = not_a_file ? g_strdup_printf("image '%s' cannot be read: %s", src, not_a_file)
+                               : g_strdup_printf("image '%s' not found (looked for %s)", src, path);
         attr_error(ex, node, tpl_node_attr(node, TPL_A_SRC), msg);
         g_free(msg);
     } else {
