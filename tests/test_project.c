@@ -250,6 +250,121 @@ END_TEST
 
 /* An output truncated or damaged after it was built is built again, even when nothing
  * else changed. */
+/* What tools on top of a project read: the outputs jindu wrote (only while they are its
+ * files), what each build did to every output, one output's pages as they are now, the
+ * values a parameter has; and a form saved into a quarter's folder of the progress folder
+ * is a change (the hash of the inputs once read only the files directly in the folder). */
+static char *joined_sorted(char **paths)
+{
+    GPtrArray *a = g_ptr_array_new();
+    for (int i = 0; paths && paths[i]; i++)
+        g_ptr_array_add(a, paths[i]);
+    g_ptr_array_sort(a, path_order);
+    g_ptr_array_add(a, NULL);
+    char *joined = g_strjoinv(",", (char **)a->pdata);
+    g_ptr_array_free(a, TRUE);
+    return joined;
+}
+
+START_TEST(what_a_project_wrote_and_made)
+{
+    char *dir = copy_fixture();
+    jd_build_result r;
+    g_free(build(dir, 2, true, &r));
+    jd_build_result_clear(&r);
+    /* nothing changed: every output is named as unchanged */
+    g_free(build(dir, 1, true, &r));
+    char *unchanged = joined_sorted(r.unchanged_paths);
+    ck_assert_str_eq(unchanged, all_outputs);
+    ck_assert_ptr_nonnull(r.failed_paths);
+    ck_assert_ptr_null(r.failed_paths[0]);
+    jd_build_result_clear(&r);
+    g_free(unchanged);
+
+    jd_diags *d = jd_diags_new();
+    jd_project *p = jd_project_load(dir, d);
+    ck_assert_ptr_nonnull(p);
+    GPtrArray *written = jd_project_written(p);
+    GString *names = g_string_new(NULL);
+    for (guint i = 0; i < written->len; i++) {
+        const jd_written_file *w = g_ptr_array_index(written, i);
+        g_string_append_printf(names, "%s%s", i ? "," : "", w->rel_path);
+        GStatBuf st;
+        ck_assert_int_eq(g_stat(w->path, &st), 0);
+        ck_assert_int_eq(st.st_size, w->size);
+    }
+    ck_assert_str_eq(names->str, all_outputs);
+    g_ptr_array_unref(written);
+
+    /* an output edited since jindu wrote it is no longer its file */
+    char *edited = g_build_filename(dir, "out", "领导", "王五.pdf", NULL);
+    jt_write(edited, "not the sheet");
+    written = jd_project_written(p);
+    ck_assert_uint_eq(written->len, 9);
+    for (guint i = 0; i < written->len; i++)
+        ck_assert_str_ne(((jd_written_file *)g_ptr_array_index(written, i))->rel_path, "out/领导/王五.pdf");
+    g_ptr_array_unref(written);
+
+    /* one output's pages: as many as its PDF has, and the document in the file */
+    jd_fonts *fonts = jd_fonts_new(NULL, d);
+    bool current = false;
+    jd_pages *pages = jd_project_output_pages(p, "out/督查表.pdf", fonts, &current, d);
+    ck_assert_ptr_nonnull(pages);
+    ck_assert(current);
+    char *out = NULL;
+    char *cmd = g_strdup_printf("pdfinfo '%s/out/督查表.pdf' | sed -n 's/^Pages: *//p'", dir);
+    ck_assert_int_eq(jt_run(cmd, &out, NULL), 0);
+    ck_assert_int_eq(jd_pages_count(pages), atoi(out));
+    jd_pages_free(pages);
+    g_free(out);
+    g_free(cmd);
+    ck_assert_int_eq(jd_diags_count(d), 0);
+    /* no output is written at a path that is not one */
+    ck_assert_ptr_null(jd_project_output_pages(p, "out/../jindu.ini", fonts, &current, d));
+    ck_assert_int_eq(jd_diags_count(d), 1);
+    ck_assert_str_eq(jd_diag_message(jd_diags_get(d, 0)), "no output of the project is written here");
+    ck_assert_ptr_null(jd_project_output_pages(p, "out/单位/无此单位.pdf", fonts, &current, d));
+    ck_assert_int_eq(jd_diags_count(d), 2);
+
+    char **periods = jd_project_param_values(p, "period");
+    char *joined = g_strjoinv(",", periods);
+    ck_assert_str_eq(joined, "2023Q2");
+    g_free(joined);
+    g_strfreev(periods);
+    jd_project_free(p);
+
+    /* a form saved in a quarter's folder: the sheets showing 城管委's report change, and the
+     * sheet pages made now are no longer the file's */
+    char *quarter = g_build_filename(dir, "progress", "2023Q3", NULL);
+    ck_assert_int_eq(g_mkdir(quarter, 0755), 0);
+    char *form = g_build_filename(quarter, "城管委.csv", NULL);
+    jt_write(form, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n2,建设公园绿地,城管委,2023Q3,滞后,未完工。\n");
+    char *ini = g_build_filename(dir, "jindu.ini", NULL);
+    replace_in_file(ini, "period=2023Q2", "period=2023Q3");
+    g_free(build(dir, 1, true, &r));
+    jd_build_result_clear(&r);
+    replace_in_file(form, "未完工。", "主体未完工。");
+    char *built = build(dir, 1, true, &r);
+    /* 城管委 shares its row of task 2 with 各街镇, whose sheet shows the row's report */
+    ck_assert_str_eq(built, "out/单位/各街镇.pdf,out/单位/城管委.pdf,out/督查表.pdf,out/领导/李四.pdf");
+    jd_build_result_clear(&r);
+    g_free(built);
+    p = jd_project_load(dir, d);
+    jt_write(form, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n2,建设公园绿地,城管委,2023Q3,已完成,已完工。\n");
+    pages = jd_project_output_pages(p, "out/督查表.pdf", fonts, &current, d);
+    ck_assert_ptr_nonnull(pages);
+    ck_assert(!current);
+    jd_pages_free(pages);
+    jd_project_free(p);
+    jd_fonts_free(fonts);
+    jd_diags_free(d);
+    g_free(ini), g_free(form), g_free(quarter), g_free(edited);
+    g_string_free(names, TRUE);
+    jt_rmrf(dir);
+    g_free(dir);
+}
+END_TEST
+
 START_TEST(a_damaged_output_is_rebuilt)
 {
     char *dir = copy_fixture();
@@ -784,6 +899,7 @@ int main(void)
     tcase_add_test(tc, rebuilds_only_what_changed);
     tcase_add_test(tc, outputs_no_longer_produced_are_removed);
     tcase_add_test(tc, a_damaged_output_is_rebuilt);
+    tcase_add_test(tc, what_a_project_wrote_and_made);
     tcase_add_test(tc, template_and_font_changes_rebuild_everything);
     tcase_add_test(tc, a_failed_output_keeps_its_previous_file);
     tcase_add_test(tc, shards_are_disjoint_and_cover_everything);

@@ -113,6 +113,13 @@ jd_value *jd_import_data_with(const char *data, size_t len, const char *name,
                               const jd_import_options *options, jd_import_info *info,
                               jd_diags *diags);
 
+/* The data files a folder of progress data is read from, as jd_import_file_with() reads
+ * them: paths relative to `dir`, sorted by name — the files directly in it and in the
+ * folders directly in it (a folder per quarter), hidden files and folders and spreadsheet
+ * lock files (~$…) aside; deeper folders are skipped with a warning. NULL-terminated
+ * (g_strfreev), or NULL with an error when `dir` cannot be read. */
+char **jd_progress_folder_files(const char *dir, jd_diags *diags);
+
 /* A data path naming a sheet of a workbook, "tasks.xlsx#清单": true with the file
  * ("tasks.xlsx") and the sheet ("清单"), newly allocated, when `path` itself does not exist
  * but the part before its last '#' does. False (and NULLs) for any other path. */

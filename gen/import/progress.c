@@ -948,6 +948,16 @@ static GPtrArray *folder_files(const char *dir, jd_diags *diags)
     return names;
 }
 
+char **jd_progress_folder_files(const char *dir, jd_diags *diags)
+{
+    GPtrArray *names = folder_files(dir, diags);
+    if (!names)
+        return NULL;
+    g_ptr_array_set_free_func(names, NULL);
+    g_ptr_array_add(names, NULL);
+    return (char **)g_ptr_array_free(names, FALSE);
+}
+
 jd_value *jd_progress_read_folder(const char *dir, const jd_import_options *options,
                                   jd_import_info *info, jd_diags *diags)
 {

@@ -59,6 +59,8 @@ void jd_build_options_init(jd_build_options *opts)
 void jd_build_result_clear(jd_build_result *r)
 {
     g_strfreev(r->built_paths);
+    g_strfreev(r->unchanged_paths);
+    g_strfreev(r->failed_paths);
     g_strfreev(r->removed_paths);
     g_strfreev(r->failed_paths);
     g_strfreev(r->failed_reasons);
@@ -85,7 +87,7 @@ typedef struct {
     GPtrArray *jobs;  /* job*, every output of the project (for the record of outputs) */
     jd_fonts *fonts;  /* loaded on first use, in whichever process lays out */
     const char *fonts_fp; /* the font set's fingerprint */
-    GPtrArray *built; /* rel paths */
+    GPtrArray *built, *unchanged, *failed; /* rel paths */
     size_t finished;
 } build_state;
 
@@ -211,6 +213,34 @@ static void compute_input(job *j, GHashTable *memo)
     j->data = g;
 }
 
+/* What an output's bytes depend on: its document, the backend, the creation date, jindu's
+ * version and the font set, as hex in `hash`. Returns the creation date (newly allocated),
+ * or NULL with a message. */
+static char *document_hash(const jd_doc *doc, bool haru, const char *rel_path, const char *fonts_fp,
+                           char hash[65], jd_diags *diags)
+{
+    jd_pages *meta = jd_pages_new();
+    const char *doc_date = jd_node_string(jd_doc_root(doc), JD_ATTR_DATE);
+    if (doc_date)
+        jd_pages_set_meta(meta, JD_META_DATE, doc_date);
+    char *date = jd_render_creation_date(meta, NULL, rel_path, diags);
+    jd_pages_free(meta);
+    if (!date)
+        return NULL;
+    char dochash[65];
+    jd_doc_hash(doc, dochash);
+    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
+    g_checksum_update(sum, (const guchar *)dochash, 64);
+    g_checksum_update(sum, (const guchar *)(haru ? "haru" : "cairo"), -1);
+    g_checksum_update(sum, (const guchar *)date, -1);
+    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
+    g_checksum_update(sum, (const guchar *)fonts_fp, -1);
+    memcpy(hash, g_checksum_get_string(sum), 64);
+    hash[64] = '\0';
+    g_checksum_free(sum);
+    return date;
+}
+
 /* Expands one output, and lays it out and renders it if its document changed. */
 static job_status run_job(build_state *b, job *j)
 {
@@ -227,28 +257,11 @@ static job_status run_job(build_state *b, job *j)
     jd_doc *doc = jd_template_expand(j->tpl, j->data, j->diags);
     if (!doc)
         return JOB_FAILED;
-    /* what the output's bytes depend on besides the document */
-    jd_pages *meta = jd_pages_new();
-    const char *doc_date = jd_node_string(jd_doc_root(doc), JD_ATTR_DATE);
-    if (doc_date)
-        jd_pages_set_meta(meta, JD_META_DATE, doc_date);
-    char *date = jd_render_creation_date(meta, NULL, j->rel_path, j->diags);
-    jd_pages_free(meta);
+    char *date = document_hash(doc, j->haru, j->rel_path, b->fonts_fp, j->hash, j->diags);
     if (!date) {
         jd_doc_free(doc);
         return JOB_FAILED;
     }
-    char dochash[65];
-    jd_doc_hash(doc, dochash);
-    GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-    g_checksum_update(sum, (const guchar *)dochash, 64);
-    g_checksum_update(sum, (const guchar *)(j->haru ? "haru" : "cairo"), -1);
-    g_checksum_update(sum, (const guchar *)date, -1);
-    g_checksum_update(sum, (const guchar *)"jindu " JD_VERSION, -1);
-    g_checksum_update(sum, (const guchar *)b->fonts_fp, -1);
-    memcpy(j->hash, g_checksum_get_string(sum), 64);
-    j->hash[64] = '\0';
-    g_checksum_free(sum);
     job_status status = JOB_UNCHANGED;
     if (b->opts->check_only)
         ; /* expanded without a problem: that is all a check asks */
@@ -279,6 +292,7 @@ static void finish_job(build_state *b, job *j, job_status status)
         g_ptr_array_add(b->built, g_strdup(j->rel_path));
     } else if (status == JOB_UNCHANGED) {
         b->result->unchanged++;
+        g_ptr_array_add(b->unchanged, g_strdup(j->rel_path));
     } else if (status == JOB_STOPPED) {
         /* what it said ends with "interrupted"; the build says that once for all */
         b->result->stopped++;
@@ -286,6 +300,7 @@ static void finish_job(build_state *b, job *j, job_status status)
         j->diags = jd_diags_new();
     } else {
         b->result->failed++;
+        g_ptr_array_add(b->failed, g_strdup(j->rel_path));
     }
     if (b->opts->progress)
         b->opts->progress(b->opts->user, b->finished, b->result->total, j->rel_path, status == JOB_BUILT);
@@ -716,10 +731,12 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_strfreev(search);
     char *fonts_fp = jp_fonts_fingerprint();
     char *in_hash = jp_inputs_hash(p, opts, templates, fonts_fp);
-    size_t recorded = 0;
+    char **recorded = NULL;
     if (templates_ok && !opts->force && !opts->check_only && jp_nothing_changed(p, opts, in_hash, &recorded)) {
-        result->total = result->unchanged = recorded;
+        result->total = result->unchanged = g_strv_length(recorded);
         result->built_paths = g_new0(char *, 1);
+        result->unchanged_paths = recorded;
+        result->failed_paths = g_new0(char *, 1);
         result->removed_paths = g_new0(char *, 1);
         result->failed_paths = g_new0(char *, 1);
         result->failed_reasons = g_new0(char *, 1);
@@ -739,7 +756,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     jd_value *base = bind_project(p, opts, base_broken, diags);
     bool data_ok = jd_array_length(base_broken) == 0;
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
-                     fonts_fp, g_ptr_array_new(), 0};
+                     fonts_fp, g_ptr_array_new(), g_ptr_array_new(), g_ptr_array_new(), 0};
     GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     GPtrArray *tpl_hashes = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *placed = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
@@ -908,6 +925,10 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     }
     g_ptr_array_add(b.built, NULL);
     result->built_paths = (char **)g_ptr_array_free(b.built, FALSE);
+    g_ptr_array_add(b.unchanged, NULL);
+    result->unchanged_paths = (char **)g_ptr_array_free(b.unchanged, FALSE);
+    g_ptr_array_add(b.failed, NULL);
+    result->failed_paths = (char **)g_ptr_array_free(b.failed, FALSE);
     result->seconds = (g_get_monotonic_time() - start) / 1e6;
     jd_fonts_free(b.fonts);
     g_array_free(todo, TRUE);
@@ -923,4 +944,85 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     g_free(in_hash);
     g_free(fonts_fp);
     return ok;
+}
+
+/* ---- one output's pages ------------------------------------------------------------- */
+
+/* The document `o` writes to `rel_path` with template `t`, expanded from `base`; NULL when
+ * it writes nothing there (*found false) or when the expansion fails (*found true). */
+static jd_doc *expand_output_at(jd_project *p, const jp_output *o, const jd_template *t, jd_value *base,
+                                const char *rel_path, bool *found, jd_diags *diags)
+{
+    *found = false;
+    jd_diags *scratch = jd_diags_new(); /* an output that is not the one asked for says nothing */
+    jd_value *checked = output_params(p, o, t, scratch);
+    jd_value *data = checked ? output_data(p, o, base, scratch) : NULL;
+    jd_value *g = data ? output_globals(data, checked) : NULL;
+    char **keys = !g                          ? NULL
+                  : o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
+                                              : g_strdupv((char *[]){"", NULL});
+    jd_doc *doc = NULL;
+    for (int k = 0; keys && keys[k] && !*found; k++) {
+        const char *key = o->split == JD_SPLIT_NONE ? NULL : keys[k];
+        char *file = jd_expand_file_pattern(o->pattern, key, jd_object_get(g, "params"));
+        char *path = g_build_filename(p->out_dir, file, NULL);
+        char *rel = relative_to(p->dir, path);
+        if (strcmp(rel, rel_path) == 0) {
+            *found = true;
+            jd_value *gk = key ? jd_split_globals(g, o->split, key) : jd_value_ref(g);
+            doc = jd_template_expand(t, gk, diags);
+            jd_value_unref(gk);
+        }
+        g_free(rel);
+        g_free(path);
+        g_free(file);
+    }
+    g_strfreev(keys);
+    jd_value_unref(g);
+    jd_value_unref(data);
+    jd_value_unref(checked);
+    jd_diags_free(scratch);
+    return doc;
+}
+
+jd_pages *jd_project_output_pages(jd_project *p, const char *rel_path, jd_fonts *fonts, bool *current,
+                                  jd_diags *diags)
+{
+    if (current)
+        *current = false;
+    jd_build_options opts;
+    jd_build_options_init(&opts);
+    jd_value *base = bind_project(p, &opts, diags);
+    if (!base)
+        return NULL;
+    char **search = jd_template_search_path(p->dir);
+    char *fonts_fp = jp_fonts_fingerprint();
+    jd_pages *pages = NULL;
+    bool found = false;
+    for (guint i = 0; i < p->outputs->len && !found; i++) {
+        const jp_output *o = g_ptr_array_index(p->outputs, i);
+        jd_diags *scratch = jd_diags_new();
+        jd_template *t = jd_template_load(o->template_path, (const char *const *)search, scratch);
+        jd_diags_free(scratch);
+        jd_doc *doc = t ? expand_output_at(p, o, t, base, rel_path, &found, diags) : NULL;
+        const char *backend = o->backend ? o->backend : p->backend;
+        char hash[65];
+        char *date = doc ? document_hash(doc, backend && strcmp(backend, "haru") == 0, rel_path, fonts_fp, hash, diags)
+                         : NULL;
+        if (date) {
+            pages = jd_layout(doc, fonts, diags);
+            jp_entry e;
+            if (pages && current)
+                *current = jp_entry_read(p, rel_path, &e) && strcmp(e.hash, hash) == 0;
+        }
+        g_free(date);
+        jd_doc_free(doc);
+        jd_template_free(t);
+    }
+    if (!found)
+        jd_diags_add(diags, JD_ERROR, rel_path, 0, 0, "no output of the project is written here");
+    g_free(fonts_fp);
+    g_strfreev(search);
+    jd_value_unref(base);
+    return pages;
 }

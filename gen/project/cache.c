@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "jd_fonts.h"
+#include "jd_import.h"
 #include "jd_template.h"
 #include "project_private.h"
 
@@ -48,25 +49,19 @@ void jp_hash_file(GChecksum *sum, const char *path)
         hash_contents(sum, path);
         return;
     }
-    /* a folder of data files (returned forms): its sorted listing and every file in it (not
-     * in its subfolders, which the reader does not read either: a link back to the folder
-     * would otherwise be followed again and again) */
-    GDir *dir = g_dir_open(path, 0, NULL);
-    GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
-    const char *n;
-    while (dir && (n = g_dir_read_name(dir)))
-        g_ptr_array_add(names, g_strdup(n));
-    if (dir)
-        g_dir_close(dir);
-    g_ptr_array_sort(names, by_name);
-    for (guint i = 0; i < names->len; i++) {
-        char *child = g_build_filename(path, *(char **)&g_ptr_array_index(names, i), NULL);
+    /* a folder of data files (returned forms): the files the reader reads, by name — those
+     * in it and in the folders directly in it (a folder per quarter) — and their bytes; a
+     * form saved into a quarter's folder is a change like any other */
+    char **names = jd_progress_folder_files(path, NULL);
+    for (int i = 0; names && names[i]; i++) {
+        char *child = g_build_filename(path, names[i], NULL);
         g_checksum_update(sum, (const guchar *)child, (gssize)strlen(child) + 1);
-        if (!g_file_test(child, G_FILE_TEST_IS_DIR))
-            hash_contents(sum, child);
+        hash_contents(sum, child);
         g_free(child);
     }
-    g_ptr_array_free(names, TRUE);
+    if (!names)
+        g_checksum_update(sum, (const guchar *)"\1unreadable", 11);
+    g_strfreev(names);
 }
 
 /* The font set, cheaply: fonts.ini and the size and time of every file it names (reading
@@ -270,11 +265,11 @@ static char *inputs_file(const jd_project *p, const jd_build_options *opts)
     return jp_cache_path(p, name);
 }
 
-bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const char *hash, size_t *outputs)
+bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const char *hash, char ***outputs)
 {
     char *path = inputs_file(p, opts), *text = NULL;
     bool same = g_file_get_contents(path, &text, NULL, NULL) && strncmp(text, hash, 64) == 0 && text[64] == '\n';
-    size_t n = 0;
+    GPtrArray *paths = g_ptr_array_new_with_free_func(g_free);
     if (same) {
         /* and every output is still the file jindu wrote */
         char **lines = g_strsplit(text + 65, "\n", -1);
@@ -283,14 +278,20 @@ bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const
                 continue;
             jp_entry e;
             same = jp_entry_read(p, lines[i], &e);
-            n++;
+            g_ptr_array_add(paths, g_strdup(lines[i]));
         }
         g_strfreev(lines);
     }
     g_free(text);
     g_free(path);
-    *outputs = n;
-    return same;
+    if (!same) {
+        g_ptr_array_free(paths, TRUE);
+        *outputs = NULL;
+        return false;
+    }
+    g_ptr_array_add(paths, NULL);
+    *outputs = (char **)g_ptr_array_free(paths, FALSE);
+    return true;
 }
 
 void jp_store_inputs(const jd_project *p, const jd_build_options *opts, const char *hash,
@@ -388,4 +389,57 @@ char **jp_remove_stale(const jd_project *p, GHashTable *produced, jd_diags *diag
     g_ptr_array_sort(removed, by_name);
     g_ptr_array_add(removed, NULL);
     return (char **)g_ptr_array_free(removed, FALSE);
+}
+
+/* ---- the record, for readers ------------------------------------------------------- */
+
+static void written_free(gpointer data)
+{
+    jd_written_file *w = data;
+    g_free(w->rel_path);
+    g_free(w->path);
+    g_free(w);
+}
+
+static gint by_rel_path(gconstpointer a, gconstpointer b)
+{
+    return strcmp((*(jd_written_file *const *)a)->rel_path, (*(jd_written_file *const *)b)->rel_path);
+}
+
+GPtrArray *jd_project_written(const jd_project *p)
+{
+    GPtrArray *files = g_ptr_array_new_with_free_func(written_free);
+    char *dir = entries_dir(p);
+    GDir *d = g_dir_open(dir, 0, NULL);
+    for (const char *n; d && (n = g_dir_read_name(d));) {
+        if (n[0] == '.')
+            continue;
+        char *entry = g_build_filename(dir, n, NULL);
+        char *text = NULL, *rel_path = NULL;
+        jp_entry e;
+        identity want, have;
+        if (g_file_get_contents(entry, &text, NULL, NULL) && parse_entry(text, &e, &want, &rel_path)) {
+            char *file = absolute(p, rel_path);
+            /* the file jindu wrote, still as it wrote it, where its outputs go */
+            if (jp_inside(p->out_dir, file, false) && identity_of(file, &have) && have.size == want.size &&
+                have.mtime == want.mtime && have.inode == want.inode) {
+                jd_written_file *w = g_new0(jd_written_file, 1);
+                w->rel_path = g_steal_pointer(&rel_path);
+                w->path = g_steal_pointer(&file);
+                w->size = have.size;
+                w->mtime_ns = have.mtime;
+                w->inode = have.inode;
+                g_ptr_array_add(files, w);
+            }
+            g_free(file);
+        }
+        g_free(rel_path);
+        g_free(text);
+        g_free(entry);
+    }
+    if (d)
+        g_dir_close(d);
+    g_free(dir);
+    g_ptr_array_sort(files, by_rel_path);
+    return files;
 }

@@ -18,6 +18,8 @@
 
 #include "jd_base.h"
 #include "jd_data.h"
+#include "jd_fonts.h"
+#include "jd_pages.h"
 
 /* ---- data binding ------------------------------------------------------------------ */
 
@@ -111,6 +113,34 @@ jd_value *jd_project_data(const jd_project *project, jd_diags *diags);
  * the templates, which holds their includes). NULL-terminated, owned by the project. */
 const char *const *jd_project_watch_paths(const jd_project *project);
 
+/* ---- what a project is made of (for tools built on it, such as `jindu serve`) ------- */
+
+/* The folder given to jd_project_load, and the output folder ([project] out=). */
+const char *jd_project_dir(const jd_project *project);
+const char *jd_project_out_dir(const jd_project *project);
+/* [project] data=, each resolved against the project folder ("NAME=path" for a file bound
+ * to a name of its own). NULL-terminated, owned by the project. */
+const char *const *jd_project_data_paths(const jd_project *project);
+/* [project] states=, or NULL for the default four. */
+const char *const *jd_project_states(const jd_project *project);
+/* Every value parameter `key` has: in [params], then in each output's params=, in that
+ * order, each once. NULL-terminated; g_strfreev. */
+char **jd_project_param_values(const jd_project *project, const char *key);
+
+/* A file a build wrote, as the project's record (.jindu-cache/) has it. */
+typedef struct {
+    char *rel_path;   /* relative to the project folder, as a build names it */
+    char *path;       /* the file */
+    gint64 size;      /* bytes */
+    gint64 mtime_ns;  /* modification time, nanoseconds since 1970 */
+    guint64 inode;
+} jd_written_file;
+
+/* The outputs builds wrote that are still the very files jindu wrote (an output edited,
+ * replaced or removed since is not one of them) and lie inside the output folder, sorted by
+ * rel_path. A GPtrArray of jd_written_file* that frees them (g_ptr_array_unref). */
+GPtrArray *jd_project_written(const jd_project *project);
+
 typedef struct {
     int jobs;               /* worker processes for layout and rendering; 0 = one per core */
     int shard_index;        /* build only the i-th (1-based) of shard_count parts; 0 = all */
@@ -144,6 +174,8 @@ typedef struct {
     size_t stopped;     /* not built, or not to the end: the build was asked to stop */
     double seconds;
     char **built_paths;   /* NULL-terminated, relative to the project dir; g_strfreev */
+    char **unchanged_paths; /* the same, for the outputs left as they were */
+    char **failed_paths;    /* the same, for the outputs that failed (messages in diags) */
     char **removed_paths; /* the same, for the removed outputs */
     char **failed_paths;  /* the same, for the outputs that failed, in the project's order */
     char **failed_reasons; /* why each failed, in one line: "progress/2023Q1.csv:3: the
@@ -162,5 +194,15 @@ bool jd_project_build(jd_project *project, const jd_build_options *opts, jd_buil
                       jd_diags *diags);
 
 void jd_build_result_clear(jd_build_result *result);
+
+/* ---- one output's pages ------------------------------------------------------------- */
+
+/* The pages of the document the project writes to `rel_path` (as jd_project_written names
+ * it), expanded and laid out with `fonts` from the project's data as it is now; *current
+ * (may be NULL) gets whether that document is the one in the file (nothing it depends on
+ * changed since it was written). NULL with messages — among them when no output of the
+ * project is written there. */
+jd_pages *jd_project_output_pages(jd_project *project, const char *rel_path, jd_fonts *fonts,
+                                  bool *current, jd_diags *diags);
 
 #endif

@@ -433,3 +433,49 @@ const char *const *jd_project_watch_paths(const jd_project *p)
 {
     return (const char *const *)p->watch;
 }
+
+const char *jd_project_dir(const jd_project *p)
+{
+    return p->dir;
+}
+
+const char *jd_project_out_dir(const jd_project *p)
+{
+    return p->out_dir;
+}
+
+const char *const *jd_project_data_paths(const jd_project *p)
+{
+    return (const char *const *)p->data;
+}
+
+const char *const *jd_project_states(const jd_project *p)
+{
+    return p->states && p->states[0] ? (const char *const *)p->states : NULL;
+}
+
+/* Adds the value of `key` in KEY=VALUE `params` to `values`, unless it is there already. */
+static void add_param_values(GPtrArray *values, char *const *params, const char *key)
+{
+    size_t n = strlen(key);
+    for (int i = 0; params && params[i]; i++) {
+        if (strncmp(params[i], key, n) != 0 || params[i][n] != '=')
+            continue;
+        const char *v = params[i] + n + 1;
+        bool seen = false;
+        for (guint k = 0; k < values->len && !seen; k++)
+            seen = strcmp(g_ptr_array_index(values, k), v) == 0;
+        if (!seen)
+            g_ptr_array_add(values, g_strdup(v));
+    }
+}
+
+char **jd_project_param_values(const jd_project *p, const char *key)
+{
+    GPtrArray *values = g_ptr_array_new();
+    add_param_values(values, p->params, key);
+    for (guint i = 0; i < p->outputs->len; i++)
+        add_param_values(values, ((jp_output *)g_ptr_array_index(p->outputs, i))->params, key);
+    g_ptr_array_add(values, NULL);
+    return (char **)g_ptr_array_free(values, FALSE);
+}

@@ -79,8 +79,9 @@ bool jp_entry_read(const jd_project *p, const char *rel_path, jp_entry *e);
 void jp_entry_store(const jd_project *p, const char *rel_path, const jp_entry *e, jd_diags *diags);
 
 /* The no-change check: the same inputs as the last complete build, and its outputs all
- * still the files jindu wrote; *outputs gets how many there were. */
-bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const char *hash, size_t *outputs);
+ * still the files jindu wrote; when true, *outputs gets their rel paths (NULL-terminated,
+ * g_strfreev), else NULL. */
+bool jp_nothing_changed(const jd_project *p, const jd_build_options *opts, const char *hash, char ***outputs);
 void jp_store_inputs(const jd_project *p, const jd_build_options *opts, const char *hash,
                      const char *const *rel_paths, jd_diags *diags);
 
