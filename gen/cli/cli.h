@@ -19,6 +19,7 @@ int jd_cmd_forms(int argc, char **argv);
 int jd_cmd_export(int argc, char **argv);
 int jd_cmd_build(int argc, char **argv);
 int jd_cmd_watch(int argc, char **argv);
+int jd_cmd_serve(int argc, char **argv);
 
 /* Parses options with a GOptionContext (which answers --help itself); on a usage error
  * prints it, sets *exit_code to JD_EXIT_USAGE and returns false. */

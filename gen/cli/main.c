@@ -23,6 +23,7 @@ static const command commands[] = {
     {"export", jd_cmd_export, "write the ledger (台账) of tasks, units and reports as one .xlsx, a sheet per period"},
     {"build", jd_cmd_build, "build every output of a project (jindu.ini), only what changed"},
     {"watch", jd_cmd_watch, "build a project again on every saved change"},
+    {"serve", jd_cmd_serve, "the project as a local web page: overview, forms in, build, documents out"},
 };
 
 static void usage(FILE *out)
