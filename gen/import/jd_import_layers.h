@@ -114,6 +114,12 @@ char *jd_sniff_not_data(const char *data, size_t len);
 jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const char *sheet,
                          char **source_name, jd_diags *diags);
 
+/* The same records without checking a jindu form's locked cells against the record of them
+ * its hidden sheet keeps: the cells as they are, to show a form with its problems beside
+ * them. */
+jd_records *jd_xlsx_cells(const char *data, size_t len, const char *name, const char *sheet,
+                          char **source_name, jd_diags *diags);
+
 /* A number as a spreadsheet's General format shows it (and writes it to a CSV): up to 15
  * significant digits, no thousands separators. Newly allocated. */
 char *jd_number_text(double value);

@@ -1378,8 +1378,8 @@ static zip_t *open_zip(const char *data, size_t len, book *bk)
     return zip;
 }
 
-jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const char *sheet,
-                         char **source_name, jd_diags *diags)
+static jd_records *read_book(const char *data, size_t len, const char *name, const char *sheet,
+                             char **source_name, bool check_locked, jd_diags *diags)
 {
     book bk = {NULL, name, diags, BUDGET_BYTES, false};
     *source_name = NULL;
@@ -1405,7 +1405,7 @@ jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const c
                                g_array_new(FALSE, FALSE, sizeof(cell_range)),
                                false};
             if (read_sheet_part(&sr, chosen->part)) records = build_records(&sr);
-            GArray *locked = records ? read_locked_cells(&bk, wb.sheets, &sr) : NULL;
+            GArray *locked = records && check_locked ? read_locked_cells(&bk, wb.sheets, &sr) : NULL;
             if (locked) check_locked_cells(&sr, records, locked);
             if (records && (sr.cell_errors || bk.failed)) {
                 jd_records_free(records);
@@ -1430,6 +1430,18 @@ jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const c
     g_free(workbook_part);
     zip_discard(bk.zip);
     return records;
+}
+
+jd_records *jd_xlsx_read(const char *data, size_t len, const char *name, const char *sheet,
+                         char **source_name, jd_diags *diags)
+{
+    return read_book(data, len, name, sheet, source_name, true, diags);
+}
+
+jd_records *jd_xlsx_cells(const char *data, size_t len, const char *name, const char *sheet,
+                          char **source_name, jd_diags *diags)
+{
+    return read_book(data, len, name, sheet, source_name, false, diags);
 }
 
 bool jd_is_zip(const char *data, size_t len)

@@ -165,13 +165,9 @@ static js_file *read_file(const char *dir, const char *path, const char *const *
     }
     js_file *f = g_new0(js_file, 1);
     f->path = g_strdup(path);
-    char *canonical_dir = g_canonicalize_filename(dir, NULL), *canonical = g_canonicalize_filename(path, NULL);
-    size_t n = strlen(canonical_dir);
-    f->name = g_strdup(strncmp(canonical, canonical_dir, n) == 0 && canonical[n] == '/' ? canonical + n + 1 : path);
-    g_free(canonical);
-    g_free(canonical_dir);
     f->stamp = stamp;
     f->diags = jd_diags_new();
+    f->name = js_project_relative(dir, path);
     jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL};
     jd_import_info info = {0};
     f->tree = jd_import_file_with(path, &io, &info, f->diags);
@@ -642,4 +638,14 @@ jd_value *js_overview(const js_snapshot *s, const jd_period *period)
 const char *js_data_stamp(const js_data *d)
 {
     return d->stamp ? d->stamp : "";
+}
+
+char *js_project_relative(const char *dir, const char *path)
+{
+    char *d = g_canonicalize_filename(dir, NULL), *p = g_canonicalize_filename(path, NULL);
+    size_t n = strlen(d);
+    char *rel = g_strdup(strncmp(p, d, n) == 0 && p[n] == '/' ? p + n + 1 : path);
+    g_free(d);
+    g_free(p);
+    return rel;
 }

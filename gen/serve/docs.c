@@ -174,14 +174,17 @@ static int pdf_pages(GBytes *pdf)
     return pages;
 }
 
-/* The written outputs, or NULL with the reason in *why. */
-static GPtrArray *written(jd_server *s, char **why)
+/* The written outputs, or NULL with the reason in *why; *out (may be NULL) gets the output
+ * folder, canonical. */
+static GPtrArray *written(jd_server *s, char **why, char **out)
 {
     jd_diags *diags = jd_diags_new();
     jd_project *p = jd_project_load(s->dir, diags);
     GPtrArray *files = NULL;
     if (p) {
         files = jd_project_written(p);
+        if (out)
+            *out = g_canonicalize_filename(jd_project_out_dir(p), NULL);
         jd_project_free(p);
     } else {
         GString *text = g_string_new("无法打开项目：");
@@ -209,24 +212,20 @@ static const jd_written_file *find_doc(GPtrArray *files, const char *id)
     return NULL;
 }
 
-/* The path of a written file inside the output folder ("单位/商务局.pdf"). */
-static char *out_relative(jd_server *s, const jd_written_file *w)
+/* The path of a written file inside the output folder `out` ("单位/商务局.pdf"). */
+static char *out_relative(const char *out, const jd_written_file *w)
 {
-    jd_project *p = jd_project_load(s->dir, NULL);
-    char *out = g_canonicalize_filename(p ? jd_project_out_dir(p) : s->dir, NULL);
     char *file = g_canonicalize_filename(w->path, NULL);
     size_t n = strlen(out);
     char *rel = g_strdup(strncmp(file, out, n) == 0 && file[n] == '/' ? file + n + 1 : w->rel_path);
     g_free(file);
-    g_free(out);
-    jd_project_free(p);
     return rel;
 }
 
 void js_docs_list(jd_server *s, SoupServerMessage *msg)
 {
-    char *why = NULL;
-    GPtrArray *files = written(s, &why);
+    char *why = NULL, *out = NULL;
+    GPtrArray *files = written(s, &why, &out);
     if (!files) {
         js_respond_error(msg, SOUP_STATUS_CONFLICT, why);
         g_free(why);
@@ -248,7 +247,7 @@ void js_docs_list(jd_server *s, SoupServerMessage *msg)
             g_hash_table_insert(s->docs->pages, g_strdup(key), GINT_TO_POINTER(pages));
         }
         g_free(key);
-        char *rel = out_relative(s, w);
+        char *rel = out_relative(out, w);
         char *slash = strchr(rel, '/');
         char *base = g_path_get_basename(rel);
         if (g_str_has_suffix(base, ".pdf") || g_str_has_suffix(base, ".PDF"))
@@ -267,6 +266,7 @@ void js_docs_list(jd_server *s, SoupServerMessage *msg)
         g_free(rel);
     }
     g_ptr_array_unref(files);
+    g_free(out);
     jd_value *o = jd_value_new_object();
     jd_object_set(o, "docs", docs);
     js_respond_json(msg, SOUP_STATUS_OK, o);
@@ -274,8 +274,8 @@ void js_docs_list(jd_server *s, SoupServerMessage *msg)
 
 void js_docs_zip(jd_server *s, SoupServerMessage *msg)
 {
-    char *why = NULL;
-    GPtrArray *files = written(s, &why);
+    char *why = NULL, *out = NULL;
+    GPtrArray *files = written(s, &why, &out);
     if (!files) {
         js_respond_error(msg, SOUP_STATUS_CONFLICT, why);
         g_free(why);
@@ -283,6 +283,7 @@ void js_docs_zip(jd_server *s, SoupServerMessage *msg)
     }
     if (!files->len) {
         g_ptr_array_unref(files);
+        g_free(out);
         js_respond_error(msg, SOUP_STATUS_NOT_FOUND, "还没有生成任何文档");
         return;
     }
@@ -293,7 +294,7 @@ void js_docs_zip(jd_server *s, SoupServerMessage *msg)
         GBytes *pdf = read_written(w);
         if (!pdf)
             continue; /* changed since the listing: not the project's file any more */
-        char *rel = out_relative(s, w);
+        char *rel = out_relative(out, w);
         gsize len;
         const void *data = g_bytes_get_data(pdf, &len);
         ok = js_zip_add(z, rel, data, len, false);
@@ -302,6 +303,7 @@ void js_docs_zip(jd_server *s, SoupServerMessage *msg)
     }
     GBytes *zip = z ? js_zip_finish(z) : NULL;
     g_ptr_array_unref(files);
+    g_free(out);
     if (!ok || !zip) {
         if (zip)
             g_bytes_unref(zip);
@@ -472,7 +474,7 @@ void js_docs_get(jd_server *s, SoupServerMessage *msg, const char *rest)
     }
     memcpy(id, rest, 16);
     char *why = NULL;
-    GPtrArray *files = written(s, &why);
+    GPtrArray *files = written(s, &why, NULL);
     const jd_written_file *w = find_doc(files, id);
     if (!w) {
         js_respond_error(msg, files ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_CONFLICT, files ? "没有这个文档" : why);

@@ -34,22 +34,26 @@ static void grid_clear(grid *g)
     g_free(g->source);
 }
 
-static void grid_read(grid *g, const char *data, size_t len, const char *name, bool xlsx)
+/* Reads the form's cells; returns its format, told by its bytes (a workbook) or its text
+ * (JSON, tabs or commas), never by the name the browser sent. */
+static jd_format grid_read(grid *g, const char *data, size_t len, const char *name)
 {
-    g->sheet = xlsx;
-    if (xlsx) {
-        g->records = jd_xlsx_read(data, len, name, NULL, &g->source, NULL);
-        return;
+    g->sheet = jd_is_zip(data, len);
+    if (g->sheet) {
+        g->records = jd_xlsx_cells(data, len, name, NULL, &g->source, NULL);
+        return JD_FORMAT_XLSX;
     }
     size_t text_len = 0;
     jd_encoding enc;
     char *text = jd_text_decode(data, len, name, &enc, &text_len, NULL);
     if (!text)
-        return;
-    char delimiter = jd_format_detect(name, text) == JD_FORMAT_TSV ? '\t' : ',';
-    g->records = jd_records_new(text, text_len, delimiter, name, NULL);
+        return JD_FORMAT_AUTO;
+    jd_format format = jd_format_detect("", text);
+    if (format != JD_FORMAT_JSON)
+        g->records = jd_records_new(text, text_len, format == JD_FORMAT_TSV ? '\t' : ',', name, NULL);
     g->source = g_strdup(name);
     g_free(text);
+    return format;
 }
 
 /* The cell a message at (line, col) is about: the record and field whose text starts at
@@ -202,17 +206,6 @@ static bool in_list(GPtrArray *paths, const char *path)
     return false;
 }
 
-/* A path relative to the project folder, for the page. */
-static char *project_relative(const char *dir, const char *path)
-{
-    char *d = g_canonicalize_filename(dir, NULL), *p = g_canonicalize_filename(path, NULL);
-    size_t n = strlen(d);
-    char *rel = g_strdup(strncmp(p, d, n) == 0 && p[n] == '/' ? p + n + 1 : p);
-    g_free(d);
-    g_free(p);
-    return rel;
-}
-
 /* Keeps the unit's earlier forms: each moved (or, the one about to be replaced, linked)
  * into .jindu-previous/PERIOD/ with the time in its name. */
 static bool keep_previous(const char *forms_dir, const char *period, GPtrArray *old, const char *target,
@@ -276,7 +269,6 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
     jd_diags *diags = jd_diags_new();
     jd_value *tree = NULL;
     const char *unit = NULL;
-    bool xlsx = jd_is_zip(data, len);
     char *target = NULL, *ext = NULL;
     GPtrArray *old = NULL;
 
@@ -296,8 +288,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
         problem(&c, JD_ERROR, 0, 0, "这是旧版 .xls 工作簿（或加了密码的 .xlsx）：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 再上传");
         goto done;
     }
-    grid_read(&c.g, data, len, name, xlsx);
-    jd_import_options io = {xlsx ? JD_FORMAT_XLSX : JD_FORMAT_AUTO, pid, snap->states, NULL};
+    jd_import_options io = {grid_read(&c.g, data, len, name), pid, snap->states, NULL};
     jd_import_info info = {0};
     tree = jd_import_data_with(data, len, name, &io, &info, diags);
     if (!tree) {
@@ -309,7 +300,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
         problem(&c, JD_ERROR, 0, 0, "这不是进度表（是%s）：请上传各单位填报的表", info.kind == JD_DATA_TASK_LIST ? "任务清单" : "指标表");
         goto done;
     }
-    ext = g_strdup(xlsx ? ".xlsx" : info.format == JD_FORMAT_JSON ? ".json" : info.format == JD_FORMAT_TSV ? ".tsv" : ".csv");
+    ext = g_strdup(info.format == JD_FORMAT_XLSX ? ".xlsx" : info.format == JD_FORMAT_JSON ? ".json" : info.format == JD_FORMAT_TSV ? ".tsv" : ".csv");
     const jd_value *reports = jd_object_get(tree, "reports");
     if (!jd_array_length(reports)) {
         problem(&c, JD_ERROR, 0, 0, "表中没有填报任何任务的进展（进展状态一栏都是空的）");
@@ -393,7 +384,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
         goto done;
 
     /* valid: saved, unless it is the form already there */
-    char *rel = project_relative(s->dir, target);
+    char *rel = js_project_relative(s->dir, target);
     jd_object_set(c.result, "path", jd_value_new_string(rel));
     g_free(rel);
     char *existing = NULL;
@@ -416,7 +407,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
         *saved = true;
         g_hash_table_add(batch, g_strdup(unit));
         if (kept->len) {
-            char *rel_kept = project_relative(s->dir, kept->str);
+            char *rel_kept = js_project_relative(s->dir, kept->str);
             jd_object_set(c.result, "previous", jd_value_new_string(rel_kept));
             g_free(rel_kept);
         }

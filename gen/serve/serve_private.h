@@ -105,6 +105,9 @@ const js_snapshot *js_data_snapshot(js_data *d);
 /* What the last snapshot was read from (sizes, times and inodes of every input), "" when
  * it must be read again. */
 const char *js_data_stamp(const js_data *d);
+/* `path` relative to the project folder `dir` when it is inside it, for the page. Newly
+ * allocated. */
+char *js_project_relative(const char *dir, const char *path);
 /* Forgets what was read (after a form was saved), so that the next snapshot reads again. */
 void js_data_invalidate(js_data *d);
 

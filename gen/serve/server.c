@@ -127,10 +127,13 @@ static bool host_ok(jd_server *s, const char *host)
     return ok;
 }
 
+/* A refusal from the early handler. libsoup still reads the body the client sends (unless
+ * it asked "Expect: 100-continue", when the refusal goes at once and no body comes): it is
+ * thrown away as it arrives, never kept, and the connection is closed after the answer. */
 static void refuse(SoupServerMessage *msg, guint status, const char *message)
 {
     js_respond_error(msg, status, message);
-    /* the body, if any, is not read: the connection cannot be reused */
+    soup_message_body_set_accumulate(soup_server_message_get_request_body(msg), FALSE);
     soup_message_headers_replace(soup_server_message_get_response_headers(msg), "Connection", "close");
 }
 
@@ -252,7 +255,8 @@ static void state(jd_server *s, SoupServerMessage *msg, GHashTable *query)
         o = js_overview(snap, &period);
         jd_object_set(o, "periods", jd_value_ref(snap->periods));
         jd_object_set(o, "next_period", jd_value_new_string(snap->next_period));
-        jd_object_set(o, "forms_folder", snap->forms_dir ? jd_value_new_string(snap->forms_dir) : jd_value_new_null());
+        jd_object_set(o, "forms_folder", snap->forms_dir ? jd_value_new_string_take(js_project_relative(s->dir, snap->forms_dir))
+                                                         : jd_value_new_null());
     }
     jd_object_set(o, "title", jd_value_new_string(snap->title ? snap->title : ""));
     jd_object_set(o, "project", jd_value_new_string(s->dir));

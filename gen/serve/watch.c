@@ -10,6 +10,7 @@
 
 struct js_watch {
     jd_server *server;
+    char *out;            /* the output folder (canonical): a change there is a document's */
     GHashTable *monitors; /* folder → GFileMonitor */
     guint timer;
     bool data_changed, docs_changed;
@@ -43,6 +44,8 @@ static void watch_all(js_watch *w)
         }
     }
     const char *out = jd_project_out_dir(p);
+    g_free(w->out);
+    w->out = g_canonicalize_filename(out, NULL);
     if (g_file_test(out, G_FILE_TEST_IS_DIR)) {
         watch_folder(w, out);
         GDir *d = g_dir_open(out, 0, NULL);
@@ -83,9 +86,10 @@ static void on_change(GFileMonitor *m, GFile *file, GFile *other, GFileMonitorEv
     if (ignore)
         return;
     char *path = g_file_get_path(file);
-    bool pdf = path && (g_str_has_suffix(path, ".pdf") || g_str_has_suffix(path, ".PDF"));
+    size_t n = w->out ? strlen(w->out) : 0;
+    bool output = path && n && strncmp(path, w->out, n) == 0 && (path[n] == '/' || path[n] == '\0');
     g_free(path);
-    if (pdf)
+    if (output)
         w->docs_changed = true;
     else
         w->data_changed = true;
@@ -136,5 +140,6 @@ void js_watch_free(js_watch *w)
         g_source_remove(w->timer);
     g_hash_table_foreach(w->monitors, stop, w);
     g_hash_table_destroy(w->monitors);
+    g_free(w->out);
     g_free(w);
 }

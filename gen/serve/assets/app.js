@@ -88,7 +88,10 @@ function renderState(s) {
   units.replaceChildren(el('tr', {}, el('th', { text: '责任单位' }), el('th', { text: '状态' }),
     el('th', { class: 'num', text: '任务' }), el('th', { class: 'num', text: '已报' }), el('th', { text: '进展' }),
     el('th', { text: '本期的表' })));
-  for (const u of s.units) {
+  // the units to chase first: errors, nothing reported, some reported; then the others
+  const rank = { '有错误': 0, '未报送': 1, '部分报送': 2 };
+  const ordered = s.units.map((u, i) => [u, i]).sort((a, b) => ((rank[a[0].status] ?? 3) - (rank[b[0].status] ?? 3)) || a[1] - b[1]).map((x) => x[0]);
+  for (const u of ordered) {
     const progress = el('td');
     for (const st of states) if (u.states[st]) progress.append(chip(st), ' ' + u.states[st] + ' ');
     units.append(el('tr', {}, el('td', { text: u.name }), el('td', {}, chip(u.status)),
@@ -238,7 +241,7 @@ async function build() {
 
 // ---- documents -----------------------------------------------------------------------------
 
-const groupNames = { '': '文档' };
+const groupNames = { '': '主要文档' };
 
 async function loadDocs() {
   try {
