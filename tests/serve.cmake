@@ -4,9 +4,32 @@
 find_program(JD_PYTHON3 python3)
 if(JD_PYTHON3)
   add_test(NAME serve_http COMMAND ${JD_PYTHON3} ${CMAKE_CURRENT_SOURCE_DIR}/serve/http_test.py
-                                   --jindu $<TARGET_FILE:jindu>)
+                                   --jindu $<TARGET_FILE:jindu> $<$<BOOL:${JINDU_SANITIZE}>:--sanitized>)
   set_tests_properties(serve_http PROPERTIES TIMEOUT 900
     ENVIRONMENT "SOURCE_DATE_EPOCH=;LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp:print_suppressions=0")
 else()
   message(WARNING "python3 not found: jindu serve's HTTP tests are not run")
+endif()
+
+# The end-to-end test needs Chromium and a python3 that has the websocket module: Debian's
+# (a python3 earlier on PATH, from pyenv or a virtualenv, may not see python3-websocket).
+find_program(JD_CHROMIUM NAMES chromium chromium-browser)
+set(JD_PYTHON_WS "")
+foreach(py /usr/bin/python3 ${JD_PYTHON3})
+  if(NOT JD_PYTHON_WS AND EXISTS ${py})
+    execute_process(COMMAND ${py} -c "import websocket" RESULT_VARIABLE rc OUTPUT_QUIET ERROR_QUIET)
+    if(rc EQUAL 0)
+      set(JD_PYTHON_WS ${py})
+    endif()
+  endif()
+endforeach()
+if(JD_CHROMIUM AND JD_PYTHON_WS)
+  add_test(NAME serve_e2e COMMAND ${JD_PYTHON_WS} ${CMAKE_CURRENT_SOURCE_DIR}/serve/e2e_test.py
+                                  --jindu $<TARGET_FILE:jindu> --artefacts ${PROJECT_BINARY_DIR}/serve-e2e)
+  # one browser at a time is plenty for two cores
+  set_tests_properties(serve_e2e PROPERTIES TIMEOUT 900 RUN_SERIAL TRUE
+    ENVIRONMENT "SOURCE_DATE_EPOCH=;LSAN_OPTIONS=suppressions=${CMAKE_CURRENT_SOURCE_DIR}/lsan.supp:print_suppressions=0")
+else()
+  message(WARNING "chromium or python3-websocket missing: jindu serve's end-to-end test is not run "
+                  "(.ci/packages.txt lists both)")
 endif()

@@ -168,9 +168,12 @@ class Page:
         node = self.send("DOM.querySelector", {"nodeId": doc, "selector": selector})["nodeId"]
         self.send("DOM.setFileInputFiles", {"nodeId": node, "files": [os.path.abspath(p) for p in paths]})
 
-    def screenshot(self, path, full_page=True):
+    def screenshot(self, path, full_page=True, clip=None):
         params = {"format": "png"}
-        if full_page:
+        if clip:
+            params["clip"] = dict(clip, scale=1)
+            params["captureBeyondViewport"] = True
+        elif full_page:
             metrics = self.send("Page.getLayoutMetrics")
             size = metrics.get("cssContentSize") or metrics["contentSize"]
             params["clip"] = {"x": 0, "y": 0, "width": size["width"], "height": size["height"], "scale": 1}
