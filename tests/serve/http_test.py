@@ -748,6 +748,43 @@ class F_Watch(unittest.TestCase):
         conn.close()
 
 
+class G_CommandLine(unittest.TestCase):
+    def run_serve(self, *args, timeout=30):
+        return subprocess.run([JINDU, "serve", *args], capture_output=True, text=True, timeout=timeout)
+
+    def test_01_usage_and_bad_projects(self):
+        r = self.run_serve("--port", "70000", "--no-open", PROJECT)
+        self.assertEqual((r.returncode, r.stdout), (2, ""))
+        self.assertEqual(r.stderr, "jindu serve: --port takes 0 to 65535\nTry 'jindu serve --help'.\n")
+        r = self.run_serve(PROJECT, PROJECT, "--no-open")
+        self.assertEqual((r.returncode, r.stderr), (2, "jindu serve: one project folder at most\nTry 'jindu serve --help'.\n"))
+        missing = os.path.join(PROJECT, "no-such-folder")
+        r = self.run_serve(missing, "--no-open")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn(os.path.join(missing, "jindu.ini"), r.stderr)
+        r = self.run_serve(PROJECT, "--listen", "not-an-address", "--no-open")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("--listen not-an-address: not an IP address", r.stderr)
+        # the port of the server under test is taken
+        r = self.run_serve(PROJECT, "--port", str(S.port), "--no-open")
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("cannot listen on 127.0.0.1 port %d" % S.port, r.stderr)
+
+    def test_02_listen_elsewhere_warns(self):
+        other = Server(PROJECT, "--listen", "127.0.0.1")
+        try:
+            line = other.proc.stderr.readline()
+            self.assertEqual(line, "jindu serve: warning: listening on 127.0.0.1: anyone who can reach this "
+                                   "computer and has the address with its token can read and change the project\n")
+            conn = http.client.HTTPConnection("127.0.0.1", other.port, timeout=30)
+            conn.request("GET", "/api/build?t=" + other.token)
+            self.assertEqual(conn.getresponse().status, 200)
+        finally:
+            rc, out, _ = other.stop()
+        self.assertEqual(rc, 0)
+        self.assertTrue(out.endswith("jindu serve: stopped\n"))
+
+
 def main():
     global JINDU, S, PROJECT, SANITIZED
     ap = argparse.ArgumentParser()
@@ -763,7 +800,7 @@ def main():
     S = Server(PROJECT)
     try:
         suite = unittest.TestSuite()
-        for case in (A_Security, B_Overview, C_Forms, D_Build, E_Traversal, F_Watch):
+        for case in (A_Security, B_Overview, C_Forms, D_Build, E_Traversal, F_Watch, G_CommandLine):
             suite.addTests(unittest.defaultTestLoader.loadTestsFromTestCase(case))
         result = unittest.TextTestRunner(verbosity=2 if args.v else 1).run(suite)
     finally:
