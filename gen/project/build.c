@@ -60,7 +60,6 @@ void jd_build_result_clear(jd_build_result *r)
 {
     g_strfreev(r->built_paths);
     g_strfreev(r->unchanged_paths);
-    g_strfreev(r->failed_paths);
     g_strfreev(r->removed_paths);
     g_strfreev(r->failed_paths);
     g_strfreev(r->failed_reasons);
@@ -87,7 +86,7 @@ typedef struct {
     GPtrArray *jobs;  /* job*, every output of the project (for the record of outputs) */
     jd_fonts *fonts;  /* loaded on first use, in whichever process lays out */
     const char *fonts_fp; /* the font set's fingerprint */
-    GPtrArray *built, *unchanged, *failed; /* rel paths */
+    GPtrArray *built, *unchanged; /* rel paths */
     size_t finished;
 } build_state;
 
@@ -300,7 +299,6 @@ static void finish_job(build_state *b, job *j, job_status status)
         j->diags = jd_diags_new();
     } else {
         b->result->failed++;
-        g_ptr_array_add(b->failed, g_strdup(j->rel_path));
     }
     if (b->opts->progress)
         b->opts->progress(b->opts->user, b->finished, b->result->total, j->rel_path, status == JOB_BUILT);
@@ -736,7 +734,6 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
         result->total = result->unchanged = g_strv_length(recorded);
         result->built_paths = g_new0(char *, 1);
         result->unchanged_paths = recorded;
-        result->failed_paths = g_new0(char *, 1);
         result->removed_paths = g_new0(char *, 1);
         result->failed_paths = g_new0(char *, 1);
         result->failed_reasons = g_new0(char *, 1);
@@ -756,7 +753,7 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     jd_value *base = bind_project(p, opts, base_broken, diags);
     bool data_ok = jd_array_length(base_broken) == 0;
     build_state b = {p, opts, result, g_ptr_array_new_with_free_func((GDestroyNotify)job_free), NULL,
-                     fonts_fp, g_ptr_array_new(), g_ptr_array_new(), g_ptr_array_new(), 0};
+                     fonts_fp, g_ptr_array_new(), g_ptr_array_new(), 0};
     GPtrArray *globals = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
     GPtrArray *tpl_hashes = g_ptr_array_new_with_free_func(g_free);
     GPtrArray *placed = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
@@ -927,8 +924,6 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
     result->built_paths = (char **)g_ptr_array_free(b.built, FALSE);
     g_ptr_array_add(b.unchanged, NULL);
     result->unchanged_paths = (char **)g_ptr_array_free(b.unchanged, FALSE);
-    g_ptr_array_add(b.failed, NULL);
-    result->failed_paths = (char **)g_ptr_array_free(b.failed, FALSE);
     result->seconds = (g_get_monotonic_time() - start) / 1e6;
     jd_fonts_free(b.fonts);
     g_array_free(todo, TRUE);
@@ -951,12 +946,12 @@ bool jd_project_build(jd_project *p, const jd_build_options *opts, jd_build_resu
 /* The document `o` writes to `rel_path` with template `t`, expanded from `base`; NULL when
  * it writes nothing there (*found false) or when the expansion fails (*found true). */
 static jd_doc *expand_output_at(jd_project *p, const jp_output *o, const jd_template *t, jd_value *base,
-                                const char *rel_path, bool *found, jd_diags *diags)
+                                jd_value *broken, const char *rel_path, bool *found, jd_diags *diags)
 {
     *found = false;
     jd_diags *scratch = jd_diags_new(); /* an output that is not the one asked for says nothing */
     jd_value *checked = output_params(p, o, t, scratch);
-    jd_value *data = checked ? output_data(p, o, base, scratch) : NULL;
+    jd_value *data = checked ? output_data(p, o, base, broken, scratch) : NULL;
     jd_value *g = data ? output_globals(data, checked) : NULL;
     char **keys = !g                          ? NULL
                   : o->split != JD_SPLIT_NONE ? jd_split_keys(jd_object_get(g, "list"), o->split)
@@ -992,9 +987,13 @@ jd_pages *jd_project_output_pages(jd_project *p, const char *rel_path, jd_fonts 
         *current = false;
     jd_build_options opts;
     jd_build_options_init(&opts);
-    jd_value *base = bind_project(p, &opts, diags);
-    if (!base)
+    /* bound leniently, as a build binds it: a bad report leaves out what it is about */
+    jd_value *broken = jd_value_new_array();
+    jd_value *base = bind_project(p, &opts, broken, diags);
+    if (!base) {
+        jd_value_unref(broken);
         return NULL;
+    }
     char **search = jd_template_search_path(p->dir);
     char *fonts_fp = jp_fonts_fingerprint();
     jd_pages *pages = NULL;
@@ -1004,7 +1003,7 @@ jd_pages *jd_project_output_pages(jd_project *p, const char *rel_path, jd_fonts 
         jd_diags *scratch = jd_diags_new();
         jd_template *t = jd_template_load(o->template_path, (const char *const *)search, scratch);
         jd_diags_free(scratch);
-        jd_doc *doc = t ? expand_output_at(p, o, t, base, rel_path, &found, diags) : NULL;
+        jd_doc *doc = t ? expand_output_at(p, o, t, base, broken, rel_path, &found, diags) : NULL;
         const char *backend = o->backend ? o->backend : p->backend;
         char hash[65];
         char *date = doc ? document_hash(doc, backend && strcmp(backend, "haru") == 0, rel_path, fonts_fp, hash, diags)
@@ -1024,5 +1023,6 @@ jd_pages *jd_project_output_pages(jd_project *p, const char *rel_path, jd_fonts 
     g_free(fonts_fp);
     g_strfreev(search);
     jd_value_unref(base);
+    jd_value_unref(broken);
     return pages;
 }

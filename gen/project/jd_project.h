@@ -175,7 +175,6 @@ typedef struct {
     double seconds;
     char **built_paths;   /* NULL-terminated, relative to the project dir; g_strfreev */
     char **unchanged_paths; /* the same, for the outputs left as they were */
-    char **failed_paths;    /* the same, for the outputs that failed (messages in diags) */
     char **removed_paths; /* the same, for the removed outputs */
     char **failed_paths;  /* the same, for the outputs that failed, in the project's order */
     char **failed_reasons; /* why each failed, in one line: "progress/2023Q1.csv:3: the

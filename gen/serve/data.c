@@ -51,6 +51,7 @@ static void file_free(gpointer data)
     g_free(f->name);
     g_free(f->stamp);
     jd_value_unref(f->tree);
+    jd_value_unref(f->rejects);
     jd_diags_free(f->diags);
     g_free(f);
 }
@@ -66,6 +67,7 @@ static void snapshot_free(js_snapshot *s)
     if (s->files)
         g_ptr_array_free(s->files, TRUE);
     jd_value_unref(s->merged);
+    jd_value_unref(s->rejects);
     if (s->bad)
         g_hash_table_destroy(s->bad);
     jd_value_unref(s->periods);
@@ -156,6 +158,7 @@ static js_file *read_file(const char *dir, const char *path, const char *const *
             f->name = g_strdup(o->name);
             f->stamp = stamp;
             f->tree = o->tree ? jd_value_ref(o->tree) : NULL;
+            f->rejects = jd_value_copy(o->rejects);
             f->diags = jd_diags_new();
             jd_diags_append(f->diags, o->diags);
             *kind = o->kind;
@@ -168,7 +171,10 @@ static js_file *read_file(const char *dir, const char *path, const char *const *
     f->stamp = stamp;
     f->diags = jd_diags_new();
     f->name = js_project_relative(dir, path);
-    jd_import_options io = {JD_FORMAT_AUTO, NULL, states, NULL};
+    /* leniently, as a build reads it: a bad report is left out (and described), the others
+     * count */
+    f->rejects = jd_value_new_array();
+    jd_import_options io = {.format = JD_FORMAT_AUTO, .states = states, .rejects = f->rejects};
     jd_import_info info = {0};
     f->tree = jd_import_file_with(path, &io, &info, f->diags);
     f->kind = f->tree ? info.kind : JD_DATA_UNKNOWN;
@@ -176,13 +182,12 @@ static js_file *read_file(const char *dir, const char *path, const char *const *
     return f;
 }
 
-/* The error messages of a list, one per line. Newly allocated. */
-static char *errors_text(const jd_diags *diags)
+char *js_messages_text(const jd_diags *diags, bool errors_only)
 {
     GString *s = g_string_new(NULL);
     for (size_t i = 0; i < jd_diags_count(diags); i++) {
         const jd_diag *d = jd_diags_get(diags, i);
-        if (jd_diag_severity(d) != JD_ERROR)
+        if (errors_only && jd_diag_severity(d) != JD_ERROR)
             continue;
         char *line = jd_diag_format(d);
         g_string_append_printf(s, "%s%s", s->len ? "\n" : "", line);
@@ -191,23 +196,11 @@ static char *errors_text(const jd_diags *diags)
     return g_string_free(s, FALSE);
 }
 
-/* Which good file a message of the merge is about: its path, or its sheet ("a.xlsx[表]"). */
-static js_file *file_of(GPtrArray *files, const char *name)
-{
-    for (guint i = 0; name && i < files->len; i++) {
-        js_file *f = g_ptr_array_index(files, i);
-        size_t n = strlen(f->path);
-        if (strncmp(name, f->path, n) == 0 && (name[n] == '\0' || name[n] == '['))
-            return f;
-    }
-    return NULL;
-}
-
-static jd_value *reports_of(GPtrArray *good)
+static jd_value *reports_of(GPtrArray *files)
 {
     jd_value *reports = jd_value_new_array();
-    for (guint i = 0; i < good->len; i++) {
-        const jd_value *r = jd_object_get(((js_file *)g_ptr_array_index(good, i))->tree, "reports");
+    for (guint i = 0; i < files->len; i++) {
+        const jd_value *r = jd_object_get(((js_file *)g_ptr_array_index(files, i))->tree, "reports");
         for (size_t k = 0; k < jd_array_length(r); k++)
             jd_array_append(reports, jd_value_ref(jd_array_get(r, k)));
     }
@@ -217,47 +210,60 @@ static jd_value *reports_of(GPtrArray *good)
     return progress;
 }
 
-/* Merges the reports of the progress files without errors onto the list. A file whose
- * reports the merge refuses (a task or unit not in the list, a report another file has
- * already) is set aside with its messages and the others are merged again. */
+/* Whether a message or a rejected report names file `f`: its path, or a sheet of it. */
+static bool file_is(const js_file *f, const char *name)
+{
+    size_t n = strlen(f->path);
+    return name && strncmp(name, f->path, n) == 0 && (name[n] == '\0' || name[n] == '[');
+}
+
+/* The errors of `diags` about file `f` (its path, or a sheet of it), added to its list of
+ * problems. */
+static void add_problems(js_snapshot *s, const js_file *f, const jd_diags *diags)
+{
+    for (size_t i = 0; i < jd_diags_count(diags); i++) {
+        const jd_diag *d = jd_diags_get(diags, i);
+        const char *file = jd_diag_file(d);
+        if (jd_diag_severity(d) != JD_ERROR || !file_is(f, file))
+            continue;
+        jd_diags *bad = g_hash_table_lookup(s->bad, f->path);
+        if (!bad) {
+            bad = jd_diags_new();
+            g_hash_table_insert(s->bad, g_strdup(f->path), bad);
+        }
+        jd_diags_add(bad, JD_ERROR, file, jd_diag_line(d), jd_diag_col(d), "%s", jd_diag_message(d));
+    }
+}
+
+/* Merges the reports of every progress file onto the list leniently, as a build does: a
+ * report the merge refuses (a task or unit not in the list, a report another file already
+ * holds) is left out and described in s->rejects with the reports the files themselves
+ * left out; each file with errors is listed with them. */
 static void merge(js_snapshot *s)
 {
-    GPtrArray *good = g_ptr_array_new();
+    GPtrArray *progress_files = g_ptr_array_new();
     for (guint i = 0; i < s->files->len; i++) {
         js_file *f = g_ptr_array_index(s->files, i);
-        if (f->kind == JD_DATA_PROGRESS && f->tree)
-            g_ptr_array_add(good, f);
+        if (f->kind != JD_DATA_PROGRESS)
+            continue;
+        g_ptr_array_add(progress_files, f);
+        add_problems(s, f, f->diags);
+        for (size_t k = 0; k < jd_array_length(f->rejects); k++)
+            jd_array_append(s->rejects, jd_value_ref(jd_array_get(f->rejects, k)));
     }
-    for (;;) {
-        jd_value *progress = reports_of(good);
-        jd_diags *md = jd_diags_new();
-        s->merged = jd_progress_merge(s->list, progress, s->states, md);
-        jd_value_unref(progress);
-        bool set_aside = false;
-        for (size_t i = 0; !s->merged && i < jd_diags_count(md); i++) {
-            const jd_diag *d = jd_diags_get(md, i);
-            js_file *f = jd_diag_severity(d) == JD_ERROR ? file_of(good, jd_diag_file(d)) : NULL;
-            if (!f)
-                continue;
-            jd_diags *bad = g_hash_table_lookup(s->bad, f->path);
-            if (!bad) {
-                bad = jd_diags_new();
-                g_hash_table_insert(s->bad, g_strdup(f->path), bad);
-            }
-            jd_diags_add(bad, JD_ERROR, jd_diag_file(d), jd_diag_line(d), jd_diag_col(d), "%s", jd_diag_message(d));
-            set_aside |= g_ptr_array_remove(good, f);
-        }
-        if (!s->merged && !set_aside) {
-            /* errors no file can be blamed for: nothing can be shown */
-            char *text = errors_text(md);
-            s->error = g_strdup_printf("进度数据合并失败：\n%s", text);
-            g_free(text);
-        }
-        jd_diags_free(md);
-        if (s->merged || !set_aside)
-            break;
+    jd_value *progress = reports_of(progress_files);
+    jd_diags *md = jd_diags_new();
+    s->merged = jd_progress_merge_with(s->list, progress, s->states, s->rejects, NULL, md);
+    jd_value_unref(progress);
+    for (guint i = 0; i < progress_files->len; i++)
+        add_problems(s, g_ptr_array_index(progress_files, i), md);
+    if (!s->merged) {
+        char *text = js_messages_text(md, true);
+        s->error = g_strdup_printf("进度数据合并失败：\n%s", text);
+        g_free(text);
     }
-    g_ptr_array_free(good, TRUE);
+    jd_diags_free(md);
+    g_ptr_array_free(progress_files, TRUE);
 }
 
 static gint by_period(gconstpointer a, gconstpointer b)
@@ -289,7 +295,7 @@ static void find_periods(js_snapshot *s, const jd_project *p)
         GPtrArray *good = g_ptr_array_new();
         for (guint i = 0; i < s->files->len; i++) {
             js_file *f = g_ptr_array_index(s->files, i);
-            if (f->kind == JD_DATA_PROGRESS && f->tree && !g_hash_table_contains(s->bad, f->path))
+            if (f->kind == JD_DATA_PROGRESS && f->tree)
                 g_ptr_array_add(good, f);
         }
         jd_value *progress = reports_of(good);
@@ -342,11 +348,12 @@ static js_snapshot *load(const char *dir, const js_snapshot *old, char ***data_p
 {
     js_snapshot *s = g_new0(js_snapshot, 1);
     s->files = g_ptr_array_new_with_free_func(file_free);
+    s->rejects = jd_value_new_array();
     s->bad = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, (GDestroyNotify)jd_diags_free);
     jd_diags *diags = jd_diags_new();
     jd_project *p = jd_project_load(dir, diags);
     if (!p) {
-        char *text = errors_text(diags);
+        char *text = js_messages_text(diags, true);
         s->error = g_strdup_printf("无法打开项目（jindu.ini）：\n%s", text);
         g_free(text);
         jd_diags_free(diags);
@@ -384,22 +391,13 @@ static js_snapshot *load(const char *dir, const js_snapshot *old, char ***data_p
             s->list = jd_value_ref(f->tree);
         g_ptr_array_add(s->files, f);
     }
-    for (guint i = 0; i < s->files->len; i++) {
-        js_file *f = g_ptr_array_index(s->files, i);
-        if (!f->tree && jd_diags_has_errors(f->diags)) {
-            jd_diags *bad = jd_diags_new();
-            jd_diags_append(bad, f->diags);
-            g_hash_table_insert(s->bad, g_strdup(f->path), bad);
-        }
-    }
     if (!s->list) {
         GString *why = g_string_new("项目没有可用的任务清单（jindu.ini 的 data= 中）");
-        GHashTableIter it;
-        gpointer key, value;
-        g_hash_table_iter_init(&it, s->bad);
-        while (g_hash_table_iter_next(&it, &key, &value)) {
-            char *text = errors_text(value);
-            g_string_append_printf(why, "\n%s", text);
+        for (guint i = 0; i < s->files->len; i++) {
+            const js_file *f = g_ptr_array_index(s->files, i);
+            char *text = f->kind == JD_DATA_PROGRESS ? NULL : js_messages_text(f->diags, true);
+            if (text && *text)
+                g_string_append_printf(why, "\n%s", text);
             g_free(text);
         }
         s->error = g_string_free(why, FALSE);
@@ -496,6 +494,15 @@ static bool file_concerns(const js_file *f, const char *unit, const char *period
     return mine;
 }
 
+/* The file of `files` a message or a rejected report names: its path, or a sheet of it. */
+static const js_file *file_named(GPtrArray *files, const char *name)
+{
+    for (guint i = 0; name && i < files->len; i++)
+        if (file_is(g_ptr_array_index(files, i), name))
+            return g_ptr_array_index(files, i);
+    return NULL;
+}
+
 jd_value *js_overview(const js_snapshot *s, const jd_period *period)
 {
     jd_value *o = jd_value_new_object();
@@ -541,18 +548,32 @@ jd_value *js_overview(const js_snapshot *s, const jd_period *period)
         }
         g_ptr_array_free(names, TRUE);
     }
-    /* the forms of each unit for the period, and those with errors */
+    /* the forms of each unit for the period */
     for (guint i = 0; i < s->files->len; i++) {
         const js_file *f = g_ptr_array_index(s->files, i);
-        if (f->kind != JD_DATA_PROGRESS)
-            continue;
-        bool bad = g_hash_table_contains(s->bad, f->path);
-        for (guint k = 0; k < units->len; k++) {
+        for (guint k = 0; f->kind == JD_DATA_PROGRESS && k < units->len; k++) {
             unit_row *u = g_ptr_array_index(units, k);
-            if (file_concerns(f, u->name, pid)) {
+            if (file_concerns(f, u->name, pid))
                 g_ptr_array_add(u->files, f->name);
-                u->errors |= bad;
-            }
+        }
+    }
+    /* the reports left out for errors (of this period, or of one that could not be read):
+     * their units have errors; a file that could not be read at all, its unit by name */
+    for (size_t i = 0; i < jd_array_length(s->rejects); i++) {
+        const jd_value *r = jd_array_get(s->rejects, i);
+        const char *when = jd_object_get_string(r, "period");
+        if (when && strcmp(when, pid) != 0)
+            continue;
+        const jd_value *names = jd_object_get(r, "units");
+        for (size_t n = 0; n < jd_array_length(names); n++) {
+            unit_row *u = g_hash_table_lookup(by_name, jd_value_string(jd_array_get(names, n)));
+            if (u)
+                u->errors = true;
+        }
+        const js_file *f = jd_array_length(names) ? NULL : file_named(s->files, jd_object_get_string(r, "file"));
+        for (guint k = 0; f && k < units->len; k++) {
+            unit_row *u = g_ptr_array_index(units, k);
+            u->errors |= file_concerns(f, u->name, pid);
         }
     }
     jd_value *rows = jd_value_new_array();

@@ -174,9 +174,9 @@ static int pdf_pages(GBytes *pdf)
     return pages;
 }
 
-/* The written outputs, or NULL with the reason in *why; *out (may be NULL) gets the output
- * folder, canonical. */
-static GPtrArray *written(jd_server *s, char **why, char **out)
+/* The written outputs; *out (may be NULL) gets the output folder, canonical. NULL when the
+ * project cannot be read, after answering `msg` with why. */
+static GPtrArray *written(jd_server *s, SoupServerMessage *msg, char **out)
 {
     jd_diags *diags = jd_diags_new();
     jd_project *p = jd_project_load(s->dir, diags);
@@ -187,13 +187,11 @@ static GPtrArray *written(jd_server *s, char **why, char **out)
             *out = g_canonicalize_filename(jd_project_out_dir(p), NULL);
         jd_project_free(p);
     } else {
-        GString *text = g_string_new("无法打开项目：");
-        for (size_t i = 0; i < jd_diags_count(diags); i++) {
-            char *line = jd_diag_format(jd_diags_get(diags, i));
-            g_string_append_printf(text, "\n%s", line);
-            g_free(line);
-        }
-        *why = g_string_free(text, FALSE);
+        char *text = js_messages_text(diags, false);
+        char *why = g_strdup_printf("无法打开项目：\n%s", text);
+        js_respond_error(msg, SOUP_STATUS_CONFLICT, why);
+        g_free(why);
+        g_free(text);
     }
     jd_diags_free(diags);
     return files;
@@ -224,13 +222,10 @@ static char *out_relative(const char *out, const jd_written_file *w)
 
 void js_docs_list(jd_server *s, SoupServerMessage *msg)
 {
-    char *why = NULL, *out = NULL;
-    GPtrArray *files = written(s, &why, &out);
-    if (!files) {
-        js_respond_error(msg, SOUP_STATUS_CONFLICT, why);
-        g_free(why);
+    char *out = NULL;
+    GPtrArray *files = written(s, msg, &out);
+    if (!files)
         return;
-    }
     jd_value *docs = jd_value_new_array();
     for (guint i = 0; i < files->len; i++) {
         const jd_written_file *w = g_ptr_array_index(files, i);
@@ -274,13 +269,10 @@ void js_docs_list(jd_server *s, SoupServerMessage *msg)
 
 void js_docs_zip(jd_server *s, SoupServerMessage *msg)
 {
-    char *why = NULL, *out = NULL;
-    GPtrArray *files = written(s, &why, &out);
-    if (!files) {
-        js_respond_error(msg, SOUP_STATUS_CONFLICT, why);
-        g_free(why);
+    char *out = NULL;
+    GPtrArray *files = written(s, msg, &out);
+    if (!files)
         return;
-    }
     if (!files->len) {
         g_ptr_array_unref(files);
         g_free(out);
@@ -368,17 +360,6 @@ static gboolean preview_answer(gpointer data)
     return G_SOURCE_REMOVE;
 }
 
-static char *messages_text(const jd_diags *diags)
-{
-    GString *s = g_string_new(NULL);
-    for (size_t i = 0; i < jd_diags_count(diags); i++) {
-        char *line = jd_diag_format(jd_diags_get(diags, i));
-        g_string_append_printf(s, "%s%s", s->len ? "\n" : "", line);
-        g_free(line);
-    }
-    return g_string_free(s, FALSE);
-}
-
 /* On the preview thread: lay the document out (unless it is the one laid out last) and
  * draw the page. */
 static void preview_run(gpointer data, gpointer user)
@@ -400,7 +381,7 @@ static void preview_run(gpointer data, gpointer user)
         jd_project_free(p);
     }
     if (!d->laid) {
-        char *text = messages_text(diags);
+        char *text = js_messages_text(diags, false);
         pv->status = SOUP_STATUS_CONFLICT;
         pv->error = g_strdup_printf("无法排版这份文档：\n%s", text);
         g_free(text);
@@ -424,7 +405,7 @@ static void preview_run(gpointer data, gpointer user)
             pv->current = d->laid_current;
             pv->pages = (int)jd_pages_count(d->laid);
         } else {
-            char *text = messages_text(diags);
+            char *text = js_messages_text(diags, false);
             pv->status = SOUP_STATUS_INTERNAL_SERVER_ERROR;
             pv->error = g_strdup_printf("无法绘制这一页：\n%s", text);
             g_free(text);
@@ -473,11 +454,12 @@ void js_docs_get(jd_server *s, SoupServerMessage *msg, const char *rest)
         return;
     }
     memcpy(id, rest, 16);
-    char *why = NULL;
-    GPtrArray *files = written(s, &why, NULL);
+    GPtrArray *files = written(s, msg, NULL);
+    if (!files)
+        return;
     const jd_written_file *w = find_doc(files, id);
     if (!w) {
-        js_respond_error(msg, files ? SOUP_STATUS_NOT_FOUND : SOUP_STATUS_CONFLICT, files ? "没有这个文档" : why);
+        js_respond_error(msg, SOUP_STATUS_NOT_FOUND, "没有这个文档");
     } else if (png) {
         preview_page(s, msg, w, page);
     } else {
@@ -491,9 +473,7 @@ void js_docs_get(jd_server *s, SoupServerMessage *msg, const char *rest)
             js_respond_error(msg, SOUP_STATUS_CONFLICT, "文档在生成后被改动过，请重新生成");
         }
     }
-    if (files)
-        g_ptr_array_unref(files);
-    g_free(why);
+    g_ptr_array_unref(files);
 }
 
 /* ---- setting up ----------------------------------------------------------------------------- */

@@ -288,7 +288,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
         problem(&c, JD_ERROR, 0, 0, "这是旧版 .xls 工作簿（或加了密码的 .xlsx）：请在 Excel 或 WPS 中另存为 .xlsx 或 CSV 再上传");
         goto done;
     }
-    jd_import_options io = {grid_read(&c.g, data, len, name), pid, snap->states, NULL};
+    jd_import_options io = {.format = grid_read(&c.g, data, len, name), .period = pid, .states = snap->states};
     jd_import_info info = {0};
     tree = jd_import_data_with(data, len, name, &io, &info, diags);
     if (!tree) {
@@ -361,7 +361,7 @@ static jd_value *check_form(jd_server *s, const jd_period *period, const char *b
     jd_value *all = jd_value_new_array();
     for (guint i = 0; i < snap->files->len; i++) {
         const js_file *f = g_ptr_array_index(snap->files, i);
-        if (f->kind != JD_DATA_PROGRESS || !f->tree || g_hash_table_contains(snap->bad, f->path) || in_list(old, f->path))
+        if (f->kind != JD_DATA_PROGRESS || !f->tree || in_list(old, f->path))
             continue;
         const jd_value *r = jd_object_get(f->tree, "reports");
         for (size_t k = 0; k < jd_array_length(r); k++)

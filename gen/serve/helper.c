@@ -113,6 +113,7 @@ G_GNUC_NORETURN static void build_process(const char *dir, bool force, int fd)
         jd_object_set(e, "built", paths_value(r.built_paths));
         jd_object_set(e, "unchanged", paths_value(r.unchanged_paths));
         jd_object_set(e, "failed", paths_value(r.failed_paths));
+        jd_object_set(e, "failed_reasons", paths_value(r.failed_reasons));
         jd_object_set(e, "removed", paths_value(r.removed_paths));
         jd_object_set(e, "seconds", jd_value_new_double(r.seconds));
         jd_build_result_clear(&r);

@@ -81,7 +81,8 @@ typedef struct {
     char *path;     /* as the project names it (messages use it) */
     char *name;     /* relative to the project folder */
     char *stamp;    /* size, time and inode when read */
-    jd_value *tree; /* what it holds, or NULL */
+    jd_value *tree; /* what it holds (progress: the reports without errors), or NULL */
+    jd_value *rejects; /* progress: the reports left out, as jd_import_options.rejects */
     jd_data_kind kind;
     jd_diags *diags;
 } js_file;
@@ -93,7 +94,9 @@ typedef struct {
     char *forms_dir;      /* the progress folder returned forms are saved into, or NULL */
     const char *const *states;
     GPtrArray *files;     /* js_file*: every data file, in reading order */
-    jd_value *merged;     /* the list with the reports of every file without errors */
+    jd_value *merged;     /* the list with every report that could be merged (leniently,
+                             as a build merges them) */
+    jd_value *rejects;    /* the reports left out, as jd_import_options.rejects */
     GHashTable *bad;      /* file path → its error messages (jd_diags*) */
     jd_value *periods;    /* the periods to choose from: [{id, name}] */
     char *default_period; /* canonical */
@@ -105,6 +108,9 @@ const js_snapshot *js_data_snapshot(js_data *d);
 /* What the last snapshot was read from (sizes, times and inodes of every input), "" when
  * it must be read again. */
 const char *js_data_stamp(const js_data *d);
+/* The messages of `diags` (only the errors, if asked), one per line as jindu check prints
+ * them. Newly allocated. */
+char *js_messages_text(const jd_diags *diags, bool errors_only);
 /* `path` relative to the project folder `dir` when it is inside it, for the page. Newly
  * allocated. */
 char *js_project_relative(const char *dir, const char *path);

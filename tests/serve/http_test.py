@@ -745,6 +745,30 @@ class F_Watch(unittest.TestCase):
         self.assertEqual(unit["status"], "有错误")
         self.assertEqual(s["problems"][0]["file"], "progress/2023Q2/网格中心.csv")
         self.assertIn("'差不多' is not a state", s["problems"][0]["messages"][0])
+        with open(path, "wb") as f:
+            f.write(text)
+        next_event(q, "changed", timeout=10)
+        # one bad row in the file of every unit: that unit alone has errors, the others count
+        q2 = os.path.join(PROJECT, "progress", "2023Q2.csv")
+        with open(q2, "rb") as f:
+            whole = f.read()
+        row = re.search("\r\n3,[^\r]*?,区政府办公室,2023年第二季度,([^,]*),".encode(), whole)
+        with open(q2, "wb") as f:
+            f.write(whole[:row.start(1)] + "差不多".encode() + whole[row.end(1):])
+        next_event(q, "changed", timeout=10)
+        s = json.loads(request("GET", "/api/state?period=2023Q2", token="cookie")[2])
+        self.assertEqual(s["unit_counts"], {"已报送": 52, "部分报送": 0, "未报送": 0, "有错误": 1})
+        unit = next(u for u in s["units"] if u["name"] == "区政府办公室")
+        self.assertEqual((unit["status"], unit["reported"], unit["tasks"]), ("有错误", 6, 7))
+        self.assertEqual([p["file"] for p in s["problems"]], ["progress/2023Q2.csv"])
+        # the build leaves out what needs that report, and says why
+        request("POST", "/api/build", token="cookie", body=b"")
+        e = next_event(q, "build", timeout=300, predicate=lambda d: d["event"] == "done")["result"]
+        self.assertFalse(e["ok"])
+        self.assertIn("out/单位/区政府办公室.pdf", e["failed"])
+        reason = e["failed_reasons"][e["failed"].index("out/单位/区政府办公室.pdf")]
+        self.assertIn("progress/2023Q2.csv", reason)
+        self.assertIn("区政府办公室", reason)
         conn.close()
 
 

@@ -223,8 +223,10 @@ function renderBuildResult(r) {
     (r.removed && r.removed.length ? '，删除不再生成的 ' + r.removed.length + ' 份' : '') + (r.seconds !== undefined ? '，用时 ' + r.seconds.toFixed(2) + ' 秒' : '');
   const errors = (r.messages || []).filter((m) => m.severity === 'error');
   const warnings = (r.messages || []).filter((m) => m.severity !== 'error');
-  if (errors.length) box.append(el('div', { class: 'error', text: '失败的原因：\n' + errors.map((m) => m.text).join('\n') }));
-  box.append(...[pathList('重新生成', r.built), pathList('失败', r.failed), pathList('未变', r.unchanged), pathList('已删除（项目不再生成）', r.removed)].filter(Boolean));
+  if (errors.length) box.append(el('details', { open: '' }, el('summary', { text: '错误（' + errors.length + '）' }), el('div', { class: 'messages', text: errors.map((m) => m.text).join('\n') })));
+  if (r.failed && r.failed.length)
+    box.append(el('div', { class: 'error', text: '失败的文档（保留原来的文件）：\n' + r.failed.map((p, i) => p + '：' + ((r.failed_reasons || [])[i] || '')).join('\n') }));
+  box.append(...[pathList('重新生成', r.built), pathList('未变', r.unchanged), pathList('已删除（项目不再生成）', r.removed)].filter(Boolean));
   if (warnings.length) box.append(el('details', {}, el('summary', { text: '提示（' + warnings.length + '）' }), el('div', { class: 'messages', text: warnings.map((m) => m.text).join('\n') })));
 }
 
