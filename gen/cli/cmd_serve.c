@@ -24,7 +24,7 @@ static const char *const serve_help =
 static gboolean on_signal(gpointer loop)
 {
     g_main_loop_quit(loop);
-    return G_SOURCE_REMOVE;
+    return G_SOURCE_CONTINUE; /* removed with the other one when the loop has stopped */
 }
 
 int jd_cmd_serve(int argc, char **argv)

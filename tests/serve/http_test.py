@@ -830,8 +830,10 @@ def main():
     finally:
         rc, out, err = S.stop()
         shutil.rmtree(work, ignore_errors=True)
-    ok = result.wasSuccessful() and rc == 0 and "jindu serve: stopped" in out
-    if rc != 0 or "stopped" not in out:
+    # stopped cleanly: exit 0, and no GLib warning or critical on the way out
+    ok = result.wasSuccessful() and rc == 0 and "jindu serve: stopped" in out and "CRITICAL" not in err and \
+        "WARNING" not in err
+    if not ok:
         print("jindu serve did not stop cleanly: exit %s\n%s%s" % (rc, out, err))
     return 0 if ok else 1
 
