@@ -340,10 +340,10 @@ START_TEST(what_a_project_wrote_and_made)
     char *form = g_build_filename(quarter, "城管委.csv", NULL);
     jt_write(form, "序号,目标任务,责任单位,报告期,进展状态,完成情况\n2,建设公园绿地,城管委,2023Q3,滞后,未完工。\n");
     char *ini = g_build_filename(dir, "jindu.ini", NULL);
-    replace_in_file(ini, "period=2023Q2", "period=2023Q3");
+    jt_replace_in_file(ini, "period=2023Q2", "period=2023Q3");
     g_free(build(dir, 1, true, &r));
     jd_build_result_clear(&r);
-    replace_in_file(form, "未完工。", "主体未完工。");
+    jt_replace_in_file(form, "未完工。", "主体未完工。");
     char *built = build(dir, 1, true, &r);
     /* 城管委 shares its row of task 2 with 各街镇, whose sheet shows the row's report */
     ck_assert_str_eq(built, "out/单位/各街镇.pdf,out/单位/城管委.pdf,out/督查表.pdf,out/领导/李四.pdf");

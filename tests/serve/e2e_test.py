@@ -120,13 +120,13 @@ def main():
 
             # 3. build, with its progress, and the list of what was built
             page.eval("document.querySelector('#build-button').click()")
-            page.wait_for("document.querySelector('#build-status').textContent.includes('/65')", timeout=60,
+            page.wait_for("document.querySelector('#build-status').textContent.includes('/66')", timeout=60,
                           what="progress shown while building")
             page.wait_for("document.querySelector('#build-status').textContent.startsWith('完成')", timeout=300,
                           what="the build finished")
             status = page.eval("document.querySelector('#build-status').textContent")
-            check("重新生成 65 份，未变 0 份，失败 0 份" in status, "build: " + status)
-            page.wait_for("document.querySelectorAll('#doc-list tr[data-id]').length == 65", what="65 documents listed")
+            check("重新生成 66 份，未变 0 份，失败 0 份" in status, "build: " + status)
+            page.wait_for("document.querySelectorAll('#doc-list tr[data-id]').length == 66", what="66 documents listed")
             row = page.eval("(() => { const r = [...document.querySelectorAll('#doc-list tr[data-id]')].find(r => r.cells[0].textContent == '赛达办'); "
                             "return r && [r.cells[1].textContent, r.cells[2].textContent.length, r.dataset.id]; })()")
             check(row is not None and row[0] == "1" and row[1] == 19, "赛达办's sheet listed with its page count and time: %s" % row)
