@@ -26,6 +26,10 @@ bool jd_sink_write(jd_sink *sink, const void *data, size_t len);
  * "cannot write: File too large"), and true; false when it knows of nothing wrong. */
 bool jd_sink_report(const jd_sink *sink, const char *path, jd_diags *diags);
 
+/* False, with an error naming `path`, when pages could not be read back from the page
+ * list's scratch file (what was drawn of them is wrong). */
+bool jd_render_pages_intact(const jd_pages *pages, const char *path, jd_diags *diags);
+
 /* One glyph cluster of a run: glyphs [first, last) show the run's bytes [start, end). */
 typedef struct {
     size_t first, last;

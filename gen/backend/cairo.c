@@ -448,7 +448,7 @@ bool jd_render_cairo(const jd_pages *pages, const char *path, const jd_render_op
         if (fc.faces[i])
             cairo_font_face_destroy(fc.faces[i]);
     g_free(fc.faces);
-    if (!ok) {
+    if (!ok || !jd_render_pages_intact(pages, path, diags)) {
         jd_outfile_abort(of);
         return false;
     }

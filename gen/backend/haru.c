@@ -179,9 +179,11 @@ static bool check_targets(render_ctx *c)
             const jd_item *it = jd_page_item(page, i);
             if (it->type != JD_ITEM_DEST || g_hash_table_contains(c->dests, it->u.dest.name))
                 continue;
+            /* the name copied: the page's items leave memory when other pages are read */
             named_dest *d = g_new(named_dest, 1);
-            *d = (named_dest){it->u.dest.name, p, it->u.dest.x, it->u.dest.y};
-            g_hash_table_insert(c->dests, (gpointer)d->name, d);
+            char *name = g_strdup(it->u.dest.name);
+            *d = (named_dest){name, p, it->u.dest.x, it->u.dest.y};
+            g_hash_table_insert(c->dests, name, d);
         }
     }
     for (size_t p = 0; p < n_pages; p++) {
@@ -503,7 +505,7 @@ static bool draw_image(render_ctx *c, HPDF_Page page, double page_h, const jd_im
     if (!image) {
         image = load_png(c, im->path);
         if (failed(c, "loading image %s", im->path) || !image) return false;
-        g_hash_table_insert(c->images, (gpointer)im->path, image);
+        g_hash_table_insert(c->images, g_strdup(im->path), image);
     }
     HPDF_Page_DrawImage(page, image, (HPDF_REAL)im->x, (HPDF_REAL)(page_h - im->y - im->h),
                         (HPDF_REAL)im->w, (HPDF_REAL)im->h);
@@ -674,8 +676,8 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
                     path,
                     diags,
                     haru_fonts_new(pages),
-                    g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free),
-                    g_hash_table_new(g_str_hash, g_str_equal),
+                    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free),
+                    g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
                     NULL,
                     {HPDF_OK, HPDF_OK},
                     NULL};
@@ -706,7 +708,8 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
             HPDF_STATUS st = haru_save(c.pdf, &sink);
             if (st != HPDF_OK && c.err.code == HPDF_OK) c.err = (haru_error){st, 0};
             /* a stop asked for, or a write that failed, says so; else libharu's error */
-            if (jd_sink_report(&sink, path, diags) || failed(&c, "writing %s", path)) {
+            if (jd_sink_report(&sink, path, diags) || failed(&c, "writing %s", path) ||
+                !jd_render_pages_intact(pages, path, diags)) {
                 jd_outfile_abort(of);
                 ok = false;
             } else {

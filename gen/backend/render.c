@@ -108,6 +108,15 @@ bool jd_sink_report(const jd_sink *sink, const char *path, jd_diags *diags)
     return sink->error != 0;
 }
 
+bool jd_render_pages_intact(const jd_pages *pages, const char *path, jd_diags *diags)
+{
+    const char *why = jd_pages_storage_error(pages);
+    if (why)
+        jd_diags_add(diags, JD_ERROR, path, 0, 0, "cannot read the laid-out pages back from the scratch file: %s",
+                     why);
+    return why == NULL;
+}
+
 bool jd_next_glyph_cluster(const jd_glyph_run *r, size_t *pos, jd_glyph_cluster *c)
 {
     if (*pos >= r->n_glyphs) return false;

@@ -213,6 +213,17 @@ void jd_outfile_abort(jd_outfile *of);
  * -1 with errno set. */
 int jd_scratch_file(char **path);
 
+/* Memory freed all at once (a document's nodes, a page's items): allocations carved from a
+ * few large chunks, with no header each and no free of their own. Aligned for any type,
+ * not zeroed. */
+typedef struct jd_arena jd_arena;
+jd_arena *jd_arena_new(void);
+void *jd_arena_alloc(jd_arena *arena, size_t n);
+/* A copy of `len` bytes of `s`, NUL-terminated. */
+char *jd_arena_strndup(jd_arena *arena, const char *s, size_t len);
+/* NULL is allowed. */
+void jd_arena_free(jd_arena *arena);
+
 /* A request to stop, for the stages that take long (layout, rendering, builds): the
  * caller makes it — from a signal handler, typically, for Ctrl-C or kill — and they stop
  * at the next page, remove their temporary files, leave every target as it was and fail

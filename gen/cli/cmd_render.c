@@ -76,9 +76,15 @@ static void close_session(session *s)
     jd_fonts_free(s->fonts);
 }
 
+/* Expands and lays out. `globals` NULL: the session's, which are freed once expanded (the
+ * data is not needed to lay out, and a long list's tree is as large as its document's). */
 static jd_pages *lay_out(session *s, const jd_value *globals, jd_diags *diags)
 {
-    jd_doc *doc = jd_template_expand(s->tpl, globals, diags);
+    jd_doc *doc = jd_template_expand(s->tpl, globals ? globals : s->globals, diags);
+    if (!globals) {
+        jd_value_unref(s->globals);
+        s->globals = NULL;
+    }
     jd_layout_options lo = {.cancel = s->cancel};
     jd_pages *pages = doc ? jd_layout_with(doc, s->fonts, &lo, diags) : NULL;
     jd_doc_free(doc);
@@ -205,7 +211,7 @@ int jd_cmd_render(int argc, char **argv)
     bool haru = a.backend && strcmp(a.backend, "haru") == 0;
     if (open_session(argv[1], &a, &s, diags)) {
         if (split == JD_SPLIT_NONE) {
-            jd_pages *pages = lay_out(&s, s.globals, diags);
+            jd_pages *pages = lay_out(&s, NULL, diags);
             if (pages)
                 haru ? jd_render_haru(pages, a.output, &o, diags) : jd_render_cairo(pages, a.output, &o, diags);
             jd_pages_free(pages);
@@ -291,7 +297,7 @@ int jd_cmd_layout(int argc, char **argv)
     session s = {0};
     jd_cancel *cancel = jd_cli_catch_signals();
     s.cancel = cancel;
-    jd_pages *pages = open_session(argv[1], &a, &s, diags) ? lay_out(&s, s.globals, diags) : NULL;
+    jd_pages *pages = open_session(argv[1], &a, &s, diags) ? lay_out(&s, NULL, diags) : NULL;
     close_session(&s);
     if (pages) {
         char *text = a.dump ? jd_pages_dump(pages) : g_strdup_printf("%zu page%s\n", jd_pages_count(pages), jd_pages_count(pages) == 1 ? "" : "s");

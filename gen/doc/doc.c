@@ -24,26 +24,41 @@ typedef struct {
     } u;
 } attr_value;
 
+/* Nodes, their texts and attributes live in the document's arena (freed all at once):
+ * a list of 380,000 nodes took a malloc, a header and a pointer in a list each, and half
+ * the memory of a long sheet's document. */
 struct jd_node {
     jd_doc *doc;
-    jd_node_type type;
+    guint8 type;       /* jd_node_type */
+    guint8 n_attrs;
+    bool heap_text;    /* text grown by appending: g_malloc'd (doc->heap_texts frees it) */
+    int src_line;
     jd_node *parent, *first, *last, *next;
     const jd_style *style;
     char *text;
-    size_t text_len;
+    uint32_t text_len, text_cap; /* text_cap: with heap_text */
     attr_value *attrs;
-    guint8 n_attrs;
     const char *src_file; /* interned */
-    int src_line;
 };
 
 struct jd_doc {
     jd_node *root;
-    GPtrArray *nodes;     /* every node, for freeing */
+    jd_arena *arena;       /* every node, text and attribute */
+    GPtrArray *heap_texts; /* nodes whose text was grown by appending */
     GHashTable *strings;  /* interned strings (key == value) */
     GHashTable *styles;   /* jd_style* -> same, owned */
     const jd_style *default_style;
 };
+
+static void *doc_alloc(jd_doc *doc, size_t n)
+{
+    return jd_arena_alloc(doc->arena, n);
+}
+
+static char *doc_strndup(jd_doc *doc, const char *s, size_t len)
+{
+    return jd_arena_strndup(doc->arena, s, len);
+}
 
 static const char *const type_names[JD_NODE_TYPE_COUNT] = {
     "document", "page",   "header", "footer", "heading", "paragraph", "text",
@@ -150,32 +165,11 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
-static void attr_value_clear(attr_value *a)
-{
-    if (a->kind == AV_STRING)
-        g_free((char *)a->u.s);
-    else if (a->kind == AV_NUMBERS)
-        g_free(a->u.numbers.values);
-    else if (a->kind == AV_STRINGS)
-        g_strfreev(a->u.strings.values);
-    a->kind = AV_INT;
-}
-
-/* A node with its text and attributes (string values are its own copies). */
-static void node_free(gpointer p)
-{
-    jd_node *n = p;
-    for (int i = 0; i < n->n_attrs; i++)
-        attr_value_clear(&n->attrs[i]);
-    g_free(n->text);
-    g_free(n->attrs);
-    g_free(n);
-}
-
 jd_doc *jd_doc_new(void)
 {
     jd_doc *doc = g_new0(jd_doc, 1);
-    doc->nodes = g_ptr_array_new_with_free_func(node_free);
+    doc->arena = jd_arena_new();
+    doc->heap_texts = g_ptr_array_new();
     doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
     jd_style def;
@@ -189,7 +183,10 @@ void jd_doc_free(jd_doc *doc)
 {
     if (!doc)
         return;
-    g_ptr_array_free(doc->nodes, TRUE);
+    for (guint i = 0; i < doc->heap_texts->len; i++)
+        g_free(((jd_node *)g_ptr_array_index(doc->heap_texts, i))->text);
+    g_ptr_array_free(doc->heap_texts, TRUE);
+    jd_arena_free(doc->arena);
     g_hash_table_destroy(doc->styles);
     g_hash_table_destroy(doc->strings);
     g_free(doc);
@@ -202,11 +199,11 @@ jd_node *jd_doc_root(const jd_doc *doc)
 
 jd_node *jd_node_new(jd_doc *doc, jd_node_type type)
 {
-    jd_node *n = g_new0(jd_node, 1);
+    jd_node *n = doc_alloc(doc, sizeof *n);
+    memset(n, 0, sizeof *n);
     n->doc = doc;
-    n->type = type;
+    n->type = (guint8)type;
     n->style = doc->default_style;
-    g_ptr_array_add(doc->nodes, n);
     return n;
 }
 
@@ -228,25 +225,50 @@ void jd_node_set_style(jd_node *node, const jd_style *interned_style)
 
 void jd_node_set_text(jd_node *node, const char *text, size_t len)
 {
-    g_free(node->text);
-    node->text = g_strndup(text ? text : "", text ? len : 0);
-    node->text_len = text ? len : 0;
+    if (!text) len = 0;
+    if (node->heap_text) {
+        /* stays the registered buffer, grown if need be */
+        node->text_len = 0;
+        jd_node_append_text(node, text, len);
+        return;
+    }
+    node->text = doc_strndup(node->doc, text ? text : "", len);
+    node->text_len = (uint32_t)len;
 }
 
+/* Text built piece by piece (a paragraph's runs) grows in a buffer of its own, doubling,
+ * rather than a new copy in the arena for every piece. */
 void jd_node_append_text(jd_node *node, const char *text, size_t len)
 {
-    node->text = g_realloc(node->text, node->text_len + len + 1);
-    memcpy(node->text + node->text_len, text, len);
-    node->text_len += len;
+    size_t need = (size_t)node->text_len + len + 1;
+    if (!node->heap_text) {
+        size_t cap = MAX(need * 2, 64);
+        char *buf = g_malloc(cap);
+        if (node->text_len) memcpy(buf, node->text, node->text_len);
+        node->text = buf;
+        node->text_cap = (uint32_t)cap;
+        node->heap_text = true;
+        g_ptr_array_add(node->doc->heap_texts, node);
+    } else if (need > node->text_cap) {
+        size_t cap = MAX(need, (size_t)node->text_cap * 2);
+        node->text = g_realloc(node->text, cap);
+        node->text_cap = (uint32_t)cap;
+    }
+    if (len) memcpy(node->text + node->text_len, text, len);
+    node->text_len += (uint32_t)len;
     node->text[node->text_len] = '\0';
 }
 
+/* A node has a few attributes: the array is copied one longer for each new one (the old
+ * copy stays in the arena). */
 static attr_value *attr_slot(jd_node *node, jd_attr attr)
 {
     for (int i = 0; i < node->n_attrs; i++)
         if (node->attrs[i].attr == attr)
             return &node->attrs[i];
-    node->attrs = g_renew(attr_value, node->attrs, node->n_attrs + 1);
+    attr_value *grown = doc_alloc(node->doc, (node->n_attrs + 1) * sizeof *grown);
+    if (node->n_attrs) memcpy(grown, node->attrs, node->n_attrs * sizeof *grown);
+    node->attrs = grown;
     attr_value *a = &node->attrs[node->n_attrs++];
     memset(a, 0, sizeof *a);
     a->attr = attr;
@@ -264,7 +286,6 @@ static const attr_value *attr_find(const jd_node *node, jd_attr attr)
 void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_INT;
     a->u.i = value;
 }
@@ -272,25 +293,22 @@ void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
 void jd_node_set_number(jd_node *node, jd_attr attr, double value)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_NUMBER;
     a->u.d = value;
 }
 
 /* String attributes are rare (ids, titles, paths), so they are kept per node rather than
- * interned: the node owns a copy. */
+ * interned. */
 void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_STRING;
-    a->u.s = g_strdup(value ? value : "");
+    a->u.s = doc_strndup(node->doc, value ? value : "", value ? strlen(value) : 0);
 }
 
 void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_LENGTH;
     a->u.len = value;
 }
@@ -298,20 +316,19 @@ void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
 void jd_node_set_numbers(jd_node *node, jd_attr attr, const double *values, size_t n)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_NUMBERS;
-    a->u.numbers.values = n ? g_memdup2(values, n * sizeof(double)) : NULL;
+    a->u.numbers.values = n ? memcpy(doc_alloc(node->doc, n * sizeof(double)), values, n * sizeof(double)) : NULL;
     a->u.numbers.n = n;
 }
 
 void jd_node_set_strings(jd_node *node, jd_attr attr, const char *const *values, size_t n)
 {
     attr_value *a = attr_slot(node, attr);
-    attr_value_clear(a);
     a->kind = AV_STRINGS;
-    a->u.strings.values = g_new0(char *, n + 1);
+    a->u.strings.values = doc_alloc(node->doc, (n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++)
-        a->u.strings.values[i] = g_strdup(values[i] ? values[i] : "");
+        a->u.strings.values[i] = doc_strndup(node->doc, values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0);
+    a->u.strings.values[n] = NULL;
     a->u.strings.n = n;
 }
 

@@ -7,6 +7,12 @@
  *
  * Everything added is copied; the jd_pages owns all memory and frees it in
  * jd_pages_free(). Items are plain read-only records for backends.
+ *
+ * Memory does not grow with the number of pages: only the pages used last are in memory,
+ * the others wait in a scratch file in the temporary folder ($TMPDIR, in no folder
+ * listing) and come back when their items are read. Adding to a page never brings it
+ * back. An item pointer (jd_page_item) stays valid while fewer than eight other pages are
+ * used, so read a page's items one page at a time.
  */
 #ifndef JD_PAGES_H
 #define JD_PAGES_H
@@ -194,6 +200,9 @@ void jd_page_turn_items(jd_page *page, size_t first, double dx, double dy);
 
 size_t jd_page_item_count(const jd_page *page);
 const jd_item *jd_page_item(const jd_page *page, size_t index);
+/* Why pages could not be read back from the scratch file (what was lost reads as empty
+ * rectangles), or NULL while all is well. A backend fails when it is set. */
+const char *jd_pages_storage_error(const jd_pages *pages);
 
 /* ---- outline and metadata ---------------------------------------------------------- */
 
