@@ -20,32 +20,14 @@ jindu=$build/jindu
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-measure() { # command → "wall-ms cpu-ms peak-KiB"
-    sh -c "$1" >/dev/null 2>&1 || { echo "failed: $1" >&2; exit 1; }
-    ms=$(i=0; while [ "$i" -lt "$runs" ]; do
-        start=$(date +%s.%N); sh -c "$1" >/dev/null 2>&1; end=$(date +%s.%N)
-        awk -v a="$start" -v b="$end" 'BEGIN { print (b - a) * 1000 }'
-        i=$((i + 1))
-    done | median)
-    cpu=- kib=-
-    if [ -x /usr/bin/time ]; then
-        set -- $(/usr/bin/time -f '%U %S %M' sh -c "$1 >/dev/null 2>&1" 2>&1 | tail -n 1)
-        cpu=$(awk -v u="$1" -v s="$2" 'BEGIN { print (u + s) * 1000 }')
-        kib=$3
-    fi
-    echo "$ms $cpu $kib"
-}
+. "$root/bench/lib.sh"
 
 sample=$root/samples/xiqing-2023
 summary="'$jindu' render '$root/tests/fixtures/chart/summary-charts.xml' --data '$sample/tasks.tsv' --data '$sample/progress/' --data rows='$root/tests/fixtures/chart/indicators.json' -D period=2023Q2"
 # CPU time is the one to compare on a busy machine: wall time waits for the processor too
 printf '%-30s %10s %10s %10s\n' "document" "wall (ms)" "cpu (ms)" "peak (KiB)"
 for backend in cairo haru; do
-    set -- $(measure "$summary --backend $backend -o '$out/summary-$backend.pdf'")
+    set -- $(measure : "$summary --backend $backend -o '$out/summary-$backend.pdf'")
     printf '%-30s %10.1f %10s %10s\n' "summary charts, $backend" "$1" "$2" "$3"
 done
 
@@ -69,6 +51,6 @@ for n in 10 100 1000; do
         }
         print "]"
     }' >"$out/d$n.json"
-    set -- $(measure "'$jindu' render '$out/stress.xml' --data d='$out/d$n.json' -o '$out/stress$n.pdf'")
+    set -- $(measure : "'$jindu' render '$out/stress.xml' --data d='$out/d$n.json' -o '$out/stress$n.pdf'")
     printf '%-30s %10.1f %10s %10s\n' "bar + line, $n × 8 values" "$1" "$2" "$3"
 done

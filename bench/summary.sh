@@ -19,24 +19,7 @@ jindu=$build/jindu
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
-
-# prepare; command → "wall-ms cpu-ms peak-KiB" (wall: the median of $runs, after one warm-up)
-measure() {
-    eval "$1"
-    sh -c "$2" >/dev/null 2>&1 || { echo "failed: $2" >&2; exit 1; }
-    ms=$(i=0; while [ "$i" -lt "$runs" ]; do
-        eval "$1"
-        start=$(date +%s.%N); sh -c "$2" >/dev/null 2>&1; end=$(date +%s.%N)
-        awk -v a="$start" -v b="$end" 'BEGIN { print (b - a) * 1000 }'
-        i=$((i + 1))
-    done | median)
-    eval "$1"
-    set -- $(/usr/bin/time -f '%U %S %M' sh -c "$2 >/dev/null 2>&1" 2>&1 | tail -n 1)
-    echo "$ms $(awk -v u="$1" -v s="$2" 'BEGIN { print (u + s) * 1000 }') $3"
-}
+. "$root/bench/lib.sh"
 
 sample=$root/samples/xiqing-2023
 data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv'"

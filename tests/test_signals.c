@@ -20,6 +20,7 @@ static char *big_list; /* the sample list 40 times over (1,220 pages): a render 
 
 static void make_big_list(void)
 {
+    /* made in main(), before any test runs: jt_tmpdir's ck_assert cannot report from here */
     char *dir = g_dir_make_tmp("jindu-test-XXXXXX", NULL);
     big_list = g_build_filename(dir, "list40.tsv", NULL);
     char *script = jt_src("bench/scale-list.sh"), *tasks = jt_src("samples/xiqing-2023/tasks.tsv");

@@ -250,6 +250,7 @@ int jd_scratch_file(char **path)
     const char *dir = g_get_tmp_dir();
     int fd = open_unnamed(dir, 0600);
     if (fd < 0) {
+        /* no unnamed files here: a named one, unlinked as soon as it is open */
         char *name = g_build_filename(dir, "jindu-XXXXXX", NULL);
         fd = g_mkstemp_full(name, O_RDWR | O_CLOEXEC, 0600);
         if (fd >= 0) g_unlink(name);

@@ -1,0 +1,29 @@
+# bench/lib.sh — sourced by bench scripts that time jindu commands; the caller sets $runs.
+
+# median of the numbers on standard input
+median() {
+    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# measure PREPARE COMMAND → "wall-ms cpu-ms peak-KiB". PREPARE is shell code run before every
+# run (':' for none, or e.g. removing a build's outputs). Wall time is the median of $runs
+# runs after one warm-up; CPU time and peak memory are GNU time's for one more run ('-'
+# without /usr/bin/time). CPU time is the one to compare on a busy machine.
+measure() {
+    eval "$1"
+    sh -c "$2" >/dev/null 2>&1 || { echo "failed: $2" >&2; exit 1; }
+    ms=$(i=0; while [ "$i" -lt "$runs" ]; do
+        eval "$1"
+        start=$(date +%s.%N); sh -c "$2" >/dev/null 2>&1; end=$(date +%s.%N)
+        awk -v a="$start" -v b="$end" 'BEGIN { print (b - a) * 1000 }'
+        i=$((i + 1))
+    done | median)
+    cpu=- kib=-
+    if [ -x /usr/bin/time ]; then
+        eval "$1"
+        set -- $(/usr/bin/time -f '%U %S %M' sh -c "$2 >/dev/null 2>&1" 2>&1 | tail -n 1)
+        cpu=$(awk -v u="$1" -v s="$2" 'BEGIN { print (u + s) * 1000 }')
+        kib=$3
+    fi
+    echo "$ms $cpu $kib"
+}
