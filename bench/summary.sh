@@ -2,7 +2,9 @@
 # bench/summary.sh [BUILD_DIR] [RUNS] — the meeting summary (templates/meeting-summary.xml,
 # the 2023Q2 通报 of the sample project) against the quarterly sheet of the same quarter,
 # and the whole sample project built from nothing.
-#   summary    jindu render meeting-summary.xml, sample data, period 2023Q2 (cairo)
+#   summary    jindu render meeting-summary.xml, sample data, period 2023Q2 (cairo): the
+#              default attachment (a row per leader), 12 pages
+#   + tasks    the same with -D attachment=tasks (every leader's tasks attached), 32 pages
 #   sheet      jindu render quarterly-sheet.xml, the same data and period
 #   build      jindu build on a copy of samples/xiqing-2023 with no out/ and no cache,
 #              as `./build/jindu build samples/xiqing-2023` runs it (default workers)
@@ -34,6 +36,9 @@ set -- $(measure : "$summary")
 printf '%-34s %10.1f %10.1f %10s %6s\n' "meeting summary, 2023Q2" "$1" "$2" "$3" \
     "$(pdfinfo "$work/summary.pdf" 2>/dev/null | awk '/^Pages/ { print $2 }')"
 summary_ms=$1
+set -- $(measure : "$summary -D attachment=tasks")
+printf '%-34s %10.1f %10.1f %10s %6s\n' "  with every leader's tasks" "$1" "$2" "$3" \
+    "$(pdfinfo "$work/summary.pdf" 2>/dev/null | awk '/^Pages/ { print $2 }')"
 set -- $(measure : "$sheet")
 printf '%-34s %10.1f %10.1f %10s %6s\n' "quarterly sheet, 2023Q2" "$1" "$2" "$3" \
     "$(pdfinfo "$work/sheet.pdf" 2>/dev/null | awk '/^Pages/ { print $2 }')"

@@ -461,6 +461,38 @@ START_TEST(ring_slices_sum_to_360_degrees_and_shares_to_100_percent)
 }
 END_TEST
 
+/* Small neighbouring slices push each other's percentages away from their first place:
+ * the 2023Q2 ring of the sample's 通报 lost its 8.1% (未报送, beside the 0.8% of 未启动). */
+START_TEST(small_neighbouring_slices_keep_their_percentages)
+{
+    jd_pages *pages = lay_out("<chart kind=\"ring\" data=\"{{ d }}\" unit=\"项\" width=\"300pt\" height=\"176pt\"/>",
+                              "{\"d\": {\"已完成\": 15, \"序时推进\": 79, \"滞后\": 18, \"未启动\": 1, \"未报送\": 10}}");
+    const jd_page *page = jd_pages_get(pages, 0);
+    static const char *const shares[] = {"12.2%", "64.2%", "14.6%", "0.8%", "8.1%"};
+    for (size_t i = 0; i < G_N_ELEMENTS(shares); i++)
+        ck_assert_msg(phrases_with(page, shares[i]) == 1, "no label %s by its slice", shares[i]);
+    assert_no_text_overlaps(page);
+    jd_pages_free(pages);
+    /* many slivers: each label near its slice or farther out on a leader line, none over
+     * another; the legend has them all */
+    pages = lay_out("<chart kind=\"pie\" data=\"{{ d }}\" width=\"300pt\" height=\"220pt\"/>",
+                    "{\"d\": {\"甲\": 1, \"乙\": 1, \"丙\": 1, \"丁\": 1, \"戊\": 1, \"己\": 95}}");
+    page = jd_pages_get(pages, 0);
+    int labelled = phrases_with(page, "1.0%"), leaders = 0;
+    for (size_t i = 0; i < jd_page_item_count(page); i++) {
+        const jd_item *it = jd_page_item(page, i);
+        leaders += it->type == JD_ITEM_PATH && it->u.path.n_segs == 2 && !it->u.path.fill &&
+                   it->u.path.segs[1].verb == JD_PATH_LINE;
+    }
+    ck_assert_int_ge(labelled, 4);
+    ck_assert_int_ge(leaders, 1);
+    ck_assert_int_eq(phrases_with(page, "95.0%"), 1);
+    ck_assert_msg(phrase_with(page, "甲 1（1.0%）", NULL), "no “%s” in the legend", "甲 1（1.0%）");
+    assert_no_text_overlaps(page);
+    jd_pages_free(pages);
+}
+END_TEST
+
 START_TEST(pie_shares_are_rounded_to_add_up)
 {
     jd_pages *pages = lay_out("<chart kind=\"pie\" data=\"{{ d }}\"/>",
@@ -834,6 +866,7 @@ int main(void)
     tcase_add_test(tc, negative_bars_hang_below_zero_and_colour_keeps_the_hatches);
     tcase_add_test(tc, horizontal_bars_grow_from_the_zero_line);
     tcase_add_test(tc, ring_slices_sum_to_360_degrees_and_shares_to_100_percent);
+    tcase_add_test(tc, small_neighbouring_slices_keep_their_percentages);
     tcase_add_test(tc, pie_shares_are_rounded_to_add_up);
     tcase_add_test(tc, lines_break_at_missing_values);
     tcase_add_test(tc, progress_bars_share_one_axis_with_target_and_mark);

@@ -141,6 +141,58 @@ START_TEST(values_are_checked_and_normalised)
 }
 END_TEST
 
+/* choices="…": a value of the type that must also be one of the words; the default too. */
+START_TEST(choices_limit_the_values)
+{
+    char *errors;
+    jd_template *tpl = load("<document>\n"
+                            "  <param name=\"attachment\" choices=\"leaders tasks none\" default=\"leaders\">what to attach</param>\n"
+                            "  <param name=\"q\" type=\"quarter\" choices=\"2 4\" required=\"false\"/>\n"
+                            "</document>\n",
+                            &errors);
+    ck_assert_ptr_nonnull(tpl);
+    ck_assert_str_eq(errors, "");
+    g_free(errors);
+    const char *const *choices = jd_template_param_choices(jd_template_param_at(tpl, 0));
+    ck_assert_ptr_nonnull(choices);
+    ck_assert_str_eq(choices[0], "leaders");
+    ck_assert_str_eq(choices[2], "none");
+    ck_assert_ptr_null(choices[3]);
+    ck_assert_ptr_nonnull(jd_template_param_choices(jd_template_param_at(tpl, 1)));
+    char *out = check(tpl, "{}", NULL);
+    ck_assert_str_eq(out, "{\"attachment\":\"leaders\"}");
+    g_free(out);
+    out = check(tpl, "{\"attachment\": \"tasks\", \"q\": \"4\"}", NULL);
+    ck_assert_str_eq(out, "{\"attachment\":\"tasks\",\"q\":4}");
+    g_free(out);
+    out = check(tpl, "{\"attachment\": \"Tasks\", \"q\": \"3\"}", NULL);
+    ck_assert_str_eq(out, "error: t.xml: parameter 'attachment': 'Tasks' is not one of leaders, tasks, none, "
+                          "e.g. -D attachment=leaders\n"
+                          "error: t.xml: parameter 'q': '3' is not one of 2, 4, e.g. -D q=2");
+    g_free(out);
+    jd_template_free(tpl);
+    /* a default outside the choices, no choices, a choice written twice */
+    tpl = load("<document>\n"
+               "  <param name=\"a\" choices=\"x y\" default=\"z\"/>\n"
+               "  <param name=\"b\" choices=\"  \"/>\n"
+               "  <param name=\"c\" choices=\"x y x\"/>\n"
+               "</document>\n",
+               &errors);
+    ck_assert_ptr_null(tpl);
+    tt_assert_text(errors,
+                   "t.xml:2:42: error: bad default for parameter 'a': 'z' is not one of x, y\n"
+                   "      <param name=\"a\" choices=\"x y\" default=\"z\"/>\n"
+                   "                                             ^\n"
+                   "t.xml:3:28: error: bad choices for parameter 'b': no values are given (write them separated by spaces)\n"
+                   "      <param name=\"b\" choices=\"  \"/>\n"
+                   "                               ^~\n"
+                   "t.xml:4:28: error: bad choices for parameter 'c': 'x' is written twice\n"
+                   "      <param name=\"c\" choices=\"x y x\"/>\n"
+                   "                               ^~~~~\n");
+    g_free(errors);
+}
+END_TEST
+
 START_TEST(expansion_checks_them_first)
 {
     /* the missing parameter is the only message: nothing below it is expanded */
@@ -369,6 +421,7 @@ int main(void)
     TCase *tc = tcase_create("declared");
     tcase_add_test(tc, declarations_are_read);
     tcase_add_test(tc, values_are_checked_and_normalised);
+    tcase_add_test(tc, choices_limit_the_values);
     tcase_add_test(tc, expansion_checks_them_first);
     tcase_add_test(tc, bad_declarations);
     suite_add_tcase(s, tc);

@@ -37,8 +37,12 @@ char *jd_cli_params_text(const jd_template *tpl, const char *name)
         char *example = jd_template_param_example(p), *def = jd_template_param_default(p);
         char *status = def ? g_strdup_printf("default %s", def)
                            : g_strdup(jd_template_param_required(p) ? "required" : "optional");
-        g_string_append_printf(s, "  -D %s=%s  (%s, %s)\n", jd_template_param_name(p), example,
-                               jd_template_param_type(p), status);
+        const char *const *choices = jd_template_param_choices(p);
+        char *joined = choices ? g_strjoinv(" ", (char **)choices) : NULL;
+        char *type = joined ? g_strconcat("one of ", joined, NULL) : g_strdup(jd_template_param_type(p));
+        g_free(joined);
+        g_string_append_printf(s, "  -D %s=%s  (%s, %s)\n", jd_template_param_name(p), example, type, status);
+        g_free(type);
         if (*jd_template_param_description(p))
             g_string_append_printf(s, "      %s\n", jd_template_param_description(p));
         g_free(status);

@@ -13,9 +13,11 @@
  *  - a category label wraps to at most two lines in its slot, then is shortened with
  *    "…"; when a slot is narrower than two characters (or, for rows, lower than a line)
  *    only every k-th category is labelled, k the smallest step that makes room;
- *  - value labels (and pie percentages) are placed in order, each at its preferred place
- *    or its alternative, and left out when both would overlap a label already placed
- *    (pie and ring legends carry every value and share, so nothing is lost there).
+ *  - value labels are placed in order, each at its preferred place or its alternative,
+ *    and left out when both would overlap a label already placed; a pie or ring
+ *    percentage tries beside its slice, centred over it, nudged up or down, then farther
+ *    out along its middle with a leader line, before it is left out (the legends carry
+ *    every value and share, so nothing is lost).
  */
 #include <math.h>
 #include <string.h>
@@ -1057,12 +1059,38 @@ static void draw_pie(chart *c, box b, bool ring)
         char *s = jd_share_text(tenths[i], 1);
         text t = text_make(c, CS_SMALL, s, 0);
         g_free(s);
+        /* beside the slice; else centred over (or under) its middle, or nudged up or down;
+         * else farther out along its middle, joined to the slice by a leader line (small
+         * neighbouring slices push each other's labels away) */
+        enum { NEAR = 4, FAR = 6, CANDIDATES = NEAR + FAR };
+        double xs[CANDIDATES], ys[CANDIDATES], ax[CANDIDATES], ay[CANDIDATES];
         double x, y;
         on_circle(cx, cy, r + GAP, mid, &x, &y);
-        double lx = sin(mid) >= 0 ? x : x - t.width;
-        double ly = y - t.height / 2 - cos(mid) * t.height / 2;
-        double xs[1] = {lx}, ys[1] = {ly};
-        place_label(c, &t, xs, ys, 1, b, false);
+        bool right = sin(mid) >= 0, top = cos(mid) >= 0;
+        double side_x = right ? x : x - t.width, side_y = y - t.height / 2 - cos(mid) * t.height / 2;
+        xs[0] = side_x, ys[0] = side_y;
+        xs[1] = x - t.width / 2, ys[1] = top ? y - t.height : y;
+        xs[2] = side_x, ys[2] = side_y - t.height * 0.8 * (top ? 1 : -1);
+        xs[3] = side_x, ys[3] = side_y + t.height * 0.8 * (top ? 1 : -1);
+        /* farther out: a step sideways and a line up (or down) at a time, away from the
+         * centre, the leader line ending at the label's side nearer the slice */
+        for (int k = 0; k < FAR; k++) {
+            double out = (k + 1) * t.height;
+            xs[NEAR + k] = side_x + (right ? out / 2 : -out / 2);
+            ys[NEAR + k] = side_y + (top ? -out : out);
+            ax[NEAR + k] = right ? xs[NEAR + k] - GAP / 2 : xs[NEAR + k] + t.width + GAP / 2;
+            ay[NEAR + k] = ys[NEAR + k] + t.height / 2;
+        }
+        int at = -1;
+        for (int k = 0; k < CANDIDATES && at < 0; k++)
+            if (place_label(c, &t, &xs[k], &ys[k], 1, b, false)) at = k;
+        if (at >= NEAR && c->page) {
+            double x0, y0;
+            on_circle(cx, cy, r, mid, &x0, &y0);
+            jd_path_seg leader[] = {pt(JD_PATH_MOVE, x0, y0), pt(JD_PATH_LINE, ax[at], ay[at])};
+            jd_path p = {.segs = leader, .n_segs = G_N_ELEMENTS(leader), .stroke_width = 0.5, .stroke_color = 0x000000};
+            jd_page_add_path(c->page, &p);
+        }
         text_free(&t);
     }
     g_free(tenths);

@@ -59,6 +59,8 @@ char *jd_template_param_example(const jd_template_param *param);
 /* The default as text, or NULL. Newly allocated. */
 char *jd_template_param_default(const jd_template_param *param);
 bool jd_template_param_required(const jd_template_param *param);
+/* The values the parameter allows (NULL-terminated), or NULL when any value of its type is. */
+const char *const *jd_template_param_choices(const jd_template_param *param);
 
 /* Where parameter values come from, for messages. */
 typedef struct {

@@ -63,7 +63,7 @@ static const element_def elements[] = {
          A(WIDTH) | A(HEIGHT) | A(LEGEND) | A(UNIT) | A(ORIENT) | A(DECIMALS) | A(VALUE_LABELS) |
          A(PALETTE) | A(MISSING) | BLOCK_ATTRS},
     {"series", TPL_SERIES, false, A(SERIES_NAME) | A(POINT_VALUE) | A(VALUES) | A(ROLE)},
-    {"param", TPL_PARAM, false, A(NAME) | A(TYPE) | A(REQUIRED) | A(DEFAULT) | A(EXAMPLE)},
+    {"param", TPL_PARAM, false, A(NAME) | A(TYPE) | A(REQUIRED) | A(DEFAULT) | A(EXAMPLE) | A(CHOICES)},
 };
 G_STATIC_ASSERT(TPL_A_COUNT <= 64); /* element_def.attrs is a 64-bit set */
 
@@ -156,6 +156,7 @@ static const struct {
     [TPL_A_REQUIRED] = {"required", AK_FLAG, true},
     [TPL_A_DEFAULT] = {"default", AK_STRING, true},
     [TPL_A_EXAMPLE] = {"example", AK_STRING, true},
+    [TPL_A_CHOICES] = {"choices", AK_STRING, true},
 };
 
 static const char *const orientations[] = {"portrait", "landscape", NULL};

@@ -100,9 +100,51 @@ jd_value *tpl_param_value(int type, const jd_value *given, char **why)
     return out;
 }
 
+/* A value of the parameter's type that is also one of its choices, if it declares some. */
+static jd_value *param_value(const jd_template_param *p, const jd_value *given, char **why)
+{
+    jd_value *out = tpl_param_value(p->type, given, why);
+    if (!out || !p->choices) return out;
+    char *text = jd_value_to_text(out);
+    bool allowed = g_strv_contains((const char *const *)p->choices, text);
+    if (!allowed) {
+        char *list = g_strjoinv(", ", p->choices);
+        *why = g_strdup_printf("'%s' is not one of %s", text, list);
+        g_free(list);
+        jd_value_unref(out);
+        out = NULL;
+    }
+    g_free(text);
+    return out;
+}
+
+/* choices="a b c": the words, each once; NULL (with a message) if there are none or one is
+ * written twice. */
+static char **choices_of(const char *text, char **why)
+{
+    char **words = g_strsplit_set(text, " \t\r\n", -1);
+    GPtrArray *out = g_ptr_array_new_with_free_func(g_free);
+    for (char **w = words; *w && !*why; w++) {
+        if (!**w) continue;
+        for (guint k = 0; k < out->len && !*why; k++)
+            if (strcmp(g_ptr_array_index(out, k), *w) == 0) *why = g_strdup_printf("'%s' is written twice", *w);
+        g_ptr_array_add(out, g_strdup(*w));
+    }
+    g_strfreev(words);
+    if (!*why && out->len == 0) *why = g_strdup("no values are given (write them separated by spaces)");
+    if (*why) {
+        g_ptr_array_free(out, TRUE);
+        return NULL;
+    }
+    g_ptr_array_set_free_func(out, NULL);
+    g_ptr_array_add(out, NULL);
+    return (char **)g_ptr_array_free(out, FALSE);
+}
+
 void tpl_param_free(gpointer data)
 {
     jd_template_param *p = data;
+    g_strfreev(p->choices);
     g_free((char *)p->description);
     jd_value_unref(p->default_value);
     g_free(p);
@@ -147,12 +189,21 @@ void tpl_collect_params(jd_template *tpl, const tpl_node *root, tpl_errors *errs
         const tpl_attr *example = tpl_node_attr(node, TPL_A_EXAMPLE);
         p->example = example ? example->value.s : NULL;
         p->description = description_of(node);
+        const tpl_attr *choices = tpl_node_attr(node, TPL_A_CHOICES);
+        if (choices && choices->value.s) {
+            char *why = NULL;
+            p->choices = choices_of(choices->value.s, &why);
+            if (!p->choices)
+                tpl_error(errs, node->src, choices->value_start, choices->value_end,
+                          "bad choices for parameter '%s': %s", name->value.s, why);
+            g_free(why);
+        }
         const tpl_attr *def = tpl_node_attr(node, TPL_A_DEFAULT);
         const tpl_attr *required = tpl_node_attr(node, TPL_A_REQUIRED);
         if (def && def->value.s) {
             jd_value *text = jd_value_new_string(def->value.s);
             char *why = NULL;
-            p->default_value = tpl_param_value(p->type, text, &why);
+            p->default_value = param_value(p, text, &why);
             if (!p->default_value)
                 tpl_error(errs, node->src, def->value_start, def->value_end, "bad default for parameter '%s': %s",
                           p->name, why);
@@ -208,6 +259,11 @@ char *jd_template_param_default(const jd_template_param *p)
 bool jd_template_param_required(const jd_template_param *p)
 {
     return p->required;
+}
+
+const char *const *jd_template_param_choices(const jd_template_param *p)
+{
+    return (const char *const *)p->choices;
 }
 
 /* ---- checking the values ----------------------------------------------------------- */
@@ -295,7 +351,7 @@ jd_value *jd_template_check_params(const jd_template *tpl, const jd_value *param
         const jd_value *given = jd_object_get(params, p->name);
         if (given) {
             char *why = NULL;
-            jd_value *v = tpl_param_value(p->type, given, &why);
+            jd_value *v = param_value(p, given, &why);
             if (v) {
                 jd_object_set(out, p->name, v);
             } else {

@@ -430,6 +430,7 @@ typedef enum {
     TPL_A_REQUIRED,
     TPL_A_DEFAULT,
     TPL_A_EXAMPLE,
+    TPL_A_CHOICES,
     TPL_A_COUNT
 } tpl_attr_id;
 
@@ -532,6 +533,7 @@ struct jd_template_param {
     const char *description; /* the element's text, white space collapsed; owned */
     const char *example;     /* as declared, or NULL; interned */
     jd_value *default_value; /* checked and normalised, or NULL */
+    char **choices;          /* the values allowed (choices="a b c"), or NULL: any of the type */
 };
 
 /* Collects the <param> declarations at the top level of `root` into tpl->params, checking
