@@ -55,20 +55,6 @@ static const char synthetic_bold_rule[] =
     "<edit name=\"weight\" mode=\"assign\"><const>bold</const></edit>"
     "</match></fontconfig>";
 
-static char *family_of_file(const char *file)
-{
-    int count = 0;
-    FcPattern *p = FcFreeTypeQuery((const FcChar8 *)file, 0, NULL, &count);
-    if (!p)
-        return NULL;
-    FcChar8 *fam = NULL;
-    char *result = NULL;
-    if (FcPatternGetString(p, FC_FAMILY, 0, &fam) == FcResultMatch)
-        result = g_strdup((const char *)fam);
-    FcPatternDestroy(p);
-    return result;
-}
-
 static char *resolve_path(const char *dir, const char *entry)
 {
     return g_path_is_absolute(entry) ? g_strdup(entry) : g_build_filename(dir, entry, NULL);
@@ -83,6 +69,24 @@ static bool add_file(jd_fonts *fonts, const char *file)
         return false;
     g_hash_table_add(fonts->added, g_strdup(file));
     return true;
+}
+
+/* The family of a font file: added to the set (once), its name as fontconfig read it then.
+ * Scanning a CJK face (its cmap, for the coverage) is most of what loading the fonts costs:
+ * asking FreeType for the name first would scan it twice. NULL if it is no font. */
+static char *family_of_file(jd_fonts *fonts, const char *file)
+{
+    if (!add_file(fonts, file))
+        return NULL;
+    FcFontSet *set = FcConfigGetFonts(fonts->config, FcSetApplication);
+    for (int i = 0; set && i < set->nfont; i++) {
+        FcChar8 *path = NULL, *fam = NULL;
+        if (FcPatternGetString(set->fonts[i], FC_FILE, 0, &path) == FcResultMatch &&
+            strcmp((const char *)path, file) == 0 &&
+            FcPatternGetString(set->fonts[i], FC_FAMILY, 0, &fam) == FcResultMatch)
+            return g_strdup((const char *)fam);
+    }
+    return NULL;
 }
 
 static void build_coverage(jd_fonts *fonts)
@@ -109,7 +113,7 @@ static void load_latin(jd_fonts *fonts, logical_family *lf, GKeyFile *ini, const
         if (k == 0)
             lf->latin_wanted = g_strdup(path);
         char *fam = NULL;
-        if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (k > 0 || (fam = family_of_file(path)))) {
+        if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (k > 0 || (fam = family_of_file(fonts, path)))) {
             if (k > 0 && !lf->latin_family) {
                 g_free(path);
                 break; /* no regular face: no pairing at all */
@@ -159,8 +163,7 @@ static jd_fonts *fonts_load(const char *dir, jd_diags *diags)
         g_free(shipped);
     }
     if (!fonts->shipped_file || !g_file_test(fonts->shipped_file, G_FILE_TEST_IS_REGULAR) ||
-        !add_file(fonts, fonts->shipped_file) ||
-        !(fonts->shipped_family = family_of_file(fonts->shipped_file))) {
+        !(fonts->shipped_family = family_of_file(fonts, fonts->shipped_file))) {
         jd_diags_add(diags, JD_ERROR, ini_path, 0, 0,
                      "the shipped font %s is missing or unreadable (fonts/regenerate.sh makes it)",
                      fonts->shipped_file ? fonts->shipped_file : "([shipped] file=)");
@@ -178,8 +181,7 @@ static jd_fonts *fonts_load(const char *dir, jd_diags *diags)
             if (!lf->wanted)
                 lf->wanted = g_strdup(path);
             char *fam = NULL;
-            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (fam = family_of_file(path)) &&
-                add_file(fonts, path)) {
+            if (g_file_test(path, G_FILE_TEST_IS_REGULAR) && (fam = family_of_file(fonts, path))) {
                 lf->file = path;
                 lf->family = fam;
                 break;
