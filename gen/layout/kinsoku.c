@@ -28,14 +28,21 @@ static bool in_set(gunichar ch, const gunichar *set, size_t n)
     return false;
 }
 
+/* Neither list has a character in [0x3100, 0xFF00): ideographs, most of a Chinese text, are
+ * answered without a search (asked for every character of every paragraph). */
+static bool outside_lists(gunichar ch)
+{
+    return ch >= 0x3100 && ch < 0xFF00;
+}
+
 bool jl_forbidden_at_line_start(gunichar ch)
 {
-    return in_set(ch, no_start, G_N_ELEMENTS(no_start));
+    return !outside_lists(ch) && in_set(ch, no_start, G_N_ELEMENTS(no_start));
 }
 
 bool jl_forbidden_at_line_end(gunichar ch)
 {
-    return in_set(ch, no_end, G_N_ELEMENTS(no_end));
+    return !outside_lists(ch) && in_set(ch, no_end, G_N_ELEMENTS(no_end));
 }
 
 bool jl_inseparable(gunichar ch)

@@ -329,6 +329,13 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
     PangoItem *item = gi->item;
     bool rtl = item->analysis.level % 2 == 1;
     guint first_cluster = b->clusters->len;
+    /* room for every glyph and at most as many clusters, written in place (an append per
+     * glyph cost more than the rest of this loop) */
+    guint n_glyphs = b->glyphs->len, n_clusters = first_cluster;
+    g_array_set_size(b->glyphs, n_glyphs + (guint)gs->num_glyphs);
+    g_array_set_size(b->clusters, n_clusters + (guint)gs->num_glyphs);
+    jl_glyph *glyph_out = (jl_glyph *)b->glyphs->data;
+    jl_cluster *cluster_out = (jl_cluster *)b->clusters->data;
     int i = 0;
     while (i < gs->num_glyphs) {
         int start = gs->log_clusters[i];
@@ -349,7 +356,7 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
         jl_cluster c = {0};
         c.byte_start = (uint32_t)byte;
         c.byte_len = (uint32_t)(next - byte);
-        c.glyph_start = b->glyphs->len;
+        c.glyph_start = n_glyphs;
         c.n_glyphs = (uint16_t)(j - i);
         c.width = width;
         c.level = (uint8_t)item->analysis.level;
@@ -362,13 +369,13 @@ static void add_glyph_item(jl_shaper *sh, builder *b, PangoGlyphItem *gi, const 
                 g_array_append_val(b->missing, m);
                 missing = true;
             }
-            jl_glyph jg = {g->glyph, PT(g->geometry.x_offset), PT(g->geometry.y_offset),
-                           PT(g->geometry.width)};
-            g_array_append_val(b->glyphs, jg);
+            glyph_out[n_glyphs++] = (jl_glyph){g->glyph, PT(g->geometry.x_offset), PT(g->geometry.y_offset),
+                                               PT(g->geometry.width)};
         }
-        g_array_append_val(b->clusters, c);
+        cluster_out[n_clusters++] = c;
         i = j;
     }
+    g_array_set_size(b->clusters, n_clusters);
     if (rtl) {
         jl_cluster *cs = &g_array_index(b->clusters, jl_cluster, first_cluster);
         for (guint x = 0, y = b->clusters->len - first_cluster; x + 1 < y; x++, y--) {
