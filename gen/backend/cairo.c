@@ -84,18 +84,22 @@ static void batch_add(cairo_t *cr, font_cache *fc, const jd_pages *pages, glyph_
     if (!b->first)
         b->first = r;
     bool clusters_ok = r->glyphs[0].cluster == 0;
+    /* written in place: a run has as many glyphs and at most as many clusters */
+    guint n_g = b->glyphs->len, n_c = b->clusters->len;
+    g_array_set_size(b->glyphs, n_g + (guint)r->n_glyphs);
+    g_array_set_size(b->clusters, n_c + (guint)r->n_glyphs);
+    cairo_glyph_t *glyphs = (cairo_glyph_t *)b->glyphs->data;
+    cairo_text_cluster_t *clusters = (cairo_text_cluster_t *)b->clusters->data;
     size_t pos = 0;
     jd_glyph_cluster cl;
     while (jd_next_glyph_cluster(r, &pos, &cl)) {
         if (cl.end < cl.start)
             clusters_ok = false;
-        cairo_text_cluster_t c = {(int)cl.end - (int)cl.start, (int)(cl.last - cl.first)};
-        g_array_append_val(b->clusters, c);
-        for (size_t i = cl.first; i < cl.last; i++) {
-            cairo_glyph_t g = {r->glyphs[i].id, r->x + r->glyphs[i].x, r->y + r->glyphs[i].y};
-            g_array_append_val(b->glyphs, g);
-        }
+        clusters[n_c++] = (cairo_text_cluster_t){(int)cl.end - (int)cl.start, (int)(cl.last - cl.first)};
+        for (size_t i = cl.first; i < cl.last; i++)
+            glyphs[n_g++] = (cairo_glyph_t){r->glyphs[i].id, r->x + r->glyphs[i].x, r->y + r->glyphs[i].y};
     }
+    g_array_set_size(b->clusters, n_c);
     if (!clusters_ok)
         b->text_ok = false;
     g_string_append_len(b->text, r->text, (gssize)r->text_len);

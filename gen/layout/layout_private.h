@@ -81,6 +81,8 @@ typedef struct {
     GHashTable *style_metrics;  /* jd_style* -> float[2] ascent, descent of its font description */
     GHashTable *font_keys;      /* PangoFont* -> const jl_font_key* (NULL: not a font file) */
     jl_font_keys *keys;
+    GHashTable *shaped;         /* GBytes* (styles and text) -> jl_para*: short texts shaped
+                                   before (names, headers, marks), not adopted */
 } jl_shaper;
 
 /* `descs`: NULL for a shaper that resolves families through `fonts`; else a table it only

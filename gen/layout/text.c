@@ -141,6 +141,8 @@ void jl_shaper_init(jl_shaper *s, PangoFontMap *map, jd_fonts *fonts, GHashTable
     s->style_metrics = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, g_free);
     s->font_keys = g_hash_table_new_full(g_direct_hash, g_direct_equal, g_object_unref, NULL);
     s->keys = keys;
+    s->shaped = g_hash_table_new_full(g_bytes_hash, g_bytes_equal, (GDestroyNotify)g_bytes_unref,
+                                      (GDestroyNotify)jl_para_free);
 }
 
 void jl_shaper_clear(jl_shaper *s)
@@ -152,6 +154,7 @@ void jl_shaper_clear(jl_shaper *s)
     g_hash_table_destroy(s->metrics);
     g_hash_table_destroy(s->style_metrics);
     g_hash_table_destroy(s->font_keys);
+    g_hash_table_destroy(s->shaped);
 }
 
 jl_descs *jl_descs_copy(const jl_descs *d)
@@ -791,6 +794,64 @@ static void add_font_attrs(PangoAttrList *attrs, const char *text, const style_r
     add_desc_attr(attrs, latin ? d->latin : d->main, from, r->end);
 }
 
+/* ---- shaped short texts, kept for the next time ----------------------------------- */
+
+/* Short texts come back again and again: unit and leader names, a table's header on every
+ * page, the （续） mark, states, dates. A paragraph is width-independent, so one shaped
+ * before in the same styles is copied instead of shaped again. Longer texts seldom repeat
+ * in real data and are always shaped. */
+#define SHAPED_TEXT_MAX 64
+/* Bounded memory: the table starts afresh when it is full. */
+#define SHAPED_ENTRIES_MAX 4096
+
+/* What decides a shaped paragraph: the block's style, each range's extent and style (styles
+ * are interned: one address per style for the layout's lifetime), and the text. NULL for a
+ * text not kept: too long, or a link in it (its target lives in its node). */
+static GBytes *shaped_key(const jd_style *bstyle, const flat *f)
+{
+    if (f->text->len == 0 || f->text->len > SHAPED_TEXT_MAX)
+        return NULL;
+    GByteArray *k = g_byte_array_sized_new((guint)(sizeof bstyle + f->ranges->len * (2 * sizeof(uint32_t) + sizeof bstyle) + f->text->len));
+    g_byte_array_append(k, (const guint8 *)&bstyle, sizeof bstyle);
+    for (guint i = 0; i < f->ranges->len; i++) {
+        const style_range *r = &g_array_index(f->ranges, style_range, i);
+        if (r->href) {
+            g_byte_array_free(k, TRUE);
+            return NULL;
+        }
+        uint32_t ends[2] = {(uint32_t)r->start, (uint32_t)r->end};
+        g_byte_array_append(k, (const guint8 *)ends, sizeof ends);
+        g_byte_array_append(k, (const guint8 *)&r->style, sizeof r->style);
+    }
+    g_byte_array_append(k, (const guint8 *)f->text->str, (guint)f->text->len);
+    return g_byte_array_free_to_bytes(k);
+}
+
+static jl_para *para_copy(const jl_para *p)
+{
+    jl_para *c = g_memdup2(p, sizeof *p);
+    c->text = g_memdup2(p->text, p->text_len + 1);
+    c->clusters = g_memdup2(p->clusters, sizeof *p->clusters * p->n_clusters);
+    c->spaces = g_memdup2(p->spaces, sizeof *p->spaces * (p->n_clusters ? p->n_clusters : 1));
+    c->glyphs = g_memdup2(p->glyphs, sizeof *p->glyphs * p->n_glyphs);
+    c->runs = g_memdup2(p->runs, sizeof *p->runs * p->n_runs);
+    c->missing = NULL; /* never kept: its messages name the nodes */
+    return c;
+}
+
+static void keep_shaped(jl_shaper *sh, GBytes *key, const jl_para *p)
+{
+    if (!key)
+        return;
+    if (p->missing) {
+        g_bytes_unref(key);
+        return;
+    }
+    if (g_hash_table_size(sh->shaped) >= SHAPED_ENTRIES_MAX)
+        g_hash_table_remove_all(sh->shaped);
+    g_hash_table_insert(sh->shaped, key, para_copy(p));
+}
+
 jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *page_number,
                             const char *page_count)
 {
@@ -802,6 +863,16 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
     flat f = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(style_range)), page_number,
               page_count};
     flatten(&f, block, NULL);
+    GBytes *key = shaped_key(bstyle, &f);
+    if (key) {
+        const jl_para *before = g_hash_table_lookup(sh->shaped, key);
+        if (before) {
+            g_bytes_unref(key);
+            g_string_free(f.text, TRUE);
+            g_array_free(f.ranges, TRUE);
+            return para_copy(before);
+        }
+    }
 
     jl_para *p = g_new0(jl_para, 1);
     p->style = bstyle;
@@ -827,6 +898,8 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
             pango_attr_list_unref(attrs);
             g_array_free(f.ranges, TRUE);
             jl_para_free(p);
+            if (key)
+                g_bytes_unref(key);
             return NULL;
         }
         add_font_attrs(attrs, p->text, r, d);
@@ -852,6 +925,7 @@ jl_para *jl_para_shape_with(jl_shaper *sh, const jd_node *block, const char *pag
     g_array_free(f.ranges, TRUE);
     classify(p, log_attrs, n_attrs);
     g_free(log_attrs);
+    keep_shaped(sh, key, p);
     return p;
 }
 
@@ -1371,15 +1445,15 @@ static const uint32_t *visual_order(jl_ctx *ctx, const jl_para *p, const jl_line
     return order;
 }
 
-static void flush_run(jl_ctx *ctx, const jl_para *p, const jl_line *line, int run, double run_x, double pen,
-                      double y, double baseline, uint32_t byte0, uint32_t byte1, jd_page *page)
+static void flush_run(const jl_para *p, const jl_line *line, int run, double run_x, double pen,
+                      double y, double baseline, uint32_t byte0, uint32_t byte1, const jd_glyph *glyphs,
+                      size_t n_glyphs, jd_page *page)
 {
-    GArray *glyphs = ctx->glyphs;
     const jl_run *r = &p->runs[run];
-    if (glyphs->len > 0 && r->font_id >= 0) {
+    if (n_glyphs > 0 && r->font_id >= 0) {
         /* the page list copies the text by its length */
         jd_glyph_run gr = {r->font_id, r->size * line->scale, r->color, run_x, baseline, p->text + byte0,
-                           byte1 - byte0, (const jd_glyph *)glyphs->data, glyphs->len, pen - run_x};
+                           byte1 - byte0, glyphs, n_glyphs, pen - run_x};
         jd_page_add_glyphs(page, &gr);
         if (r->href) {
             jd_link link = {run_x, y, pen - run_x, line->height, NULL, NULL};
@@ -1390,7 +1464,6 @@ static void flush_run(jl_ctx *ctx, const jl_para *p, const jl_line *line, int ru
             jd_page_add_link(page, &link);
         }
     }
-    g_array_set_size(glyphs, 0);
 }
 
 void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, double y,
@@ -1408,19 +1481,25 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
     double baseline = y + line->ascent;
     double scale = line->scale;
     const uint32_t *order = visual_order(ctx, p, line);
-    GArray *glyphs = ctx->glyphs;
-    g_array_set_size(glyphs, 0);
+    uint32_t count = line->end - line->first;
+    /* room for the line's glyphs, written in place; a run is glyphs [run_g, n_g) */
+    size_t most = 0;
+    for (uint32_t k = line->first; k < line->end; k++)
+        most += p->clusters[k].n_glyphs;
+    g_array_set_size(ctx->glyphs, (guint)most);
+    jd_glyph *glyphs = (jd_glyph *)ctx->glyphs->data;
+    size_t n_g = 0, run_g = 0;
     double pen = x + lx, run_x = pen;
     int run = -1;
     uint32_t byte0 = 0, byte1 = 0;
-    uint32_t count = line->end - line->first;
     for (uint32_t v = 0; v < count; v++) {
         uint32_t k = order ? order[v] : line->first + v;
         const jl_cluster *c = &p->clusters[k];
         /* a glyph run holds clusters of one run whose text follows on */
         if (c->run != run || c->byte_start != byte1) {
             if (run >= 0)
-                flush_run(ctx, p, line, run, run_x, pen, y, baseline, byte0, byte1, page);
+                flush_run(p, line, run, run_x, pen, y, baseline, byte0, byte1, glyphs + run_g, n_g - run_g, page);
+            run_g = n_g;
             run = c->run;
             run_x = pen;
             byte0 = c->byte_start;
@@ -1432,11 +1511,9 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
             const jl_glyph *gl = &p->glyphs[c->glyph_start + g];
             /* pango's "nothing to draw" glyph (zero-width characters) is no glyph of the
              * font; a backend would have to invent one */
-            if (gl->id != PANGO_GLYPH_EMPTY) {
-                jd_glyph jg = {gl->id, (float)(pen - run_x + (gx + gl->x_offset) * scale), gl->y_offset * (float)scale,
-                               c->byte_start - byte0};
-                g_array_append_val(glyphs, jg);
-            }
+            if (gl->id != PANGO_GLYPH_EMPTY)
+                glyphs[n_g++] = (jd_glyph){gl->id, (float)(pen - run_x + (gx + gl->x_offset) * scale),
+                                           gl->y_offset * (float)scale, c->byte_start - byte0};
             gx += gl->advance;
         }
         double advance = c->width - left - right;
@@ -1448,5 +1525,5 @@ void jl_line_emit(jl_ctx *ctx, const jl_para *p, const jl_line *line, double x, 
         byte1 = c->byte_start + c->byte_len;
     }
     if (run >= 0)
-        flush_run(ctx, p, line, run, run_x, pen, y, baseline, byte0, byte1, page);
+        flush_run(p, line, run, run_x, pen, y, baseline, byte0, byte1, glyphs + run_g, n_g - run_g, page);
 }

@@ -107,11 +107,16 @@ static void put_item(GByteArray *b, const jd_item *it)
         put_u32(b, (uint32_t)r->text_len);
         put(b, r->text, r->text_len);
         put_u32(b, (uint32_t)r->n_glyphs);
-        for (size_t i = 0; i < r->n_glyphs; i++) {
-            put_u32(b, r->glyphs[i].id);
-            put(b, &r->glyphs[i].x, sizeof(float));
-            put(b, &r->glyphs[i].y, sizeof(float));
-            put_u32(b, r->glyphs[i].cluster);
+        /* the glyphs written in place: an append per field was most of a page's writing */
+        guint at = b->len;
+        g_byte_array_set_size(b, at + (guint)(r->n_glyphs * 16));
+        guint8 *q = b->data + at;
+        for (size_t i = 0; i < r->n_glyphs; i++, q += 16) {
+            const jd_glyph *g = &r->glyphs[i];
+            memcpy(q, &g->id, 4);
+            memcpy(q + 4, &g->x, 4);
+            memcpy(q + 8, &g->y, 4);
+            memcpy(q + 12, &g->cluster, 4);
         }
         break;
     }
