@@ -1,1 +1,5 @@
 jd_test(test_layout SOURCES test_layout.c docbuild.c scenarios.c test_haru_pdf.c LIBS jindu_layout jindu_backend)
+if(TARGET test_layout)
+  # the shaping tests use the layout's internals (layout_private.h)
+  target_include_directories(test_layout PRIVATE ${PROJECT_SOURCE_DIR}/gen/layout)
+endif()

@@ -9,6 +9,7 @@
 #include "scenarios.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
+#include "layout_private.h"
 #include "test_haru_pdf.h"
 #include "testutil.h"
 
@@ -786,6 +787,148 @@ START_TEST(both_shaping_paths_give_the_same_lines)
 }
 END_TEST
 
+/* ---- line-start and line-end lists ---------------------------------------------------- */
+
+/* Every code point asked: exactly the listed characters answer true (the lists answer most
+ * of the CJK range without a search, which must not hide one of them). */
+static char *answering(bool (*forbidden)(gunichar))
+{
+    GString *s = g_string_new(NULL);
+    for (gunichar ch = 0; ch <= 0x10FFFF; ch++)
+        if (forbidden(ch))
+            g_string_append_unichar(s, ch);
+    return g_string_free(s, FALSE);
+}
+
+START_TEST(line_start_and_end_lists_are_exactly_the_rules)
+{
+    char *start = answering(jl_forbidden_at_line_start), *end = answering(jl_forbidden_at_line_end);
+    ck_assert_str_eq(start, "!%),.:;?]}°·’”‥…‰′″℃、。々〉》」』】〕〗〙〛〜〞〟ゝゞ・ーヽヾ！％），．：；？］｝～");
+    ck_assert_str_eq(end, "([{‘“〈《「『【〔〖〘〚〝（［｛");
+    g_free(start);
+    g_free(end);
+}
+END_TEST
+
+/* ---- short texts shaped once ------------------------------------------------------------ */
+
+static void center(jd_style *s)
+{
+    s->text_align = JD_ALIGN_CENTER;
+}
+
+/* The paragraph shaped by a shaper of its own, which has shaped nothing before. */
+static jl_para *shaped_fresh(const jd_node *block, jl_font_keys *keys)
+{
+    jl_shaper sh;
+    jl_shaper_init(&sh, jd_fonts_fontmap(fonts), fonts, NULL, keys, diags);
+    jl_para *p = jl_para_shape_with(&sh, block, NULL, NULL);
+    jl_shaper_clear(&sh);
+    return p;
+}
+
+static void assert_same_para(const jl_para *a, const jl_para *b)
+{
+    ck_assert_uint_eq(a->text_len, b->text_len);
+    ck_assert_str_eq(a->text, b->text);
+    ck_assert_ptr_eq(a->style, b->style);
+    ck_assert_uint_eq(a->n_clusters, b->n_clusters);
+    for (size_t i = 0; i < a->n_clusters; i++) {
+        const jl_cluster *x = &a->clusters[i], *y = &b->clusters[i];
+        ck_assert(x->byte_start == y->byte_start && x->byte_len == y->byte_len && x->glyph_start == y->glyph_start &&
+                  x->n_glyphs == y->n_glyphs && x->run == y->run && x->width == y->width && x->flags == y->flags &&
+                  x->cls == y->cls && x->level == y->level);
+        const jl_space *u = &a->spaces[i], *v = &b->spaces[i];
+        ck_assert(u->fixed_left == v->fixed_left && u->fixed_right == v->fixed_right && u->blank_left == v->blank_left &&
+                  u->blank_right == v->blank_right && u->pair == v->pair && u->glue == v->glue &&
+                  u->pair_side == v->pair_side && u->stretch == v->stretch);
+    }
+    ck_assert_uint_eq(a->n_glyphs, b->n_glyphs);
+    for (size_t i = 0; i < a->n_glyphs; i++)
+        ck_assert(a->glyphs[i].id == b->glyphs[i].id && a->glyphs[i].advance == b->glyphs[i].advance &&
+                  a->glyphs[i].x_offset == b->glyphs[i].x_offset && a->glyphs[i].y_offset == b->glyphs[i].y_offset);
+    ck_assert_uint_eq(a->n_runs, b->n_runs);
+    for (size_t i = 0; i < a->n_runs; i++) {
+        const jl_run *x = &a->runs[i], *y = &b->runs[i];
+        ck_assert(x->font == y->font && x->size == y->size && x->color == y->color && x->style == y->style &&
+                  x->href == y->href && x->ascent == y->ascent && x->descent == y->descent);
+    }
+}
+
+/* A shaper keeps the short texts it shaped: the same text in other styles — bold, another
+ * size, another block style, two spans — is shaped for itself, never taken for one kept,
+ * and what it hands out again is what shaping it afresh gives. */
+START_TEST(short_texts_are_shaped_once_per_style)
+{
+    const char *name = "区发展改革委5G";
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, false);
+    jd_node *root = jd_doc_root(doc);
+    jd_node *regular = db_para(doc, root, name);
+    jd_node *heavy = db_para(doc, root, name);
+    db_restyle(doc, heavy, bold);
+    jd_node *larger = db_para(doc, root, name);
+    db_restyle(doc, larger, size_10);
+    jd_node *again = db_para(doc, root, name);
+    jd_node *centred = db_para(doc, root, name);
+    db_restyle(doc, centred, center);
+    /* "区发展" bold, "改革委5G" regular: the same characters in two spans */
+    jd_node *spans = jd_node_new(doc, JD_NODE_PARAGRAPH);
+    jd_node_set_style(spans, jd_node_style(regular));
+    jd_node_append(root, spans);
+    const char *parts[2] = {"区发展", "改革委5G"};
+    const jd_node *part_style[2] = {heavy, regular};
+    for (int i = 0; i < 2; i++) {
+        jd_node *t = jd_node_new(doc, JD_NODE_TEXT);
+        jd_node_set_style(t, jd_node_style(jd_node_first_child(part_style[i])));
+        jd_node_set_text(t, parts[i], strlen(parts[i]));
+        jd_node_append(spans, t);
+    }
+    /* a regular paragraph whose one text is bold: the text's style alone differs */
+    jd_node *bold_text = jd_node_new(doc, JD_NODE_PARAGRAPH);
+    jd_node_set_style(bold_text, jd_node_style(regular));
+    jd_node_append(root, bold_text);
+    jd_node *bt = jd_node_new(doc, JD_NODE_TEXT);
+    jd_node_set_style(bt, jd_node_style(jd_node_first_child(heavy)));
+    jd_node_set_text(bt, name, strlen(name));
+    jd_node_append(bold_text, bt);
+    /* longer than the texts kept */
+    jd_node *long_text = db_para(doc, root, "坚持把政治建设摆在首位，以党的政治建设统领区政府各项工作，坚定不移");
+
+    jl_font_keys *keys = jl_font_keys_new();
+    jl_shaper sh;
+    jl_shaper_init(&sh, jd_fonts_fontmap(fonts), fonts, NULL, keys, diags);
+    const jd_node *order[] = {regular, heavy, larger, again, centred, spans, bold_text, long_text, regular, heavy};
+    jl_para *got[G_N_ELEMENTS(order)];
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++) {
+        got[i] = jl_para_shape_with(&sh, order[i], NULL, NULL);
+        jl_para *want = shaped_fresh(order[i], keys);
+        assert_same_para(got[i], want);
+        jl_para_free(want);
+    }
+    /* kept: regular (again), bold, 10 pt, centred, the two spans, the bold text; not the
+     * long text */
+    ck_assert_uint_eq(g_hash_table_size(sh.shaped), 6);
+    /* the styles tell apart */
+    ck_assert(got[1]->runs[0].font != got[0]->runs[0].font); /* emboldened song */
+    ck_assert(got[2]->runs[0].size == 10 && got[0]->runs[0].size == 9);
+    ck_assert(got[2]->glyphs[0].advance > got[0]->glyphs[0].advance);
+    ck_assert_ptr_eq(got[4]->style, jd_node_style(centred));
+    ck_assert_ptr_ne(got[4]->style, got[0]->style);
+    ck_assert(got[5]->runs[0].font == got[1]->runs[0].font && got[5]->runs[1].font == got[0]->runs[0].font);
+    ck_assert(got[6]->runs[0].font == got[1]->runs[0].font && got[6]->style == got[0]->style);
+    /* a copy each time: freeing one leaves the next whole */
+    ck_assert_ptr_ne(got[3]->glyphs, got[0]->glyphs);
+    for (size_t i = 0; i < G_N_ELEMENTS(order); i++)
+        jl_para_free(got[i]);
+    jl_para *last = jl_para_shape_with(&sh, again, NULL, NULL);
+    ck_assert_str_eq(last->text, name);
+    jl_para_free(last);
+    jl_shaper_clear(&sh);
+    jl_font_keys_free(keys);
+    jd_doc_free(doc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("layout");
@@ -806,6 +949,8 @@ int main(void)
     tcase_add_test(tc, what_a_shaping_thread_cannot_do_the_layout_does);
     tcase_add_test(tc, regular_text_after_synthetic_bold_stays_regular);
     tcase_add_test(tc, line_separator_is_not_drawn);
+    tcase_add_test(tc, line_start_and_end_lists_are_exactly_the_rules);
+    tcase_add_test(tc, short_texts_are_shaped_once_per_style);
     tcase_add_test(tc, both_shaping_paths_give_the_same_lines);
     tcase_add_test(tc, a_stop_asked_for_ends_layout_and_rendering);
     suite_add_tcase(s, tc);
