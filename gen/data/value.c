@@ -3,18 +3,30 @@
 #include <math.h>
 #include <string.h>
 
+/* A member's key is interned (g_ref_string_new_intern): a list of 100,000 tasks holds
+ * "title" once, not 100,000 times, and a key costs 8 bytes in its object. */
 typedef struct {
-    char *key;
+    const char *key;
     jd_value *value;
 } member;
 
+/* An object's members in one block, and past INDEX_THRESHOLD members a hash index after
+ * them in the same block: open addressing over `icap` slots (twice the capacity), each 0
+ * or a member's index + 1. */
 typedef struct {
-    GArray *members;   /* member */
-    GHashTable *index; /* key -> index+1, built once an object grows past a few keys */
-} object_members;
+    guint32 len, cap;
+    member m[];
+} members;
 
-/* 24 bytes and one allocation per scalar or string: a data tree takes a small multiple of
- * its file's size whatever the file's shape (a list of five million zeros, say). */
+/* An array's elements in one block. */
+typedef struct {
+    guint32 len, cap;
+    jd_value *item[];
+} items;
+
+/* 24 bytes and one allocation per scalar or string, two per non-empty array or object
+ * (the value and its block): a data tree takes a small multiple of its file's size
+ * whatever the file's shape (a list of five million zeros, say). */
 struct jd_value {
     gint refs;
     jd_value_kind kind;
@@ -23,15 +35,54 @@ struct jd_value {
         bool b;
         int64_t i;
         double d;
-        size_t len;          /* string: its bytes are `text` */
-        GPtrArray *arr;      /* jd_value*; made by the first append */
-        object_members *obj; /* made by the first member */
+        size_t len;     /* string: its bytes are `text` */
+        items *arr;     /* made by the first append */
+        members *obj;   /* made by the first member */
     } u;
     char text[]; /* a string's bytes, in the same block */
 };
 
-/* Below this many members a linear scan beats hashing. */
+/* Below this many members a linear scan beats hashing; up to it an object's block grows
+ * one member at a time (no slack), past it by doubling, with its index. */
 enum { INDEX_THRESHOLD = 8 };
+
+static guint32 *members_index(members *ms)
+{
+    return (guint32 *)(ms->m + ms->cap);
+}
+
+static guint32 index_size(guint32 cap)
+{
+    return cap > INDEX_THRESHOLD ? 2 * cap : 0;
+}
+
+static void index_put(members *ms, guint32 i)
+{
+    guint32 mask = index_size(ms->cap) - 1, *slot = members_index(ms);
+    guint32 h = g_str_hash(ms->m[i].key) & mask;
+    while (slot[h])
+        h = (h + 1) & mask;
+    slot[h] = i + 1;
+}
+
+/* Room for one more member: the block grows (and its index is rebuilt) when full. */
+static members *members_reserve(members *ms)
+{
+    guint32 len = ms ? ms->len : 0, cap = ms ? ms->cap : 0;
+    if (len < cap) return ms;
+    guint32 ncap = len < INDEX_THRESHOLD ? len + 1 : MAX(2 * cap, 2 * INDEX_THRESHOLD);
+    g_return_val_if_fail(ncap > len, ms); /* four billion members */
+    members *grown = g_realloc(ms, sizeof(members) + ncap * sizeof(member) +
+                                       index_size(ncap) * sizeof(guint32));
+    grown->len = len;
+    grown->cap = ncap;
+    if (index_size(ncap)) {
+        memset(members_index(grown), 0, index_size(ncap) * sizeof(guint32));
+        for (guint32 i = 0; i < len; i++)
+            index_put(grown, i);
+    }
+    return grown;
+}
 
 static jd_value *value_new(jd_value_kind kind)
 {
@@ -119,21 +170,16 @@ void jd_value_unref(jd_value *v)
         return;
     switch (v->kind) {
     case JD_VALUE_ARRAY:
-        if (v->u.arr)
-            g_ptr_array_free(v->u.arr, TRUE);
+        for (guint32 i = 0; v->u.arr && i < v->u.arr->len; i++)
+            jd_value_unref(v->u.arr->item[i]);
+        g_free(v->u.arr);
         break;
     case JD_VALUE_OBJECT:
-        for (guint i = 0; i < jd_object_size(v); i++) {
-            member *m = &g_array_index(v->u.obj->members, member, i);
-            g_free(m->key);
-            jd_value_unref(m->value);
+        for (guint32 i = 0; v->u.obj && i < v->u.obj->len; i++) {
+            g_ref_string_release((char *)v->u.obj->m[i].key);
+            jd_value_unref(v->u.obj->m[i].value);
         }
-        if (v->u.obj) {
-            g_array_free(v->u.obj->members, TRUE);
-            if (v->u.obj->index)
-                g_hash_table_destroy(v->u.obj->index);
-            g_free(v->u.obj);
-        }
+        g_free(v->u.obj);
         break;
     default:
         break;
@@ -214,46 +260,62 @@ jd_value *jd_array_get(const jd_value *arr, size_t i)
 {
     if (i >= jd_array_length(arr))
         return NULL;
-    return g_ptr_array_index(arr->u.arr, i);
+    return arr->u.arr->item[i];
 }
 
 void jd_array_append(jd_value *arr, jd_value *v)
 {
     g_return_if_fail(arr && arr->kind == JD_VALUE_ARRAY);
-    if (!arr->u.arr)
-        arr->u.arr = g_ptr_array_new_with_free_func((GDestroyNotify)jd_value_unref);
-    g_ptr_array_add(arr->u.arr, v ? v : jd_value_new_null());
+    items *a = arr->u.arr;
+    guint32 len = a ? a->len : 0;
+    if (!a || len == a->cap) {
+        /* doubling, from one: most lists in a task list hold one or two names */
+        guint32 cap = len ? 2 * len : 1;
+        g_return_if_fail(cap > len); /* four billion elements */
+        a = g_realloc(a, sizeof(items) + cap * sizeof(jd_value *));
+        a->len = len;
+        a->cap = cap;
+        arr->u.arr = a;
+    }
+    a->item[a->len++] = v ? v : jd_value_new_null();
 }
 
 size_t jd_object_size(const jd_value *obj)
 {
-    return obj && obj->kind == JD_VALUE_OBJECT && obj->u.obj ? obj->u.obj->members->len : 0;
+    return obj && obj->kind == JD_VALUE_OBJECT && obj->u.obj ? obj->u.obj->len : 0;
 }
 
 const char *jd_object_key(const jd_value *obj, size_t i)
 {
     if (i >= jd_object_size(obj))
         return NULL;
-    return g_array_index(obj->u.obj->members, member, i).key;
+    return obj->u.obj->m[i].key;
 }
 
 jd_value *jd_object_value(const jd_value *obj, size_t i)
 {
     if (i >= jd_object_size(obj))
         return NULL;
-    return g_array_index(obj->u.obj->members, member, i).value;
+    return obj->u.obj->m[i].value;
 }
 
 static gssize object_find(const jd_value *obj, const char *key)
 {
-    if (!obj || obj->kind != JD_VALUE_OBJECT)
+    if (!obj || obj->kind != JD_VALUE_OBJECT || !obj->u.obj)
         return -1;
-    if (obj->u.obj && obj->u.obj->index) {
-        gpointer idx = g_hash_table_lookup(obj->u.obj->index, key);
-        return idx ? GPOINTER_TO_INT(idx) - 1 : -1;
+    members *ms = obj->u.obj;
+    /* a key taken from another object is the same interned string: no need to compare */
+    if (index_size(ms->cap)) {
+        guint32 mask = index_size(ms->cap) - 1, *slot = members_index(ms);
+        for (guint32 h = g_str_hash(key) & mask; slot[h]; h = (h + 1) & mask) {
+            const char *k = ms->m[slot[h] - 1].key;
+            if (k == key || strcmp(k, key) == 0)
+                return (gssize)slot[h] - 1;
+        }
+        return -1;
     }
-    for (guint i = 0; i < jd_object_size(obj); i++)
-        if (strcmp(g_array_index(obj->u.obj->members, member, i).key, key) == 0)
+    for (guint32 i = 0; i < ms->len; i++)
+        if (ms->m[i].key == key || strcmp(ms->m[i].key, key) == 0)
             return (gssize)i;
     return -1;
 }
@@ -266,7 +328,7 @@ gssize jd_object_index(const jd_value *obj, const char *key)
 jd_value *jd_object_get(const jd_value *obj, const char *key)
 {
     gssize i = object_find(obj, key);
-    return i < 0 ? NULL : g_array_index(obj->u.obj->members, member, i).value;
+    return i < 0 ? NULL : obj->u.obj->m[i].value;
 }
 
 void jd_object_set(jd_value *obj, const char *key, jd_value *v)
@@ -276,27 +338,16 @@ void jd_object_set(jd_value *obj, const char *key, jd_value *v)
         v = jd_value_new_null();
     gssize i = object_find(obj, key);
     if (i >= 0) {
-        member *m = &g_array_index(obj->u.obj->members, member, i);
+        member *m = &obj->u.obj->m[i];
         jd_value_unref(m->value);
         m->value = v;
         return;
     }
-    member m = {g_strdup(key), v};
-    if (!obj->u.obj) {
-        obj->u.obj = g_new0(object_members, 1);
-        obj->u.obj->members = g_array_new(FALSE, FALSE, sizeof(member));
-    }
-    g_array_append_val(obj->u.obj->members, m);
-    guint n = obj->u.obj->members->len;
-    if (obj->u.obj->index) {
-        g_hash_table_insert(obj->u.obj->index, m.key, GINT_TO_POINTER(n));
-    } else if (n > INDEX_THRESHOLD) {
-        /* keys are owned by the members array; the index only borrows them */
-        obj->u.obj->index = g_hash_table_new(g_str_hash, g_str_equal);
-        for (guint k = 0; k < n; k++)
-            g_hash_table_insert(obj->u.obj->index, g_array_index(obj->u.obj->members, member, k).key,
-                                GINT_TO_POINTER(k + 1));
-    }
+    members *ms = members_reserve(obj->u.obj);
+    obj->u.obj = ms;
+    ms->m[ms->len] = (member){g_ref_string_new_intern(key), v};
+    if (index_size(ms->cap)) index_put(ms, ms->len);
+    ms->len++;
 }
 
 const char *jd_object_get_string(const jd_value *obj, const char *key)
@@ -350,7 +401,7 @@ bool jd_value_equal(const jd_value *a, const jd_value *b)
         if (jd_array_length(a) != jd_array_length(b))
             return false;
         for (guint i = 0; i < jd_array_length(a); i++)
-            if (!jd_value_equal(g_ptr_array_index(a->u.arr, i), g_ptr_array_index(b->u.arr, i)))
+            if (!jd_value_equal(a->u.arr->item[i], b->u.arr->item[i]))
                 return false;
         return true;
     case JD_VALUE_OBJECT:
@@ -386,7 +437,7 @@ jd_value *jd_value_copy(const jd_value *v)
     case JD_VALUE_ARRAY:
         c = jd_value_new_array();
         for (guint i = 0; i < jd_array_length(v); i++)
-            jd_array_append(c, jd_value_copy(g_ptr_array_index(v->u.arr, i)));
+            jd_array_append(c, jd_value_copy(v->u.arr->item[i]));
         break;
     case JD_VALUE_OBJECT:
         c = jd_value_new_object();
