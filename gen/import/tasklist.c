@@ -27,10 +27,12 @@ typedef struct {
 } columns;
 
 typedef struct {
-    jd_value *value; /* the task object, owned by the tree */
-    char *title;
+    jd_value *value;   /* the task object, owned by the tree */
+    const char *title; /* its "title" (borrowed from it) */
     int line;
-    GHashTable *leaders; /* the names in value's "leaders" (borrowed from it) */
+    /* the names in value's "leaders" (borrowed from it), once there are more than a few:
+     * a hash table per task was a tenth of a long list's memory */
+    GHashTable *leaders;
 } task;
 
 typedef struct {
@@ -48,6 +50,9 @@ typedef struct {
     size_t numbered_row; /* 1 + the first row above any header that looks like a task row */
     /* -1: not yet known; else whether the sheet merges quarter cells (see read_plan) */
     int quarter_merges;
+    /* The plans' "from" and "to" (1 to 4), made once and shared by every segment: they carry
+     * no position, and two small ints per segment were a fifth of a long list's tree. */
+    jd_value *quarter_number[QUARTERS + 1];
     columns cols;
     GHashTable *unused_columns; /* header words already warned about */
 } builder;
@@ -485,7 +490,6 @@ static bool parse_id(const char *text, int *id)
 static task *new_task(builder *b, int id, const char *title, const row_view *v)
 {
     task *t = g_new0(task, 1);
-    t->title = g_strdup(title);
     t->line = jd_records_field_line(b->records, v->r, field_of(v, b->cols.id));
     t->value = jd_value_new_object();
     set_pos(t->value, v, b->cols.id);
@@ -495,6 +499,7 @@ static task *new_task(builder *b, int id, const char *title, const row_view *v)
     jd_value *title_value = jd_value_new_string(title);
     set_pos(title_value, v, b->cols.task);
     jd_object_set(t->value, "title", title_value);
+    t->title = jd_value_string(title_value);
     jd_object_set(t->value, "leaders", jd_value_new_array());
     jd_object_set(t->value, "units", jd_value_new_array());
     jd_array_append(b->tasks, t->value);
@@ -519,6 +524,13 @@ static bool uses_quarter_merges(builder *b)
         }
     }
     return b->quarter_merges;
+}
+
+/* A new reference to the int `n` (1 to 4), shared by every segment. */
+static jd_value *quarter_number(builder *b, int n)
+{
+    if (!b->quarter_number[n]) b->quarter_number[n] = jd_value_new_int(n);
+    return jd_value_ref(b->quarter_number[n]);
 }
 
 /* Each plan cell covers its own quarter and the quarters its merged cell spans: known from
@@ -556,8 +568,8 @@ static jd_value *read_plan(const row_view *v)
             end++;
         jd_value *segment = jd_value_new_object();
         set_pos(segment, v, b->cols.quarter[q]);
-        jd_object_set(segment, "from", jd_value_new_int(q + 1));
-        jd_object_set(segment, "to", jd_value_new_int(end));
+        jd_object_set(segment, "from", quarter_number(b, q + 1));
+        jd_object_set(segment, "to", quarter_number(b, end));
         jd_value *text = jd_value_new_string(texts[q]);
         set_pos(text, v, b->cols.quarter[q]);
         jd_object_set(segment, "text", text);
@@ -604,18 +616,34 @@ static void add_unit(task *t, const row_view *v)
     g_strfreev(names);
 }
 
+/* Leaders a task lists before a hash table finds them faster than a look at each. */
+enum { FEW_LEADERS = 8 };
+
+static bool has_leader(task *t, const jd_value *leaders, const char *name)
+{
+    if (t->leaders) return g_hash_table_contains(t->leaders, name);
+    for (size_t i = 0; i < jd_array_length(leaders); i++)
+        if (strcmp(jd_value_string(jd_array_get(leaders, i)), name) == 0) return true;
+    return false;
+}
+
 /* A task split by a page break repeats its leaders: each is listed once. */
 static void add_leaders(task *t, const row_view *v)
 {
     char **names = jd_cell_names(cell_down(v, v->b->cols.leaders));
     jd_value *leaders = jd_object_get(t->value, "leaders");
-    if (!t->leaders) t->leaders = g_hash_table_new(g_str_hash, g_str_equal);
     for (char **n = names; *n; n++) {
-        if (g_hash_table_contains(t->leaders, *n)) continue;
+        if (has_leader(t, leaders, *n)) continue;
         jd_value *name = jd_value_new_string(*n);
         set_pos(name, v, v->b->cols.leaders);
         jd_array_append(leaders, name);
-        g_hash_table_add(t->leaders, (gpointer)jd_value_string(name));
+        if (!t->leaders && jd_array_length(leaders) > FEW_LEADERS) {
+            t->leaders = g_hash_table_new(g_str_hash, g_str_equal);
+            for (size_t i = 0; i < jd_array_length(leaders); i++)
+                g_hash_table_add(t->leaders, (gpointer)jd_value_string(jd_array_get(leaders, i)));
+        } else if (t->leaders) {
+            g_hash_table_add(t->leaders, (gpointer)jd_value_string(name));
+        }
     }
     g_strfreev(names);
 }
@@ -695,7 +723,6 @@ static void read_task_row(builder *b, size_t r)
 static void task_free(gpointer p)
 {
     task *t = p;
-    g_free(t->title);
     if (t->leaders) g_hash_table_destroy(t->leaders);
     g_free(t);
 }
@@ -899,6 +926,8 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     g_string_free(b.title, TRUE);
     g_hash_table_destroy(b.by_id);
     g_hash_table_destroy(b.unused_columns);
+    for (int q = 0; q <= QUARTERS; q++)
+        jd_value_unref(b.quarter_number[q]);
     jd_tally_end(&tally);
     return list;
 }
