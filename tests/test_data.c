@@ -1,4 +1,7 @@
 #include <string.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "jd_data.h"
 #include "testutil.h"
@@ -56,6 +59,76 @@ START_TEST(object_replaces_and_indexes_many_keys)
 }
 END_TEST
 
+/* Many keys: the index grows with the object and finds every key, and misses. */
+START_TEST(object_index_finds_every_key)
+{
+    jd_value *o = jd_value_new_object();
+    for (int i = 0; i < 1000; i++) {
+        char k[16];
+        g_snprintf(k, sizeof k, "键%d", i);
+        jd_object_set(o, k, jd_value_new_int(i));
+        ck_assert_int_eq(jd_object_index(o, k), i);
+    }
+    ck_assert_int_eq(jd_object_size(o), 1000);
+    for (int i = 0; i < 1000; i++) {
+        char k[16];
+        g_snprintf(k, sizeof k, "键%d", i);
+        ck_assert_int_eq(jd_object_get_int(o, k, -1), i);
+    }
+    ck_assert_int_eq(jd_object_index(o, "键1000"), -1);
+    /* keys are shared between objects, and a copy keeps order and values */
+    jd_value *c = jd_value_copy(o);
+    ck_assert_ptr_eq(jd_object_key(c, 7), jd_object_key(o, 7));
+    ck_assert(jd_value_equal(o, c));
+    jd_value_unref(o);
+    ck_assert_str_eq(jd_object_key(c, 999), "键999");
+    jd_value_unref(c);
+}
+END_TEST
+
+#if defined(__GLIBC__) && !defined(__SANITIZE_ADDRESS__)
+#define MEASURES_HEAP 1
+#endif
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#undef MEASURES_HEAP
+#endif
+#endif
+
+#ifdef MEASURES_HEAP
+static size_t heap_in_use(void)
+{
+    struct mallinfo2 m = mallinfo2();
+    return m.uordblks + m.hblkhd;
+}
+
+/* What a task list's tree costs, by the allocator's own count (headers included): a list
+ * of plan segments, objects of three members {from, to, text} with their own values. A
+ * GArray per object and a copied key per member took ~370 bytes; one block of members
+ * with interned keys ~220. The bound fails if the tree grows back. */
+START_TEST(tree_of_small_objects_is_compact)
+{
+    enum { N = 20000 };
+    size_t before = heap_in_use();
+    jd_value *list = jd_value_new_array();
+    for (int i = 0; i < N; i++) {
+        jd_value *seg = jd_value_new_object();
+        jd_value_set_pos(seg, i + 1, 4);
+        jd_object_set(seg, "from", jd_value_new_int(i % 4 + 1));
+        jd_object_set(seg, "to", jd_value_new_int(4));
+        jd_object_set(seg, "text", jd_value_new_string("推进"));
+        jd_array_append(list, seg);
+    }
+    size_t per_object = (heap_in_use() - before) / N;
+    /* the measure is real: the values themselves take more than 100 bytes */
+    ck_assert_uint_gt(per_object, 100);
+    ck_assert_uint_le(per_object, 240);
+    ck_assert_int_eq(jd_object_get_int(jd_array_get(list, N - 1), "from", 0), (N - 1) % 4 + 1);
+    jd_value_unref(list);
+}
+END_TEST
+#endif
+
 START_TEST(json_syntax_error_has_position)
 {
     const char *text = "{\n  \"a\": 1,\n  \"b\": [1, 2,, 3]\n}";
@@ -104,6 +177,10 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, build_and_write_canonical_json);
     tcase_add_test(tc, object_replaces_and_indexes_many_keys);
+    tcase_add_test(tc, object_index_finds_every_key);
+#ifdef MEASURES_HEAP
+    tcase_add_test(tc, tree_of_small_objects_is_compact);
+#endif
     tcase_add_test(tc, json_syntax_error_has_position);
     tcase_add_test(tc, json_invalid_utf8_has_position);
     tcase_add_test(tc, text_of_scalars);
