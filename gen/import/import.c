@@ -31,11 +31,13 @@ static bool is_blank_text(const char *text)
 }
 
 /* A JSON object with "reports" is progress data, one with "indicators" indicator data;
- * anything else must be a task list. */
-static jd_value *import_json(const char *text, size_t len, const char *name,
+ * anything else must be a task list. Frees `text` once read: the text, the tree read from
+ * it and the canonical tree are never all in memory at once. */
+static jd_value *import_json(char *text, size_t len, const char *name,
                              const jd_import_options *options, jd_data_kind *kind, jd_diags *diags)
 {
     jd_value *tree = jd_value_from_json(text, len, name, diags);
+    g_free(text);
     if (!tree) return NULL;
     jd_value *result = NULL;
     bool object = jd_value_kind_of(tree) == JD_VALUE_OBJECT && !jd_object_get(tree, "tasks");
@@ -91,6 +93,7 @@ static jd_value *import_text(const char *data, size_t len, char *owned, const ch
         if (*format == JD_FORMAT_AUTO) *format = jd_format_detect(name, text);
         if (*format == JD_FORMAT_JSON) {
             result = import_json(text, text_len, name, options, kind, diags);
+            text = NULL;
         } else {
             jd_records *records = jd_records_new(
                 text, text_len, *format == JD_FORMAT_CSV ? ',' : '\t', name, diags);

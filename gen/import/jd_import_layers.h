@@ -159,8 +159,9 @@ char **jd_cell_names(const char *cell);
  * canonical tree, or NULL when an error was added. */
 jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags);
 
-/* A copy of a validated task list with its members in canonical order and unknown members
- * left out. */
+/* A validated task list with its members in canonical order and unknown members left
+ * out: new objects and lists of objects, sharing the other values (ids, texts, lists of
+ * names) with `list` — treat both as immutable while both live. */
 jd_value *jd_tasklist_canonical(const jd_value *list);
 
 /* Warns about a leader whose name is another leader's name plus one character ("梁军强"

@@ -228,7 +228,9 @@ static jd_value *canonical_object(const jd_value *obj, const member_schema *memb
         const jd_value *v = jd_object_get(obj, m->key);
         if (!v) continue;
         if (!m->element) {
-            jd_object_set(out, m->key, jd_value_copy(v));
+            /* shared, not copied: the tree read from JSON is freed right after, and two
+             * copies of every title and plan text were the peak of a JSON import */
+            jd_object_set(out, m->key, jd_value_ref((jd_value *)v));
             continue;
         }
         jd_value *list = jd_value_new_array();
