@@ -24,19 +24,21 @@ typedef struct {
     jd_value *item[];
 } items;
 
-/* 24 bytes and one allocation per scalar or string, two per non-empty array or object
- * (the value and its block): a data tree takes a small multiple of its file's size
- * whatever the file's shape (a list of five million zeros, say). */
+/* 24 bytes and one allocation per scalar, string or list of at most one element, two per
+ * longer list or object (the value and its block): a data tree takes a small multiple of
+ * its file's size whatever the file's shape (a list of five million zeros, say). */
 struct jd_value {
     gint refs;
-    jd_value_kind kind;
+    guint8 kind; /* jd_value_kind */
+    bool one;    /* a list of one element, u.one: most lists of names hold one */
     int line, col;
     union {
         bool b;
         int64_t i;
         double d;
         size_t len;     /* string: its bytes are `text` */
-        items *arr;     /* made by the first append */
+        items *arr;     /* made by the second append */
+        jd_value *one;  /* the first element, until there is a second */
         members *obj;   /* made by the first member */
     } u;
     char text[]; /* a string's bytes, in the same block */
@@ -170,6 +172,10 @@ void jd_value_unref(jd_value *v)
         return;
     switch (v->kind) {
     case JD_VALUE_ARRAY:
+        if (v->one) {
+            jd_value_unref(v->u.one);
+            break;
+        }
         for (guint32 i = 0; v->u.arr && i < v->u.arr->len; i++)
             jd_value_unref(v->u.arr->item[i]);
         g_free(v->u.arr);
@@ -189,7 +195,7 @@ void jd_value_unref(jd_value *v)
 
 jd_value_kind jd_value_kind_of(const jd_value *v)
 {
-    return v ? v->kind : JD_VALUE_NULL;
+    return v ? (jd_value_kind)v->kind : JD_VALUE_NULL;
 }
 
 const char *jd_value_kind_name(jd_value_kind k)
@@ -253,31 +259,42 @@ size_t jd_value_string_len(const jd_value *v)
 
 size_t jd_array_length(const jd_value *arr)
 {
-    return arr && arr->kind == JD_VALUE_ARRAY && arr->u.arr ? arr->u.arr->len : 0;
+    if (!arr || arr->kind != JD_VALUE_ARRAY) return 0;
+    return arr->one ? 1 : arr->u.arr ? arr->u.arr->len : 0;
 }
 
 jd_value *jd_array_get(const jd_value *arr, size_t i)
 {
     if (i >= jd_array_length(arr))
         return NULL;
-    return arr->u.arr->item[i];
+    return arr->one ? arr->u.one : arr->u.arr->item[i];
 }
 
 void jd_array_append(jd_value *arr, jd_value *v)
 {
     g_return_if_fail(arr && arr->kind == JD_VALUE_ARRAY);
+    if (!v) v = jd_value_new_null();
+    if (!arr->one && !arr->u.arr) {
+        arr->one = true; /* no block until a second element */
+        arr->u.one = v;
+        return;
+    }
+    if (arr->one) {
+        items *a = g_malloc(sizeof(items) + 2 * sizeof(jd_value *));
+        *a = (items){1, 2};
+        a->item[0] = arr->u.one;
+        arr->one = false;
+        arr->u.arr = a;
+    }
     items *a = arr->u.arr;
-    guint32 len = a ? a->len : 0;
-    if (!a || len == a->cap) {
-        /* doubling, from one: most lists in a task list hold one or two names */
-        guint32 cap = len ? 2 * len : 1;
-        g_return_if_fail(cap > len); /* four billion elements */
+    if (a->len == a->cap) {
+        guint32 cap = 2 * a->cap;
+        g_return_if_fail(cap > a->len); /* four billion elements */
         a = g_realloc(a, sizeof(items) + cap * sizeof(jd_value *));
-        a->len = len;
         a->cap = cap;
         arr->u.arr = a;
     }
-    a->item[a->len++] = v ? v : jd_value_new_null();
+    a->item[a->len++] = v;
 }
 
 size_t jd_object_size(const jd_value *obj)
@@ -401,7 +418,7 @@ bool jd_value_equal(const jd_value *a, const jd_value *b)
         if (jd_array_length(a) != jd_array_length(b))
             return false;
         for (guint i = 0; i < jd_array_length(a); i++)
-            if (!jd_value_equal(a->u.arr->item[i], b->u.arr->item[i]))
+            if (!jd_value_equal(jd_array_get(a, i), jd_array_get(b, i)))
                 return false;
         return true;
     case JD_VALUE_OBJECT:
@@ -437,7 +454,7 @@ jd_value *jd_value_copy(const jd_value *v)
     case JD_VALUE_ARRAY:
         c = jd_value_new_array();
         for (guint i = 0; i < jd_array_length(v); i++)
-            jd_array_append(c, jd_value_copy(v->u.arr->item[i]));
+            jd_array_append(c, jd_value_copy(jd_array_get(v, i)));
         break;
     case JD_VALUE_OBJECT:
         c = jd_value_new_object();
