@@ -66,6 +66,14 @@ jd_value *jd_object_value(const jd_value *obj, size_t i);           /* borrowed 
 jd_value *jd_object_get(const jd_value *obj, const char *key);      /* borrowed, or NULL */
 gssize jd_object_index(const jd_value *obj, const char *key);       /* member index, or -1 */
 void jd_object_set(jd_value *obj, const char *key, jd_value *v);    /* takes ownership of v */
+/* Keys shared by the objects of a tree as it is built: jd_object_set copies its key into
+ * each object, jd_object_set_with takes it from `keys` (one copy for all the objects set
+ * through the same jd_keys, e.g. an importer's). The objects keep their keys when `keys` is
+ * freed. A jd_keys is for one thread at a time; the objects are not tied to it. */
+typedef struct jd_keys jd_keys;
+jd_keys *jd_keys_new(void);
+void jd_keys_free(jd_keys *keys); /* NULL is allowed */
+void jd_object_set_with(jd_value *obj, jd_keys *keys, const char *key, jd_value *v); /* keys may be NULL */
 /* Convenience getters that return NULL/0/default when the member is missing or of another kind. */
 const char *jd_object_get_string(const jd_value *obj, const char *key);
 int64_t jd_object_get_int(const jd_value *obj, const char *key, int64_t dflt);

@@ -202,6 +202,7 @@ typedef struct {
     bool bad;    /* an error that lets reading go on (a NUL, a key written twice) */
     GString *buf; /* the string being decoded */
     bool quote;   /* messages may quote the text (jd_file_may_be_quoted) */
+    jd_keys *keys; /* one copy of each key for the whole tree */
 } reader;
 
 /* The position of byte `offset`. Positions are asked for in increasing order, so the
@@ -458,12 +459,12 @@ static bool read_key(reader *r, frame *f)
 }
 
 /* Adds a finished value to the innermost open container. */
-static void add_to(frame *f, jd_value *v)
+static void add_to(reader *r, frame *f, jd_value *v)
 {
     if (jd_value_kind_of(f->container) == JD_VALUE_ARRAY) {
         jd_array_append(f->container, v);
     } else if (f->key) {
-        jd_object_set(f->container, f->key, v);
+        jd_object_set_with(f->container, r->keys, f->key, v);
         g_free(f->key);
         f->key = NULL;
     } else {
@@ -523,7 +524,7 @@ static jd_value *read_text(reader *r)
                 break;
             }
             frame *f = &g_array_index(stack, frame, stack->len - 1);
-            add_to(f, v);
+            add_to(r, f, v);
             v = NULL;
             skip_space(r);
             bool object = jd_value_kind_of(f->container) == JD_VALUE_OBJECT;
@@ -567,7 +568,7 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
         return NULL;
     }
     reader r = {text, len, 0, {0, 1, 1}, file, diags, false, false, g_string_new(NULL),
-                jd_file_may_be_quoted(file)};
+                jd_file_may_be_quoted(file), jd_keys_new()};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r.i = r.pos.offset = 3;
     skip_space(&r);
     jd_value *result = NULL;
@@ -576,5 +577,6 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
     else
         result = read_text(&r);
     g_string_free(r.buf, TRUE);
+    jd_keys_free(r.keys);
     return result;
 }

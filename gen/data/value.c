@@ -3,8 +3,73 @@
 #include <math.h>
 #include <string.h>
 
-/* A member's key is interned (g_ref_string_new_intern): a list of 100,000 tasks holds
- * "title" once, not 100,000 times, and a key costs 8 bytes in its object. */
+/* A member's key: its text after a count of references, so that objects share one (those
+ * an importer builds with one jd_keys, and copies): a list of 100,000 tasks holds "title"
+ * once, and a key costs 8 bytes in its object. Not GLib's g_ref_string_new_intern: its
+ * table is global, and a key released on one thread while another interns it was freed
+ * under the other (GLib 2.74); and it refuses "", a valid JSON key. */
+typedef struct {
+    gint refs;
+    char text[];
+} shared_key;
+
+static shared_key *key_of(const char *text)
+{
+    return (shared_key *)(text - offsetof(shared_key, text));
+}
+
+static const char *key_new(const char *s)
+{
+    size_t n = strlen(s);
+    shared_key *k = g_malloc(sizeof(shared_key) + n + 1);
+    k->refs = 1;
+    memcpy(k->text, s, n + 1);
+    return k->text;
+}
+
+static const char *key_ref(const char *text)
+{
+    g_atomic_int_inc(&key_of(text)->refs);
+    return text;
+}
+
+static void key_unref(const char *text)
+{
+    shared_key *k = key_of(text);
+    if (g_atomic_int_dec_and_test(&k->refs)) g_free(k);
+}
+
+/* text → the same text, each holding a reference */
+struct jd_keys {
+    GHashTable *table;
+};
+
+jd_keys *jd_keys_new(void)
+{
+    jd_keys *keys = g_new(jd_keys, 1);
+    keys->table = g_hash_table_new_full(g_str_hash, g_str_equal, (GDestroyNotify)key_unref, NULL);
+    return keys;
+}
+
+void jd_keys_free(jd_keys *keys)
+{
+    if (!keys) return;
+    g_hash_table_destroy(keys->table);
+    g_free(keys);
+}
+
+/* A new reference to the key `s`: the one of `keys` (made there if new), else its own. */
+static const char *key_get(jd_keys *keys, const char *s)
+{
+    if (!keys) return key_new(s);
+    const char *k = g_hash_table_lookup(keys->table, s);
+    if (!k) {
+        k = key_new(s);
+        g_hash_table_add(keys->table, (gpointer)k);
+    }
+    return key_ref(k);
+}
+
 typedef struct {
     const char *key;
     jd_value *value;
@@ -182,7 +247,7 @@ void jd_value_unref(jd_value *v)
         break;
     case JD_VALUE_OBJECT:
         for (guint32 i = 0; v->u.obj && i < v->u.obj->len; i++) {
-            g_ref_string_release((char *)v->u.obj->m[i].key);
+            key_unref(v->u.obj->m[i].key);
             jd_value_unref(v->u.obj->m[i].value);
         }
         g_free(v->u.obj);
@@ -321,7 +386,7 @@ static gssize object_find(const jd_value *obj, const char *key)
     if (!obj || obj->kind != JD_VALUE_OBJECT || !obj->u.obj)
         return -1;
     members *ms = obj->u.obj;
-    /* a key taken from another object is the same interned string: no need to compare */
+    /* a key shared with another object is the same pointer: no need to compare */
     if (index_size(ms->cap)) {
         guint32 mask = index_size(ms->cap) - 1, *slot = members_index(ms);
         for (guint32 h = g_str_hash(key) & mask; slot[h]; h = (h + 1) & mask) {
@@ -348,23 +413,37 @@ jd_value *jd_object_get(const jd_value *obj, const char *key)
     return i < 0 ? NULL : obj->u.obj->m[i].value;
 }
 
-void jd_object_set(jd_value *obj, const char *key, jd_value *v)
+/* Sets member `k` of `obj` to `v`; `take_key` is a reference to a key with the same text
+ * (made by key_get or key_ref), dropped when the member exists already. */
+static void object_set(jd_value *obj, const char *k, const char *take_key, jd_value *v)
 {
-    g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT && key);
     if (!v)
         v = jd_value_new_null();
-    gssize i = object_find(obj, key);
+    gssize i = object_find(obj, k);
     if (i >= 0) {
         member *m = &obj->u.obj->m[i];
         jd_value_unref(m->value);
         m->value = v;
+        if (take_key) key_unref(take_key);
         return;
     }
     members *ms = members_reserve(obj->u.obj);
     obj->u.obj = ms;
-    ms->m[ms->len] = (member){g_ref_string_new_intern(key), v};
+    ms->m[ms->len] = (member){take_key ? take_key : key_new(k), v};
     if (index_size(ms->cap)) index_put(ms, ms->len);
     ms->len++;
+}
+
+void jd_object_set(jd_value *obj, const char *key, jd_value *v)
+{
+    g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT && key);
+    object_set(obj, key, NULL, v);
+}
+
+void jd_object_set_with(jd_value *obj, jd_keys *keys, const char *key, jd_value *v)
+{
+    g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT && key);
+    object_set(obj, key, keys ? key_get(keys, key) : NULL, v);
 }
 
 const char *jd_object_get_string(const jd_value *obj, const char *key)
@@ -458,8 +537,10 @@ jd_value *jd_value_copy(const jd_value *v)
         break;
     case JD_VALUE_OBJECT:
         c = jd_value_new_object();
-        for (size_t i = 0; i < jd_object_size(v); i++)
-            jd_object_set(c, jd_object_key(v, i), jd_value_copy(jd_object_value(v, i)));
+        for (size_t i = 0; i < jd_object_size(v); i++) {
+            const char *k = jd_object_key(v, i);
+            object_set(c, k, key_ref(k), jd_value_copy(jd_object_value(v, i))); /* keys shared */
+        }
         break;
     default:
         c = jd_value_new_null();

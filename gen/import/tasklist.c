@@ -53,6 +53,7 @@ typedef struct {
     /* The plans' "from" and "to" (1 to 4), made once and shared by every segment: they carry
      * no position, and two small ints per segment were a fifth of a long list's tree. */
     jd_value *quarter_number[QUARTERS + 1];
+    jd_keys *keys; /* the members' keys, one copy each for the whole list */
     columns cols;
     GHashTable *unused_columns; /* header words already warned about */
 } builder;
@@ -495,13 +496,13 @@ static task *new_task(builder *b, int id, const char *title, const row_view *v)
     set_pos(t->value, v, b->cols.id);
     jd_value *id_value = jd_value_new_int(id);
     set_pos(id_value, v, b->cols.id);
-    jd_object_set(t->value, "id", id_value);
+    jd_object_set_with(t->value, b->keys, "id", id_value);
     jd_value *title_value = jd_value_new_string(title);
     set_pos(title_value, v, b->cols.task);
-    jd_object_set(t->value, "title", title_value);
+    jd_object_set_with(t->value, b->keys, "title", title_value);
     t->title = jd_value_string(title_value);
-    jd_object_set(t->value, "leaders", jd_value_new_array());
-    jd_object_set(t->value, "units", jd_value_new_array());
+    jd_object_set_with(t->value, b->keys, "leaders", jd_value_new_array());
+    jd_object_set_with(t->value, b->keys, "units", jd_value_new_array());
     jd_array_append(b->tasks, t->value);
     g_hash_table_insert(b->by_id, GINT_TO_POINTER(id), t);
     return t;
@@ -568,11 +569,11 @@ static jd_value *read_plan(const row_view *v)
             end++;
         jd_value *segment = jd_value_new_object();
         set_pos(segment, v, b->cols.quarter[q]);
-        jd_object_set(segment, "from", quarter_number(b, q + 1));
-        jd_object_set(segment, "to", quarter_number(b, end));
+        jd_object_set_with(segment, b->keys, "from", quarter_number(b, q + 1));
+        jd_object_set_with(segment, b->keys, "to", quarter_number(b, end));
         jd_value *text = jd_value_new_string(texts[q]);
         set_pos(text, v, b->cols.quarter[q]);
-        jd_object_set(segment, "text", text);
+        jd_object_set_with(segment, b->keys, "text", text);
         jd_array_append(plan, segment);
         q = end;
     }
@@ -609,8 +610,8 @@ static void add_unit(task *t, const row_view *v)
     } else {
         jd_value *unit = jd_value_new_object();
         set_pos(unit, v, b->cols.units);
-        jd_object_set(unit, "names", names_array(names, v, b->cols.units));
-        jd_object_set(unit, "plan", read_plan(v));
+        jd_object_set_with(unit, b->keys, "names", names_array(names, v, b->cols.units));
+        jd_object_set_with(unit, b->keys, "plan", read_plan(v));
         jd_array_append(jd_object_get(t->value, "units"), unit);
     }
     g_strfreev(names);
@@ -890,6 +891,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     b.by_id = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, task_free);
     b.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     b.quarter_merges = -1;
+    b.keys = jd_keys_new();
     size_t header_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
         if (jd_records_row_is_blank(records, r)) continue;
@@ -928,6 +930,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     g_hash_table_destroy(b.unused_columns);
     for (int q = 0; q <= QUARTERS; q++)
         jd_value_unref(b.quarter_number[q]);
+    jd_keys_free(b.keys);
     jd_tally_end(&tally);
     return list;
 }

@@ -220,7 +220,7 @@ bool jd_tasklist_validate(const jd_value *list, const char *name, jd_diags *diag
     return c.ok;
 }
 
-static jd_value *canonical_object(const jd_value *obj, const member_schema *members)
+static jd_value *canonical_object(const jd_value *obj, const member_schema *members, jd_keys *keys)
 {
     jd_value *out = jd_value_new_object();
     jd_value_set_pos(out, jd_value_line(obj), jd_value_col(obj));
@@ -230,19 +230,22 @@ static jd_value *canonical_object(const jd_value *obj, const member_schema *memb
         if (!m->element) {
             /* shared, not copied: the tree read from JSON is freed right after, and two
              * copies of every title and plan text were the peak of a JSON import */
-            jd_object_set(out, m->key, jd_value_ref((jd_value *)v));
+            jd_object_set_with(out, keys, m->key, jd_value_ref((jd_value *)v));
             continue;
         }
         jd_value *list = jd_value_new_array();
         jd_value_set_pos(list, jd_value_line(v), jd_value_col(v));
         for (size_t i = 0; i < jd_array_length(v); i++)
-            jd_array_append(list, canonical_object(jd_array_get(v, i), m->element));
-        jd_object_set(out, m->key, list);
+            jd_array_append(list, canonical_object(jd_array_get(v, i), m->element, keys));
+        jd_object_set_with(out, keys, m->key, list);
     }
     return out;
 }
 
 jd_value *jd_tasklist_canonical(const jd_value *list)
 {
-    return canonical_object(list, list_members);
+    jd_keys *keys = jd_keys_new();
+    jd_value *out = canonical_object(list, list_members, keys);
+    jd_keys_free(keys);
+    return out;
 }
