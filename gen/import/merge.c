@@ -156,20 +156,21 @@ static task_entry *check_report(merger *m, const jd_value *report, jd_period *pe
 
 /* The report in canonical form, with its period and state as the merge normalised them;
  * unchanged members are shared. */
-static jd_value *merged_report(const jd_value *report, const jd_period *period, const char *state)
+static jd_value *merged_report(const jd_value *report, const jd_period *period, const char *state,
+                               jd_keys *keys)
 {
     static const char *const shared[] = {"done", "problems", "next", "reporter", "date"};
     jd_value *out = jd_value_new_object();
     jd_value_set_pos(out, jd_value_line(report), jd_value_col(report));
-    jd_object_set(out, "task", jd_value_ref(jd_object_get(report, "task")));
-    jd_object_set(out, "unit", jd_value_ref(jd_object_get(report, "unit")));
+    jd_object_set_with(out, keys, "task", jd_value_ref(jd_object_get(report, "task")));
+    jd_object_set_with(out, keys, "unit", jd_value_ref(jd_object_get(report, "unit")));
     char *period_text = jd_period_format(period);
-    jd_object_set(out, "period", normalised(jd_object_get(report, "period"), period_text));
+    jd_object_set_with(out, keys, "period", normalised(jd_object_get(report, "period"), period_text));
     g_free(period_text);
-    jd_object_set(out, "state", normalised(jd_object_get(report, "state"), state));
+    jd_object_set_with(out, keys, "state", normalised(jd_object_get(report, "state"), state));
     for (size_t i = 0; i < G_N_ELEMENTS(shared); i++) {
         jd_value *v = jd_object_get(report, shared[i]);
-        jd_object_set(out, shared[i], v ? jd_value_ref(v) : jd_value_new_string(""));
+        jd_object_set_with(out, keys, shared[i], v ? jd_value_ref(v) : jd_value_new_string(""));
     }
     return out;
 }
@@ -212,43 +213,44 @@ static jd_value *row_reports(const jd_value *unit, const task_entry *e)
 }
 
 /* A shallow copy of `obj`: the same members, shared, except `replaced`, which is left out. */
-static jd_value *copy_except(const jd_value *obj, const char *replaced)
+static jd_value *copy_except(const jd_value *obj, const char *replaced, jd_keys *keys)
 {
     jd_value *out = jd_value_new_object();
     jd_value_set_pos(out, jd_value_line(obj), jd_value_col(obj));
     for (size_t i = 0; i < jd_object_size(obj); i++)
         if (strcmp(jd_object_key(obj, i), replaced) != 0)
-            jd_object_set(out, jd_object_key(obj, i), jd_value_ref(jd_object_value(obj, i)));
+            jd_object_set_with(out, keys, jd_object_key(obj, i), jd_value_ref(jd_object_value(obj, i)));
     return out;
 }
 
-static jd_value *merged_list(const jd_value *list, GHashTable *index, const char *const *states)
+static jd_value *merged_list(const jd_value *list, GHashTable *index, const char *const *states,
+                             jd_keys *keys)
 {
-    jd_value *out = copy_except(list, "tasks");
+    jd_value *out = copy_except(list, "tasks", keys);
     /* the states reports may have, so that a sheet counts each of them, 0 included */
     jd_value *allowed = jd_value_new_array();
     for (const char *const *s = states; *s; s++)
         jd_array_append(allowed, jd_value_new_string(*s));
-    jd_object_set(out, "states", allowed);
+    jd_object_set_with(out, keys, "states", allowed);
     const jd_value *tasks_in = jd_object_get(list, "tasks");
     jd_value *tasks = jd_value_new_array();
     for (size_t t = 0; t < jd_array_length(tasks_in); t++) {
         const jd_value *task_in = jd_array_get(tasks_in, t);
         gint64 id = jd_object_get_int(task_in, "id", 0);
         const task_entry *e = g_hash_table_lookup(index, &id);
-        jd_value *task = copy_except(task_in, "units");
+        jd_value *task = copy_except(task_in, "units", keys);
         const jd_value *units_in = jd_object_get(task_in, "units");
         jd_value *units = jd_value_new_array();
         for (size_t u = 0; u < jd_array_length(units_in); u++) {
             const jd_value *unit_in = jd_array_get(units_in, u);
-            jd_value *unit = copy_except(unit_in, "reports");
-            jd_object_set(unit, "reports", row_reports(unit_in, e));
+            jd_value *unit = copy_except(unit_in, "reports", keys);
+            jd_object_set_with(unit, keys, "reports", row_reports(unit_in, e));
             jd_array_append(units, unit);
         }
-        jd_object_set(task, "units", units);
+        jd_object_set_with(task, keys, "units", units);
         jd_array_append(tasks, task);
     }
-    jd_object_set(out, "tasks", tasks);
+    jd_object_set_with(out, keys, "tasks", tasks);
     return out;
 }
 
@@ -261,7 +263,7 @@ jd_value *jd_progress_merge(const jd_value *list, const jd_value *progress,
 /* The progress data with only the reports in `kept` (a set of report values). */
 static jd_value *progress_with(const jd_value *progress, GHashTable *kept)
 {
-    jd_value *out = copy_except(progress, "reports");
+    jd_value *out = copy_except(progress, "reports", NULL);
     const jd_value *reports = jd_object_get(progress, "reports");
     jd_value *list = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(reports); i++)
@@ -283,6 +285,7 @@ jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
     jd_value *reports = jd_progress_drop_duplicates(jd_object_get(progress, "reports"), rejects, &rejected_errors,
                                                     diags);
     GHashTable *merged_reports = g_hash_table_new(g_direct_hash, g_direct_equal);
+    jd_keys *keys = jd_keys_new(); /* the merged tree's keys, one copy each */
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         jd_period period;
@@ -300,7 +303,7 @@ jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
             continue;
         }
         accepted *a = g_new0(accepted, 1);
-        a->report = merged_report(report, &period, state);
+        a->report = merged_report(report, &period, state, keys);
         a->period = period;
         a->unit = jd_object_get_string(a->report, "unit");
         g_ptr_array_add(e->accepted, a);
@@ -308,12 +311,13 @@ jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
     }
     jd_value *merged = NULL;
     if (jd_tally_errors(&tally) == rejected_errors) {
-        merged = merged_list(list, m.index, m.states);
+        merged = merged_list(list, m.index, m.states, keys);
         if (kept) *kept = progress_with(progress, merged_reports);
     } else if (kept) {
         *kept = NULL;
     }
     g_hash_table_destroy(merged_reports);
+    jd_keys_free(keys);
     jd_value_unref(reports);
     g_hash_table_destroy(m.index);
     jd_tally_end(&tally);

@@ -128,6 +128,7 @@ typedef struct {
     const char *const *states;
     char *default_period; /* canonical, or NULL */
     jd_value *file;       /* the file name, shared by every report's source */
+    jd_keys *keys;        /* the reports' keys, one copy each */
     GString *title;
     jd_value *reports;
     bool have_header, header_usable;
@@ -332,11 +333,11 @@ static char *row_date(reader *rd, size_t r, const char *text)
     return iso;
 }
 
-static jd_value *new_source(jd_value *file, jd_value *title)
+static jd_value *new_source(jd_value *file, jd_value *title, jd_keys *keys)
 {
     jd_value *source = jd_value_new_object();
-    jd_object_set(source, "file", jd_value_ref(file));
-    if (title) jd_object_set(source, "title", title);
+    jd_object_set_with(source, keys, "file", jd_value_ref(file));
+    if (title) jd_object_set_with(source, keys, "title", title);
     return source;
 }
 
@@ -349,16 +350,16 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
         set_pos(report, rd, r, COL_ID);
         jd_value *task = jd_value_new_int(id);
         set_pos(task, rd, r, COL_ID);
-        jd_object_set(report, "task", task);
-        jd_object_set(report, "unit", string_at(*n, rd, r, COL_UNIT));
-        jd_object_set(report, "period", string_at(period, rd, r, COL_PERIOD));
-        jd_object_set(report, "state", string_at(state, rd, r, COL_STATE));
+        jd_object_set_with(report, rd->keys, "task", task);
+        jd_object_set_with(report, rd->keys, "unit", string_at(*n, rd, r, COL_UNIT));
+        jd_object_set_with(report, rd->keys, "period", string_at(period, rd, r, COL_PERIOD));
+        jd_object_set_with(report, rd->keys, "state", string_at(state, rd, r, COL_STATE));
         for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
-            jd_object_set(report, text_members[i].key,
+            jd_object_set_with(report, rd->keys, text_members[i].key,
                           string_at(text[text_members[i].col], rd, r, text_members[i].col));
-        jd_object_set(report, "date", string_at(date, rd, r, COL_DATE));
+        jd_object_set_with(report, rd->keys, "date", string_at(date, rd, r, COL_DATE));
         jd_value *title = *text[COL_TASK] ? string_at(text[COL_TASK], rd, r, COL_TASK) : NULL;
-        jd_object_set(report, "source", new_source(rd->file, title));
+        jd_object_set_with(report, rd->keys, "source", new_source(rd->file, title, rd->keys));
         jd_array_append(rd->reports, report);
     }
 }
@@ -510,6 +511,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     rd.states = options && options->states ? options->states : jd_progress_default_states();
     rd.default_period = default_period(options, name, diags);
     rd.file = jd_value_new_string(name);
+    rd.keys = jd_keys_new();
     rd.title = g_string_new(NULL);
     rd.reports = jd_value_new_array();
     rd.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -538,6 +540,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     jd_tally_end(&tally);
     jd_value_unref(rd.reports);
     jd_value_unref(rd.file);
+    jd_keys_free(rd.keys);
     g_string_free(rd.title, TRUE);
     g_free(rd.current_title);
     g_free(rd.default_period);
@@ -553,6 +556,7 @@ typedef struct {
     const char *const *states;
     const char *default_period;
     jd_value *file;
+    jd_keys *keys; /* the reports' keys, one copy each */
 } json_reader;
 
 static void problem(json_reader *jr, jd_severity sev, const jd_value *at, const char *fmt, ...)
@@ -648,16 +652,16 @@ static jd_value *json_report(json_reader *jr, const jd_value *in, const char *pa
     if (jd_diags_count_severity(jr->diags, JD_ERROR) == errors_before) {
         report = jd_value_new_object();
         jd_value_set_pos(report, jd_value_line(in), jd_value_col(in));
-        jd_object_set(report, "task", jd_value_copy(task));
-        jd_object_set(report, "unit", jd_value_copy(unit));
+        jd_object_set_with(report, jr->keys, "task", jd_value_copy(task));
+        jd_object_set_with(report, jr->keys, "unit", jd_value_copy(unit));
         jd_value *period_value = restring(period, period_text);
         if (!period) jd_value_set_pos(period_value, jd_value_line(in), jd_value_col(in));
-        jd_object_set(report, "period", period_value);
-        jd_object_set(report, "state", restring(state_value, state));
+        jd_object_set_with(report, jr->keys, "period", period_value);
+        jd_object_set_with(report, jr->keys, "state", restring(state_value, state));
         for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
-            jd_object_set(report, text_members[i].key, restring(texts[i], NULL));
-        jd_object_set(report, "date", restring(date, iso ? iso : ""));
-        jd_object_set(report, "source", new_source(jr->file, NULL));
+            jd_object_set_with(report, jr->keys, text_members[i].key, restring(texts[i], NULL));
+        jd_object_set_with(report, jr->keys, "date", restring(date, iso ? iso : ""));
+        jd_object_set_with(report, jr->keys, "source", new_source(jr->file, NULL, jr->keys));
     }
     g_free(iso);
     g_free(period_text);
@@ -671,7 +675,7 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     diags = jd_tally_begin(&tally, diags);
     json_reader jr = {name, diags,
                       options && options->states ? options->states : jd_progress_default_states(),
-                      NULL, NULL};
+                      NULL, NULL, jd_keys_new()};
     char *period = default_period(options, name, diags);
     jr.default_period = period;
     jr.file = jd_value_new_string(name);
@@ -723,6 +727,7 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     jd_value_unref(kept);
     jd_value_unref(reports);
     jd_value_unref(jr.file);
+    jd_keys_free(jr.keys);
     g_free(period);
     return progress;
 }
@@ -835,15 +840,17 @@ jd_value *jd_progress_canonical(const jd_value *progress)
     jd_object_set(out, "title", jd_value_ref(jd_object_get(progress, "title")));
     const jd_value *reports = jd_object_get(progress, "reports");
     jd_value *list = jd_value_new_array();
+    jd_keys *keys = jd_keys_new();
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         jd_value *copy = jd_value_new_object();
         jd_value_set_pos(copy, jd_value_line(report), jd_value_col(report));
         for (size_t m = 0; m < G_N_ELEMENTS(report_members); m++)
-            jd_object_set(copy, report_members[m],
-                          jd_value_ref(jd_object_get(report, report_members[m])));
+            jd_object_set_with(copy, keys, report_members[m],
+                               jd_value_ref(jd_object_get(report, report_members[m])));
         jd_array_append(list, copy);
     }
+    jd_keys_free(keys);
     jd_object_set(out, "reports", list);
     return out;
 }
