@@ -41,26 +41,9 @@ START_TEST(build_and_write_canonical_json)
 }
 END_TEST
 
+/* Many keys: the index grows with the object, finds every key and misses; a key set
+ * again replaces its value in place; a copy keeps order and values and shares the keys. */
 START_TEST(object_replaces_and_indexes_many_keys)
-{
-    jd_value *o = jd_value_new_object();
-    for (int i = 0; i < 40; i++) {
-        char k[8];
-        g_snprintf(k, sizeof k, "k%d", i);
-        jd_object_set(o, k, jd_value_new_int(i));
-    }
-    jd_object_set(o, "k3", jd_value_new_string("three"));
-    ck_assert_int_eq(jd_object_size(o), 40);
-    ck_assert_str_eq(jd_object_get_string(o, "k3"), "three");
-    ck_assert_int_eq(jd_object_get_int(o, "k39", -1), 39);
-    ck_assert_ptr_null(jd_object_get(o, "k40"));
-    ck_assert_str_eq(jd_object_key(o, 3), "k3");
-    jd_value_unref(o);
-}
-END_TEST
-
-/* Many keys: the index grows with the object and finds every key, and misses. */
-START_TEST(object_index_finds_every_key)
 {
     jd_value *o = jd_value_new_object();
     for (int i = 0; i < 1000; i++) {
@@ -69,14 +52,16 @@ START_TEST(object_index_finds_every_key)
         jd_object_set(o, k, jd_value_new_int(i));
         ck_assert_int_eq(jd_object_index(o, k), i);
     }
+    jd_object_set(o, "键3", jd_value_new_string("three"));
     ck_assert_int_eq(jd_object_size(o), 1000);
-    for (int i = 0; i < 1000; i++) {
+    ck_assert_str_eq(jd_object_get_string(o, "键3"), "three");
+    ck_assert_str_eq(jd_object_key(o, 3), "键3");
+    for (int i = 4; i < 1000; i++) {
         char k[16];
         g_snprintf(k, sizeof k, "键%d", i);
         ck_assert_int_eq(jd_object_get_int(o, k, -1), i);
     }
-    ck_assert_int_eq(jd_object_index(o, "键1000"), -1);
-    /* keys are shared between objects, and a copy keeps order and values */
+    ck_assert_ptr_null(jd_object_get(o, "键1000"));
     jd_value *c = jd_value_copy(o);
     ck_assert_ptr_eq(jd_object_key(c, 7), jd_object_key(o, 7));
     ck_assert(jd_value_equal(o, c));
@@ -206,7 +191,6 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, build_and_write_canonical_json);
     tcase_add_test(tc, object_replaces_and_indexes_many_keys);
-    tcase_add_test(tc, object_index_finds_every_key);
     tcase_add_test(tc, shared_keys_outlive_their_table);
 #ifdef MEASURES_HEAP
     tcase_add_test(tc, tree_of_small_objects_is_compact);
