@@ -9,7 +9,10 @@
 #include <string.h>
 #include <time.h>
 
+#include <hpdf_fontdef.h>
+
 #include "docbuild.h"
+#include "haru_private.h"
 #include "scenarios.h"
 #include "jd_backend.h"
 #include "jd_layout.h"
@@ -921,6 +924,54 @@ START_TEST(collection_face_is_drawn)
 }
 END_TEST
 
+/* The character map libharu walks is replaced by a table with the same answers: for every
+ * font the sample paragraphs use (the CJK families and their Latin faces), every BMP code
+ * point gets the glyph libharu's own walk gave it, which is the font's (FreeType's) for
+ * the characters drawn. */
+START_TEST(indexed_character_map_answers_as_the_font)
+{
+    jd_pages *pages = lay(doc_paragraphs());
+    int checked = 0;
+    GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    HPDF_UINT16 *before = g_new(HPDF_UINT16, 0x10000);
+    for (size_t i = 0; i < jd_pages_font_count(pages); i++) {
+        const jd_font *f = jd_pages_font(pages, (int)i);
+        char *key = g_strdup_printf("%s#%d", f->file, f->face_index);
+        if (!g_hash_table_add(seen, key))
+            continue;
+        HPDF_Doc pdf = HPDF_New(NULL, NULL);
+        ck_assert_ptr_nonnull(pdf);
+        const char *name = g_str_has_suffix(f->file, ".ttc")
+                               ? HPDF_LoadTTFontFromFile2(pdf, f->file, (HPDF_UINT)f->face_index, HPDF_TRUE)
+                               : HPDF_LoadTTFontFromFile(pdf, f->file, HPDF_TRUE);
+        ck_assert_msg(name != NULL, "%s", f->file);
+        HPDF_FontDef def = HPDF_GetFontDef(pdf, name);
+        for (guint u = 0; u <= 0xFFFF; u++)
+            before[u] = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
+        HPDF_UINT segments = ((HPDF_TTFontDefAttr)def->attr)->cmap.seg_count_x2 / 2;
+        ck_assert(haru_fonts_index_cmap(pdf, name));
+        ck_assert_uint_eq(((HPDF_TTFontDefAttr)def->attr)->cmap.seg_count_x2, 4);
+        guint mapped = 0;
+        for (guint u = 0; u <= 0xFFFF; u++) {
+            HPDF_UINT16 after = HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)u);
+            ck_assert_msg(after == before[u], "%s U+%04X: %u, was %u", f->file, u, after, before[u]);
+            mapped += after != 0;
+        }
+        /* a real map, walked before: many segments, thousands of characters */
+        ck_assert_uint_gt(segments, 2);
+        ck_assert_uint_gt(mapped, 200);
+        gunichar probe = strstr(f->family, "Liberation") ? 'G' : 0x4E2D; /* G 中 */
+        ck_assert_uint_eq(HPDF_TTFontDef_GetGlyphid(def, (HPDF_UINT16)probe), cmap_glyph(f->file, f->face_index, probe));
+        HPDF_Free(pdf);
+        checked++;
+    }
+    ck_assert_int_ge(checked, 3);
+    g_free(before);
+    g_hash_table_destroy(seen);
+    jd_pages_free(pages);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("haru");
@@ -953,6 +1004,7 @@ int main(void)
     tcase_add_test(features, text_operators);
     tcase_add_test(features, graphics_match_cairo);
     tcase_add_test(features, collection_face_is_drawn);
+    tcase_add_test(features, indexed_character_map_answers_as_the_font);
     suite_add_tcase(s, features);
     return jt_main(s);
 }

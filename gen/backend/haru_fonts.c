@@ -7,6 +7,8 @@
 #include FT_TRUETYPE_IDS_H
 #include FT_TRUETYPE_TABLES_H
 #include FT_TRUETYPE_TAGS_H
+#include <hpdf_fontdef.h>
+#include <hpdf_mmgr.h>
 #include <pango/pango.h>
 #include <string.h>
 
@@ -387,6 +389,78 @@ static bool write_identity_to_unicode(HPDF_Font font)
     return st == HPDF_OK;
 }
 
+/* libharu 2.3.0 finds a character's glyph by walking its copy of the font's character map
+ * from the first segment, for every character it shows or measures and for all 65,536 of
+ * the BMP when it makes the font; a CJK font has thousands of segments, and the walks were
+ * most of a haru render (60% of the seed list, 40% of ten times it). That copy serves
+ * nothing else (the embedded font keeps the file's own map), so it is replaced by one
+ * segment over the BMP that indexes a table of every code point's glyph, filled in one
+ * pass with libharu's own rule (HPDF_TTFontDef_GetGlyphid), and a last segment for U+FFFF:
+ * every answer, and so the PDF, stays the same. A map this cannot mirror exactly is left
+ * as it is. Returns whether the map was replaced. */
+bool haru_fonts_index_cmap(HPDF_Doc pdf, const char *name)
+{
+    HPDF_FontDef def = HPDF_GetFontDef(pdf, name);
+    if (!def || def->type != HPDF_FONTDEF_TYPE_TRUETYPE || !def->attr)
+        return false;
+    HPDF_TTF_CmapRange *cm = &((HPDF_TTFontDefAttr)def->attr)->cmap;
+    HPDF_UINT segs = cm->seg_count_x2 / 2;
+    /* libharu's walk stops in the last segment only when it ends at U+FFFF */
+    if (cm->format != 4 || segs == 0 || cm->end_count[segs - 1] != 0xFFFF)
+        return false;
+    HPDF_UINT16 *table = HPDF_GetMem(def->mmgr, sizeof(HPDF_UINT16) * 0x10000);
+    HPDF_UINT16 *end = HPDF_GetMem(def->mmgr, sizeof(HPDF_UINT16) * 2);
+    HPDF_UINT16 *start = HPDF_GetMem(def->mmgr, sizeof(HPDF_UINT16) * 2);
+    HPDF_INT16 *delta = HPDF_GetMem(def->mmgr, sizeof(HPDF_INT16) * 2);
+    HPDF_UINT16 *range = HPDF_GetMem(def->mmgr, sizeof(HPDF_UINT16) * 2);
+    bool ok = table && end && start && delta && range;
+    HPDF_UINT i = 0;
+    for (HPDF_UINT u = 0; ok && u <= 0xFFFF; u++) {
+        HPDF_UINT16 unicode = (HPDF_UINT16)u;
+        while (i < segs && unicode > cm->end_count[i])
+            i++;
+        if (cm->start_count[i] > unicode) {
+            table[u] = 0;
+        } else if (cm->id_range_offset[i] == 0) {
+            table[u] = (HPDF_UINT16)(unicode + cm->id_delta[i]);
+        } else {
+            HPDF_UINT idx = cm->id_range_offset[i] / 2 + (unicode - cm->start_count[i]) - (segs - i);
+            if (idx == cm->glyph_id_array_count)
+                ok = false; /* libharu reads one past its table here: not mirrored */
+            else
+                table[u] = idx > cm->glyph_id_array_count
+                               ? 0
+                               : (HPDF_UINT16)(cm->glyph_id_array[idx] + cm->id_delta[i]);
+        }
+    }
+    if (!ok) {
+        void *mem[] = {table, end, start, delta, range};
+        for (size_t k = 0; k < G_N_ELEMENTS(mem); k++)
+            if (mem[k])
+                HPDF_FreeMem(def->mmgr, mem[k]);
+        return false;
+    }
+    /* segment 0, U+0000–U+FFFE: offset 4 makes libharu's index (4 / 2 + u - 2) u itself;
+     * segment 1, U+FFFF: its glyph by delta */
+    end[0] = 0xFFFE, start[0] = 0, delta[0] = 0, range[0] = 4;
+    end[1] = 0xFFFF, start[1] = 0xFFFF, range[1] = 0;
+    delta[1] = (HPDF_INT16)(HPDF_UINT16)(table[0xFFFF] + 1); /* 0xFFFF + delta ≡ the glyph */
+    HPDF_FreeMem(def->mmgr, cm->end_count);
+    HPDF_FreeMem(def->mmgr, cm->start_count);
+    HPDF_FreeMem(def->mmgr, cm->id_delta);
+    HPDF_FreeMem(def->mmgr, cm->id_range_offset);
+    if (cm->glyph_id_array)
+        HPDF_FreeMem(def->mmgr, cm->glyph_id_array);
+    cm->end_count = end;
+    cm->start_count = start;
+    cm->id_delta = delta;
+    cm->id_range_offset = range;
+    cm->glyph_id_array = table;
+    cm->glyph_id_array_count = 0x10000;
+    cm->seg_count_x2 = 4;
+    return true;
+}
+
 HPDF_Font haru_fonts_get(haru_fonts *hf, HPDF_Doc pdf, int id)
 {
     if (id < 0 || (size_t)id >= hf->n) return NULL;
@@ -406,6 +480,8 @@ HPDF_Font haru_fonts_get(haru_fonts *hf, HPDF_Doc pdf, int id)
                            ? HPDF_LoadTTFontFromFile2(pdf, f->font->file,
                                                       (HPDF_UINT)f->font->face_index, HPDF_TRUE)
                            : HPDF_LoadTTFontFromFile(pdf, f->font->file, HPDF_TRUE);
+    if (name)
+        haru_fonts_index_cmap(pdf, name);
     HPDF_Font font = name ? HPDF_GetFont(pdf, name, "UTF-8") : NULL;
     if (font && !write_identity_to_unicode(font)) font = NULL;
     f->hpdf = font;

@@ -33,6 +33,10 @@ bool haru_fonts_vet(haru_fonts *fonts, const jd_pages *pages, const char *path, 
  * if libharu failed; its error handler has the reason. */
 HPDF_Font haru_fonts_get(haru_fonts *fonts, HPDF_Doc pdf, int id);
 
+/* Gives the TrueType font `name` loaded into `pdf` a character map libharu looks up in
+ * constant time, with the same answers (false: left as it was). */
+bool haru_fonts_index_cmap(HPDF_Doc pdf, const char *name);
+
 /* “Family” (file) of font `id`, for messages. */
 const char *haru_fonts_label(const haru_fonts *fonts, int id);
 
