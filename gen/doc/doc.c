@@ -1,63 +1,133 @@
 #include "jd_doc.h"
 
 #include <math.h>
+#include <stdlib.h>
 #include <string.h>
 
 typedef enum { AV_INT, AV_NUMBER, AV_STRING, AV_LENGTH, AV_NUMBERS, AV_STRINGS } attr_kind;
 
+/* 16 bytes: the unit of a length and the count of a list sit beside the kind. */
 typedef struct {
-    jd_attr attr;
-    attr_kind kind;
+    guint8 attr;  /* jd_attr */
+    guint8 kind;  /* attr_kind */
+    guint8 unit;  /* jd_unit, AV_LENGTH */
+    uint32_t n;   /* AV_NUMBERS, AV_STRINGS */
     union {
         int64_t i;
-        double d;
-        const char *s; /* the node's own copy */
-        jd_length len;
-        struct {
-            double *values;
-            size_t n;
-        } numbers;
-        struct {
-            char **values; /* n + 1, NULL-terminated */
-            size_t n;
-        } strings;
+        double d;         /* AV_NUMBER, the value of AV_LENGTH */
+        const char *s;    /* the node's own copy */
+        double *values;
+        char **strings;   /* n + 1, NULL-terminated */
     } u;
 } attr_value;
 
-/* Nodes, their texts and attributes live in the document's arena (freed all at once):
- * a list of 380,000 nodes took a malloc, a header and a pointer in a list each, and half
- * the memory of a long sheet's document. */
+/* A TEXT node's text: its length, then the bytes and a NUL. Text grown by appending (a
+ * paragraph's runs) is g_malloc'd with room to grow (a heap_text); set once, it is carved
+ * from the document's byte blocks. */
+typedef struct {
+    uint32_t len, cap; /* cap: heap texts only */
+    char s[];
+} heap_text;
+
+typedef struct {
+    uint32_t len;
+    char s[];
+} fixed_text;
+
+enum { F_TEXT = 1, F_HEAP_TEXT = 2, F_PAIR = 4 };
+
+/* A node with both a text and attributes (rare: the template gives TEXT nodes none). */
+typedef struct {
+    void *text;
+    attr_value *attrs;
+} text_and_attrs;
+
+/* 56 bytes (a long list's document is millions of nodes: 100,000 short rows are 2.5
+ * million). What a node has beyond its links and style — a text or attributes — is behind
+ * one pointer; its source position is an index into the document's table of positions;
+ * the document is found from the node's address (nodes live in aligned blocks), not kept
+ * in each node. */
 struct jd_node {
-    jd_doc *doc;
-    guint8 type;       /* jd_node_type */
-    guint8 n_attrs;
-    bool heap_text;    /* text grown by appending: g_malloc'd (doc->heap_texts frees it) */
-    int src_line;
+    guint8 type;    /* jd_node_type */
+    guint8 n_attrs, attr_cap;
+    guint8 flags;   /* F_* */
+    uint32_t src;   /* 1 + index in doc->sources, 0 = none */
     jd_node *parent, *first, *last, *next;
     const jd_style *style;
-    char *text;
-    uint32_t text_len, text_cap; /* text_cap: with heap_text */
-    attr_value *attrs;
-    const char *src_file; /* interned */
+    void *extra;    /* text (F_TEXT), attributes (n_attrs > 0), or both (F_PAIR) */
 };
+
+/* Nodes are carved from blocks of NODE_BLOCK bytes aligned to their size, each starting
+ * with its document. */
+enum { NODE_BLOCK = 1 << 16 };
+typedef struct node_block {
+    jd_doc *doc;
+    struct node_block *next;
+    jd_node nodes[];
+} node_block;
+enum { NODES_PER_BLOCK = (NODE_BLOCK - sizeof(node_block)) / sizeof(jd_node) };
+
+/* Texts and strings are packed at 4-byte alignment (the arena rounds each to 16). */
+enum { BYTE_BLOCK = 1 << 16 };
+typedef struct byte_block {
+    struct byte_block *next;
+    size_t used, size;
+    char data[];
+} byte_block;
+
+typedef struct {
+    const char *file; /* interned */
+    int line;
+} source_pos;
 
 struct jd_doc {
     jd_node *root;
-    jd_arena *arena;       /* every node, text and attribute */
+    node_block *blocks;    /* the one being filled first */
+    size_t block_used;     /* nodes used in it */
+    byte_block *bytes;
+    jd_arena *arena;       /* attribute arrays */
     GPtrArray *heap_texts; /* nodes whose text was grown by appending */
     GHashTable *strings;  /* interned strings (key == value) */
     GHashTable *styles;   /* jd_style* -> same, owned */
+    GArray *sources;      /* source_pos */
+    GHashTable *source_index; /* source_pos* (owned) -> 1 + index */
     const jd_style *default_style;
 };
+
+static jd_doc *node_doc(const jd_node *n)
+{
+    return ((const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1)))->doc;
+}
 
 static void *doc_alloc(jd_doc *doc, size_t n)
 {
     return jd_arena_alloc(doc->arena, n);
 }
 
+/* `n` bytes at 4-byte alignment */
+static void *doc_bytes(jd_doc *doc, size_t n)
+{
+    n = (n + 3) & ~(size_t)3;
+    byte_block *b = doc->bytes;
+    if (!b || b->size - b->used < n) {
+        size_t size = MAX(n, (size_t)BYTE_BLOCK - sizeof(byte_block));
+        byte_block *fresh = g_malloc(sizeof(byte_block) + size);
+        fresh->next = b;
+        fresh->used = 0;
+        fresh->size = size;
+        doc->bytes = b = fresh;
+    }
+    void *p = b->data + b->used;
+    b->used += n;
+    return p;
+}
+
 static char *doc_strndup(jd_doc *doc, const char *s, size_t len)
 {
-    return jd_arena_strndup(doc->arena, s, len);
+    char *p = doc_bytes(doc, len + 1);
+    if (len) memcpy(p, s, len);
+    p[len] = '\0';
+    return p;
 }
 
 static const char *const type_names[JD_NODE_TYPE_COUNT] = {
@@ -165,6 +235,18 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
+static guint source_hash(gconstpointer p)
+{
+    const source_pos *s = p;
+    return g_direct_hash(s->file) * 31 + (guint)s->line;
+}
+
+static gboolean source_equal(gconstpointer a, gconstpointer b)
+{
+    const source_pos *x = a, *y = b;
+    return x->file == y->file && x->line == y->line;
+}
+
 jd_doc *jd_doc_new(void)
 {
     jd_doc *doc = g_new0(jd_doc, 1);
@@ -172,6 +254,8 @@ jd_doc *jd_doc_new(void)
     doc->heap_texts = g_ptr_array_new();
     doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
+    doc->sources = g_array_new(FALSE, FALSE, sizeof(source_pos));
+    doc->source_index = g_hash_table_new_full(source_hash, source_equal, g_free, NULL);
     jd_style def;
     jd_style_init_default(&def);
     doc->default_style = jd_doc_intern_style(doc, &def);
@@ -179,16 +263,28 @@ jd_doc *jd_doc_new(void)
     return doc;
 }
 
+static heap_text *node_heap_text(const jd_node *n);
+
 void jd_doc_free(jd_doc *doc)
 {
     if (!doc)
         return;
     for (guint i = 0; i < doc->heap_texts->len; i++)
-        g_free(((jd_node *)g_ptr_array_index(doc->heap_texts, i))->text);
+        g_free(node_heap_text(g_ptr_array_index(doc->heap_texts, i)));
     g_ptr_array_free(doc->heap_texts, TRUE);
+    for (node_block *b = doc->blocks, *next; b; b = next) {
+        next = b->next;
+        free(b);
+    }
+    for (byte_block *b = doc->bytes, *next; b; b = next) {
+        next = b->next;
+        g_free(b);
+    }
     jd_arena_free(doc->arena);
     g_hash_table_destroy(doc->styles);
     g_hash_table_destroy(doc->strings);
+    g_hash_table_destroy(doc->source_index);
+    g_array_free(doc->sources, TRUE);
     g_free(doc);
 }
 
@@ -199,9 +295,17 @@ jd_node *jd_doc_root(const jd_doc *doc)
 
 jd_node *jd_node_new(jd_doc *doc, jd_node_type type)
 {
-    jd_node *n = doc_alloc(doc, sizeof *n);
+    if (!doc->blocks || doc->block_used == NODES_PER_BLOCK) {
+        node_block *b = aligned_alloc(NODE_BLOCK, NODE_BLOCK);
+        if (!b)
+            g_error("out of memory for a document's nodes");
+        b->doc = doc;
+        b->next = doc->blocks;
+        doc->blocks = b;
+        doc->block_used = 0;
+    }
+    jd_node *n = &doc->blocks->nodes[doc->block_used++];
     memset(n, 0, sizeof *n);
-    n->doc = doc;
     n->type = (guint8)type;
     n->style = doc->default_style;
     return n;
@@ -223,63 +327,135 @@ void jd_node_set_style(jd_node *node, const jd_style *interned_style)
     node->style = interned_style;
 }
 
+/* ---- text and attributes behind `extra` ---- */
+
+static void *node_text_rec(const jd_node *n)
+{
+    if (!(n->flags & F_TEXT))
+        return NULL;
+    return (n->flags & F_PAIR) ? ((text_and_attrs *)n->extra)->text : n->extra;
+}
+
+static heap_text *node_heap_text(const jd_node *n)
+{
+    return (n->flags & F_HEAP_TEXT) ? node_text_rec(n) : NULL;
+}
+
+static attr_value *node_attrs(const jd_node *n)
+{
+    if (!n->n_attrs)
+        return NULL;
+    return (n->flags & F_PAIR) ? ((text_and_attrs *)n->extra)->attrs : n->extra;
+}
+
+/* Sets whichever of text and attributes is given (NULL: leave it), going over to a pair
+ * record when a node comes to have both. */
+static void node_set_extra(jd_node *n, void *text, attr_value *attrs, bool has_attrs)
+{
+    void *t = text ? text : node_text_rec(n);
+    attr_value *a = attrs ? attrs : node_attrs(n);
+    bool both = t && (has_attrs || n->n_attrs);
+    if (both) {
+        if (!(n->flags & F_PAIR)) {
+            n->extra = doc_alloc(node_doc(n), sizeof(text_and_attrs));
+            n->flags |= F_PAIR;
+        }
+        ((text_and_attrs *)n->extra)->text = t;
+        ((text_and_attrs *)n->extra)->attrs = a;
+    } else
+        n->extra = t ? t : (void *)a;
+}
+
+static const char *text_chars(const jd_node *n, size_t *len)
+{
+    void *rec = node_text_rec(n);
+    if (!rec) {
+        *len = 0;
+        return NULL;
+    }
+    if (n->flags & F_HEAP_TEXT) {
+        *len = ((heap_text *)rec)->len;
+        return ((heap_text *)rec)->s;
+    }
+    *len = ((fixed_text *)rec)->len;
+    return ((fixed_text *)rec)->s;
+}
+
 void jd_node_set_text(jd_node *node, const char *text, size_t len)
 {
     if (!text) len = 0;
-    if (node->heap_text) {
+    heap_text *h = node_heap_text(node);
+    if (h) {
         /* stays the registered buffer, grown if need be */
-        node->text_len = 0;
+        h->len = 0;
         jd_node_append_text(node, text, len);
         return;
     }
-    node->text = doc_strndup(node->doc, text ? text : "", len);
-    node->text_len = (uint32_t)len;
+    fixed_text *t = doc_bytes(node_doc(node), sizeof(fixed_text) + len + 1);
+    t->len = (uint32_t)len;
+    if (len) memcpy(t->s, text, len);
+    t->s[len] = '\0';
+    node->flags |= F_TEXT;
+    node_set_extra(node, t, NULL, false);
 }
 
 /* Text built piece by piece (a paragraph's runs) grows in a buffer of its own, doubling,
- * rather than a new copy in the arena for every piece. */
+ * rather than a new copy for every piece. */
 void jd_node_append_text(jd_node *node, const char *text, size_t len)
 {
-    size_t need = (size_t)node->text_len + len + 1;
-    if (!node->heap_text) {
+    heap_text *h = node_heap_text(node);
+    size_t old_len = 0;
+    const char *old = text_chars(node, &old_len);
+    size_t need = old_len + len + 1;
+    if (!h) {
         size_t cap = MAX(need * 2, 64);
-        char *buf = g_malloc(cap);
-        if (node->text_len) memcpy(buf, node->text, node->text_len);
-        node->text = buf;
-        node->text_cap = (uint32_t)cap;
-        node->heap_text = true;
-        g_ptr_array_add(node->doc->heap_texts, node);
-    } else if (need > node->text_cap) {
-        size_t cap = MAX(need, (size_t)node->text_cap * 2);
-        node->text = g_realloc(node->text, cap);
-        node->text_cap = (uint32_t)cap;
+        h = g_malloc(sizeof(heap_text) + cap);
+        if (old_len) memcpy(h->s, old, old_len);
+        h->len = (uint32_t)old_len;
+        h->cap = (uint32_t)cap;
+        node->flags |= F_TEXT | F_HEAP_TEXT;
+        node_set_extra(node, h, NULL, false);
+        g_ptr_array_add(node_doc(node)->heap_texts, node);
+    } else if (need > h->cap) {
+        size_t cap = MAX(need, (size_t)h->cap * 2);
+        h = g_realloc(h, sizeof(heap_text) + cap);
+        h->cap = (uint32_t)cap;
+        node_set_extra(node, h, NULL, false);
     }
-    if (len) memcpy(node->text + node->text_len, text, len);
-    node->text_len += (uint32_t)len;
-    node->text[node->text_len] = '\0';
+    if (len) memcpy(h->s + h->len, text, len);
+    h->len += (uint32_t)len;
+    h->s[h->len] = '\0';
 }
 
-/* A node has a few attributes: the array is copied one longer for each new one (the old
- * copy stays in the arena). */
+/* A node has a few attributes: the array doubles when full (the old copy stays in the
+ * arena). */
 static attr_value *attr_slot(jd_node *node, jd_attr attr)
 {
+    attr_value *attrs = node_attrs(node);
     for (int i = 0; i < node->n_attrs; i++)
-        if (node->attrs[i].attr == attr)
-            return &node->attrs[i];
-    attr_value *grown = doc_alloc(node->doc, (node->n_attrs + 1) * sizeof *grown);
-    if (node->n_attrs) memcpy(grown, node->attrs, node->n_attrs * sizeof *grown);
-    node->attrs = grown;
-    attr_value *a = &node->attrs[node->n_attrs++];
+        if (attrs[i].attr == attr)
+            return &attrs[i];
+    if (node->n_attrs == node->attr_cap) {
+        g_assert(node->attr_cap < 128); /* there are fewer kinds of attribute */
+        int cap = node->attr_cap ? node->attr_cap * 2 : 1;
+        attr_value *grown = doc_alloc(node_doc(node), (size_t)cap * sizeof *grown);
+        if (node->n_attrs) memcpy(grown, attrs, node->n_attrs * sizeof *grown);
+        node->attr_cap = (guint8)cap;
+        node_set_extra(node, NULL, grown, true);
+        attrs = grown;
+    }
+    attr_value *a = &attrs[node->n_attrs++];
     memset(a, 0, sizeof *a);
-    a->attr = attr;
+    a->attr = (guint8)attr;
     return a;
 }
 
 static const attr_value *attr_find(const jd_node *node, jd_attr attr)
 {
+    const attr_value *attrs = node_attrs(node);
     for (int i = 0; i < node->n_attrs; i++)
-        if (node->attrs[i].attr == attr)
-            return &node->attrs[i];
+        if (attrs[i].attr == attr)
+            return &attrs[i];
     return NULL;
 }
 
@@ -303,39 +479,48 @@ void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
 {
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_STRING;
-    a->u.s = doc_strndup(node->doc, value ? value : "", value ? strlen(value) : 0);
+    a->u.s = doc_strndup(node_doc(node), value ? value : "", value ? strlen(value) : 0);
 }
 
 void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
 {
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_LENGTH;
-    a->u.len = value;
+    a->u.d = value.value;
+    a->unit = (guint8)value.unit;
 }
 
 void jd_node_set_numbers(jd_node *node, jd_attr attr, const double *values, size_t n)
 {
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_NUMBERS;
-    a->u.numbers.values = n ? memcpy(doc_alloc(node->doc, n * sizeof(double)), values, n * sizeof(double)) : NULL;
-    a->u.numbers.n = n;
+    a->u.values = n ? memcpy(doc_alloc(node_doc(node), n * sizeof(double)), values, n * sizeof(double)) : NULL;
+    a->n = (uint32_t)n;
 }
 
 void jd_node_set_strings(jd_node *node, jd_attr attr, const char *const *values, size_t n)
 {
+    jd_doc *doc = node_doc(node);
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_STRINGS;
-    a->u.strings.values = doc_alloc(node->doc, (n + 1) * sizeof(char *));
+    a->u.strings = doc_alloc(doc, (n + 1) * sizeof(char *));
     for (size_t i = 0; i < n; i++)
-        a->u.strings.values[i] = doc_strndup(node->doc, values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0);
-    a->u.strings.values[n] = NULL;
-    a->u.strings.n = n;
+        a->u.strings[i] = doc_strndup(doc, values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0);
+    a->u.strings[n] = NULL;
+    a->n = (uint32_t)n;
 }
 
 void jd_node_set_source(jd_node *node, const char *file, int line)
 {
-    node->src_file = jd_doc_intern_string(node->doc, file);
-    node->src_line = line;
+    jd_doc *doc = node_doc(node);
+    source_pos key = {jd_doc_intern_string(doc, file), line};
+    gpointer index = g_hash_table_lookup(doc->source_index, &key);
+    if (!index) {
+        g_array_append_val(doc->sources, key);
+        index = GUINT_TO_POINTER(doc->sources->len);
+        g_hash_table_insert(doc->source_index, g_memdup2(&key, sizeof key), index);
+    }
+    node->src = GPOINTER_TO_UINT(index);
 }
 
 jd_node_type jd_node_get_type(const jd_node *node)
@@ -374,9 +559,11 @@ const jd_style *jd_node_style(const jd_node *node)
 
 const char *jd_node_text(const jd_node *node, size_t *len)
 {
+    size_t l;
+    const char *s = text_chars(node, &l);
     if (len)
-        *len = node->text ? node->text_len : 0;
-    return node->text ? node->text : "";
+        *len = l;
+    return s ? s : "";
 }
 
 int64_t jd_node_int(const jd_node *node, jd_attr attr, int64_t dflt)
@@ -405,7 +592,7 @@ jd_length jd_node_length(const jd_node *node, jd_attr attr)
 {
     const attr_value *a = attr_find(node, attr);
     if (a && a->kind == AV_LENGTH)
-        return a->u.len;
+        return (jd_length){a->u.d, (jd_unit)a->unit};
     if (a && a->kind == AV_NUMBER)
         return (jd_length){a->u.d, JD_UNIT_PT};
     return (jd_length){0, JD_UNIT_NONE};
@@ -416,8 +603,8 @@ const double *jd_node_numbers(const jd_node *node, jd_attr attr, size_t *n)
     const attr_value *a = attr_find(node, attr);
     bool ok = a && a->kind == AV_NUMBERS;
     if (n)
-        *n = ok ? a->u.numbers.n : 0;
-    return ok ? a->u.numbers.values : NULL;
+        *n = ok ? a->n : 0;
+    return ok ? a->u.values : NULL;
 }
 
 const char *const *jd_node_strings(const jd_node *node, jd_attr attr, size_t *n)
@@ -425,24 +612,27 @@ const char *const *jd_node_strings(const jd_node *node, jd_attr attr, size_t *n)
     const attr_value *a = attr_find(node, attr);
     bool ok = a && a->kind == AV_STRINGS;
     if (n)
-        *n = ok ? a->u.strings.n : 0;
-    return ok ? (const char *const *)a->u.strings.values : NULL;
+        *n = ok ? a->n : 0;
+    return ok ? (const char *const *)a->u.strings : NULL;
 }
 
 const char *jd_node_source_file(const jd_node *node)
 {
-    return node->src_file;
+    return node->src ? g_array_index(node_doc(node)->sources, source_pos, node->src - 1).file : NULL;
 }
 
 int jd_node_source_line(const jd_node *node)
 {
-    return node->src_line;
+    return node->src ? g_array_index(node_doc(node)->sources, source_pos, node->src - 1).line : 0;
 }
 
 static void plain_text(const jd_node *n, GString *out)
 {
-    if (n->type == JD_NODE_TEXT)
-        g_string_append_len(out, n->text ? n->text : "", (gssize)n->text_len);
+    if (n->type == JD_NODE_TEXT) {
+        size_t len;
+        const char *t = jd_node_text(n, &len);
+        g_string_append_len(out, t, (gssize)len);
+    }
     else if (n->type == JD_NODE_FIELD)
         g_string_append(out, jd_node_int(n, JD_ATTR_FIELD, 0) == JD_FIELD_PAGE_COUNT ? "##" : "#");
     else if (n->type == JD_NODE_LINE_BREAK)
@@ -676,25 +866,25 @@ static void put_attrs(GString *out, const jd_node *n)
             put_str(out, v->u.s, strlen(v->u.s));
             break;
         case AV_LENGTH:
-            put_length(out, v->u.len);
+            put_length(out, (jd_length){v->u.d, (jd_unit)v->unit});
             break;
         case AV_NUMBERS:
             /* every digit: the dump is what a build hashes, and a chart value changed in
              * its third decimal must change the hash */
             g_string_append_c(out, '[');
-            for (size_t i = 0; i < v->u.numbers.n; i++) {
+            for (size_t i = 0; i < v->n; i++) {
                 if (i)
                     g_string_append(out, ", ");
-                put_exact(out, v->u.numbers.values[i]);
+                put_exact(out, v->u.values[i]);
             }
             g_string_append_c(out, ']');
             break;
         case AV_STRINGS:
             g_string_append_c(out, '[');
-            for (size_t i = 0; i < v->u.strings.n; i++) {
+            for (size_t i = 0; i < v->n; i++) {
                 if (i)
                     g_string_append(out, ", ");
-                put_str(out, v->u.strings.values[i], strlen(v->u.strings.values[i]));
+                put_str(out, v->u.strings[i], strlen(v->u.strings[i]));
             }
             g_string_append_c(out, ']');
             break;
@@ -711,7 +901,9 @@ static void dump_node(GString *out, const jd_node *n, const jd_style *parent_sty
     put_attrs(out, n);
     if (n->type == JD_NODE_TEXT) {
         g_string_append_c(out, ' ');
-        put_str(out, n->text ? n->text : "", n->text_len);
+        size_t len;
+        const char *t = jd_node_text(n, &len);
+        put_str(out, t, len);
     }
     bool is_inline = n->type == JD_NODE_TEXT || n->type == JD_NODE_SPAN || n->type == JD_NODE_FIELD ||
                      n->type == JD_NODE_LINE_BREAK;
@@ -737,3 +929,6 @@ void jd_doc_hash(const jd_doc *doc, char out[65])
     g_free(hex);
     g_free(dump);
 }
+
+_Static_assert(sizeof(jd_node) == 56, "a node is 56 bytes: see struct jd_node");
+_Static_assert(sizeof(attr_value) == 16, "an attribute is 16 bytes");
