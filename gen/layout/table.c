@@ -4,8 +4,10 @@
  * is split between two lines of its cells' text and continues under the repeated header
  * rows; a cell that spans rows and is cut by a page break continues on the next page, and
  * one that was already shown in full is repeated there marked （续） so the reader of that
- * page still sees the task it belongs to. Each cell is shaped once, when the walk reaches
- * its row group, and freed when the group is done. */
+ * page still sees the task it belongs to. A row group's cells are made, and shaped, when
+ * the walk reaches it, and freed when the group is done, so a table's memory is that of
+ * its rows, not of its cells and their lines (automatic column widths shape each distinct
+ * content of those columns once beforehand, and keep nothing of it). */
 #include <math.h>
 #include <string.h>
 
@@ -33,9 +35,12 @@ typedef struct tcell {
     size_t job;         /* 1 + its index in the shaping pool, or 0 */
 } tcell;
 
+/* Rows know their row group; their cells exist only while the walk is in the group (a
+ * table of 100,000 rows held 800,000 cells with their boxes). */
 typedef struct {
     const jd_node *node;
-    GPtrArray *starting; /* tcell* starting in this row, left to right */
+    GPtrArray *starting; /* tcell* starting in this row, left to right, while its group is
+                            built; NULL otherwise */
     int group_end;       /* last row of the row group this row belongs to */
     bool placed;
 } trow;
@@ -52,13 +57,18 @@ typedef struct {
     double *col_x; /* ncols + 1 boundaries, relative to the table's left edge */
     double x;      /* table's left edge on the page */
     trow *rows;
-    GPtrArray *cells; /* every tcell, owned */
+    GPtrArray *columns; /* the COLUMN nodes */
+    GHashTable *kept;   /* cell node -> jl_box measured for the column widths and kept (cells
+                           whose content is not only paragraphs: measuring those twice would
+                           report their errors twice) */
     double *header_heights;
     double header_height;
     GArray *edges;    /* borders of the current page, drawn when the page is left */
     double bar_top, bar_bottom; /* the last change bar drawn, not to draw it twice */
     size_t bar_page;
     jl_pool *pool;    /* shaping the body's cells ahead of the walk, or NULL */
+    size_t jobs;      /* body cells handed to the pool so far, in walk order */
+    int occupied[MAX_COLUMNS]; /* while building a group: row each column is taken up to */
 } table;
 
 /* ---- building the grid ------------------------------------------------------------- */
@@ -69,39 +79,44 @@ static int int_attr(const jd_node *n, jd_attr a, int dflt, int lo, int hi)
     return (int)CLAMP(v, lo, hi);
 }
 
-static void build_grid(table *t, const jd_node *tn, GPtrArray *columns)
+static void find_rows(table *t, const jd_node *tn)
 {
+    t->columns = g_ptr_array_new();
     GPtrArray *row_nodes = g_ptr_array_new();
     for (const jd_node *c = jd_node_first_child(tn); c; c = jd_node_next(c)) {
         if (jd_node_get_type(c) == JD_NODE_COLUMN)
-            g_ptr_array_add(columns, (gpointer)c);
+            g_ptr_array_add(t->columns, (gpointer)c);
         else if (jd_node_get_type(c) == JD_NODE_ROW)
             g_ptr_array_add(row_nodes, (gpointer)c);
     }
     t->nrows = (int)row_nodes->len;
     t->rows = g_new0(trow, t->nrows ? t->nrows : 1);
-    t->cells = g_ptr_array_new();
+    for (int r = 0; r < t->nrows; r++)
+        t->rows[r].node = g_ptr_array_index(row_nodes, r);
     t->header_rows = int_attr(tn, JD_ATTR_HEADER_ROWS, 0, 0, t->nrows);
+    t->ncols = (int)t->columns->len;
+    g_ptr_array_free(row_nodes, TRUE);
+}
 
-    /* occupancy, as HTML places cells: each cell takes the first free column of its row
-     * (a table has at most MAX_COLUMNS columns) */
-    GArray *occupied = g_array_new(FALSE, TRUE, sizeof(guint8)); /* nrows x width, grown */
-    int width = (int)columns->len;
-    for (int r = 0; r < t->nrows; r++) {
+/* Makes the cells of the row group that starts at row r0 — rows tied together by row
+ * spans — placed as HTML places them (each cell takes the first free column of its row;
+ * a table has at most MAX_COLUMNS columns), and returns the group's last row. No span
+ * crosses a group, so each group starts on a free grid. */
+static int build_group(table *t, int r0)
+{
+    memset(t->occupied, 0, sizeof t->occupied);
+    int section_end = r0 < t->header_rows ? t->header_rows : t->nrows;
+    int end = r0;
+    for (int r = r0; r <= end; r++) {
         trow *row = &t->rows[r];
-        row->node = g_ptr_array_index(row_nodes, r);
         row->starting = g_ptr_array_new();
-        int section_end = r < t->header_rows ? t->header_rows : t->nrows;
         int col = 0;
         for (const jd_node *c = jd_node_first_child(row->node); c; c = jd_node_next(c)) {
             if (jd_node_get_type(c) != JD_NODE_CELL)
                 continue;
-            for (;;) {
-                guint idx = (guint)(r * MAX_COLUMNS + col);
-                if (idx >= occupied->len || !g_array_index(occupied, guint8, idx))
-                    break;
+            while (col < MAX_COLUMNS && t->occupied[col] > r)
                 col++;
-            }
+            col = MIN(col, MAX_COLUMNS - 1);
             tcell *cell = g_new0(tcell, 1);
             cell->node = c;
             cell->style = jd_node_style(c);
@@ -109,39 +124,37 @@ static void build_grid(table *t, const jd_node *tn, GPtrArray *columns)
             cell->col = col;
             cell->rowspan = int_attr(c, JD_ATTR_ROWSPAN, 1, 1, section_end - r);
             cell->colspan = int_attr(c, JD_ATTR_COLSPAN, 1, 1, MAX_COLUMNS - 1 - col);
-            const jd_node *column = (guint)col < columns->len ? g_ptr_array_index(columns, col) : NULL;
+            const jd_node *column = (guint)col < t->columns->len ? g_ptr_array_index(t->columns, col) : NULL;
             cell->change_bar = jd_node_int(row->node, JD_ATTR_CHANGE_BAR, 0) != 0;
             cell->repeat = cell->rowspan > 1 || jd_node_int(c, JD_ATTR_REPEAT_ON_BREAK, 0) ||
                            (column && jd_node_int(column, JD_ATTR_REPEAT_ON_BREAK, 0));
-            for (int rr = r; rr < r + cell->rowspan; rr++)
-                for (int cc = col; cc < col + cell->colspan; cc++) {
-                    guint idx = (guint)(rr * MAX_COLUMNS + cc);
-                    if (idx >= occupied->len)
-                        g_array_set_size(occupied, idx + 1);
-                    g_array_index(occupied, guint8, idx) = 1;
-                }
+            for (int cc = col; cc < col + cell->colspan; cc++)
+                t->occupied[cc] = MAX(t->occupied[cc], r + cell->rowspan);
             col += cell->colspan;
-            width = MAX(width, col);
+            t->ncols = MAX(t->ncols, col);
+            end = MAX(end, r + cell->rowspan - 1);
             g_ptr_array_add(row->starting, cell);
-            g_ptr_array_add(t->cells, cell);
         }
     }
-    t->ncols = MAX(width, 1);
-    /* row groups: rows tied together by row spans */
-    for (int r = 0; r < t->nrows;) {
-        int end = r;
-        for (int k = r; k <= end; k++) {
-            for (guint i = 0; i < t->rows[k].starting->len; i++) {
-                tcell *c = g_ptr_array_index(t->rows[k].starting, i);
-                end = MAX(end, c->row + c->rowspan - 1);
-            }
+    for (int r = r0; r <= end; r++)
+        t->rows[r].group_end = end;
+    return end;
+}
+
+static void free_group(table *t, int r0, int r1)
+{
+    for (int r = r0; r <= r1; r++) {
+        GPtrArray *starting = t->rows[r].starting;
+        for (guint i = 0; starting && i < starting->len; i++) {
+            tcell *c = g_ptr_array_index(starting, i);
+            jl_box_free(c->box);
+            jl_box_free(c->mark);
+            g_free(c);
         }
-        for (int k = r; k <= end; k++)
-            t->rows[k].group_end = end;
-        r = end + 1;
+        if (starting)
+            g_ptr_array_free(starting, TRUE);
+        t->rows[r].starting = NULL;
     }
-    g_array_free(occupied, TRUE);
-    g_ptr_array_free(row_nodes, TRUE);
 }
 
 /* ---- column widths ----------------------------------------------------------------- */
@@ -156,13 +169,111 @@ static double pad_v(const tcell *c)
     return c->style->padding[JD_TOP] + c->style->padding[JD_BOTTOM];
 }
 
-static void column_widths(table *t, const jd_node *tn, GPtrArray *columns)
+/* A cell whose content is paragraphs only, as bytes that tell it from any other such
+ * content (types, interned styles and texts, depth-first): equal keys, equal widths. NULL
+ * for anything else. */
+static GString *content_key(const jd_node *cell)
+{
+    for (const jd_node *b = jd_node_first_child(cell); b; b = jd_node_next(b))
+        if (jd_node_get_type(b) != JD_NODE_PARAGRAPH && jd_node_get_type(b) != JD_NODE_HEADING)
+            return NULL;
+    GString *key = g_string_new(NULL);
+    GPtrArray *stack = g_ptr_array_new();
+    g_ptr_array_add(stack, (gpointer)cell);
+    while (stack->len) {
+        const jd_node *n = g_ptr_array_steal_index(stack, stack->len - 1);
+        if (!n) {
+            g_string_append_c(key, ')');
+            continue;
+        }
+        const jd_style *style = jd_node_style(n);
+        size_t len;
+        const char *text = jd_node_text(n, &len);
+        guint32 len32 = (guint32)len;
+        g_string_append_c(key, (char)jd_node_get_type(n));
+        g_string_append_len(key, (const char *)&style, sizeof style);
+        g_string_append_len(key, (const char *)&len32, sizeof len32);
+        g_string_append_len(key, text, (gssize)len);
+        if (jd_node_get_type(n) == JD_NODE_FIELD)
+            g_string_append_c(key, (char)jd_node_int(n, JD_ATTR_FIELD, 0));
+        g_string_append_c(key, '(');
+        /* children pushed last first, then the closing mark under them */
+        g_ptr_array_add(stack, NULL);
+        size_t mark = stack->len;
+        for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c))
+            g_ptr_array_add(stack, (gpointer)c);
+        for (size_t a = mark, b = stack->len - 1; a < b; a++, b--) {
+            gpointer tmp = stack->pdata[a];
+            stack->pdata[a] = stack->pdata[b];
+            stack->pdata[b] = tmp;
+        }
+    }
+    g_ptr_array_free(stack, TRUE);
+    return key;
+}
+
+typedef struct {
+    double min, max;
+} widths;
+
+static void free_key(gpointer key)
+{
+    g_string_free(key, TRUE);
+}
+
+/* Content widths of the single-column cells of automatic columns: a column fits its
+ * longest unbreakable name. Each distinct content is shaped once (a unit's name recurs on
+ * every row of its tasks) and its box thrown away: the walk shapes the cell again when it
+ * reaches it, so the boxes of a long table's names are not all held at once. */
+static void auto_widths(table *t, const jd_length *spec, double avail, double *amin, double *amax)
+{
+    GHashTable *seen = g_hash_table_new_full((GHashFunc)g_string_hash, (GEqualFunc)g_string_equal,
+                                             free_key, g_free);
+    for (int r = 0; r < t->nrows;) {
+        int end = build_group(t, r);
+        for (int k = r; k <= end; k++)
+            for (guint i = 0; i < t->rows[k].starting->len; i++) {
+                tcell *c = g_ptr_array_index(t->rows[k].starting, i);
+                if (c->colspan != 1 || c->col >= t->ncols || spec[c->col].unit != JD_UNIT_AUTO)
+                    continue;
+                GString *key = content_key(c->node);
+                widths *w = key ? g_hash_table_lookup(seen, key) : NULL;
+                if (!w) {
+                    jl_box *box = jl_box_measure(t->ctx, c->node, avail, NULL, NULL);
+                    w = g_new(widths, 1);
+                    jl_box_widths(box, &w->min, &w->max);
+                    if (key) {
+                        g_hash_table_insert(seen, key, w);
+                        key = NULL;
+                        jl_box_free(box);
+                    } else {
+                        g_hash_table_insert(t->kept, (gpointer)c->node, box);
+                        g_free(w);
+                        double mn, mx;
+                        jl_box_widths(box, &mn, &mx);
+                        amin[c->col] = MAX(amin[c->col], mn + pad_h(c) + 0.5);
+                        amax[c->col] = MAX(amax[c->col], mx + pad_h(c) + 0.5);
+                        continue;
+                    }
+                }
+                if (key)
+                    g_string_free(key, TRUE);
+                amin[c->col] = MAX(amin[c->col], w->min + pad_h(c) + 0.5);
+                amax[c->col] = MAX(amax[c->col], w->max + pad_h(c) + 0.5);
+            }
+        free_group(t, r, end);
+        r = end + 1;
+    }
+    g_hash_table_destroy(seen);
+}
+
+static void column_widths(table *t, const jd_node *tn)
 {
     double avail = t->flow->width;
     jd_length *spec = g_new0(jd_length, t->ncols);
     for (int j = 0; j < t->ncols; j++) {
-        spec[j] = (guint)j < columns->len ? jd_node_length(g_ptr_array_index(columns, j), JD_ATTR_WIDTH)
-                                          : (jd_length){1, JD_UNIT_FR};
+        spec[j] = (guint)j < t->columns->len ? jd_node_length(g_ptr_array_index(t->columns, j), JD_ATTR_WIDTH)
+                                             : (jd_length){1, JD_UNIT_FR};
         if (spec[j].unit == JD_UNIT_NONE)
             spec[j] = (jd_length){1, JD_UNIT_FR};
     }
@@ -180,17 +291,7 @@ static void column_widths(table *t, const jd_node *tn, GPtrArray *columns)
             any_auto = true;
     }
     if (any_auto) {
-        /* content widths of single-column cells; their boxes are kept and rebroken later */
-        for (guint i = 0; i < t->cells->len; i++) {
-            tcell *c = g_ptr_array_index(t->cells, i);
-            if (c->colspan != 1 || spec[c->col].unit != JD_UNIT_AUTO)
-                continue;
-            c->box = jl_box_measure(t->ctx, c->node, avail, NULL, NULL);
-            double mn, mx;
-            jl_box_widths(c->box, &mn, &mx);
-            amin[c->col] = MAX(amin[c->col], mn + pad_h(c) + 0.5);
-            amax[c->col] = MAX(amax[c->col], mx + pad_h(c) + 0.5);
-        }
+        auto_widths(t, spec, avail, amin, amax);
         for (int j = 0; j < t->ncols; j++)
             if (spec[j].unit == JD_UNIT_AUTO)
                 auto_min += amin[j], auto_max += amax[j];
@@ -238,7 +339,7 @@ static void column_widths(table *t, const jd_node *tn, GPtrArray *columns)
 static void measure_cell(table *t, tcell *c)
 {
     c->content_width = MAX(1, t->col_x[c->col + c->colspan] - t->col_x[c->col] - pad_h(c));
-    if (c->box) {
+    if (!c->box && g_hash_table_steal_extended(t->kept, c->node, NULL, (gpointer *)&c->box)) {
         jl_box_rebreak(c->box, c->content_width);
         jl_box_warn_squeezed(t->ctx, c->node, c->box, c->content_width);
         return;
@@ -249,21 +350,31 @@ static void measure_cell(table *t, tcell *c)
 }
 
 /* Hands the body's cells that still need shaping to the pool, in the order the walk will
- * measure them. */
+ * measure them (the cells of each row, row after row). */
 static void start_pool(table *t)
 {
     GPtrArray *containers = g_ptr_array_new();
     for (int r = t->header_rows; r < t->nrows; r++)
-        for (guint i = 0; i < t->rows[r].starting->len; i++) {
-            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
-            if (c->box)
-                continue;
-            g_ptr_array_add(containers, (gpointer)c->node);
-            c->job = containers->len;
-        }
+        for (const jd_node *c = jd_node_first_child(t->rows[r].node); c; c = jd_node_next(c))
+            if (jd_node_get_type(c) == JD_NODE_CELL && !g_hash_table_contains(t->kept, c))
+                g_ptr_array_add(containers, (gpointer)c);
     /* without a pool, jl_pool_take answers "shape it yourself" */
     t->pool = jl_pool_start(t->ctx, (const jd_node *const *)containers->pdata, containers->len);
     g_ptr_array_free(containers, TRUE);
+}
+
+/* Builds the body's row group starting at r, numbering its cells' jobs in the pool as
+ * start_pool listed them. Returns its last row. */
+static int build_body_group(table *t, int r)
+{
+    int end = build_group(t, r);
+    for (int k = r; k <= end; k++)
+        for (guint i = 0; i < t->rows[k].starting->len; i++) {
+            tcell *c = g_ptr_array_index(t->rows[k].starting, i);
+            if (!g_hash_table_contains(t->kept, c->node))
+                c->job = ++t->jobs;
+        }
+    return end;
 }
 
 /* The （续） mark, made when a page break first carries the cell over (most cells never
@@ -283,17 +394,6 @@ static void measure_rows(table *t, int first, int last)
     for (int r = first; r <= last; r++)
         for (guint i = 0; i < t->rows[r].starting->len; i++)
             measure_cell(t, g_ptr_array_index(t->rows[r].starting, i));
-}
-
-static void release_rows(table *t, int first, int last)
-{
-    for (int r = first; r <= last; r++)
-        for (guint i = 0; i < t->rows[r].starting->len; i++) {
-            tcell *c = g_ptr_array_index(t->rows[r].starting, i);
-            jl_box_free(c->box);
-            jl_box_free(c->mark);
-            c->box = c->mark = NULL;
-        }
 }
 
 static size_t n_lines(const tcell *c)
@@ -518,9 +618,9 @@ static void place_body(table *t)
         if (r > measured_to) {
             /* a new row group: the previous one is done (no span crosses groups) */
             if (measured_to >= group_start)
-                release_rows(t, group_start, measured_to);
+                free_group(t, group_start, measured_to);
             group_start = r;
-            measured_to = t->rows[r].group_end;
+            measured_to = build_body_group(t, r);
             measure_rows(t, r, measured_to);
         }
         for (guint i = 0; i < t->rows[r].starting->len; i++) {
@@ -608,7 +708,7 @@ static void place_body(table *t)
         }
     }
     if (measured_to >= group_start)
-        release_rows(t, group_start, measured_to);
+        free_group(t, group_start, measured_to);
     jl_pool_free(t->pool);
     t->pool = NULL;
     g_ptr_array_free(open, TRUE);
@@ -622,18 +722,27 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     t.x = flow->x;
     t.edges = g_array_new(FALSE, FALSE, sizeof(edge));
     t.bar_page = (size_t)-1;
-    GPtrArray *columns = g_ptr_array_new();
-    build_grid(&t, tn, columns);
+    t.kept = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)jl_box_free);
+    find_rows(&t, tn);
     if (t.nrows == 0) {
-        g_ptr_array_free(columns, TRUE);
+        g_ptr_array_free(t.columns, TRUE);
+        g_hash_table_destroy(t.kept);
         g_array_free(t.edges, TRUE);
-        g_ptr_array_free(t.cells, TRUE);
         g_free(t.rows);
         return;
     }
-    column_widths(&t, tn, columns);
-    g_ptr_array_free(columns, TRUE);
+    /* the number of columns, and where the groups end */
+    for (int r = 0; r < t.nrows;) {
+        int end = build_group(&t, r);
+        free_group(&t, r, end);
+        r = end + 1;
+    }
+    t.ncols = MAX(t.ncols, 1);
+    column_widths(&t, tn);
 
+    /* the header rows' groups, kept for every page */
+    for (int r = 0; r < t.header_rows; r = build_group(&t, r) + 1)
+        ;
     if (t.header_rows) {
         measure_rows(&t, 0, t.header_rows - 1);
         t.header_heights = g_new0(double, t.header_rows);
@@ -649,10 +758,11 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     /* start on a new page if the header and a first line of the body do not fit */
     double first_line = 0;
     if (t.header_rows < t.nrows) {
-        for (guint i = 0; i < t.rows[t.header_rows].starting->len; i++) {
-            tcell *c = g_ptr_array_index(t.rows[t.header_rows].starting, i);
-            first_line = MAX(first_line, pad_v(c) + 2 * jl_style_line_height(c->style));
-        }
+        for (const jd_node *c = jd_node_first_child(t.rows[t.header_rows].node); c; c = jd_node_next(c))
+            if (jd_node_get_type(c) == JD_NODE_CELL) {
+                const jd_style *s = jd_node_style(c);
+                first_line = MAX(first_line, s->padding[JD_TOP] + s->padding[JD_BOTTOM] + 2 * jl_style_line_height(s));
+            }
     }
     if (flow->y > flow->top + 0.01 && flow->y + t.header_height + first_line > flow->bottom) {
         flow->new_page(flow);
@@ -669,16 +779,9 @@ void jl_table_layout(jl_flow *flow, const jd_node *tn)
     flush_edges(&t, flow->page);
 
     if (t.header_rows)
-        release_rows(&t, 0, t.header_rows - 1);
-    for (int r = 0; r < t.nrows; r++)
-        g_ptr_array_free(t.rows[r].starting, TRUE);
-    for (guint i = 0; i < t.cells->len; i++) {
-        tcell *c = g_ptr_array_index(t.cells, i);
-        jl_box_free(c->box);
-        jl_box_free(c->mark);
-        g_free(c);
-    }
-    g_ptr_array_free(t.cells, TRUE);
+        free_group(&t, 0, t.header_rows - 1);
+    g_ptr_array_free(t.columns, TRUE);
+    g_hash_table_destroy(t.kept);
     g_array_free(t.edges, TRUE);
     g_free(t.rows);
     g_free(t.col_x);
