@@ -89,6 +89,7 @@ struct jd_doc {
     GPtrArray *heap_texts; /* nodes whose text was grown by appending */
     GHashTable *strings;  /* interned strings (key == value) */
     GHashTable *styles;   /* jd_style* -> same, owned */
+    GHashTable *texts;    /* fixed_text*, set texts shared by equal nodes */
     GArray *sources;      /* source_pos */
     GHashTable *source_index; /* source_pos* (owned) -> 1 + index */
     const jd_style *default_style;
@@ -120,6 +121,14 @@ static void *doc_bytes(jd_doc *doc, size_t n)
     void *p = b->data + b->used;
     b->used += n;
     return p;
+}
+
+/* Gives back the last doc_bytes(doc, n), which returned p. */
+static void doc_unbytes(jd_doc *doc, void *p, size_t n)
+{
+    n = (n + 3) & ~(size_t)3;
+    g_assert(doc->bytes && doc->bytes->data + doc->bytes->used - n == (char *)p);
+    doc->bytes->used -= n;
 }
 
 static char *doc_strndup(jd_doc *doc, const char *s, size_t len)
@@ -235,6 +244,21 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
+static guint text_hash(gconstpointer p)
+{
+    const fixed_text *t = p;
+    guint h = 5381;
+    for (uint32_t i = 0; i < t->len; i++)
+        h = h * 33 + (guchar)t->s[i];
+    return h;
+}
+
+static gboolean text_equal(gconstpointer a, gconstpointer b)
+{
+    const fixed_text *x = a, *y = b;
+    return x->len == y->len && memcmp(x->s, y->s, x->len) == 0;
+}
+
 static guint source_hash(gconstpointer p)
 {
     const source_pos *s = p;
@@ -254,6 +278,7 @@ jd_doc *jd_doc_new(void)
     doc->heap_texts = g_ptr_array_new();
     doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
+    doc->texts = g_hash_table_new(text_hash, text_equal);
     doc->sources = g_array_new(FALSE, FALSE, sizeof(source_pos));
     doc->source_index = g_hash_table_new_full(source_hash, source_equal, g_free, NULL);
     jd_style def;
@@ -284,6 +309,7 @@ void jd_doc_free(jd_doc *doc)
     g_hash_table_destroy(doc->styles);
     g_hash_table_destroy(doc->strings);
     g_hash_table_destroy(doc->source_index);
+    g_hash_table_destroy(doc->texts);
     g_array_free(doc->sources, TRUE);
     g_free(doc);
 }
@@ -391,10 +417,19 @@ void jd_node_set_text(jd_node *node, const char *text, size_t len)
         jd_node_append_text(node, text, len);
         return;
     }
-    fixed_text *t = doc_bytes(node_doc(node), sizeof(fixed_text) + len + 1);
+    /* A text set is never changed in place (appending copies it first), so equal texts
+     * share one copy: a list's units, plans and leaders recur on every row. */
+    jd_doc *doc = node_doc(node);
+    fixed_text *t = doc_bytes(doc, sizeof(fixed_text) + len + 1);
     t->len = (uint32_t)len;
     if (len) memcpy(t->s, text, len);
     t->s[len] = '\0';
+    fixed_text *same = g_hash_table_lookup(doc->texts, t);
+    if (same)
+        doc_unbytes(doc, t, sizeof(fixed_text) + len + 1);
+    else
+        g_hash_table_add(doc->texts, t);
+    t = same ? same : t;
     node->flags |= F_TEXT;
     node_set_extra(node, t, NULL, false);
 }
