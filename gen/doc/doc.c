@@ -23,9 +23,9 @@ typedef struct {
 
 /* A TEXT node's text: its length, then the bytes and a NUL. Text grown by appending (a
  * paragraph's runs) is g_malloc'd with room to grow (a heap_text); set once, it is carved
- * from the document's byte blocks. */
+ * from the document's byte blocks and shared by every node with the same text. */
 typedef struct {
-    uint32_t len, cap; /* cap: heap texts only */
+    uint32_t len, cap;
     char s[];
 } heap_text;
 
@@ -36,44 +36,44 @@ typedef struct {
 
 enum { F_TEXT = 1, F_HEAP_TEXT = 2, F_PAIR = 4 };
 
+/* References inside a document are 32-bit numbers, not pointers: a node's links, its style,
+ * what it has beyond them. 0 is none. */
+typedef uint32_t ref;
+
 /* A node with both a text and attributes (rare: the template gives TEXT nodes none). */
 typedef struct {
-    void *text;
-    attr_value *attrs;
+    ref text;
+    ref attrs;
 } text_and_attrs;
 
-/* 56 bytes (a long list's document is millions of nodes: 100,000 short rows are 2.5
- * million). What a node has beyond its links and style — a text or attributes — is behind
- * one pointer; its source position is an index into the document's table of positions;
- * the document is found from the node's address (nodes live in aligned blocks), not kept
- * in each node. */
+/* 32 bytes (a long list's document is millions of nodes: 100,000 short rows are 2.5
+ * million; they were 96 bytes each). Links are node numbers; the style a number in the
+ * document's list of styles; a text or attributes are behind one reference into the
+ * document's byte blocks (or, for a text being appended to, its number among the heap
+ * texts); the source position an index into the document's table of positions. The
+ * document itself is found from the node's address: nodes live in aligned blocks that
+ * start with it. */
 struct jd_node {
     guint8 type;    /* jd_node_type */
     guint8 n_attrs, attr_cap;
     guint8 flags;   /* F_* */
     uint32_t src;   /* 1 + index in doc->sources, 0 = none */
-    jd_node *parent, *first, *last, *next;
-    const jd_style *style;
-    void *extra;    /* text (F_TEXT), attributes (n_attrs > 0), or both (F_PAIR) */
+    ref parent, first, last, next;
+    uint32_t style; /* index in doc->style_list */
+    ref extra;      /* text (F_TEXT), attributes (n_attrs > 0), or both (F_PAIR) */
 };
 
-/* Nodes are carved from blocks of NODE_BLOCK bytes aligned to their size, each starting
- * with its document. */
-enum { NODE_BLOCK = 1 << 16 };
-typedef struct node_block {
+/* Node blocks: NODE_BLOCK bytes aligned to their size; slot 0 holds the header, so node
+ * number (block << NODE_SHIFT | slot) is never 0. */
+enum { NODE_BLOCK = 1 << 16, NODE_SHIFT = 11, NODE_SLOTS = 1 << NODE_SHIFT };
+typedef struct {
     jd_doc *doc;
-    struct node_block *next;
-    jd_node nodes[];
+    uint32_t number;
 } node_block;
-enum { NODES_PER_BLOCK = (NODE_BLOCK - sizeof(node_block)) / sizeof(jd_node) };
 
-/* Texts and strings are packed at 4-byte alignment (the arena rounds each to 16). */
-enum { BYTE_BLOCK = 1 << 16 };
-typedef struct byte_block {
-    struct byte_block *next;
-    size_t used, size;
-    char data[];
-} byte_block;
+/* Byte blocks (texts, strings, attributes): 8-byte units, reference (block << BYTE_SHIFT |
+ * unit); a larger allocation has a block of its own. */
+enum { BYTE_BLOCK = 1 << 16, BYTE_SHIFT = 13, BYTE_UNIT = 8 };
 
 typedef struct {
     const char *file; /* interned */
@@ -82,22 +82,42 @@ typedef struct {
 
 struct jd_doc {
     jd_node *root;
-    node_block *blocks;    /* the one being filled first */
-    size_t block_used;     /* nodes used in it */
-    byte_block *bytes;
-    jd_arena *arena;       /* attribute arrays */
-    GPtrArray *heap_texts; /* nodes whose text was grown by appending */
-    GHashTable *strings;  /* interned strings (key == value) */
-    GHashTable *styles;   /* jd_style* -> same, owned */
-    GHashTable *texts;    /* fixed_text*, set texts shared by equal nodes */
-    GArray *sources;      /* source_pos */
+    GPtrArray *node_blocks; /* node_block*, by number */
+    size_t block_used;      /* slots used in the last */
+    GPtrArray *byte_blocks; /* char*, by number (block 0 unused: no reference is 0) */
+    size_t bytes_used;      /* bytes used in the last, if a normal one */
+    GPtrArray *heap_texts;  /* heap_text*, by number (from 1) */
+    jd_arena *arena;        /* attribute lists */
+    GHashTable *strings;    /* interned strings (key == value) */
+    GHashTable *styles;     /* jd_style* -> same, owned */
+    GPtrArray *style_list;  /* const jd_style*, by a node's style number */
+    GHashTable *style_ids;  /* const jd_style* -> its number + 1 */
+    GHashTable *texts;      /* ref of fixed_text, set texts shared by equal nodes */
+    GArray *sources;        /* source_pos */
     GHashTable *source_index; /* source_pos* (owned) -> 1 + index */
     const jd_style *default_style;
 };
 
+_Static_assert(sizeof(jd_node) == 32, "a node is 32 bytes: see struct jd_node");
+_Static_assert(sizeof(node_block) <= sizeof(jd_node), "a node block's header fits slot 0");
+_Static_assert(NODE_SLOTS * sizeof(jd_node) == NODE_BLOCK, "a node block holds NODE_SLOTS slots");
+
 static jd_doc *node_doc(const jd_node *n)
 {
     return ((const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1)))->doc;
+}
+
+static jd_node *node_at(const jd_doc *doc, ref r)
+{
+    if (!r)
+        return NULL;
+    return (jd_node *)g_ptr_array_index(doc->node_blocks, r >> NODE_SHIFT) + (r & (NODE_SLOTS - 1));
+}
+
+static ref node_ref(const jd_node *n)
+{
+    const node_block *b = (const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1));
+    return b->number << NODE_SHIFT | (ref)(n - (const jd_node *)b);
 }
 
 static void *doc_alloc(jd_doc *doc, size_t n)
@@ -105,35 +125,48 @@ static void *doc_alloc(jd_doc *doc, size_t n)
     return jd_arena_alloc(doc->arena, n);
 }
 
-/* `n` bytes at 4-byte alignment */
-static void *doc_bytes(jd_doc *doc, size_t n)
+static void *bytes_at(const jd_doc *doc, ref r)
 {
-    n = (n + 3) & ~(size_t)3;
-    byte_block *b = doc->bytes;
-    if (!b || b->size - b->used < n) {
-        size_t size = MAX(n, (size_t)BYTE_BLOCK - sizeof(byte_block));
-        byte_block *fresh = g_malloc(sizeof(byte_block) + size);
-        fresh->next = b;
-        fresh->used = 0;
-        fresh->size = size;
-        doc->bytes = b = fresh;
+    return (char *)g_ptr_array_index(doc->byte_blocks, r >> BYTE_SHIFT) + (size_t)(r & ((1u << BYTE_SHIFT) - 1)) * BYTE_UNIT;
+}
+
+/* `n` bytes at 8-byte alignment; *r gets their reference. */
+static void *doc_bytes(jd_doc *doc, size_t n, ref *r)
+{
+    n = (n + BYTE_UNIT - 1) & ~(size_t)(BYTE_UNIT - 1);
+    if (doc->byte_blocks->len >= (1u << (32 - BYTE_SHIFT)))
+        g_error("a document of more than %u blocks of text", 1u << (32 - BYTE_SHIFT));
+    if (n > BYTE_BLOCK / 4) {
+        /* a block of its own; the next small allocation starts a new normal block */
+        char *big = g_malloc(n);
+        g_ptr_array_add(doc->byte_blocks, big);
+        doc->bytes_used = BYTE_BLOCK;
+        *r = (doc->byte_blocks->len - 1) << BYTE_SHIFT;
+        return big;
     }
-    void *p = b->data + b->used;
-    b->used += n;
+    if (doc->bytes_used + n > BYTE_BLOCK) {
+        g_ptr_array_add(doc->byte_blocks, g_malloc(BYTE_BLOCK));
+        doc->bytes_used = 0;
+    }
+    guint block = doc->byte_blocks->len - 1;
+    void *p = (char *)g_ptr_array_index(doc->byte_blocks, block) + doc->bytes_used;
+    *r = block << BYTE_SHIFT | (ref)(doc->bytes_used / BYTE_UNIT);
+    doc->bytes_used += n;
     return p;
 }
 
-/* Gives back the last doc_bytes(doc, n), which returned p. */
-static void doc_unbytes(jd_doc *doc, void *p, size_t n)
+/* Gives back the last doc_bytes(doc, n) when it came from a normal block. */
+static void doc_unbytes(jd_doc *doc, size_t n)
 {
-    n = (n + 3) & ~(size_t)3;
-    g_assert(doc->bytes && doc->bytes->data + doc->bytes->used - n == (char *)p);
-    doc->bytes->used -= n;
+    n = (n + BYTE_UNIT - 1) & ~(size_t)(BYTE_UNIT - 1);
+    if (n <= BYTE_BLOCK / 4)
+        doc->bytes_used -= n;
 }
 
 static char *doc_strndup(jd_doc *doc, const char *s, size_t len)
 {
-    char *p = doc_bytes(doc, len + 1);
+    ref r;
+    char *p = doc_bytes(doc, len + 1, &r);
     if (len) memcpy(p, s, len);
     p[len] = '\0';
     return p;
@@ -275,9 +308,16 @@ jd_doc *jd_doc_new(void)
 {
     jd_doc *doc = g_new0(jd_doc, 1);
     doc->arena = jd_arena_new();
-    doc->heap_texts = g_ptr_array_new();
+    doc->node_blocks = g_ptr_array_new();
+    doc->byte_blocks = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(doc->byte_blocks, NULL); /* no reference is 0 */
+    doc->bytes_used = BYTE_BLOCK;
+    doc->heap_texts = g_ptr_array_new_with_free_func(g_free);
+    g_ptr_array_add(doc->heap_texts, NULL);
     doc->strings = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
+    doc->style_list = g_ptr_array_new();
+    doc->style_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
     doc->texts = g_hash_table_new(text_hash, text_equal);
     doc->sources = g_array_new(FALSE, FALSE, sizeof(source_pos));
     doc->source_index = g_hash_table_new_full(source_hash, source_equal, g_free, NULL);
@@ -288,26 +328,20 @@ jd_doc *jd_doc_new(void)
     return doc;
 }
 
-static heap_text *node_heap_text(const jd_node *n);
-
 void jd_doc_free(jd_doc *doc)
 {
     if (!doc)
         return;
-    for (guint i = 0; i < doc->heap_texts->len; i++)
-        g_free(node_heap_text(g_ptr_array_index(doc->heap_texts, i)));
     g_ptr_array_free(doc->heap_texts, TRUE);
-    for (node_block *b = doc->blocks, *next; b; b = next) {
-        next = b->next;
-        free(b);
-    }
-    for (byte_block *b = doc->bytes, *next; b; b = next) {
-        next = b->next;
-        g_free(b);
-    }
+    for (guint i = 0; i < doc->node_blocks->len; i++)
+        free(g_ptr_array_index(doc->node_blocks, i));
+    g_ptr_array_free(doc->node_blocks, TRUE);
+    g_ptr_array_free(doc->byte_blocks, TRUE);
     jd_arena_free(doc->arena);
     g_hash_table_destroy(doc->styles);
     g_hash_table_destroy(doc->strings);
+    g_ptr_array_free(doc->style_list, TRUE);
+    g_hash_table_destroy(doc->style_ids);
     g_hash_table_destroy(doc->source_index);
     g_hash_table_destroy(doc->texts);
     g_array_free(doc->sources, TRUE);
@@ -319,151 +353,171 @@ jd_node *jd_doc_root(const jd_doc *doc)
     return doc->root;
 }
 
+static uint32_t style_number(jd_doc *doc, const jd_style *style)
+{
+    gpointer id = g_hash_table_lookup(doc->style_ids, style);
+    if (!id) {
+        g_ptr_array_add(doc->style_list, (gpointer)style);
+        id = GUINT_TO_POINTER(doc->style_list->len);
+        g_hash_table_insert(doc->style_ids, (gpointer)style, id);
+    }
+    return GPOINTER_TO_UINT(id) - 1;
+}
+
 jd_node *jd_node_new(jd_doc *doc, jd_node_type type)
 {
-    if (!doc->blocks || doc->block_used == NODES_PER_BLOCK) {
+    if (!doc->node_blocks->len || doc->block_used == NODE_SLOTS) {
+        if (doc->node_blocks->len >= (1u << (32 - NODE_SHIFT)))
+            g_error("a document of more than %u nodes", (1u << (32 - NODE_SHIFT)) * (NODE_SLOTS - 1));
         node_block *b = aligned_alloc(NODE_BLOCK, NODE_BLOCK);
         if (!b)
             g_error("out of memory for a document's nodes");
         b->doc = doc;
-        b->next = doc->blocks;
-        doc->blocks = b;
-        doc->block_used = 0;
+        b->number = doc->node_blocks->len;
+        g_ptr_array_add(doc->node_blocks, b);
+        doc->block_used = 1; /* slot 0: the header */
     }
-    jd_node *n = &doc->blocks->nodes[doc->block_used++];
+    jd_node *n = (jd_node *)g_ptr_array_index(doc->node_blocks, doc->node_blocks->len - 1) + doc->block_used++;
     memset(n, 0, sizeof *n);
     n->type = (guint8)type;
-    n->style = doc->default_style;
+    n->style = doc->default_style ? style_number(doc, doc->default_style) : 0;
     return n;
 }
 
 void jd_node_append(jd_node *parent, jd_node *child)
 {
     g_return_if_fail(parent && child && !child->parent);
-    child->parent = parent;
+    jd_doc *doc = node_doc(parent);
+    g_return_if_fail(node_doc(child) == doc);
+    ref c = node_ref(child);
+    child->parent = node_ref(parent);
     if (parent->last)
-        parent->last->next = child;
+        node_at(doc, parent->last)->next = c;
     else
-        parent->first = child;
-    parent->last = child;
+        parent->first = c;
+    parent->last = c;
 }
 
 void jd_node_set_style(jd_node *node, const jd_style *interned_style)
 {
-    node->style = interned_style;
+    node->style = style_number(node_doc(node), interned_style);
 }
 
 /* ---- text and attributes behind `extra` ---- */
 
-static void *node_text_rec(const jd_node *n)
+static ref node_text_ref(const jd_node *n)
 {
     if (!(n->flags & F_TEXT))
-        return NULL;
-    return (n->flags & F_PAIR) ? ((text_and_attrs *)n->extra)->text : n->extra;
-}
-
-static heap_text *node_heap_text(const jd_node *n)
-{
-    return (n->flags & F_HEAP_TEXT) ? node_text_rec(n) : NULL;
+        return 0;
+    return (n->flags & F_PAIR) ? ((text_and_attrs *)bytes_at(node_doc(n), n->extra))->text : n->extra;
 }
 
 static attr_value *node_attrs(const jd_node *n)
 {
     if (!n->n_attrs)
         return NULL;
-    return (n->flags & F_PAIR) ? ((text_and_attrs *)n->extra)->attrs : n->extra;
+    jd_doc *doc = node_doc(n);
+    return bytes_at(doc, (n->flags & F_PAIR) ? ((text_and_attrs *)bytes_at(doc, n->extra))->attrs : n->extra);
 }
 
-/* Sets whichever of text and attributes is given (NULL: leave it), going over to a pair
- * record when a node comes to have both. */
-static void node_set_extra(jd_node *n, void *text, attr_value *attrs, bool has_attrs)
+/* Sets whichever of text and attributes is given (0: leave it), going over to a pair record
+ * when a node comes to have both. */
+static void node_set_extra(jd_node *n, ref text, ref attrs)
 {
-    void *t = text ? text : node_text_rec(n);
-    attr_value *a = attrs ? attrs : node_attrs(n);
-    bool both = t && (has_attrs || n->n_attrs);
-    if (both) {
-        if (!(n->flags & F_PAIR)) {
-            n->extra = doc_alloc(node_doc(n), sizeof(text_and_attrs));
+    jd_doc *doc = node_doc(n);
+    text_and_attrs *pair = (n->flags & F_PAIR) ? bytes_at(doc, n->extra) : NULL;
+    ref t = text ? text : (n->flags & F_TEXT) ? (pair ? pair->text : n->extra) : 0;
+    ref a = attrs ? attrs : n->n_attrs ? (pair ? pair->attrs : n->extra) : 0;
+    if (t && a) {
+        if (!pair) {
+            pair = doc_bytes(doc, sizeof *pair, &n->extra);
             n->flags |= F_PAIR;
         }
-        ((text_and_attrs *)n->extra)->text = t;
-        ((text_and_attrs *)n->extra)->attrs = a;
+        pair->text = t;
+        pair->attrs = a;
     } else
-        n->extra = t ? t : (void *)a;
+        n->extra = t ? t : a;
 }
 
 static const char *text_chars(const jd_node *n, size_t *len)
 {
-    void *rec = node_text_rec(n);
-    if (!rec) {
+    ref r = node_text_ref(n);
+    if (!r) {
         *len = 0;
         return NULL;
     }
+    jd_doc *doc = node_doc(n);
     if (n->flags & F_HEAP_TEXT) {
-        *len = ((heap_text *)rec)->len;
-        return ((heap_text *)rec)->s;
+        const heap_text *h = g_ptr_array_index(doc->heap_texts, r);
+        *len = h->len;
+        return h->s;
     }
-    *len = ((fixed_text *)rec)->len;
-    return ((fixed_text *)rec)->s;
+    const fixed_text *t = bytes_at(doc, r);
+    *len = t->len;
+    return t->s;
 }
 
 void jd_node_set_text(jd_node *node, const char *text, size_t len)
 {
     if (!text) len = 0;
-    heap_text *h = node_heap_text(node);
-    if (h) {
+    if (node->flags & F_HEAP_TEXT) {
         /* stays the registered buffer, grown if need be */
-        h->len = 0;
+        ((heap_text *)g_ptr_array_index(node_doc(node)->heap_texts, node_text_ref(node)))->len = 0;
         jd_node_append_text(node, text, len);
         return;
     }
     /* A text set is never changed in place (appending copies it first), so equal texts
      * share one copy: a list's units, plans and leaders recur on every row. */
     jd_doc *doc = node_doc(node);
-    fixed_text *t = doc_bytes(doc, sizeof(fixed_text) + len + 1);
+    ref r;
+    fixed_text *t = doc_bytes(doc, sizeof(fixed_text) + len + 1, &r);
     t->len = (uint32_t)len;
     if (len) memcpy(t->s, text, len);
     t->s[len] = '\0';
-    fixed_text *same = g_hash_table_lookup(doc->texts, t);
-    if (same)
-        doc_unbytes(doc, t, sizeof(fixed_text) + len + 1);
-    else
-        g_hash_table_add(doc->texts, t);
-    t = same ? same : t;
+    gpointer same;
+    if (g_hash_table_lookup_extended(doc->texts, t, NULL, &same)) {
+        doc_unbytes(doc, sizeof(fixed_text) + len + 1);
+        r = GPOINTER_TO_UINT(same);
+    } else
+        g_hash_table_insert(doc->texts, t, GUINT_TO_POINTER(r));
     node->flags |= F_TEXT;
-    node_set_extra(node, t, NULL, false);
+    node_set_extra(node, r, 0);
 }
 
 /* Text built piece by piece (a paragraph's runs) grows in a buffer of its own, doubling,
  * rather than a new copy for every piece. */
 void jd_node_append_text(jd_node *node, const char *text, size_t len)
 {
-    heap_text *h = node_heap_text(node);
+    jd_doc *doc = node_doc(node);
     size_t old_len = 0;
     const char *old = text_chars(node, &old_len);
     size_t need = old_len + len + 1;
-    if (!h) {
+    heap_text *h;
+    if (!(node->flags & F_HEAP_TEXT)) {
         size_t cap = MAX(need * 2, 64);
         h = g_malloc(sizeof(heap_text) + cap);
         if (old_len) memcpy(h->s, old, old_len);
         h->len = (uint32_t)old_len;
         h->cap = (uint32_t)cap;
+        g_ptr_array_add(doc->heap_texts, h);
         node->flags |= F_TEXT | F_HEAP_TEXT;
-        node_set_extra(node, h, NULL, false);
-        g_ptr_array_add(node_doc(node)->heap_texts, node);
-    } else if (need > h->cap) {
-        size_t cap = MAX(need, (size_t)h->cap * 2);
-        h = g_realloc(h, sizeof(heap_text) + cap);
-        h->cap = (uint32_t)cap;
-        node_set_extra(node, h, NULL, false);
+        node_set_extra(node, doc->heap_texts->len - 1, 0);
+    } else {
+        ref r = node_text_ref(node);
+        h = g_ptr_array_index(doc->heap_texts, r);
+        if (need > h->cap) {
+            size_t cap = MAX(need, (size_t)h->cap * 2);
+            h = g_realloc(h, sizeof(heap_text) + cap);
+            h->cap = (uint32_t)cap;
+            doc->heap_texts->pdata[r] = h;
+        }
     }
     if (len) memcpy(h->s + h->len, text, len);
     h->len += (uint32_t)len;
     h->s[h->len] = '\0';
 }
 
-/* A node has a few attributes: the array doubles when full (the old copy stays in the
- * arena). */
+/* A node has a few attributes: the array doubles when full (the old copy is left). */
 static attr_value *attr_slot(jd_node *node, jd_attr attr)
 {
     attr_value *attrs = node_attrs(node);
@@ -473,10 +527,11 @@ static attr_value *attr_slot(jd_node *node, jd_attr attr)
     if (node->n_attrs == node->attr_cap) {
         g_assert(node->attr_cap < 128); /* there are fewer kinds of attribute */
         int cap = node->attr_cap ? node->attr_cap * 2 : 1;
-        attr_value *grown = doc_alloc(node_doc(node), (size_t)cap * sizeof *grown);
+        ref r;
+        attr_value *grown = doc_bytes(node_doc(node), (size_t)cap * sizeof *grown, &r);
         if (node->n_attrs) memcpy(grown, attrs, node->n_attrs * sizeof *grown);
         node->attr_cap = (guint8)cap;
-        node_set_extra(node, NULL, grown, true);
+        node_set_extra(node, 0, r);
         attrs = grown;
     }
     attr_value *a = &attrs[node->n_attrs++];
@@ -512,9 +567,10 @@ void jd_node_set_number(jd_node *node, jd_attr attr, double value)
  * interned. */
 void jd_node_set_string(jd_node *node, jd_attr attr, const char *value)
 {
+    const char *copy = doc_strndup(node_doc(node), value ? value : "", value ? strlen(value) : 0);
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_STRING;
-    a->u.s = doc_strndup(node_doc(node), value ? value : "", value ? strlen(value) : 0);
+    a->u.s = copy;
 }
 
 void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
@@ -527,21 +583,23 @@ void jd_node_set_length(jd_node *node, jd_attr attr, jd_length value)
 
 void jd_node_set_numbers(jd_node *node, jd_attr attr, const double *values, size_t n)
 {
+    double *copy = n ? memcpy(doc_alloc(node_doc(node), n * sizeof(double)), values, n * sizeof(double)) : NULL;
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_NUMBERS;
-    a->u.values = n ? memcpy(doc_alloc(node_doc(node), n * sizeof(double)), values, n * sizeof(double)) : NULL;
+    a->u.values = copy;
     a->n = (uint32_t)n;
 }
 
 void jd_node_set_strings(jd_node *node, jd_attr attr, const char *const *values, size_t n)
 {
     jd_doc *doc = node_doc(node);
+    char **copy = doc_alloc(doc, (n + 1) * sizeof(char *));
+    for (size_t i = 0; i < n; i++)
+        copy[i] = doc_strndup(doc, values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0);
+    copy[n] = NULL;
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_STRINGS;
-    a->u.strings = doc_alloc(doc, (n + 1) * sizeof(char *));
-    for (size_t i = 0; i < n; i++)
-        a->u.strings[i] = doc_strndup(doc, values[i] ? values[i] : "", values[i] ? strlen(values[i]) : 0);
-    a->u.strings[n] = NULL;
+    a->u.strings = copy;
     a->n = (uint32_t)n;
 }
 
@@ -564,32 +622,32 @@ jd_node_type jd_node_get_type(const jd_node *node)
 }
 jd_node *jd_node_parent(const jd_node *node)
 {
-    return node->parent;
+    return node_at(node_doc(node), node->parent);
 }
 jd_node *jd_node_first_child(const jd_node *node)
 {
-    return node->first;
+    return node_at(node_doc(node), node->first);
 }
 jd_node *jd_node_last_child(const jd_node *node)
 {
-    return node->last;
+    return node_at(node_doc(node), node->last);
 }
 jd_node *jd_node_next(const jd_node *node)
 {
-    return node->next;
+    return node_at(node_doc(node), node->next);
 }
 
 size_t jd_node_child_count(const jd_node *node)
 {
     size_t n = 0;
-    for (jd_node *c = node->first; c; c = c->next)
+    for (const jd_node *c = jd_node_first_child(node); c; c = jd_node_next(c))
         n++;
     return n;
 }
 
 const jd_style *jd_node_style(const jd_node *node)
 {
-    return node->style;
+    return g_ptr_array_index(node_doc(node)->style_list, node->style);
 }
 
 const char *jd_node_text(const jd_node *node, size_t *len)
@@ -672,8 +730,9 @@ static void plain_text(const jd_node *n, GString *out)
         g_string_append(out, jd_node_int(n, JD_ATTR_FIELD, 0) == JD_FIELD_PAGE_COUNT ? "##" : "#");
     else if (n->type == JD_NODE_LINE_BREAK)
         g_string_append_c(out, '\n');
-    for (jd_node *c = n->first; c; c = c->next) {
-        if (c != n->first && (c->type == JD_NODE_PARAGRAPH || c->type == JD_NODE_HEADING))
+    const jd_node *first = jd_node_first_child(n);
+    for (const jd_node *c = first; c; c = jd_node_next(c)) {
+        if (c != first && (c->type == JD_NODE_PARAGRAPH || c->type == JD_NODE_HEADING))
             g_string_append_c(out, '\n');
         plain_text(c, out);
     }
@@ -942,10 +1001,11 @@ static void dump_node(GString *out, const jd_node *n, const jd_style *parent_sty
     }
     bool is_inline = n->type == JD_NODE_TEXT || n->type == JD_NODE_SPAN || n->type == JD_NODE_FIELD ||
                      n->type == JD_NODE_LINE_BREAK;
-    put_style_diff(out, n->style, parent_style, is_inline ? NULL : defaults);
+    const jd_style *style = jd_node_style(n);
+    put_style_diff(out, style, parent_style, is_inline ? NULL : defaults);
     g_string_append_c(out, '\n');
-    for (const jd_node *c = n->first; c; c = c->next)
-        dump_node(out, c, n->style, defaults, depth + 1);
+    for (const jd_node *c = jd_node_first_child(n); c; c = jd_node_next(c))
+        dump_node(out, c, style, defaults, depth + 1);
 }
 
 char *jd_doc_dump(const jd_doc *doc)
@@ -965,5 +1025,4 @@ void jd_doc_hash(const jd_doc *doc, char out[65])
     g_free(dump);
 }
 
-_Static_assert(sizeof(jd_node) == 56, "a node is 56 bytes: see struct jd_node");
 _Static_assert(sizeof(attr_value) == 16, "an attribute is 16 bytes");
