@@ -307,6 +307,53 @@ START_TEST(table_longer_than_a_page_repeats_its_header)
 }
 END_TEST
 
+/* A long table is laid out a row group at a time: the cells held at once are the header's
+ * and one group's, whatever the number of rows (10,000 rows held 35,004 cells and the boxes
+ * of every name in the automatic column before). */
+START_TEST(a_long_table_holds_one_row_group_of_cells_at_a_time)
+{
+    jd_doc *doc = db_doc(595, 842, 56, 10.5, false);
+    const double widths[] = {40, 0, 0, 60};
+    jd_node *table = db_table(doc, 1, 4, widths);
+    jd_node *auto_col = jd_node_next(jd_node_next(jd_node_first_child(table)));
+    jd_node_set_length(auto_col, JD_ATTR_WIDTH, (jd_length){0, JD_UNIT_AUTO});
+    jd_node *head = db_row(doc, table);
+    const char *heads[] = {"序号", "目标任务", "责任单位", "进度"};
+    for (int i = 0; i < 4; i++)
+        db_cell(doc, head, heads[i], 1, 1);
+    const char *units[] = {"区商务局", "区发展改革委", "区财政局"};
+    enum { GROUPS = 5000 };
+    for (int g = 0; g < GROUPS; g++) {
+        char id[16], title[64];
+        g_snprintf(id, sizeof id, "%d", g + 1);
+        g_snprintf(title, sizeof title, "推进第%d项重点工作", g + 1);
+        jd_node *a = db_row(doc, table), *b = db_row(doc, table);
+        db_cell(doc, a, id, 2, 1);
+        db_cell(doc, a, title, 1, 1);
+        db_cell(doc, a, units[g % 3], 1, 1);
+        db_cell(doc, a, "启动", 1, 1);
+        db_cell(doc, b, "推进", 1, 1);
+        db_cell(doc, b, units[(g + 1) % 3], 1, 1);
+        db_cell(doc, b, "完成", 1, 1);
+    }
+    size_t peak = 0;
+    jd_layout_options opts = {.threads = 2, .cells_peak = &peak};
+    jd_pages *pages = jd_layout_with(doc, fonts, &opts, diags);
+    ck_assert_ptr_nonnull(pages);
+    ck_assert_uint_eq(peak, 4 + 7);
+    ck_assert_uint_gt(jd_pages_count(pages), 100);
+    char *first = page_text(jd_pages_get(pages, 0));
+    char *last = page_text(jd_pages_get(pages, jd_pages_count(pages) - 1));
+    ck_assert_ptr_nonnull(strstr(first, "推进第1项重点工作"));
+    ck_assert_ptr_nonnull(strstr(last, "推进第5000项重点工作"));
+    ck_assert_ptr_nonnull(strstr(last, "序号"));
+    g_free(first);
+    g_free(last);
+    jd_pages_free(pages);
+    jd_doc_free(doc);
+}
+END_TEST
+
 START_TEST(row_taller_than_what_is_left_is_split_between_lines)
 {
     jd_doc *doc = sc_split_row(false);
@@ -953,6 +1000,7 @@ int main(void)
     tcase_add_test(tc, short_texts_are_shaped_once_per_style);
     tcase_add_test(tc, both_shaping_paths_give_the_same_lines);
     tcase_add_test(tc, a_stop_asked_for_ends_layout_and_rendering);
+    tcase_add_test(tc, a_long_table_holds_one_row_group_of_cells_at_a_time);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

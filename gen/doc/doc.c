@@ -86,6 +86,7 @@ struct jd_doc {
     size_t block_used;      /* slots used in the last */
     GPtrArray *byte_blocks; /* char*, by number (block 0 unused: no reference is 0) */
     size_t bytes_used;      /* bytes used in the last, if a normal one */
+    size_t byte_total;      /* bytes of all byte blocks */
     GPtrArray *heap_texts;  /* heap_text*, by number (from 1) */
     jd_arena *arena;        /* attribute lists */
     GHashTable *strings;    /* interned strings (key == value) */
@@ -140,12 +141,14 @@ static void *doc_bytes(jd_doc *doc, size_t n, ref *r)
         /* a block of its own; the next small allocation starts a new normal block */
         char *big = g_malloc(n);
         g_ptr_array_add(doc->byte_blocks, big);
+        doc->byte_total += n;
         doc->bytes_used = BYTE_BLOCK;
         *r = (doc->byte_blocks->len - 1) << BYTE_SHIFT;
         return big;
     }
     if (doc->bytes_used + n > BYTE_BLOCK) {
         g_ptr_array_add(doc->byte_blocks, g_malloc(BYTE_BLOCK));
+        doc->byte_total += BYTE_BLOCK;
         doc->bytes_used = 0;
     }
     guint block = doc->byte_blocks->len - 1;
@@ -346,6 +349,14 @@ void jd_doc_free(jd_doc *doc)
     g_hash_table_destroy(doc->texts);
     g_array_free(doc->sources, TRUE);
     g_free(doc);
+}
+
+size_t jd_doc_size(const jd_doc *doc)
+{
+    size_t n = doc->node_blocks->len * (size_t)NODE_BLOCK + doc->byte_total;
+    for (guint i = 1; i < doc->heap_texts->len; i++)
+        n += sizeof(heap_text) + ((heap_text *)g_ptr_array_index(doc->heap_texts, i))->cap;
+    return n;
 }
 
 jd_node *jd_doc_root(const jd_doc *doc)

@@ -227,6 +227,9 @@ typedef struct jd_node jd_node;
 jd_doc *jd_doc_new(void);
 void jd_doc_free(jd_doc *doc);
 
+/* Bytes the document's nodes, texts and attributes take (for tests and benchmarks). */
+size_t jd_doc_size(const jd_doc *doc);
+
 /* The DOCUMENT node, created with the doc. */
 jd_node *jd_doc_root(const jd_doc *doc);
 

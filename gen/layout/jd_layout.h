@@ -29,6 +29,10 @@ typedef struct {
     /* Asked to stop: the layout ends at the next page, with the error "interrupted" (NULL:
      * never). */
     const jd_cancel *cancel;
+    /* If set, gets the most table cells the layout held at once: a table's cells exist only
+     * while the layout is in their row group, so this is one group's, not a long table's
+     * (for tests and benchmarks). */
+    size_t *cells_peak;
 } jd_layout_options;
 
 /* jd_layout with options (NULL: the defaults). */

@@ -749,6 +749,8 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
     g_array_free(st.bare, TRUE);
     g_hash_table_destroy(st.ahead);
     bool failed = ctx.failed;
+    if (opts && opts->cells_peak)
+        *opts->cells_peak = ctx.cells_peak;
     ctx_clear(&ctx);
     if (failed) {
         jd_pages_free(pages);

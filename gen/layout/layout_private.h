@@ -277,6 +277,7 @@ struct jl_ctx {
     GArray *glyphs;             /* jd_glyph: scratch for the line being drawn */
     GArray *order;              /* uint32_t: scratch, a line's clusters in visual order */
     const jd_cancel *cancel;    /* NULL: never asked to stop */
+    size_t cells_live, cells_peak; /* table cells held now, and at most (table.c) */
     bool failed;
     bool stopped;               /* asked to stop: every loop ends (failed is set too) */
 };

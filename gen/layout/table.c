@@ -134,8 +134,10 @@ static int build_group(table *t, int r0)
             t->ncols = MAX(t->ncols, col);
             end = MAX(end, r + cell->rowspan - 1);
             g_ptr_array_add(row->starting, cell);
+            t->ctx->cells_live++;
         }
     }
+    t->ctx->cells_peak = MAX(t->ctx->cells_peak, t->ctx->cells_live);
     for (int r = r0; r <= end; r++)
         t->rows[r].group_end = end;
     return end;
@@ -150,6 +152,7 @@ static void free_group(table *t, int r0, int r1)
             jl_box_free(c->box);
             jl_box_free(c->mark);
             g_free(c);
+            t->ctx->cells_live--;
         }
         if (starting)
             g_ptr_array_free(starting, TRUE);
