@@ -6,14 +6,17 @@
 #   rows N    N tasks of one unit and short texts each: 10,000, 30,000, 100,000 rows
 #
 # and prints, for each, the pages, wall seconds, peak resident memory (MiB) and milliseconds
-# per page, which stays flat when time is linear. The pages no longer count: what grows is
-# the data tree and the document, in proportion to the input (a task list about ten bytes
-# per byte of its file, short rows of one unit far more), plus libharu's pages with haru.
+# per page, which stays flat when time is linear. The pages no longer count, nor do a
+# table's cells: what grows is the data tree and the document, in proportion to the input
+# (the peak is at the end of expansion, when both are held), plus libharu's pages with haru.
 # SIZES are "list N" or "rows N" words, e.g. `bench/memory.sh list 100 rows 100000`.
 # Before the pages were kept in a scratch file (and the data freed before the layout, and the
 # document in an arena): the 100x list 378 MiB (cairo) and 479 MiB (haru), 100,000 rows
-# 1,302 MiB; after: 149, 221 and 684 MiB. Needs GNU time (Debian package `time`), python3
-# and poppler-utils.
+# 1,302 MiB; after: 149, 221 and 684 MiB. With nodes of 32 bytes instead of 96, equal texts
+# stored once and tables holding one row group's cells at a time: the 100x list 120 MiB
+# (cairo; haru 226, its pages), 100,000 rows 471 MiB (cairo) and 521 MiB (haru), of which
+# the data tree is most (the document about 100 MB). Needs GNU time (Debian package
+# `time`), python3 and poppler-utils.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
