@@ -467,8 +467,10 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
             char_index++;
         }
         gunichar first = g_utf8_get_char(t + c->byte_start);
-        const char *last_p = c->byte_len ? g_utf8_find_prev_char(t, t + c->byte_start + c->byte_len) : NULL;
-        gunichar last = last_p ? g_utf8_get_char(last_p) : first;
+        /* most clusters are one character: its last is its first */
+        const char *c_end = t + c->byte_start + c->byte_len;
+        gunichar last = g_utf8_next_char(t + c->byte_start) >= c_end ? first
+                                                                      : g_utf8_get_char(g_utf8_find_prev_char(t, c_end));
         uint8_t flags = c->flags; /* mandatory flags were set while shaping */
         if (first == 0x2028)
             flags |= JL_LINE_SEPARATOR;
@@ -687,7 +689,8 @@ static bool shape_line(jl_shaper *sh, builder *b, jl_para *p, PangoAttrList *att
 {
     if (needs_layout(p->text, p->text_len))
         return false;
-    PangoAttrList *effective = pango_attr_list_copy(attrs);
+    /* the caller's list, which nothing uses after this */
+    PangoAttrList *effective = pango_attr_list_ref(attrs);
     pango_attr_list_insert_before(effective, pango_attr_font_desc_new(bdesc));
     int n_chars = (int)g_utf8_strlen(p->text, (gssize)p->text_len);
     PangoLogAttr *la = g_new0(PangoLogAttr, n_chars + 1);
@@ -749,19 +752,24 @@ static void shape_with_layout(jl_shaper *sh, builder *b, jl_para *p, const jd_no
     *log_attrs = g_memdup2(la, sizeof *la * (gsize)*n_attrs);
 }
 
-/* Whether the character at `at` goes to the Latin face: a Latin letter, digit or sign, or
- * a space beside one — a space the Latin face has: the ideographic space (U+3000, "图1　标题",
+/* Whether character `ch` goes to the Latin face: a Latin letter, digit or sign, or a space
+ * beside one — a space the Latin face has: the ideographic space (U+3000, "图1　标题",
  * "已完成15　序时推进") is a CJK character and stays in the CJK face whatever its neighbours,
- * or a face without it would draw it as a missing glyph. */
-static bool latin_at(const char *text, const char *end, const char *at)
+ * or a face without it would draw it as a missing glyph. `prev` is the character before it
+ * (when `has_prev`), `next` where the one after it starts (none at `end`). */
+static bool latin_char(gunichar ch, bool has_prev, gunichar prev, const char *next, const char *end)
 {
-    gunichar ch = g_utf8_get_char(at);
-    if (!g_unichar_isspace(ch) || !jl_latin_face_char(ch))
-        return jl_latin_face_char(ch);
-    const char *prev = at > text ? g_utf8_find_prev_char(text, at) : NULL;
-    const char *next = g_utf8_next_char(at);
-    return (prev && !g_unichar_isspace(g_utf8_get_char(prev)) && jl_latin_face_char(g_utf8_get_char(prev))) ||
-           (next < end && !g_unichar_isspace(g_utf8_get_char(next)) && jl_latin_face_char(g_utf8_get_char(next)));
+    if (!jl_latin_face_char(ch))
+        return false;
+    if (!g_unichar_isspace(ch))
+        return true;
+    if (has_prev && !g_unichar_isspace(prev) && jl_latin_face_char(prev))
+        return true;
+    if (next < end) {
+        gunichar n = g_utf8_get_char(next);
+        return !g_unichar_isspace(n) && jl_latin_face_char(n);
+    }
+    return false;
 }
 
 static void add_desc_attr(PangoAttrList *attrs, PangoFontDescription *d, size_t start, size_t end)
@@ -780,16 +788,28 @@ static void add_font_attrs(PangoAttrList *attrs, const char *text, const style_r
         add_desc_attr(attrs, d->main, r->start, r->end);
         return;
     }
+    /* each character decoded once, its neighbour kept */
     const char *end = text + r->end;
+    const char *q = text + r->start;
+    const char *before = r->start > 0 ? g_utf8_find_prev_char(text, q) : NULL;
+    bool has_prev = before != NULL;
+    gunichar prev = before ? g_utf8_get_char(before) : 0;
     size_t from = r->start;
-    bool latin = latin_at(text, end, text + r->start);
-    for (const char *q = text + r->start; q < end; q = g_utf8_next_char(q)) {
-        bool l = latin_at(text, end, q);
-        if (l != latin) {
+    bool latin = false;
+    for (bool first = true; q < end; first = false) {
+        gunichar ch = g_utf8_get_char(q);
+        const char *next = g_utf8_next_char(q);
+        bool l = latin_char(ch, has_prev, prev, next, end);
+        if (first) {
+            latin = l;
+        } else if (l != latin) {
             add_desc_attr(attrs, latin ? d->latin : d->main, from, (size_t)(q - text));
             from = (size_t)(q - text);
             latin = l;
         }
+        prev = ch;
+        has_prev = true;
+        q = next;
     }
     add_desc_attr(attrs, latin ? d->latin : d->main, from, r->end);
 }
