@@ -113,6 +113,12 @@ struct jd_value {
  * one member at a time (no slack), past it by doubling, with its index. */
 enum { INDEX_THRESHOLD = 8 };
 
+/* Past these a block's size would overflow its 32-bit counts (an object's index is twice
+ * its capacity): far beyond any input jindu reads (a 2^28-member object is gigabytes of
+ * JSON). Adding beyond them drops the value with a critical warning. */
+#define MAX_MEMBERS (1u << 28)
+#define MAX_ELEMENTS (1u << 31)
+
 static guint32 *members_index(members *ms)
 {
     return (guint32 *)(ms->m + ms->cap);
@@ -132,13 +138,13 @@ static void index_put(members *ms, guint32 i)
     slot[h] = i + 1;
 }
 
-/* Room for one more member: the block grows (and its index is rebuilt) when full. */
+/* Room for one more member: the block grows (and its index is rebuilt) when full. The
+ * caller checks that the object is below MAX_MEMBERS. */
 static members *members_reserve(members *ms)
 {
     guint32 len = ms ? ms->len : 0, cap = ms ? ms->cap : 0;
     if (len < cap) return ms;
     guint32 ncap = len < INDEX_THRESHOLD ? len + 1 : MAX(2 * cap, 2 * INDEX_THRESHOLD);
-    g_return_val_if_fail(ncap > len, ms); /* four billion members */
     members *grown = g_realloc(ms, sizeof(members) + ncap * sizeof(member) +
                                        index_size(ncap) * sizeof(guint32));
     grown->len = len;
@@ -352,9 +358,13 @@ void jd_array_append(jd_value *arr, jd_value *v)
         arr->u.arr = a;
     }
     items *a = arr->u.arr;
+    if (a->len >= MAX_ELEMENTS) {
+        g_critical("jd_array_append: a list of %u elements is full", MAX_ELEMENTS);
+        jd_value_unref(v);
+        return;
+    }
     if (a->len == a->cap) {
-        guint32 cap = 2 * a->cap;
-        g_return_if_fail(cap > a->len); /* four billion elements */
+        guint32 cap = MIN(2 * a->cap, MAX_ELEMENTS);
         a = g_realloc(a, sizeof(items) + cap * sizeof(jd_value *));
         a->cap = cap;
         arr->u.arr = a;
@@ -424,6 +434,12 @@ static void object_set(jd_value *obj, const char *k, const char *take_key, jd_va
         member *m = &obj->u.obj->m[i];
         jd_value_unref(m->value);
         m->value = v;
+        if (take_key) key_unref(take_key);
+        return;
+    }
+    if (jd_object_size(obj) >= MAX_MEMBERS) {
+        g_critical("jd_object_set: an object of %u members is full", MAX_MEMBERS);
+        jd_value_unref(v);
         if (take_key) key_unref(take_key);
         return;
     }
