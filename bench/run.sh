@@ -7,6 +7,24 @@
 # for Typst (via the npm package @myriaddreamin/typst-ts-node-compiler, installed into
 # bench/.peers on first use) and WeasyPrint (when the `weasyprint` command is installed),
 # with jindu's advantage as a ratio. Needs GNU time (Debian package `time`) and poppler-utils.
+#
+# Issue 11 (typography) against the commit before it (5f8d222: the old binary needs its own
+# templates, so run that tree's bench/run.sh). The lists grew from 31/305/3,050 pages to
+# 33/325/3,250 (name columns wide enough for whole names). On 2026-12-06 the 2-core machine
+# was shared (load 6-9): wall times moved ±50% between identical runs, so what compares are
+# callgrind instruction counts (`valgrind --tool=callgrind jindu render ...`; `perf stat`
+# has no hardware counters here) and CPU seconds (user+sys, median of 11 runs, old and new
+# alternating), alongside the wall medians of the same runs:
+#                 instructions (G)         CPU s          wall s
+#   seed cairo    1.26 -> 1.29 (+2%)      0.13 -> 0.14   0.31 -> 0.33
+#   seed haru     3.31 -> 1.41 (-57%)     0.22 -> 0.15   0.54 -> 0.35
+#   10x  cairo    7.59 -> 7.76 (+2%)      0.75 -> 0.75   1.67 -> 1.72
+#   10x  haru    13.69 -> 8.22 (-40%)     0.98 -> 0.75   2.11 -> 1.63
+#   100x cairo / haru, user s, one run:   7.0 -> 6.7 / 8.9 -> 7.1
+# Before the shaping cache and the haru character map (see docs/backends.md) the typography
+# had cost +10%, +9%, +14% and +9% in instructions. What remains of the cairo figures is
+# cairo's own work per page (cairo_show_page: number formatting and deflate), which grows
+# with the 6.5% more pages; jindu's shaping and layout take fewer instructions than before.
 set -eu
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
