@@ -1,6 +1,7 @@
 #include "jd_doc.h"
 
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -34,7 +35,7 @@ typedef struct {
     char s[];
 } fixed_text;
 
-enum { F_TEXT = 1, F_HEAP_TEXT = 2, F_PAIR = 4 };
+enum { F_TEXT = 1, F_HEAP_TEXT = 2, F_PAIR = 4, F_LAST = 8, F_SHARED_ATTRS = 16 };
 
 /* References inside a document are 32-bit numbers, not pointers: a node's links, its style,
  * what it has beyond them. 0 is none. */
@@ -46,29 +47,46 @@ typedef struct {
     ref attrs;
 } text_and_attrs;
 
-/* 32 bytes (a long list's document is millions of nodes: 100,000 short rows are 2.5
- * million; they were 96 bytes each). Links are node numbers; the style a number in the
- * document's list of styles; a text or attributes are behind one reference into the
- * document's byte blocks (or, for a text being appended to, its number among the heap
- * texts); the source position an index into the document's table of positions. The
- * document itself is found from the node's address: nodes live in aligned blocks that
- * start with it. */
+/* 24 bytes, 16 for a TEXT (a long list's document is millions of nodes: 100,000 short rows
+ * are 2.5 million; they were 96 bytes each). Links are node numbers, and a node has no
+ * link to its parent: the last child's `next` is its parent (F_LAST), which finding a
+ * parent — only messages do — walks to. The style and the source position are small
+ * numbers (a document has a few of each; the rare one beyond WIDE is kept aside); a text
+ * or attributes are behind one reference into the document's byte blocks (or, for a text
+ * being appended to, its number among the heap texts). The document itself is found from
+ * the node's address: nodes live in aligned blocks that start with it. */
 struct jd_node {
     guint8 type;    /* jd_node_type */
-    guint8 n_attrs, attr_cap;
     guint8 flags;   /* F_* */
-    uint32_t src;   /* 1 + index in doc->sources, 0 = none */
-    ref parent, first, last, next;
-    uint32_t style; /* index in doc->style_list */
+    guint8 n_attrs, attr_cap;
+    uint16_t style; /* index in doc->style_list; WIDE: in doc->wide_styles */
+    uint16_t src;   /* 1 + index in doc->sources, 0 = none; WIDE: in doc->wide_srcs */
+    ref next;       /* the next sibling, or the parent (F_LAST), or 0 (not in the tree) */
     ref extra;      /* text (F_TEXT), attributes (n_attrs > 0), or both (F_PAIR) */
+    ref first, last; /* children: not there in leaves (is_leaf), which are 16 bytes */
 };
 
-/* Node blocks: NODE_BLOCK bytes aligned to their size; slot 0 holds the header, so node
- * number (block << NODE_SHIFT | slot) is never 0. */
-enum { NODE_BLOCK = 1 << 16, NODE_SHIFT = 11, NODE_SLOTS = 1 << NODE_SHIFT };
+enum { WIDE = 0xffff, TEXT_CACHE = 1 << 16 };
+
+/* Types that never have children. */
+static bool is_leaf(int type)
+{
+    return type == JD_NODE_TEXT || type == JD_NODE_LINE_BREAK || type == JD_NODE_FIELD ||
+           type == JD_NODE_PAGE_BREAK;
+}
+
+static size_t node_bytes(int type)
+{
+    return is_leaf(type) ? offsetof(jd_node, first) : sizeof(jd_node);
+}
+
+/* Node blocks: NODE_BLOCK bytes aligned to their size, starting with a header; a node's
+ * number is (block << NODE_SHIFT | its offset in 4-byte units), never 0. */
+enum { NODE_BLOCK = 1 << 16, NODE_SHIFT = 14 };
 typedef struct {
     jd_doc *doc;
     uint32_t number;
+    uint32_t pad;
 } node_block;
 
 /* Byte blocks (texts, strings, attributes): 8-byte units, reference (block << BYTE_SHIFT |
@@ -83,7 +101,7 @@ typedef struct {
 struct jd_doc {
     jd_node *root;
     GPtrArray *node_blocks; /* node_block*, by number */
-    size_t block_used;      /* slots used in the last */
+    size_t block_used;      /* bytes used in the last */
     GPtrArray *byte_blocks; /* char*, by number (block 0 unused: no reference is 0) */
     size_t bytes_used;      /* bytes used in the last, if a normal one */
     size_t byte_total;      /* bytes of all byte blocks */
@@ -93,32 +111,41 @@ struct jd_doc {
     GHashTable *styles;     /* jd_style* -> same, owned */
     GPtrArray *style_list;  /* const jd_style*, by a node's style number */
     GHashTable *style_ids;  /* const jd_style* -> its number + 1 */
-    GHashTable *texts;      /* ref of fixed_text, set texts shared by equal nodes */
+    GHashTable *wide_styles; /* node ref -> style number, for numbers from WIDE on */
+    GHashTable *wide_srcs;  /* node ref -> src, for numbers from WIDE on */
+    ref *text_cache;        /* TEXT_CACHE texts set last, by hash: shared by equal texts */
+    GHashTable *single_ints; /* attr_value* -> ref: one-attribute lists shared by nodes */
     GArray *sources;        /* source_pos */
     GHashTable *source_index; /* source_pos* (owned) -> 1 + index */
     const jd_style *default_style;
 };
 
-_Static_assert(sizeof(jd_node) == 32, "a node is 32 bytes: see struct jd_node");
-_Static_assert(sizeof(node_block) <= sizeof(jd_node), "a node block's header fits slot 0");
-_Static_assert(NODE_SLOTS * sizeof(jd_node) == NODE_BLOCK, "a node block holds NODE_SLOTS slots");
+_Static_assert(sizeof(jd_node) == 24, "a node is 24 bytes: see struct jd_node");
+_Static_assert(offsetof(jd_node, first) == 16, "a leaf is 16 bytes");
+_Static_assert(NODE_BLOCK >> 2 == 1 << NODE_SHIFT, "a node's offset in units fits NODE_SHIFT bits");
+
+static const node_block *block_of(const jd_node *n)
+{
+    return (const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1));
+}
 
 static jd_doc *node_doc(const jd_node *n)
 {
-    return ((const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1)))->doc;
+    return block_of(n)->doc;
 }
 
 static jd_node *node_at(const jd_doc *doc, ref r)
 {
     if (!r)
         return NULL;
-    return (jd_node *)g_ptr_array_index(doc->node_blocks, r >> NODE_SHIFT) + (r & (NODE_SLOTS - 1));
+    return (jd_node *)((char *)g_ptr_array_index(doc->node_blocks, r >> NODE_SHIFT) +
+                       (size_t)(r & ((1u << NODE_SHIFT) - 1)) * 4);
 }
 
 static ref node_ref(const jd_node *n)
 {
-    const node_block *b = (const node_block *)((uintptr_t)n & ~(uintptr_t)(NODE_BLOCK - 1));
-    return b->number << NODE_SHIFT | (ref)(n - (const jd_node *)b);
+    const node_block *b = block_of(n);
+    return b->number << NODE_SHIFT | (ref)(((const char *)n - (const char *)b) / 4);
 }
 
 static void *doc_alloc(jd_doc *doc, size_t n)
@@ -156,14 +183,6 @@ static void *doc_bytes(jd_doc *doc, size_t n, ref *r)
     *r = block << BYTE_SHIFT | (ref)(doc->bytes_used / BYTE_UNIT);
     doc->bytes_used += n;
     return p;
-}
-
-/* Gives back the last doc_bytes(doc, n) when it came from a normal block. */
-static void doc_unbytes(jd_doc *doc, size_t n)
-{
-    n = (n + BYTE_UNIT - 1) & ~(size_t)(BYTE_UNIT - 1);
-    if (n <= BYTE_BLOCK / 4)
-        doc->bytes_used -= n;
 }
 
 static char *doc_strndup(jd_doc *doc, const char *s, size_t len)
@@ -280,19 +299,24 @@ const jd_style *jd_doc_intern_style(jd_doc *doc, const jd_style *style)
 
 /* ---- doc and nodes ----------------------------------------------------------------- */
 
-static guint text_hash(gconstpointer p)
+static guint text_hash_of(const char *s, size_t len)
 {
-    const fixed_text *t = p;
     guint h = 5381;
-    for (uint32_t i = 0; i < t->len; i++)
-        h = h * 33 + (guchar)t->s[i];
-    return h;
+    for (size_t i = 0; i < len; i++)
+        h = h * 33 + (guchar)s[i];
+    return h ^ (h >> 16);
 }
 
-static gboolean text_equal(gconstpointer a, gconstpointer b)
+static guint single_int_hash(gconstpointer p)
 {
-    const fixed_text *x = a, *y = b;
-    return x->len == y->len && memcmp(x->s, y->s, x->len) == 0;
+    const attr_value *a = p;
+    return (guint)a->attr * 31 + (guint)(a->u.i ^ (a->u.i >> 32));
+}
+
+static gboolean single_int_equal(gconstpointer p, gconstpointer q)
+{
+    const attr_value *a = p, *b = q;
+    return a->attr == b->attr && a->u.i == b->u.i;
 }
 
 static guint source_hash(gconstpointer p)
@@ -321,7 +345,10 @@ jd_doc *jd_doc_new(void)
     doc->styles = g_hash_table_new_full(style_hash, style_equal, g_free, NULL);
     doc->style_list = g_ptr_array_new();
     doc->style_ids = g_hash_table_new(g_direct_hash, g_direct_equal);
-    doc->texts = g_hash_table_new(text_hash, text_equal);
+    doc->wide_styles = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->wide_srcs = g_hash_table_new(g_direct_hash, g_direct_equal);
+    doc->single_ints = g_hash_table_new(single_int_hash, single_int_equal);
+    doc->text_cache = g_new0(ref, TEXT_CACHE);
     doc->sources = g_array_new(FALSE, FALSE, sizeof(source_pos));
     doc->source_index = g_hash_table_new_full(source_hash, source_equal, g_free, NULL);
     jd_style def;
@@ -345,8 +372,11 @@ void jd_doc_free(jd_doc *doc)
     g_hash_table_destroy(doc->strings);
     g_ptr_array_free(doc->style_list, TRUE);
     g_hash_table_destroy(doc->style_ids);
+    g_hash_table_destroy(doc->wide_styles);
+    g_hash_table_destroy(doc->wide_srcs);
+    g_hash_table_destroy(doc->single_ints);
     g_hash_table_destroy(doc->source_index);
-    g_hash_table_destroy(doc->texts);
+    g_free(doc->text_cache);
     g_array_free(doc->sources, TRUE);
     g_free(doc);
 }
@@ -377,41 +407,59 @@ static uint32_t style_number(jd_doc *doc, const jd_style *style)
 
 jd_node *jd_node_new(jd_doc *doc, jd_node_type type)
 {
-    if (!doc->node_blocks->len || doc->block_used == NODE_SLOTS) {
+    size_t size = node_bytes(type);
+    if (!doc->node_blocks->len || doc->block_used + size > NODE_BLOCK) {
         if (doc->node_blocks->len >= (1u << (32 - NODE_SHIFT)))
-            g_error("a document of more than %u nodes", (1u << (32 - NODE_SHIFT)) * (NODE_SLOTS - 1));
+            g_error("a document of more than %u blocks of nodes", 1u << (32 - NODE_SHIFT));
         node_block *b = aligned_alloc(NODE_BLOCK, NODE_BLOCK);
         if (!b)
             g_error("out of memory for a document's nodes");
         b->doc = doc;
         b->number = doc->node_blocks->len;
         g_ptr_array_add(doc->node_blocks, b);
-        doc->block_used = 1; /* slot 0: the header */
+        doc->block_used = sizeof(node_block);
     }
-    jd_node *n = (jd_node *)g_ptr_array_index(doc->node_blocks, doc->node_blocks->len - 1) + doc->block_used++;
-    memset(n, 0, sizeof *n);
+    jd_node *n = (jd_node *)((char *)g_ptr_array_index(doc->node_blocks, doc->node_blocks->len - 1) + doc->block_used);
+    doc->block_used += size;
+    memset(n, 0, size);
     n->type = (guint8)type;
-    n->style = doc->default_style ? style_number(doc, doc->default_style) : 0;
+    if (doc->default_style)
+        jd_node_set_style(n, doc->default_style);
     return n;
+}
+
+static bool node_attached(const jd_node *n)
+{
+    return n->next != 0;
 }
 
 void jd_node_append(jd_node *parent, jd_node *child)
 {
-    g_return_if_fail(parent && child && !child->parent);
+    g_return_if_fail(parent && child && !node_attached(child) && child != node_doc(child)->root);
+    g_return_if_fail(!is_leaf(parent->type));
     jd_doc *doc = node_doc(parent);
     g_return_if_fail(node_doc(child) == doc);
     ref c = node_ref(child);
-    child->parent = node_ref(parent);
-    if (parent->last)
-        node_at(doc, parent->last)->next = c;
-    else
+    if (parent->last) {
+        jd_node *prev = node_at(doc, parent->last);
+        prev->flags &= (guint8)~F_LAST;
+        prev->next = c;
+    } else
         parent->first = c;
     parent->last = c;
+    child->flags |= F_LAST;
+    child->next = node_ref(parent);
 }
 
 void jd_node_set_style(jd_node *node, const jd_style *interned_style)
 {
-    node->style = style_number(node_doc(node), interned_style);
+    jd_doc *doc = node_doc(node);
+    uint32_t number = style_number(doc, interned_style);
+    if (node->style == WIDE)
+        g_hash_table_remove(doc->wide_styles, GUINT_TO_POINTER(node_ref(node)));
+    node->style = (uint16_t)MIN(number, (uint32_t)WIDE);
+    if (number >= WIDE)
+        g_hash_table_insert(doc->wide_styles, GUINT_TO_POINTER(node_ref(node)), GUINT_TO_POINTER(number));
 }
 
 /* ---- text and attributes behind `extra` ---- */
@@ -478,19 +526,20 @@ void jd_node_set_text(jd_node *node, const char *text, size_t len)
         return;
     }
     /* A text set is never changed in place (appending copies it first), so equal texts
-     * share one copy: a list's units, plans and leaders recur on every row. */
+     * share one copy: a list's units, plans and leaders recur on every row. The texts seen
+     * are remembered in a table of fixed size, one per hash slot (a table of every
+     * distinct text would grow with a list's titles, which never recur). */
     jd_doc *doc = node_doc(node);
-    ref r;
-    fixed_text *t = doc_bytes(doc, sizeof(fixed_text) + len + 1, &r);
-    t->len = (uint32_t)len;
-    if (len) memcpy(t->s, text, len);
-    t->s[len] = '\0';
-    gpointer same;
-    if (g_hash_table_lookup_extended(doc->texts, t, NULL, &same)) {
-        doc_unbytes(doc, sizeof(fixed_text) + len + 1);
-        r = GPOINTER_TO_UINT(same);
-    } else
-        g_hash_table_insert(doc->texts, t, GUINT_TO_POINTER(r));
+    guint slot = text_hash_of(text, len) & (TEXT_CACHE - 1);
+    ref r = doc->text_cache[slot];
+    const fixed_text *seen = r ? bytes_at(doc, r) : NULL;
+    if (!seen || seen->len != len || memcmp(seen->s, text, len) != 0) {
+        fixed_text *t = doc_bytes(doc, sizeof(fixed_text) + len + 1, &r);
+        t->len = (uint32_t)len;
+        if (len) memcpy(t->s, text, len);
+        t->s[len] = '\0';
+        doc->text_cache[slot] = r;
+    }
     node->flags |= F_TEXT;
     node_set_extra(node, r, 0);
 }
@@ -532,6 +581,16 @@ void jd_node_append_text(jd_node *node, const char *text, size_t len)
 static attr_value *attr_slot(jd_node *node, jd_attr attr)
 {
     attr_value *attrs = node_attrs(node);
+    if (node->flags & F_SHARED_ATTRS) {
+        /* written: a list of its own first */
+        ref r;
+        attr_value *own = doc_bytes(node_doc(node), 2 * sizeof *own, &r);
+        own[0] = attrs[0];
+        node->attr_cap = 2;
+        node->flags &= (guint8)~F_SHARED_ATTRS;
+        node_set_extra(node, 0, r);
+        attrs = own;
+    }
     for (int i = 0; i < node->n_attrs; i++)
         if (attrs[i].attr == attr)
             return &attrs[i];
@@ -562,6 +621,24 @@ static const attr_value *attr_find(const jd_node *node, jd_attr attr)
 
 void jd_node_set_int(jd_node *node, jd_attr attr, int64_t value)
 {
+    if (!node->n_attrs) {
+        /* a node's only attribute, a number (a cell's rowspan=1), is one list for all */
+        jd_doc *doc = node_doc(node);
+        attr_value key = {.attr = (guint8)attr, .kind = AV_INT, .u.i = value};
+        gpointer found;
+        ref r;
+        if (g_hash_table_lookup_extended(doc->single_ints, &key, NULL, &found))
+            r = GPOINTER_TO_UINT(found);
+        else {
+            attr_value *shared = doc_bytes(doc, sizeof *shared, &r);
+            *shared = key;
+            g_hash_table_insert(doc->single_ints, shared, GUINT_TO_POINTER(r));
+        }
+        node->n_attrs = node->attr_cap = 1;
+        node->flags |= F_SHARED_ATTRS;
+        node_set_extra(node, 0, r);
+        return;
+    }
     attr_value *a = attr_slot(node, attr);
     a->kind = AV_INT;
     a->u.i = value;
@@ -624,7 +701,19 @@ void jd_node_set_source(jd_node *node, const char *file, int line)
         index = GUINT_TO_POINTER(doc->sources->len);
         g_hash_table_insert(doc->source_index, g_memdup2(&key, sizeof key), index);
     }
-    node->src = GPOINTER_TO_UINT(index);
+    uint32_t src = GPOINTER_TO_UINT(index);
+    if (node->src == WIDE)
+        g_hash_table_remove(doc->wide_srcs, GUINT_TO_POINTER(node_ref(node)));
+    node->src = (uint16_t)MIN(src, (uint32_t)WIDE);
+    if (src >= WIDE)
+        g_hash_table_insert(doc->wide_srcs, GUINT_TO_POINTER(node_ref(node)), GUINT_TO_POINTER(src));
+}
+
+static uint32_t node_src(const jd_node *n)
+{
+    if (n->src != WIDE)
+        return n->src;
+    return GPOINTER_TO_UINT(g_hash_table_lookup(node_doc(n)->wide_srcs, GUINT_TO_POINTER(node_ref(n))));
 }
 
 jd_node_type jd_node_get_type(const jd_node *node)
@@ -633,19 +722,25 @@ jd_node_type jd_node_get_type(const jd_node *node)
 }
 jd_node *jd_node_parent(const jd_node *node)
 {
-    return node_at(node_doc(node), node->parent);
+    const jd_doc *doc = node_doc(node);
+    while (!(node->flags & F_LAST)) {
+        if (!node->next)
+            return NULL;
+        node = node_at(doc, node->next);
+    }
+    return node_at(doc, node->next);
 }
 jd_node *jd_node_first_child(const jd_node *node)
 {
-    return node_at(node_doc(node), node->first);
+    return is_leaf(node->type) ? NULL : node_at(node_doc(node), node->first);
 }
 jd_node *jd_node_last_child(const jd_node *node)
 {
-    return node_at(node_doc(node), node->last);
+    return is_leaf(node->type) ? NULL : node_at(node_doc(node), node->last);
 }
 jd_node *jd_node_next(const jd_node *node)
 {
-    return node_at(node_doc(node), node->next);
+    return (node->flags & F_LAST) ? NULL : node_at(node_doc(node), node->next);
 }
 
 size_t jd_node_child_count(const jd_node *node)
@@ -658,7 +753,11 @@ size_t jd_node_child_count(const jd_node *node)
 
 const jd_style *jd_node_style(const jd_node *node)
 {
-    return g_ptr_array_index(node_doc(node)->style_list, node->style);
+    const jd_doc *doc = node_doc(node);
+    uint32_t number = node->style;
+    if (number == WIDE)
+        number = GPOINTER_TO_UINT(g_hash_table_lookup(doc->wide_styles, GUINT_TO_POINTER(node_ref(node))));
+    return g_ptr_array_index(doc->style_list, number);
 }
 
 const char *jd_node_text(const jd_node *node, size_t *len)
@@ -722,12 +821,14 @@ const char *const *jd_node_strings(const jd_node *node, jd_attr attr, size_t *n)
 
 const char *jd_node_source_file(const jd_node *node)
 {
-    return node->src ? g_array_index(node_doc(node)->sources, source_pos, node->src - 1).file : NULL;
+    uint32_t src = node_src(node);
+    return src ? g_array_index(node_doc(node)->sources, source_pos, src - 1).file : NULL;
 }
 
 int jd_node_source_line(const jd_node *node)
 {
-    return node->src ? g_array_index(node_doc(node)->sources, source_pos, node->src - 1).line : 0;
+    uint32_t src = node_src(node);
+    return src ? g_array_index(node_doc(node)->sources, source_pos, src - 1).line : 0;
 }
 
 static void plain_text(const jd_node *n, GString *out)
