@@ -183,6 +183,45 @@ START_TEST(texts_attributes_and_positions_read_back)
 }
 END_TEST
 
+/* Styles and source positions are small numbers in a node; a document with more than
+ * 65,534 of either keeps the larger ones aside and reads every one back. */
+START_TEST(many_styles_and_positions_read_back)
+{
+    jd_doc *doc = jd_doc_new();
+    enum { N = 70000 };
+    jd_node **nodes = g_new(jd_node *, N);
+    for (int i = 0; i < N; i++) {
+        jd_style s;
+        jd_style_init_default(&s);
+        s.letter_spacing = i / 100.0;
+        nodes[i] = jd_node_new(doc, i % 2 ? JD_NODE_TEXT : JD_NODE_PARAGRAPH);
+        jd_node_set_style(nodes[i], jd_doc_intern_style(doc, &s));
+        jd_node_set_source(nodes[i], i % 3 ? "a.xml" : "b.xml", i + 1);
+        jd_node_append(jd_doc_root(doc), nodes[i]);
+    }
+    /* a node's style set again, from a large number to a small one and back */
+    jd_style first;
+    jd_style_init_default(&first);
+    jd_node_set_style(nodes[N - 1], jd_doc_intern_style(doc, &first));
+    ck_assert(jd_node_style(nodes[N - 1])->letter_spacing == 0);
+    jd_style last = first;
+    last.letter_spacing = (N - 1) / 100.0;
+    jd_node_set_style(nodes[N - 1], jd_doc_intern_style(doc, &last));
+    int i = 0;
+    for (const jd_node *n = jd_node_first_child(jd_doc_root(doc)); n; n = jd_node_next(n), i++) {
+        ck_assert_ptr_eq(n, nodes[i]);
+        ck_assert(jd_node_style(n)->letter_spacing == i / 100.0);
+        ck_assert_str_eq(jd_node_source_file(n), i % 3 ? "a.xml" : "b.xml");
+        ck_assert_int_eq(jd_node_source_line(n), i + 1);
+    }
+    ck_assert_int_eq(i, N);
+    ck_assert_ptr_eq(jd_node_parent(nodes[12345]), jd_doc_root(doc));
+    ck_assert_ptr_eq(jd_node_last_child(jd_doc_root(doc)), nodes[N - 1]);
+    g_free(nodes);
+    jd_doc_free(doc);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("doc");
@@ -191,6 +230,7 @@ int main(void)
     tcase_add_test(tc, styles_are_interned);
     tcase_add_test(tc, nodes_are_small_and_equal_texts_shared);
     tcase_add_test(tc, texts_attributes_and_positions_read_back);
+    tcase_add_test(tc, many_styles_and_positions_read_back);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -248,6 +248,11 @@ static guint style_hash(gconstpointer p)
     for (int i = 0; i < 4; i++)
         h = h * 31 + hash_double(s->padding[i]) + hash_double(s->border[i].width);
     h = h * 31 + s->background;
+    /* the rest too: styles that differ only there must not all share one bucket */
+    h = h * 31 + hash_double(s->letter_spacing);
+    h = h * 31 + hash_double(s->cjk_latin_spacing);
+    h = h * 31 + hash_double(s->margin_top) * 7 + hash_double(s->margin_bottom);
+    h = h * 31 + (guint)s->punctuation * 8 + (guint)s->italic * 4 + (guint)s->nowrap * 2 + (guint)s->keep_with_next;
     return h;
 }
 
