@@ -66,14 +66,21 @@ jd_value *jd_object_value(const jd_value *obj, size_t i);           /* borrowed 
 jd_value *jd_object_get(const jd_value *obj, const char *key);      /* borrowed, or NULL */
 gssize jd_object_index(const jd_value *obj, const char *key);       /* member index, or -1 */
 void jd_object_set(jd_value *obj, const char *key, jd_value *v);    /* takes ownership of v */
-/* Keys shared by the objects of a tree as it is built: jd_object_set copies its key into
- * each object, jd_object_set_with takes it from `keys` (one copy for all the objects set
- * through the same jd_keys, e.g. an importer's). The objects keep their keys when `keys` is
- * freed. A jd_keys is for one thread at a time; the objects are not tied to it. */
-typedef struct jd_keys jd_keys;
-jd_keys *jd_keys_new(void);
-void jd_keys_free(jd_keys *keys); /* NULL is allowed */
-void jd_object_set_with(jd_value *obj, jd_keys *keys, const char *key, jd_value *v); /* keys may be NULL */
+/* What an importer builds a tree with: jd_object_set copies its key into each object,
+ * jd_object_set_with takes it from the builder (one copy for all the objects set through
+ * it); the _in constructors carve values from the builder's slabs (no allocation of their
+ * own), each slab freed with the last of its values. The values keep their keys and slabs
+ * when the builder is freed, and are like any other (refcounted, shareable across
+ * threads); a builder itself is for one thread at a time. NULL builds as without one. */
+typedef struct jd_builder jd_builder;
+jd_builder *jd_builder_new(void);
+void jd_builder_free(jd_builder *b); /* NULL is allowed */
+void jd_object_set_with(jd_value *obj, jd_builder *b, const char *key, jd_value *v);
+jd_value *jd_value_new_int_in(jd_builder *b, int64_t i);
+jd_value *jd_value_new_string_in(jd_builder *b, const char *s);
+jd_value *jd_value_new_string_len_in(jd_builder *b, const char *s, size_t len);
+jd_value *jd_value_new_array_in(jd_builder *b);
+jd_value *jd_value_new_object_in(jd_builder *b);
 /* Convenience getters that return NULL/0/default when the member is missing or of another kind. */
 const char *jd_object_get_string(const jd_value *obj, const char *key);
 int64_t jd_object_get_int(const jd_value *obj, const char *key, int64_t dflt);

@@ -202,7 +202,7 @@ typedef struct {
     bool bad;    /* an error that lets reading go on (a NUL, a key written twice) */
     GString *buf; /* the string being decoded */
     bool quote;   /* messages may quote the text (jd_file_may_be_quoted) */
-    jd_keys *keys; /* one copy of each key for the whole tree */
+    jd_builder *keys; /* one copy of each key for the whole tree */
 } reader;
 
 /* The position of byte `offset`. Positions are asked for in increasing order, so the
@@ -568,7 +568,7 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
         return NULL;
     }
     reader r = {text, len, 0, {0, 1, 1}, file, diags, false, false, g_string_new(NULL),
-                jd_file_may_be_quoted(file), jd_keys_new()};
+                jd_file_may_be_quoted(file), jd_builder_new()};
     if (len >= 3 && memcmp(text, "\xEF\xBB\xBF", 3) == 0) r.i = r.pos.offset = 3;
     skip_space(&r);
     jd_value *result = NULL;
@@ -577,6 +577,6 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
     else
         result = read_text(&r);
     g_string_free(r.buf, TRUE);
-    jd_keys_free(r.keys);
+    jd_builder_free(r.keys);
     return result;
 }

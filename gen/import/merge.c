@@ -157,7 +157,7 @@ static task_entry *check_report(merger *m, const jd_value *report, jd_period *pe
 /* The report in canonical form, with its period and state as the merge normalised them;
  * unchanged members are shared. */
 static jd_value *merged_report(const jd_value *report, const jd_period *period, const char *state,
-                               jd_keys *keys)
+                               jd_builder *keys)
 {
     static const char *const shared[] = {"done", "problems", "next", "reporter", "date"};
     jd_value *out = jd_value_new_object();
@@ -213,7 +213,7 @@ static jd_value *row_reports(const jd_value *unit, const task_entry *e)
 }
 
 /* A shallow copy of `obj`: the same members, shared, except `replaced`, which is left out. */
-static jd_value *copy_except(const jd_value *obj, const char *replaced, jd_keys *keys)
+static jd_value *copy_except(const jd_value *obj, const char *replaced, jd_builder *keys)
 {
     jd_value *out = jd_value_new_object();
     jd_value_set_pos(out, jd_value_line(obj), jd_value_col(obj));
@@ -224,7 +224,7 @@ static jd_value *copy_except(const jd_value *obj, const char *replaced, jd_keys 
 }
 
 static jd_value *merged_list(const jd_value *list, GHashTable *index, const char *const *states,
-                             jd_keys *keys)
+                             jd_builder *keys)
 {
     jd_value *out = copy_except(list, "tasks", keys);
     /* the states reports may have, so that a sheet counts each of them, 0 included */
@@ -285,7 +285,7 @@ jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
     jd_value *reports = jd_progress_drop_duplicates(jd_object_get(progress, "reports"), rejects, &rejected_errors,
                                                     diags);
     GHashTable *merged_reports = g_hash_table_new(g_direct_hash, g_direct_equal);
-    jd_keys *keys = jd_keys_new(); /* the merged tree's keys, one copy each */
+    jd_builder *keys = jd_builder_new(); /* the merged tree's keys, one copy each */
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         jd_period period;
@@ -317,7 +317,7 @@ jd_value *jd_progress_merge_with(const jd_value *list, const jd_value *progress,
         *kept = NULL;
     }
     g_hash_table_destroy(merged_reports);
-    jd_keys_free(keys);
+    jd_builder_free(keys);
     jd_value_unref(reports);
     g_hash_table_destroy(m.index);
     jd_tally_end(&tally);

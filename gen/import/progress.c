@@ -128,7 +128,7 @@ typedef struct {
     const char *const *states;
     char *default_period; /* canonical, or NULL */
     jd_value *file;       /* the file name, shared by every report's source */
-    jd_keys *keys;        /* the reports' keys, one copy each */
+    jd_builder *tree;     /* the reports' keys (one copy each) and values */
     GString *title;
     jd_value *reports;
     bool have_header, header_usable;
@@ -285,7 +285,7 @@ static int64_t task_of_row(reader *rd, size_t r, const char *id_text, const char
 
 static jd_value *string_at(const char *text, const reader *rd, size_t r, column col)
 {
-    jd_value *v = jd_value_new_string(text);
+    jd_value *v = jd_value_new_string_in(rd->tree, text);
     set_pos(v, rd, r, col);
     return v;
 }
@@ -333,11 +333,11 @@ static char *row_date(reader *rd, size_t r, const char *text)
     return iso;
 }
 
-static jd_value *new_source(jd_value *file, jd_value *title, jd_keys *keys)
+static jd_value *new_source(jd_value *file, jd_value *title, jd_builder *tree)
 {
-    jd_value *source = jd_value_new_object();
-    jd_object_set_with(source, keys, "file", jd_value_ref(file));
-    if (title) jd_object_set_with(source, keys, "title", title);
+    jd_value *source = jd_value_new_object_in(tree);
+    jd_object_set_with(source, tree, "file", jd_value_ref(file));
+    if (title) jd_object_set_with(source, tree, "title", title);
     return source;
 }
 
@@ -346,20 +346,20 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
                         const char *period, const char *state, const char *date)
 {
     for (char **n = names; *n; n++) {
-        jd_value *report = jd_value_new_object();
+        jd_value *report = jd_value_new_object_in(rd->tree);
         set_pos(report, rd, r, COL_ID);
-        jd_value *task = jd_value_new_int(id);
+        jd_value *task = jd_value_new_int_in(rd->tree, id);
         set_pos(task, rd, r, COL_ID);
-        jd_object_set_with(report, rd->keys, "task", task);
-        jd_object_set_with(report, rd->keys, "unit", string_at(*n, rd, r, COL_UNIT));
-        jd_object_set_with(report, rd->keys, "period", string_at(period, rd, r, COL_PERIOD));
-        jd_object_set_with(report, rd->keys, "state", string_at(state, rd, r, COL_STATE));
+        jd_object_set_with(report, rd->tree, "task", task);
+        jd_object_set_with(report, rd->tree, "unit", string_at(*n, rd, r, COL_UNIT));
+        jd_object_set_with(report, rd->tree, "period", string_at(period, rd, r, COL_PERIOD));
+        jd_object_set_with(report, rd->tree, "state", string_at(state, rd, r, COL_STATE));
         for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
-            jd_object_set_with(report, rd->keys, text_members[i].key,
+            jd_object_set_with(report, rd->tree, text_members[i].key,
                           string_at(text[text_members[i].col], rd, r, text_members[i].col));
-        jd_object_set_with(report, rd->keys, "date", string_at(date, rd, r, COL_DATE));
+        jd_object_set_with(report, rd->tree, "date", string_at(date, rd, r, COL_DATE));
         jd_value *title = *text[COL_TASK] ? string_at(text[COL_TASK], rd, r, COL_TASK) : NULL;
-        jd_object_set_with(report, rd->keys, "source", new_source(rd->file, title, rd->keys));
+        jd_object_set_with(report, rd->tree, "source", new_source(rd->file, title, rd->tree));
         jd_array_append(rd->reports, report);
     }
 }
@@ -511,7 +511,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     rd.states = options && options->states ? options->states : jd_progress_default_states();
     rd.default_period = default_period(options, name, diags);
     rd.file = jd_value_new_string(name);
-    rd.keys = jd_keys_new();
+    rd.tree = jd_builder_new();
     rd.title = g_string_new(NULL);
     rd.reports = jd_value_new_array();
     rd.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
@@ -540,7 +540,7 @@ jd_value *jd_progress_from_records(const jd_records *records, const char *name,
     jd_tally_end(&tally);
     jd_value_unref(rd.reports);
     jd_value_unref(rd.file);
-    jd_keys_free(rd.keys);
+    jd_builder_free(rd.tree);
     g_string_free(rd.title, TRUE);
     g_free(rd.current_title);
     g_free(rd.default_period);
@@ -556,7 +556,7 @@ typedef struct {
     const char *const *states;
     const char *default_period;
     jd_value *file;
-    jd_keys *keys; /* the reports' keys, one copy each */
+    jd_builder *tree; /* the reports' keys (one copy each) and values */
 } json_reader;
 
 static void problem(json_reader *jr, jd_severity sev, const jd_value *at, const char *fmt, ...)
@@ -652,16 +652,16 @@ static jd_value *json_report(json_reader *jr, const jd_value *in, const char *pa
     if (jd_diags_count_severity(jr->diags, JD_ERROR) == errors_before) {
         report = jd_value_new_object();
         jd_value_set_pos(report, jd_value_line(in), jd_value_col(in));
-        jd_object_set_with(report, jr->keys, "task", jd_value_copy(task));
-        jd_object_set_with(report, jr->keys, "unit", jd_value_copy(unit));
+        jd_object_set_with(report, jr->tree, "task", jd_value_copy(task));
+        jd_object_set_with(report, jr->tree, "unit", jd_value_copy(unit));
         jd_value *period_value = restring(period, period_text);
         if (!period) jd_value_set_pos(period_value, jd_value_line(in), jd_value_col(in));
-        jd_object_set_with(report, jr->keys, "period", period_value);
-        jd_object_set_with(report, jr->keys, "state", restring(state_value, state));
+        jd_object_set_with(report, jr->tree, "period", period_value);
+        jd_object_set_with(report, jr->tree, "state", restring(state_value, state));
         for (size_t i = 0; i < G_N_ELEMENTS(text_members); i++)
-            jd_object_set_with(report, jr->keys, text_members[i].key, restring(texts[i], NULL));
-        jd_object_set_with(report, jr->keys, "date", restring(date, iso ? iso : ""));
-        jd_object_set_with(report, jr->keys, "source", new_source(jr->file, NULL, jr->keys));
+            jd_object_set_with(report, jr->tree, text_members[i].key, restring(texts[i], NULL));
+        jd_object_set_with(report, jr->tree, "date", restring(date, iso ? iso : ""));
+        jd_object_set_with(report, jr->tree, "source", new_source(jr->file, NULL, jr->tree));
     }
     g_free(iso);
     g_free(period_text);
@@ -675,7 +675,7 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     diags = jd_tally_begin(&tally, diags);
     json_reader jr = {name, diags,
                       options && options->states ? options->states : jd_progress_default_states(),
-                      NULL, NULL, jd_keys_new()};
+                      NULL, NULL, jd_builder_new()};
     char *period = default_period(options, name, diags);
     jr.default_period = period;
     jr.file = jd_value_new_string(name);
@@ -727,7 +727,7 @@ jd_value *jd_progress_from_json(const jd_value *tree, const char *name,
     jd_value_unref(kept);
     jd_value_unref(reports);
     jd_value_unref(jr.file);
-    jd_keys_free(jr.keys);
+    jd_builder_free(jr.tree);
     g_free(period);
     return progress;
 }
@@ -840,7 +840,7 @@ jd_value *jd_progress_canonical(const jd_value *progress)
     jd_object_set(out, "title", jd_value_ref(jd_object_get(progress, "title")));
     const jd_value *reports = jd_object_get(progress, "reports");
     jd_value *list = jd_value_new_array();
-    jd_keys *keys = jd_keys_new();
+    jd_builder *keys = jd_builder_new();
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *report = jd_array_get(reports, i);
         jd_value *copy = jd_value_new_object();
@@ -850,7 +850,7 @@ jd_value *jd_progress_canonical(const jd_value *progress)
                                jd_value_ref(jd_object_get(report, report_members[m])));
         jd_array_append(list, copy);
     }
-    jd_keys_free(keys);
+    jd_builder_free(keys);
     jd_object_set(out, "reports", list);
     return out;
 }

@@ -53,7 +53,7 @@ typedef struct {
     /* The plans' "from" and "to" (1 to 4), made once and shared by every segment: they carry
      * no position, and two small ints per segment were a fifth of a long list's tree. */
     jd_value *quarter_number[QUARTERS + 1];
-    jd_keys *keys; /* the members' keys, one copy each for the whole list */
+    jd_builder *tree; /* the tree's keys (one copy each for the whole list) and values */
     columns cols;
     GHashTable *unused_columns; /* header words already warned about */
 } builder;
@@ -492,17 +492,17 @@ static task *new_task(builder *b, int id, const char *title, const row_view *v)
 {
     task *t = g_new0(task, 1);
     t->line = jd_records_field_line(b->records, v->r, field_of(v, b->cols.id));
-    t->value = jd_value_new_object();
+    t->value = jd_value_new_object_in(b->tree);
     set_pos(t->value, v, b->cols.id);
-    jd_value *id_value = jd_value_new_int(id);
+    jd_value *id_value = jd_value_new_int_in(b->tree, id);
     set_pos(id_value, v, b->cols.id);
-    jd_object_set_with(t->value, b->keys, "id", id_value);
-    jd_value *title_value = jd_value_new_string(title);
+    jd_object_set_with(t->value, b->tree, "id", id_value);
+    jd_value *title_value = jd_value_new_string_in(b->tree, title);
     set_pos(title_value, v, b->cols.task);
-    jd_object_set_with(t->value, b->keys, "title", title_value);
+    jd_object_set_with(t->value, b->tree, "title", title_value);
     t->title = jd_value_string(title_value);
-    jd_object_set_with(t->value, b->keys, "leaders", jd_value_new_array());
-    jd_object_set_with(t->value, b->keys, "units", jd_value_new_array());
+    jd_object_set_with(t->value, b->tree, "leaders", jd_value_new_array_in(b->tree));
+    jd_object_set_with(t->value, b->tree, "units", jd_value_new_array_in(b->tree));
     jd_array_append(b->tasks, t->value);
     g_hash_table_insert(b->by_id, GINT_TO_POINTER(id), t);
     return t;
@@ -542,7 +542,7 @@ static jd_value *read_plan(const row_view *v)
 {
     builder *b = v->b;
     bool exact = uses_quarter_merges(b);
-    jd_value *plan = jd_value_new_array();
+    jd_value *plan = jd_value_new_array_in(b->tree);
     char *texts[QUARTERS];
     bool continues[QUARTERS]; /* part of the plan of the quarter before it */
     for (int q = 0; q < QUARTERS; q++) {
@@ -567,13 +567,13 @@ static jd_value *read_plan(const row_view *v)
         int end = q + 1;
         while (end < QUARTERS && !*texts[end] && continues[end])
             end++;
-        jd_value *segment = jd_value_new_object();
+        jd_value *segment = jd_value_new_object_in(b->tree);
         set_pos(segment, v, b->cols.quarter[q]);
-        jd_object_set_with(segment, b->keys, "from", quarter_number(b, q + 1));
-        jd_object_set_with(segment, b->keys, "to", quarter_number(b, end));
-        jd_value *text = jd_value_new_string(texts[q]);
+        jd_object_set_with(segment, b->tree, "from", quarter_number(b, q + 1));
+        jd_object_set_with(segment, b->tree, "to", quarter_number(b, end));
+        jd_value *text = jd_value_new_string_in(b->tree, texts[q]);
         set_pos(text, v, b->cols.quarter[q]);
-        jd_object_set_with(segment, b->keys, "text", text);
+        jd_object_set_with(segment, b->tree, "text", text);
         jd_array_append(plan, segment);
         q = end;
     }
@@ -586,14 +586,14 @@ static jd_value *read_plan(const row_view *v)
  * warning (the canonical tree, and its JSON, never repeats a name in a row). */
 static jd_value *names_array(char **names, const row_view *v, int column)
 {
-    jd_value *array = jd_value_new_array();
+    jd_value *array = jd_value_new_array_in(v->b->tree);
     GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal); /* a cell may hold thousands */
     for (char **n = names; *n; n++) {
         if (!g_hash_table_add(seen, *n)) {
             report(v->b, JD_WARNING, v->r, field_of(v, column), "'%s' is written twice in this cell; kept once", *n);
             continue;
         }
-        jd_value *name = jd_value_new_string(*n);
+        jd_value *name = jd_value_new_string_in(v->b->tree, *n);
         set_pos(name, v, column);
         jd_array_append(array, name);
     }
@@ -608,10 +608,10 @@ static void add_unit(task *t, const row_view *v)
     if (!names[0]) {
         report(b, JD_ERROR, v->r, field_of(v, b->cols.units), "row has no 责任单位");
     } else {
-        jd_value *unit = jd_value_new_object();
+        jd_value *unit = jd_value_new_object_in(b->tree);
         set_pos(unit, v, b->cols.units);
-        jd_object_set_with(unit, b->keys, "names", names_array(names, v, b->cols.units));
-        jd_object_set_with(unit, b->keys, "plan", read_plan(v));
+        jd_object_set_with(unit, b->tree, "names", names_array(names, v, b->cols.units));
+        jd_object_set_with(unit, b->tree, "plan", read_plan(v));
         jd_array_append(jd_object_get(t->value, "units"), unit);
     }
     g_strfreev(names);
@@ -635,7 +635,7 @@ static void add_leaders(task *t, const row_view *v)
     jd_value *leaders = jd_object_get(t->value, "leaders");
     for (char **n = names; *n; n++) {
         if (has_leader(t, leaders, *n)) continue;
-        jd_value *name = jd_value_new_string(*n);
+        jd_value *name = jd_value_new_string_in(v->b->tree, *n);
         set_pos(name, v, v->b->cols.leaders);
         jd_array_append(leaders, name);
         if (!t->leaders && jd_array_length(leaders) > FEW_LEADERS) {
@@ -891,7 +891,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     b.by_id = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, task_free);
     b.unused_columns = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     b.quarter_merges = -1;
-    b.keys = jd_keys_new();
+    b.tree = jd_builder_new();
     size_t header_line = 0;
     for (size_t r = 0; r < jd_records_count(records); r++) {
         if (jd_records_row_is_blank(records, r)) continue;
@@ -930,7 +930,7 @@ jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, 
     g_hash_table_destroy(b.unused_columns);
     for (int q = 0; q <= QUARTERS; q++)
         jd_value_unref(b.quarter_number[q]);
-    jd_keys_free(b.keys);
+    jd_builder_free(b.tree);
     jd_tally_end(&tally);
     return list;
 }

@@ -220,7 +220,7 @@ bool jd_tasklist_validate(const jd_value *list, const char *name, jd_diags *diag
     return c.ok;
 }
 
-static jd_value *canonical_object(const jd_value *obj, const member_schema *members, jd_keys *keys)
+static jd_value *canonical_object(const jd_value *obj, const member_schema *members, jd_builder *keys)
 {
     jd_value *out = jd_value_new_object();
     jd_value_set_pos(out, jd_value_line(obj), jd_value_col(obj));
@@ -244,8 +244,8 @@ static jd_value *canonical_object(const jd_value *obj, const member_schema *memb
 
 jd_value *jd_tasklist_canonical(const jd_value *list)
 {
-    jd_keys *keys = jd_keys_new();
+    jd_builder *keys = jd_builder_new();
     jd_value *out = canonical_object(list, list_members, keys);
-    jd_keys_free(keys);
+    jd_builder_free(keys);
     return out;
 }
