@@ -76,7 +76,10 @@ typedef struct jd_builder jd_builder;
 jd_builder *jd_builder_new(void);
 void jd_builder_free(jd_builder *b); /* NULL is allowed */
 void jd_object_set_with(jd_value *obj, jd_builder *b, const char *key, jd_value *v);
+jd_value *jd_value_new_null_in(jd_builder *b);
+jd_value *jd_value_new_bool_in(jd_builder *b, bool yes);
 jd_value *jd_value_new_int_in(jd_builder *b, int64_t i);
+jd_value *jd_value_new_double_in(jd_builder *b, double d);
 jd_value *jd_value_new_string_in(jd_builder *b, const char *s);
 jd_value *jd_value_new_string_len_in(jd_builder *b, const char *s, size_t len);
 jd_value *jd_value_new_array_in(jd_builder *b);

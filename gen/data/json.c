@@ -202,7 +202,7 @@ typedef struct {
     bool bad;    /* an error that lets reading go on (a NUL, a key written twice) */
     GString *buf; /* the string being decoded */
     bool quote;   /* messages may quote the text (jd_file_may_be_quoted) */
-    jd_builder *keys; /* one copy of each key for the whole tree */
+    jd_builder *tree; /* one copy of each key for the whole tree; its values' slabs */
 } reader;
 
 /* The position of byte `offset`. Positions are asked for in increasing order, so the
@@ -386,13 +386,13 @@ static jd_value *read_number(reader *r)
     if (whole) {
         gint64 n;
         if (g_ascii_string_to_signed(text, 10, G_MININT64, G_MAXINT64, &n, NULL))
-            v = jd_value_new_int(n);
+            v = jd_value_new_int_in(r->tree, n);
         else
             FAIL(r, start, "the whole number %.40s is too large (write it as a string)", text);
     } else {
         double d = g_ascii_strtod(text, NULL);
         if (isfinite(d))
-            v = jd_value_new_double(d);
+            v = jd_value_new_double_in(r->tree, d);
         else
             FAIL(r, start, "the number %.40s is too large", text);
     }
@@ -410,7 +410,7 @@ static jd_value *read_word(reader *r)
         if (r->len - r->i >= n && memcmp(r->s + r->i, words[w], n) == 0 &&
             (r->i + n == r->len || !g_ascii_isalnum(r->s[r->i + n]))) {
             r->i += n;
-            return w == 2 ? jd_value_new_null() : jd_value_new_bool(w == 0);
+            return w == 2 ? jd_value_new_null_in(r->tree) : jd_value_new_bool_in(r->tree, w == 0);
         }
     }
     fail_expected(r, "a value");
@@ -464,7 +464,7 @@ static void add_to(reader *r, frame *f, jd_value *v)
     if (jd_value_kind_of(f->container) == JD_VALUE_ARRAY) {
         jd_array_append(f->container, v);
     } else if (f->key) {
-        jd_object_set_with(f->container, r->keys, f->key, v);
+        jd_object_set_with(f->container, r->tree, f->key, v);
         g_free(f->key);
         f->key = NULL;
     } else {
@@ -492,7 +492,7 @@ static jd_value *read_text(reader *r)
                 FAIL(r, r->i, "arrays and objects nested more than %d deep", MAX_JSON_DEPTH);
                 break;
             }
-            frame f = {c == '{' ? jd_value_new_object() : jd_value_new_array(), NULL,
+            frame f = {c == '{' ? jd_value_new_object_in(r->tree) : jd_value_new_array_in(r->tree), NULL,
                        c == '{' ? g_array_new(FALSE, FALSE, sizeof(text_pos)) : NULL};
             jd_value_set_pos(f.container, at.line, at.col);
             g_array_append_val(stack, f);
@@ -509,7 +509,7 @@ static jd_value *read_text(reader *r)
                 continue;
             }
         } else if (c == '"') {
-            if (read_string(r)) v = jd_value_new_string_len(r->buf->str, r->buf->len);
+            if (read_string(r)) v = jd_value_new_string_len_in(r->tree, r->buf->str, r->buf->len);
         } else if (c == '-' || g_ascii_isdigit(c)) {
             v = read_number(r);
         } else {
@@ -577,6 +577,6 @@ jd_value *jd_value_from_json(const char *text, size_t len, const char *file, jd_
     else
         result = read_text(&r);
     g_string_free(r.buf, TRUE);
-    jd_builder_free(r.keys);
+    jd_builder_free(r.tree);
     return result;
 }

@@ -147,21 +147,25 @@ static members *members_reserve(members *ms)
     return grown;
 }
 
-/* Values an importer makes through its jd_builder are carved from slabs of 64 KiB, without
- * an allocator's header and rounding to 16 bytes: an int takes 24 bytes, not 32, "推进" 32,
+/* Values an importer makes through its jd_builder are carved from slabs, without an
+ * allocator's header and rounding to 16 bytes: an int takes 24 bytes, not 32, "推进" 32,
  * not 48 — a sixth of a long list's tree. A slab is freed with the last of its values:
  * `holds` counts them, plus one while the slab is its builder's current one. A value
- * finds its slab by its address (slabs are aligned to their size). */
-enum { SLAB_SIZE = 1 << 16, SLAB_MAX_VALUE = 1 << 10 };
+ * finds its slab by its address: slabs start at a multiple of SLAB_ALIGN and are at most
+ * that long. A builder's first slab is 4 KiB and each next one twice the last, up to
+ * 64 KiB, so that a small tree kept alone does not keep 64 KiB. */
+enum { SLAB_FIRST = 1 << 12, SLAB_ALIGN = 1 << 16, SLAB_MAX_VALUE = 1 << 10 };
 
 struct slab {
     gint holds;
     guint32 used; /* bytes carved, this header included (by the builder's thread only) */
+    guint32 size;
+    guint32 pad;  /* values start 8-aligned */
 };
 
 static slab *slab_of(const jd_value *v)
 {
-    return (slab *)((uintptr_t)v & ~(uintptr_t)(SLAB_SIZE - 1));
+    return (slab *)((uintptr_t)v & ~(uintptr_t)(SLAB_ALIGN - 1));
 }
 
 static void slab_release(slab *s)
@@ -175,13 +179,13 @@ static jd_value *slab_take(jd_builder *b, size_t size)
 {
     if (!b || size > SLAB_MAX_VALUE) return NULL;
     size = (size + 7) & ~(size_t)7;
-    if (!b->slab || b->slab->used + size > SLAB_SIZE) {
+    if (!b->slab || b->slab->used + size > b->slab->size) {
+        guint32 next = b->slab ? MIN(2 * b->slab->size, SLAB_ALIGN) : SLAB_FIRST;
         void *p = NULL;
-        if (posix_memalign(&p, SLAB_SIZE, SLAB_SIZE) != 0) return NULL;
+        if (posix_memalign(&p, SLAB_ALIGN, next) != 0) return NULL;
         if (b->slab) slab_release(b->slab);
         b->slab = p;
-        b->slab->holds = 1;
-        b->slab->used = sizeof(slab);
+        *b->slab = (slab){1, sizeof(slab), next, 0};
     }
     jd_value *v = (jd_value *)((char *)b->slab + b->slab->used);
     b->slab->used += (guint32)size;
@@ -220,9 +224,28 @@ static jd_value *value_new(jd_value_kind kind)
     return value_new_in(NULL, kind);
 }
 
+jd_value *jd_value_new_null_in(jd_builder *b)
+{
+    return value_new_in(b, JD_VALUE_NULL);
+}
+
 jd_value *jd_value_new_null(void)
 {
     return value_new(JD_VALUE_NULL);
+}
+
+jd_value *jd_value_new_bool_in(jd_builder *b, bool yes)
+{
+    jd_value *v = value_new_in(b, JD_VALUE_BOOL);
+    v->u.b = yes;
+    return v;
+}
+
+jd_value *jd_value_new_double_in(jd_builder *b, double d)
+{
+    jd_value *v = value_new_in(b, JD_VALUE_DOUBLE);
+    v->u.d = d;
+    return v;
 }
 
 jd_value *jd_value_new_int_in(jd_builder *b, int64_t i)
@@ -244,9 +267,7 @@ jd_value *jd_value_new_object_in(jd_builder *b)
 
 jd_value *jd_value_new_bool(bool b)
 {
-    jd_value *v = value_new(JD_VALUE_BOOL);
-    v->u.b = b;
-    return v;
+    return jd_value_new_bool_in(NULL, b);
 }
 
 jd_value *jd_value_new_int(int64_t i)
@@ -256,9 +277,7 @@ jd_value *jd_value_new_int(int64_t i)
 
 jd_value *jd_value_new_double(double d)
 {
-    jd_value *v = value_new(JD_VALUE_DOUBLE);
-    v->u.d = d;
-    return v;
+    return jd_value_new_double_in(NULL, d);
 }
 
 jd_value *jd_value_new_string_len_in(jd_builder *b, const char *s, size_t len)

@@ -160,8 +160,9 @@ char **jd_cell_names(const char *cell);
 jd_value *jd_tasklist_from_records(const jd_records *records, const char *name, jd_diags *diags);
 
 /* A validated task list with its members in canonical order and unknown members left
- * out: new objects and lists of objects, sharing the other values (ids, texts, lists of
- * names) with `list` — treat both as immutable while both live. */
+ * out: a new reference to `list` when it is canonical already, else new objects and lists
+ * of objects sharing the other values (ids, texts, lists of names) with `list` — treat
+ * both as immutable while both live. */
 jd_value *jd_tasklist_canonical(const jd_value *list);
 
 /* Warns about a leader whose name is another leader's name plus one character ("梁军强"

@@ -220,6 +220,24 @@ bool jd_tasklist_validate(const jd_value *list, const char *name, jd_diags *diag
     return c.ok;
 }
 
+/* Whether `obj` is its own canonical form: the schema's members only, in the schema's
+ * order, and so are the objects of its lists (what jindu writes reads back so). */
+static bool is_canonical(const jd_value *obj, const member_schema *members)
+{
+    if (jd_value_kind_of(obj) != JD_VALUE_OBJECT) return false;
+    const member_schema *m = members;
+    for (size_t i = 0; i < jd_object_size(obj); i++, m++) {
+        while (m->key && strcmp(m->key, jd_object_key(obj, i)) != 0)
+            m++;
+        if (!m->key) return false;
+        const jd_value *v = jd_object_value(obj, i);
+        if (m->element && jd_value_kind_of(v) != JD_VALUE_ARRAY) return false;
+        for (size_t k = 0; m->element && k < jd_array_length(v); k++)
+            if (!is_canonical(jd_array_get(v, k), m->element)) return false;
+    }
+    return true;
+}
+
 static jd_value *canonical_object(const jd_value *obj, const member_schema *members, jd_builder *keys)
 {
     jd_value *out = jd_value_new_object();
@@ -244,6 +262,8 @@ static jd_value *canonical_object(const jd_value *obj, const member_schema *memb
 
 jd_value *jd_tasklist_canonical(const jd_value *list)
 {
+    /* the usual case (JSON that jindu wrote): no second tree at all */
+    if (is_canonical(list, list_members)) return jd_value_ref((jd_value *)list);
     jd_builder *keys = jd_builder_new();
     jd_value *out = canonical_object(list, list_members, keys);
     jd_builder_free(keys);
