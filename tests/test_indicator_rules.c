@@ -591,6 +591,34 @@ START_TEST(row_report_ranks_variants_as_their_state)
 }
 END_TEST
 
+/* A unit's own sheet shows its own report of a row it shares: not the row's most worrying
+ * state, not the other unit's texts, and 未报送 when it has not reported though the other did
+ * (the row's report would show the other's state as if it were this unit's). */
+START_TEST(one_units_report_of_a_shared_row)
+{
+    static const char *const rows[] = {"商务局,财政局|财政局:滞后@2023Q2", NULL};
+    jd_value *t = task(1, rows);
+    const jd_value *row = jd_array_get(jd_object_get(t, "units"), 0);
+    jd_period q2 = {2023, 2, 0};
+    jd_value *whole = jd_progress_report(row, &q2);
+    ck_assert_str_eq(jd_object_get_string(whole, "state"), "滞后");
+    jd_value *own = jd_progress_report_of(row, &q2, "商务局");
+    ck_assert_str_eq(jd_object_get_string(own, "state"), "未报送");
+    char *json = jd_value_to_json(jd_object_get(own, "missing"), false);
+    ck_assert_str_eq(json, "[\"商务局\"]");
+    g_free(json);
+    ck_assert_int_eq(jd_array_length(jd_object_get(own, "entries")), 0);
+    jd_value *other = jd_progress_report_of(row, &q2, "财政局");
+    ck_assert_str_eq(jd_object_get_string(other, "state"), "滞后");
+    ck_assert_int_eq(jd_array_length(jd_object_get(other, "units")), 1);
+    ck_assert_int_eq(jd_array_length(jd_object_get(other, "missing")), 0);
+    jd_value_unref(whole);
+    jd_value_unref(own);
+    jd_value_unref(other);
+    jd_value_unref(t);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("indicator rules");
@@ -612,6 +640,7 @@ int main(void)
     tcase_add_test(tc, task_state_from_its_units);
     tcase_add_test(tc, task_counts_list_every_state);
     tcase_add_test(tc, row_report_ranks_variants_as_their_state);
+    tcase_add_test(tc, one_units_report_of_a_shared_row);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

@@ -71,13 +71,20 @@ static int severity(const char *state)
 
 jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
 {
+    return jd_progress_report_of(unit_row, period, NULL);
+}
+
+jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *period, const char *only)
+{
     static const char *const texts[] = {"done", "problems", "next", "reporter"};
     char *wanted = jd_period_format(period);
     const jd_value *reports = jd_object_get(unit_row, "reports");
     GPtrArray *mine = g_ptr_array_new();
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         const jd_value *r = jd_array_get(reports, i);
-        if (g_strcmp0(jd_object_get_string(r, "period"), wanted) == 0) g_ptr_array_add(mine, (gpointer)r);
+        if (g_strcmp0(jd_object_get_string(r, "period"), wanted) == 0 &&
+            (!only || g_strcmp0(jd_object_get_string(r, "unit"), only) == 0))
+            g_ptr_array_add(mine, (gpointer)r);
     }
     g_free(wanted);
 
@@ -122,6 +129,7 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
     const jd_value *names = jd_object_get(unit_row, "names");
     for (size_t n = 0; n < jd_array_length(names); n++) {
         const char *name = jd_value_string(jd_array_get(names, n));
+        if (only && strcmp(name, only) != 0) continue;
         bool reported = false;
         for (guint i = 0; i < mine->len && !reported; i++)
             reported = g_strcmp0(jd_object_get_string(g_ptr_array_index(mine, i), "unit"), name) == 0;

@@ -910,7 +910,21 @@ static jd_value *f_report(const tpl_filter_call *call, jd_value *in, jd_value **
     if (!tpl_period_arg(call, args[0], &period)) return NULL;
     if (jd_value_kind_of(in) != JD_VALUE_OBJECT || !jd_object_get(in, "names"))
         return tpl_filter_type_error(call, "a unit row of a task list", in);
-    return jd_progress_report(in, &period);
+    if (n < 2) return jd_progress_report(in, &period);
+    /* report(period, unit): one unit of a row that several share (a unit's own sheet) */
+    if (jd_value_kind_of(args[1]) != JD_VALUE_STRING) return tpl_filter_type_error(call, "a unit's name", args[1]);
+    const char *unit = jd_value_string(args[1]);
+    const jd_value *names = jd_object_get(in, "names");
+    bool named = false;
+    for (size_t i = 0; i < jd_array_length(names) && !named; i++)
+        named = g_strcmp0(jd_value_string(jd_array_get(names, i)), unit) == 0;
+    if (!named) {
+        char *row = jd_value_to_text(names);
+        tpl_filter_error(call, "report(period, unit): '%s' is not one of the row's units (%s)", unit, row);
+        g_free(row);
+        return NULL;
+    }
+    return jd_progress_report_of(in, &period, unit);
 }
 
 /* The quarter (1–4) of a period. */
@@ -1013,7 +1027,7 @@ static const tpl_filter filters[] = {
     {"quarter_name", 0, 0, f_quarter_name},
     {"reject", 1, 2, f_reject},
     {"replace", 2, 2, f_replace},
-    {"report", 1, 1, f_report},
+    {"report", 1, 2, f_report},
     {"segments_for", 1, 1, f_segments_for},
     {"select", 1, 2, f_select},
     {"shares", 0, 1, f_shares},
