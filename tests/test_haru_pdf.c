@@ -210,12 +210,20 @@ static GPtrArray *join_runs(GPtrArray *words)
 
 double hp_assert_parity(const char *cairo_pdf, const char *haru_pdf, double tolerance)
 {
+    return hp_assert_parity_blank(cairo_pdf, haru_pdf, tolerance, 0);
+}
+
+double hp_assert_parity_blank(const char *cairo_pdf, const char *haru_pdf, double tolerance, int blank_page)
+{
     int pages = hp_page_count(cairo_pdf);
     ck_assert_int_eq(hp_page_count(haru_pdf), pages);
     for (int p = 1; p <= pages; p++) {
         char *a = hp_page_text(cairo_pdf, p), *b = hp_page_text(haru_pdf, p);
         ck_assert_msg(strcmp(a, b) == 0, "page %d text differs:\n cairo: %s\n haru:  %s", p, a, b);
-        ck_assert_msg(*a, "page %d has no text", p);
+        if (p == blank_page)
+            ck_assert_msg(!*a, "page %d should be blank: %s", p, a);
+        else
+            ck_assert_msg(*a, "page %d has no text", p);
         g_free(a);
         g_free(b);
     }

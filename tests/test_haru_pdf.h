@@ -44,6 +44,9 @@ void hp_assert_subset_fonts(const char *pdf, const char *const *faces);
  * right edge within `tolerance` pt of the other file's and on the same line. Returns the
  * largest x difference seen. */
 double hp_assert_parity(const char *cairo_pdf, const char *haru_pdf, double tolerance);
+/* The same where page `blank_page` (1-based; 0 for none) must be blank in both, as the page
+ * GB/T 9704 leaves before a 版记 that would fall on an odd page. */
+double hp_assert_parity_blank(const char *cairo_pdf, const char *haru_pdf, double tolerance, int blank_page);
 
 /* Grey pixels (0 black … 255 white, row by row) of page `page` rendered by pdftoppm at
  * `dpi`; sets width and height. Newly allocated. */
