@@ -76,6 +76,7 @@ typedef struct {
     HPDF_Doc pdf;
     haru_error err;
     HPDF_Page *hpages;
+    haru_spill *spill;
 } render_ctx;
 
 /* If libharu reported an error, adds it as a message naming what was being done and
@@ -651,8 +652,16 @@ static bool build(render_ctx *c, const HPDF_Date *date)
                    jd_page_height(page)))
             return false;
     }
-    for (size_t p = 0; p < n; p++)
+    if (c->opts->contents_peak) *c->opts->contents_peak = 0;
+    for (size_t p = 0; p < n; p++) {
         if (jd_cancel_check(c->opts->cancel, c->path, c->diags) || !draw_page(c, p)) return false;
+        if (c->opts->contents_peak)
+            *c->opts->contents_peak =
+                MAX(*c->opts->contents_peak, haru_spill_held(c->hpages, n));
+        /* the page is finished: its operators wait for the save in the scratch file */
+        haru_spill_page(c->spill, c->hpages[p], p);
+        if (failed(c, "moving page %zu to the scratch file", p + 1)) return false;
+    }
     add_outline(c);
     if (failed(c, "adding the outline")) return false;
     HPDF_PageNumStyle style;
@@ -680,7 +689,8 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
                     g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL),
                     NULL,
                     {HPDF_OK, HPDF_OK},
-                    NULL};
+                    NULL,
+                    haru_spill_new()};
     char *iso = jd_render_creation_date(pages, opts, path, diags);
     HPDF_Date date;
     bool ok = iso && parse_date(iso, &date);
@@ -708,7 +718,8 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
             HPDF_STATUS st = haru_save(c.pdf, &sink);
             if (st != HPDF_OK && c.err.code == HPDF_OK) c.err = (haru_error){st, 0};
             /* a stop asked for, or a write that failed, says so; else libharu's error */
-            if (jd_sink_report(&sink, path, diags) || failed(&c, "writing %s", path) ||
+            if (jd_sink_report(&sink, path, diags) || haru_spill_report(c.spill, path, diags) ||
+                failed(&c, "writing %s", path) ||
                 !jd_render_pages_intact(pages, path, diags)) {
                 jd_outfile_abort(of);
                 ok = false;
@@ -718,6 +729,7 @@ bool jd_render_haru(const jd_pages *pages, const char *path, const jd_render_opt
         }
     }
     if (c.pdf) HPDF_Free(c.pdf);
+    haru_spill_free(c.spill);
     g_free(c.hpages);
     g_hash_table_destroy(c.images);
     g_hash_table_destroy(c.dests);

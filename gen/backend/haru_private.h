@@ -52,4 +52,19 @@ double haru_glyph_advance(const haru_fonts *fonts, int id, uint32_t glyph, doubl
  * libharu would hash the clock: equal input gives equal bytes. */
 HPDF_STATUS haru_save(HPDF_Doc pdf, jd_sink *out);
 
+/* Finished pages' contents in a scratch file instead of memory (haru_spill.c). */
+typedef struct haru_spill haru_spill;
+
+haru_spill *haru_spill_new(void);
+/* Closes the scratch file: after HPDF_Free, whose page streams read from it. */
+void haru_spill_free(haru_spill *spill);
+/* Moves the contents of `page` (number `index`, drawn and never drawn on again) out of
+ * memory; libharu reads them back when it writes the file. Left in memory when there is
+ * no scratch file or writing to it failed. */
+void haru_spill_page(haru_spill *spill, HPDF_Page page, size_t index);
+/* True, with an error naming `path`, if reading contents back failed while saving. */
+bool haru_spill_report(const haru_spill *spill, const char *path, jd_diags *diags);
+/* The bytes of page contents libharu holds in memory for the `n` pages. */
+size_t haru_spill_held(HPDF_Page const *pages, size_t n);
+
 #endif

@@ -31,6 +31,10 @@ typedef struct {
     const char *owner_password;
     const char *user_password;
     bool allow_print, allow_copy, allow_edit; /* with a password; default all false */
+    /* Set, if not NULL, to the most bytes of page contents (drawing operators) libharu
+     * held in memory at once: a drawn page's go to a scratch file, so this is about one
+     * page's, whatever the number of pages. Counting costs a pass over the pages per page. */
+    size_t *contents_peak;
     /* Asked to stop: drawing ends at the next page, the temporary file is removed, the
      * target is left as it was, and the error is "interrupted" (NULL: never). */
     const jd_cancel *cancel;
