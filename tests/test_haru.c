@@ -633,6 +633,58 @@ static jd_pages *one_line(const char *text)
     return pages;
 }
 
+/* `n` pages alike but for their number: a line of text and a grid of 60 rules each. */
+static jd_pages *numbered_pages(int n)
+{
+    char *file = shipped_font();
+    jd_pages *pages = jd_pages_new();
+    int font = jd_pages_add_font(pages, file, 0, "WenQuanYi Micro Hei", false);
+    for (int p = 1; p <= n; p++) {
+        jd_page *page = jd_pages_add_page(pages, 300, 400);
+        char *text = g_strdup_printf("督查第%02d页", p);
+        add_run(pages, page, font, 12, 10, 30, 12, text);
+        g_free(text);
+        for (int i = 0; i < 60; i++) {
+            jd_rule r = {10, 50 + 5 * i, 290, 50 + 5 * i, 0.5, 0x000000};
+            jd_page_add_rule(page, &r);
+        }
+    }
+    g_free(file);
+    return pages;
+}
+
+/* libharu keeps every page's contents in memory until it writes the file; the backend
+ * moves a drawn page's to a scratch file. So the contents held at once are one page's,
+ * however many pages there are (before: all of them, 40 pages four times 10), and every
+ * page reads its own back. */
+START_TEST(page_contents_leave_memory)
+{
+    const int counts[] = {10, 40};
+    size_t peak[2];
+    for (int k = 0; k < 2; k++) {
+        jd_pages *pages = numbered_pages(counts[k]);
+        char *path = out_path("numbered.pdf");
+        jd_render_options o;
+        jd_render_options_init(&o);
+        o.contents_peak = &peak[k];
+        render_haru_ok(pages, path, &o);
+        ck_assert_int_eq(hp_page_count(path), counts[k]);
+        for (int p = 1; p <= counts[k]; p += 3) {
+            char *want = g_strdup_printf("督查第%02d页", p), *text = hp_page_text(path, p);
+            ck_assert_str_eq(text, want);
+            g_free(want);
+            g_free(text);
+        }
+        g_free(path);
+        jd_pages_free(pages);
+    }
+    /* a page's operators: the text, 60 moves and lines, the stroke */
+    ck_assert_uint_gt(peak[0], 60 * 16);
+    ck_assert_uint_lt(peak[0], 60 * 60);
+    ck_assert_uint_eq(peak[1], peak[0]);
+}
+END_TEST
+
 START_TEST(encryption_with_permissions)
 {
     jd_pages *pages = one_line("督查室内部材料");
@@ -998,6 +1050,7 @@ int main(void)
     tcase_add_checked_fixture(features, setup, teardown);
     tcase_set_timeout(features, 60);
     tcase_add_test(features, encryption_with_permissions);
+    tcase_add_test(features, page_contents_leave_memory);
     tcase_add_test(features, encrypted_output_is_reproducible);
     tcase_add_test(features, plain_output_is_reproducible);
     tcase_add_test(features, navigation_and_metadata);
