@@ -24,6 +24,7 @@
 
 struct haru_spill {
     int fd;         /* -1 before the first page is written, -2: none (pages stay in memory) */
+    bool full;      /* a write failed: later pages stay in memory (earlier ones are read) */
     gint64 end;     /* bytes written so far */
     int read_error; /* errno of the first read back that failed, or 0 */
     size_t read_page;
@@ -142,11 +143,11 @@ void haru_spill_page(haru_spill *s, HPDF_Page page, size_t index)
         g_free(path);
         if (s->fd < 0) s->fd = -2;
     }
-    if (s->fd < 0) return;
+    if (s->fd < 0 || s->full) return;
     if (!write_stream(s, mem)) {
-        /* a full disk: this page and the later ones stay in memory */
-        close(s->fd);
-        s->fd = -2;
+        /* a full disk: this page and the later ones stay in memory; the file stays open
+         * for the pages already in it */
+        s->full = true;
         return;
     }
     region *r = g_new(region, 1);

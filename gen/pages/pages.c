@@ -44,6 +44,8 @@ struct jd_pages {
     int spill_fd;           /* the scratch file: -1 before the first page is written, -2
                                when there is none (pages stay in memory) */
     gint64 spill_end;
+    bool spill_full;        /* a write failed: later pages stay in memory, the file stays
+                               open for the pages already in it */
     int storage_errno;      /* a page could not be read back */
 };
 
@@ -329,7 +331,7 @@ static bool write_out(jd_page *page)
         g_free(path);
         if (pages->spill_fd < 0) pages->spill_fd = -2;
     }
-    if (pages->spill_fd < 0) return false;
+    if (pages->spill_fd < 0 || pages->spill_full) return false;
     size_t first = page->saved - page->base, n = page->items ? page->items->len - first : 0;
     if (n > 0) {
         GByteArray *b = g_byte_array_new();
@@ -345,9 +347,9 @@ static bool write_out(jd_page *page)
         }
         g_byte_array_free(b, TRUE);
         if (!ok) {
-            /* a full disk: keep every page in memory from now on */
-            close(pages->spill_fd);
-            pages->spill_fd = -2;
+            /* a full disk: keep every page in memory from now on (the file is still read
+             * for the pages written before) */
+            pages->spill_full = true;
             return false;
         }
     }
@@ -373,7 +375,8 @@ static void touch(jd_page *page)
         g_queue_push_head(&pages->resident, page);
         page->lru = pages->resident.head;
     }
-    while (pages->resident.length > RESIDENT_PAGES && pages->spill_fd != -2) {
+    while (pages->resident.length > RESIDENT_PAGES && pages->spill_fd != -2 &&
+           !pages->spill_full) {
         jd_page *old = g_queue_peek_tail(&pages->resident);
         if (!write_out(old)) break;
         g_queue_delete_link(&pages->resident, old->lru);
