@@ -253,6 +253,12 @@ PangoFontMap *jd_fonts_new_fontmap(jd_fonts *fonts)
      * may run beside a cairo backend on another thread (cairo 1.16 deadlocks when two
      * threads use one FreeType font through it). Glyph advances come from HarfBuzz either
      * way; 72 dpi makes 1 pt one unit. */
+    /* pango's FreeType map substitutes its patterns with fontconfig's current configuration,
+     * not the one it is given: unset, that is the machine's /etc/fonts rules (output that
+     * depends on them, and 40 M instructions a render), and pango's start-up thread loads
+     * it. Every jd_fonts configuration has the same rules (synthetic_bold_rule), so
+     * whichever of them is current substitutes alike. */
+    FcConfigSetCurrent(fonts->config);
     PangoFontMap *map = pango_ft2_font_map_new();
     pango_ft2_font_map_set_resolution(PANGO_FT2_FONT_MAP(map), 72, 72);
     pango_fc_font_map_set_default_substitute(PANGO_FC_FONT_MAP(map), unhinted, NULL, NULL);
