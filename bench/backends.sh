@@ -8,20 +8,13 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-runs=${2:-11}
-jindu=$build/jindu
+. "$root/bench/lib.sh"
+bench_args "${1:-}" "${2:-}" 11
 template=$root/templates/task-list.xml
 data=$root/samples/xiqing-2023/tasks.tsv
-[ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-
-# median of the numbers on standard input
-median() {
-    sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
-}
 
 measure() { # backend → seconds
     cmd="'$jindu' render '$template' --data '$data' -o '$out/$1.pdf' --backend $1"

@@ -12,15 +12,11 @@
 set -eu
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-runs=${2:-5}
-jindu=$build/jindu
-[ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
+. "$root/bench/lib.sh"
+bench_args "${1:-}" "${2:-}" 5
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-
-. "$root/bench/lib.sh"
 
 sample=$root/samples/xiqing-2023
 summary="'$jindu' render '$root/tests/fixtures/chart/summary-charts.xml' --data '$sample/tasks.tsv' --data '$sample/progress/' --data rows='$root/tests/fixtures/chart/indicators.json' -D period=2023Q2"

@@ -1,4 +1,14 @@
-# bench/lib.sh — sourced by bench scripts that time jindu commands; the caller sets $runs.
+# bench/lib.sh — sourced by bench scripts that time jindu commands; the caller sets $root
+# (the checkout) before, and $runs (or calls bench_args).
+
+# bench_args [BUILD_DIR] [RUNS] DEFAULT_RUNS: the usual arguments → $build, $runs, $jindu;
+# stops when jindu is not built there
+bench_args() {
+    build=${1:-$root/build}
+    runs=${2:-$3}
+    jindu=$build/jindu
+    [ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
+}
 
 # median of the numbers on standard input
 median() {

@@ -13,15 +13,11 @@
 # the whole build within 2 s on the development machine (2 cores).
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${1:-$root/build}
-runs=${2:-5}
-jindu=$build/jindu
-[ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
+. "$root/bench/lib.sh"
+bench_args "${1:-}" "${2:-}" 5
 [ -x /usr/bin/time ] || { echo "bench: GNU time is needed: apt-get install time" >&2; exit 2; }
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-
-. "$root/bench/lib.sh"
 
 sample=$root/samples/xiqing-2023
 data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv'"

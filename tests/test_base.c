@@ -1,5 +1,6 @@
 #include <fcntl.h>
 #include <signal.h>
+#include <errno.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -440,6 +441,27 @@ START_TEST(scratch_files_show_nowhere)
 }
 END_TEST
 
+/* Whole transfers at an offset; a read past the end is an error (EIO), not a short read. */
+START_TEST(pread_and_pwrite_move_all_bytes_or_say_why)
+{
+    char *path = NULL;
+    int fd = jd_scratch_file(&path);
+    ck_assert_int_ge(fd, 0);
+    ck_assert(jd_pwrite_all(fd, "0123456789", 10, 0));
+    ck_assert(jd_pwrite_all(fd, "abc", 3, 20)); /* a hole of zeros between */
+    char buf[23];
+    ck_assert(jd_pread_all(fd, buf, sizeof buf, 0));
+    ck_assert_int_eq(memcmp(buf, "0123456789\0\0\0\0\0\0\0\0\0\0abc", 23), 0);
+    errno = 0;
+    ck_assert(!jd_pread_all(fd, buf, 4, 21));
+    ck_assert_int_eq(errno, EIO);
+    ck_assert(!jd_pwrite_all(-1, "x", 1, 0));
+    ck_assert_int_eq(errno, EBADF);
+    close(fd);
+    g_free(path);
+}
+END_TEST
+
 int main(void)
 {
     Suite *s = suite_create("base");
@@ -460,6 +482,7 @@ int main(void)
     tcase_add_test(tc, outfile_long_target_names);
     tcase_add_test(tc, cancel_keeps_the_first_reason);
     tcase_add_test(tc, scratch_files_show_nowhere);
+    tcase_add_test(tc, pread_and_pwrite_move_all_bytes_or_say_why);
     suite_add_tcase(s, tc);
     return jt_main(s);
 }

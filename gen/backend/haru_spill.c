@@ -14,7 +14,6 @@
  * When the scratch file cannot be made or a write to it fails (a full disk), the page and
  * every later one stay in memory, as in jd_pages: memory grows, the output does not
  * change. A read back that fails while the file is written is an error (haru_spill_report). */
-#define _GNU_SOURCE /* pread, pwrite */
 #include <errno.h>
 #include <hpdf_pages.h>
 #include <hpdf_streams.h>
@@ -59,17 +58,12 @@ static HPDF_STATUS region_read(HPDF_Stream stream, HPDF_BYTE *buf, HPDF_UINT *si
     region *r = stream->attr;
     HPDF_UINT want = *size, left = r->size - r->pos, n = MIN(want, left);
     *size = 0;
-    for (HPDF_UINT done = 0; done < n;) {
-        ssize_t got = pread(r->spill->fd, buf + done, n - done, (off_t)(r->offset + r->pos + done));
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) {
-            if (r->spill->read_error == 0) {
-                r->spill->read_error = got == 0 ? EIO : errno;
-                r->spill->read_page = r->page;
-            }
-            return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
+    if (!jd_pread_all(r->spill->fd, buf, n, r->offset + r->pos)) {
+        if (r->spill->read_error == 0) {
+            r->spill->read_error = errno;
+            r->spill->read_page = r->page;
         }
-        done += (HPDF_UINT)got;
+        return HPDF_SetError(stream->error, HPDF_FILE_IO_ERROR, 0);
     }
     r->pos += n;
     *size = n;
@@ -103,17 +97,6 @@ static void region_free(HPDF_Stream stream)
     stream->attr = NULL;
 }
 
-static bool write_all_at(int fd, const HPDF_BYTE *data, size_t len, gint64 offset)
-{
-    while (len > 0) {
-        ssize_t n = pwrite(fd, data, len, (off_t)offset);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n, len -= (size_t)n, offset += n;
-    }
-    return true;
-}
-
 /* Appends the memory stream's bytes to the scratch file; false if they are not all there. */
 static bool write_stream(haru_spill *s, HPDF_Stream mem)
 {
@@ -122,7 +105,7 @@ static bool write_stream(haru_spill *s, HPDF_Stream mem)
     for (HPDF_UINT i = 0; i < n; i++) {
         HPDF_UINT len = 0;
         const HPDF_BYTE *buf = HPDF_MemStream_GetBufPtr(mem, i, &len);
-        if (!buf || !write_all_at(s->fd, buf, len, at)) return false;
+        if (!buf || !jd_pwrite_all(s->fd, buf, len, at)) return false;
         at += len;
     }
     return at - s->end == (gint64)mem->size;

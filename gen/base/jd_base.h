@@ -212,6 +212,10 @@ void jd_outfile_abort(jd_outfile *of);
  * while the descriptor is open (/proc/self/fd/N; g_free it). Returns the descriptor, or
  * -1 with errno set. */
 int jd_scratch_file(char **path);
+/* All `len` bytes at `offset` of `fd`, retrying what a signal or a short transfer cut off.
+ * false with errno set (EIO when the file ends first). */
+bool jd_pwrite_all(int fd, const void *data, size_t len, gint64 offset);
+bool jd_pread_all(int fd, void *data, size_t len, gint64 offset);
 
 /* Memory freed all at once (a document's nodes, a page's items): allocations carved from a
  * few large chunks, with no header each and no free of their own. Aligned for any type,

@@ -260,6 +260,31 @@ int jd_scratch_file(char **path)
     return fd;
 }
 
+/* pread or pwrite until all of `len` has moved. */
+static bool transfer_all(int fd, guint8 *p, size_t len, gint64 offset, bool writing)
+{
+    while (len > 0) {
+        ssize_t n = writing ? pwrite(fd, p, len, (off_t)offset) : pread(fd, p, len, (off_t)offset);
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) {
+            if (n == 0) errno = EIO;
+            return false;
+        }
+        p += n, len -= (size_t)n, offset += n;
+    }
+    return true;
+}
+
+bool jd_pwrite_all(int fd, const void *data, size_t len, gint64 offset)
+{
+    return transfer_all(fd, (guint8 *)data, len, offset, true); /* only read from when writing */
+}
+
+bool jd_pread_all(int fd, void *data, size_t len, gint64 offset)
+{
+    return transfer_all(fd, data, len, offset, false);
+}
+
 bool jd_write_file_atomic(const char *path, const void *data, size_t len, jd_diags *diags)
 {
     jd_outfile *of = jd_outfile_new(path, diags);

@@ -152,16 +152,10 @@ static char *read_back(int fd, size_t *len)
     struct stat st;
     if (fstat(fd, &st) != 0) return NULL;
     char *bytes = g_malloc((size_t)st.st_size + 1);
-    size_t got = 0;
-    while (got < (size_t)st.st_size) {
-        ssize_t n = pread(fd, bytes + got, (size_t)st.st_size - got, (off_t)got);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (n == 0) errno = EIO;
-            g_free(bytes);
-            return NULL;
-        }
-        got += (size_t)n;
+    size_t got = (size_t)st.st_size;
+    if (!jd_pread_all(fd, bytes, got, 0)) {
+        g_free(bytes);
+        return NULL;
     }
     bytes[got] = '\0';
     *len = got;

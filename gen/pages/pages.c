@@ -294,31 +294,6 @@ static void get_item(reader *r, jd_page *page, jd_item *it)
 
 /* ---- residency ------------------------------------------------------------------- */
 
-static bool write_all_at(int fd, const guint8 *data, size_t len, gint64 offset)
-{
-    while (len > 0) {
-        ssize_t n = pwrite(fd, data, len, (off_t)offset);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) return false;
-        data += n, len -= (size_t)n, offset += n;
-    }
-    return true;
-}
-
-static bool read_all_at(int fd, guint8 *data, size_t len, gint64 offset)
-{
-    while (len > 0) {
-        ssize_t n = pread(fd, data, len, (off_t)offset);
-        if (n < 0 && errno == EINTR) continue;
-        if (n <= 0) {
-            if (n == 0) errno = EIO;
-            return false;
-        }
-        data += n, len -= (size_t)n, offset += n;
-    }
-    return true;
-}
-
 /* Writes what of `page` is not in the file yet and frees its memory. False (the page stays
  * in memory) when there is no scratch file or the write failed: memory grows, the output
  * does not change. */
@@ -337,7 +312,7 @@ static bool write_out(jd_page *page)
         GByteArray *b = g_byte_array_new();
         for (size_t i = first; i < page->items->len; i++)
             put_item(b, &g_array_index(page->items, jd_item, i));
-        bool ok = write_all_at(pages->spill_fd, b->data, b->len, pages->spill_end);
+        bool ok = jd_pwrite_all(pages->spill_fd, b->data, b->len, pages->spill_end);
         if (ok) {
             if (!page->records) page->records = g_array_new(FALSE, FALSE, sizeof(record));
             record rec = {pages->spill_end, b->len, n};
@@ -393,7 +368,7 @@ static void read_back(jd_page *page)
     for (guint k = 0; page->records && k < page->records->len; k++) {
         const record *rec = &g_array_index(page->records, record, k);
         guint8 *data = g_malloc(rec->bytes ? rec->bytes : 1);
-        bool ok = read_all_at(pages->spill_fd, data, rec->bytes, rec->offset);
+        bool ok = jd_pread_all(pages->spill_fd, data, rec->bytes, rec->offset);
         if (!ok && !pages->storage_errno) pages->storage_errno = errno ? errno : EIO;
         reader r = {data, data + (ok ? rec->bytes : 0), false};
         for (size_t i = 0; i < rec->items; i++) {
