@@ -71,6 +71,42 @@ from fontTools.pens.ttGlyphPen import TTGlyphPen
 MAX_ERR = 2.0  # font units (1/1000 em) between a cubic curve and its quadratic stand-in
 NOTE = '; GB 2312 subset converted to TrueType outlines by jindu fonts/regenerate.sh'
 
+def in_code_point_order(font):
+    """The glyphs numbered in the order of the characters they draw (.notdef first, then
+    glyphs reached only through layout features in their old order). cairo finds the
+    character of each glyph it embeds by scanning the font's cmap: with ids in character
+    order every range of the cmap is a run of consecutive ids (a delta segment) and the
+    scan ends early; in the converted fonts' own order a third of the ranges list their
+    ids one by one, and finding a glyph there took a tenth of rendering a 通报."""
+    cmap = font.getBestCmap()
+    first_char = {}
+    for code in sorted(cmap):
+        first_char.setdefault(cmap[code], code)
+    old = font.getGlyphOrder()
+    rest = [g for g in old[1:] if g not in first_char]
+    return [old[0]] + sorted(first_char, key=first_char.get) + rest
+
+def resort_positioning(font):
+    """A coverage table lists glyphs by id, and a format 2 single adjustment holds one value
+    per covered glyph in that order: both re-sorted for the new ids. The Fandol fonts
+    position with single adjustments only (cpct, halt, vhal …); anything else stops here
+    rather than writing a font whose lookups miss."""
+    gid = font.getGlyphID
+    for tag in ('GSUB', 'GDEF', 'BASE', 'JSTF', 'MATH'):
+        assert tag not in font, tag + ': re-sorting its glyph lists is not written'
+    if 'GPOS' not in font:
+        return
+    for lookup in font['GPOS'].table.LookupList.Lookup:
+        assert lookup.LookupType == 1, 'GPOS lookup type %d: re-sorting is not written' % lookup.LookupType
+        for st in lookup.SubTable:
+            glyphs = st.Coverage.glyphs
+            if st.Format == 1:
+                st.Coverage.glyphs = sorted(glyphs, key=gid)
+            else:
+                pairs = sorted(zip(glyphs, st.Value), key=lambda p: gid(p[0]))
+                st.Coverage.glyphs = [g for g, _ in pairs]
+                st.Value = [v for _, v in pairs]
+
 def cut_and_convert(text, src, dst):
     font = TTFont(src, recalcTimestamp=False)
     opts = subset.Options()
@@ -117,6 +153,11 @@ def cut_and_convert(text, src, dst):
         if rec.nameID == 5:
             rec.string = rec.toUnicode() + NOTE
     font.sfntVersion = '\0\1\0\0'
+    font.ensureDecompiled()  # every table holds glyph names, compiled back to the new ids
+    order = in_code_point_order(font)
+    font.setGlyphOrder(order)
+    font['glyf'].glyphOrder = order
+    resort_positioning(font)
     assert len(order) < 32768, 'libharu needs glyph ids below 32768'
     font.save(dst)
 
