@@ -66,7 +66,7 @@ struct jd_node {
     ref first, last; /* children: not there in leaves (is_leaf), which are 16 bytes */
 };
 
-enum { WIDE = 0xffff, TEXT_CACHE = 1 << 16 };
+enum { WIDE = 0xffff, TEXT_CACHE = 1 << 16, TEXT_CACHE_FIRST = 1 << 8 };
 
 /* Types that never have children. */
 static bool is_leaf(int type)
@@ -113,7 +113,9 @@ struct jd_doc {
     GHashTable *style_ids;  /* const jd_style* -> its number + 1 */
     GHashTable *wide_styles; /* node ref -> style number, for numbers from WIDE on */
     GHashTable *wide_srcs;  /* node ref -> src, for numbers from WIDE on */
-    ref *text_cache;        /* TEXT_CACHE texts set last, by hash: shared by equal texts */
+    ref *text_cache;        /* texts set last, by hash: shared by equal texts */
+    size_t text_slots;      /* of text_cache: TEXT_CACHE_FIRST, up to TEXT_CACHE */
+    size_t texts_set;       /* since text_cache last grew */
     GHashTable *single_ints; /* attr_value* -> ref: one-attribute lists shared by nodes */
     GArray *sources;        /* source_pos */
     GHashTable *source_index; /* source_pos* (owned) -> 1 + index */
@@ -353,7 +355,9 @@ jd_doc *jd_doc_new(void)
     doc->wide_styles = g_hash_table_new(g_direct_hash, g_direct_equal);
     doc->wide_srcs = g_hash_table_new(g_direct_hash, g_direct_equal);
     doc->single_ints = g_hash_table_new(single_int_hash, single_int_equal);
-    doc->text_cache = g_new0(ref, TEXT_CACHE);
+    /* small at first: a label or a page number is shaped through a document of its own */
+    doc->text_slots = TEXT_CACHE_FIRST;
+    doc->text_cache = g_new0(ref, TEXT_CACHE_FIRST);
     doc->sources = g_array_new(FALSE, FALSE, sizeof(source_pos));
     doc->source_index = g_hash_table_new_full(source_hash, source_equal, g_free, NULL);
     jd_style def;
@@ -521,6 +525,24 @@ static const char *text_chars(const jd_node *n, size_t *len)
     return t->s;
 }
 
+/* A long document: a larger table, keeping the texts it remembers. */
+static void grow_text_cache(jd_doc *doc)
+{
+    size_t slots = MIN(doc->text_slots * 16, (size_t)TEXT_CACHE);
+    ref *cache = g_new0(ref, slots);
+    for (size_t i = 0; i < doc->text_slots; i++) {
+        ref r = doc->text_cache[i];
+        if (r) {
+            const fixed_text *t = bytes_at(doc, r);
+            cache[text_hash_of(t->s, t->len) & (guint)(slots - 1)] = r;
+        }
+    }
+    g_free(doc->text_cache);
+    doc->text_cache = cache;
+    doc->text_slots = slots;
+    doc->texts_set = 0;
+}
+
 void jd_node_set_text(jd_node *node, const char *text, size_t len)
 {
     if (!text) len = 0;
@@ -535,7 +557,9 @@ void jd_node_set_text(jd_node *node, const char *text, size_t len)
      * are remembered in a table of fixed size, one per hash slot (a table of every
      * distinct text would grow with a list's titles, which never recur). */
     jd_doc *doc = node_doc(node);
-    guint slot = text_hash_of(text, len) & (TEXT_CACHE - 1);
+    if (++doc->texts_set > 4 * doc->text_slots && doc->text_slots < TEXT_CACHE)
+        grow_text_cache(doc);
+    guint slot = text_hash_of(text, len) & (guint)(doc->text_slots - 1);
     ref r = doc->text_cache[slot];
     const fixed_text *seen = r ? bytes_at(doc, r) : NULL;
     if (!seen || seen->len != len || memcmp(seen->s, text, len) != 0) {
