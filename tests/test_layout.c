@@ -581,6 +581,61 @@ START_TEST(threads_change_nothing)
 END_TEST
 
 
+static void keep_with_next(jd_style *s)
+{
+    s->keep_with_next = true;
+    s->font_weight = 700;
+}
+
+/* A body of `n` paragraphs — more than the shaping threads look ahead — with headings kept
+ * with the paragraph after them, bold paragraphs, and the paragraphs `odd` says (a
+ * character no font has) */
+static jd_doc *long_body(int n, const char *odd_every_200)
+{
+    jd_doc *doc = db_doc(A5_W, A5_H, MARGIN, 9, true);
+    jd_node *root = jd_doc_root(doc);
+    for (int i = 1; i <= n; i++) {
+        char *text = i % 10 == 1 ? g_strdup_printf("%d. 第%d项", i, i) : sc_long_text(1 + i % 3);
+        if (odd_every_200 && i % 200 == 150) {
+            char *with = g_strdup_printf("%s%s", odd_every_200, text);
+            g_free(text);
+            text = with;
+        }
+        jd_node *p = db_para(doc, root, text);
+        if (i % 10 == 1)
+            db_restyle(doc, p, keep_with_next);
+        else if (i % 7 == 0)
+            db_restyle(doc, p, bold);
+        g_free(text);
+    }
+    return doc;
+}
+
+START_TEST(threads_change_nothing_in_body_text)
+{
+    jd_doc *doc = long_body(600, NULL);
+    jd_pages *one = lay_threads(doc, 1, diags);
+    ck_assert_ptr_nonnull(one);
+    char *want = jd_pages_dump(one), *want_fonts = font_table(one);
+    ck_assert_int_gt(jd_pages_count(one), 40);
+    for (int threads = 2; threads <= 4; threads++) {
+        jd_pages *many = lay_threads(doc, threads, diags);
+        ck_assert_ptr_nonnull(many);
+        char *got = jd_pages_dump(many), *got_fonts = font_table(many);
+        ck_assert_msg(strcmp(got, want) == 0, "%d threads laid the body text out differently", threads);
+        ck_assert_str_eq(got_fonts, want_fonts);
+        g_free(got);
+        g_free(got_fonts);
+        jd_pages_free(many);
+    }
+    ck_assert_int_eq(jd_diags_count(diags), 0);
+    g_free(want);
+    g_free(want_fonts);
+    jd_pages_free(one);
+    jd_doc_free(doc);
+}
+END_TEST
+
 /* A stop asked for (a signal, through the caller): the layout ends at its first page and
  * the backends before they write, each with the error "interrupted", the target untouched. */
 START_TEST(a_stop_asked_for_ends_layout_and_rendering)
@@ -674,6 +729,16 @@ static void image_in_cell(jd_doc *doc, jd_node *row, int i)
         jd_node_append(c, jd_node_new(doc, JD_NODE_IMAGE));
     }
 }
+
+START_TEST(characters_no_font_has_in_body_text_are_reported_in_order_whatever_the_threads)
+{
+    /* paragraphs 150, 350 and 550 start with the character: reported once, at the first */
+    assert_errors_whatever_the_threads(
+        long_body(600, "𬴂"),
+        "character 𬴂 (U+2CD02) in “𬴂严格落实重大行政” is in no font of the font set; it would print as "
+        "an empty box (`jindu fonts check` lists every such character of a data file)\n");
+}
+END_TEST
 
 START_TEST(what_a_shaping_thread_cannot_do_the_layout_does)
 {
@@ -992,7 +1057,9 @@ int main(void)
     tcase_add_test(tc, page_totals_in_footers);
     tcase_add_test(tc, missing_glyph_is_an_error);
     tcase_add_test(tc, threads_change_nothing);
+    tcase_add_test(tc, threads_change_nothing_in_body_text);
     tcase_add_test(tc, characters_no_font_has_are_reported_in_order_whatever_the_threads);
+    tcase_add_test(tc, characters_no_font_has_in_body_text_are_reported_in_order_whatever_the_threads);
     tcase_add_test(tc, what_a_shaping_thread_cannot_do_the_layout_does);
     tcase_add_test(tc, regular_text_after_synthetic_bold_stays_regular);
     tcase_add_test(tc, line_separator_is_not_drawn);

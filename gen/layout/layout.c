@@ -16,6 +16,8 @@ typedef struct {
     GPtrArray *page_setups;   /* per page: the PAGE node it was made with */
     GArray *bare;             /* per page (gboolean): no header or footer on it */
     GHashTable *ahead;        /* jd_node* -> measured: paragraphs shaped before their turn */
+    jl_pool *body_pool;       /* shaping the body's paragraphs ahead on other threads, or NULL */
+    GHashTable *body_jobs;    /* jd_node* -> its number in body_pool + 1 */
     bool page_has_content;
     double grid;              /* line pitch of the current page's grid, 0 for none */
 } state;
@@ -275,7 +277,17 @@ static jl_box *shape_paragraph(state *st, const jd_node *n, placement *pl)
     bool keep = s->keep_with_next || jd_node_get_type(n) == JD_NODE_HEADING;
     *pl = (placement){f->x + s->padding[JD_LEFT], MAX(1, f->width - s->padding[JD_LEFT] - s->padding[JD_RIGHT]),
                       n, s->margin_top, keep, 0, s->snap_to_grid, framed ? s : NULL};
-    jl_box *box = jl_box_of_para(jl_para_shape(f->ctx, n, NULL, NULL), pl->width);
+    guint job = GPOINTER_TO_UINT(g_hash_table_lookup(st->body_jobs, n));
+    GPtrArray *shaped = job ? jl_pool_take(st->body_pool, job - 1) : NULL;
+    jl_para *para;
+    if (shaped) {
+        para = g_ptr_array_steal_index(shaped, 0);
+        g_ptr_array_unref(shaped);
+        jl_para_adopt(f->ctx, para);
+    } else {
+        para = jl_para_shape(f->ctx, n, NULL, NULL);
+    }
+    jl_box *box = jl_box_of_para(para, pl->width);
     if (pl->snap && st->grid > 0)
         jl_box_snap(box, st->grid);
     return box;
@@ -592,6 +604,25 @@ static void place_image(state *st, const jd_node *n)
 
 /* ---- the flow ---------------------------------------------------------------------- */
 
+/* The paragraphs and headings of the body go to the pool in document order, the order the
+ * flow takes them (a paragraph kept with the one before it is taken a little early, which
+ * the pool allows). */
+static void start_body_pool(state *st, const jd_node *parent)
+{
+    GPtrArray *blocks = g_ptr_array_new();
+    for (const jd_node *n = jd_node_first_child(parent); n; n = jd_node_next(n)) {
+        jd_node_type t = jd_node_get_type(n);
+        if (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING) {
+            g_ptr_array_add(blocks, (gpointer)n);
+            g_hash_table_insert(st->body_jobs, (gpointer)n, GUINT_TO_POINTER(blocks->len));
+        }
+    }
+    st->body_pool = jl_pool_start(st->flow.ctx, (const jd_node *const *)blocks->pdata, blocks->len);
+    if (!st->body_pool)
+        g_hash_table_remove_all(st->body_jobs);
+    g_ptr_array_free(blocks, TRUE);
+}
+
 static void place_blocks(state *st, const jd_node *parent)
 {
     jl_flow *f = &st->flow;
@@ -740,9 +771,13 @@ jd_pages *jd_layout_with(const jd_doc *doc, jd_fonts *fonts, const jd_layout_opt
     st.page_setups = g_ptr_array_new();
     st.bare = g_array_new(FALSE, FALSE, sizeof(gboolean));
     st.ahead = g_hash_table_new_full(g_direct_hash, g_direct_equal, NULL, (GDestroyNotify)measured_free);
+    st.body_jobs = g_hash_table_new(g_direct_hash, g_direct_equal);
     const jd_node *root = jd_doc_root(doc);
     set_metadata(pages, root);
+    start_body_pool(&st, root);
     place_blocks(&st, root);
+    jl_pool_free(st.body_pool);
+    g_hash_table_destroy(st.body_jobs);
     ensure_page(&st); /* an empty document is one empty page */
     place_margins(&st);
     g_ptr_array_free(st.page_setups, TRUE);

@@ -288,13 +288,14 @@ const jd_style *jl_mark_style(jl_ctx *ctx, const jd_style *cell_style);
 const jl_descs *jl_font_desc(jl_ctx *ctx, const jd_style *style);
 double jl_style_line_height(const jd_style *style);
 
-/* ---- shaping table cells on other threads (pool.c) ---------------------------------- */
+/* ---- shaping table cells and body text on other threads (pool.c) -------------------- */
 
 typedef struct jl_pool jl_pool;
 
 /* Starts shaping the paragraphs of `containers` (table cells, in the order the layout will
- * ask for them) on ctx->threads - 1 other threads, a bounded distance ahead of the layout.
- * NULL when there is nothing to gain (one thread, few cells). */
+ * ask for them; a paragraph or heading is shaped itself) on ctx->threads - 1 other
+ * threads, a bounded distance ahead of the layout. NULL when there is nothing to gain
+ * (one thread, few cells). */
 jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n);
 /* The shaped paragraphs of container `i`, not yet adopted, handed over to the caller; or
  * NULL: the caller shapes it itself (no thread had started it, or one gave up). */

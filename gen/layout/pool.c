@@ -1,7 +1,7 @@
-/* Shaping table cells on other threads.
+/* Shaping table cells, and the paragraphs of the body, on other threads.
  *
- * Shaping (pango and HarfBuzz) is most of a table's layout, and every cell can be shaped
- * on its own; pagination cannot. So while the layout walks the rows, worker threads shape
+ * Shaping (pango and HarfBuzz) is most of a table's layout, and of a page of text, and
+ * every cell and paragraph can be shaped on its own; pagination cannot. So while the layout walks the rows, worker threads shape
  * the cells ahead of it, in order, each with its own pango font map over the same font
  * configuration. The layout takes a cell's paragraphs when it reaches the cell; when no
  * worker has started that cell yet it shapes the cell itself, so it never waits for work
@@ -42,14 +42,28 @@ struct jl_pool {
     int n_threads;
 };
 
-/* The paragraphs of one cell, or NULL when the worker cannot shape it alone. */
+static bool is_text_block(const jd_node *n)
+{
+    jd_node_type t = jd_node_get_type(n);
+    return t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING;
+}
+
+/* The paragraphs of one cell (or the one paragraph of a block of the body), or NULL when
+ * the worker cannot shape it alone. */
 static GPtrArray *shape_cell(jl_shaper *sh, const jd_node *container)
 {
     GPtrArray *paras = g_ptr_array_new_with_free_func((GDestroyNotify)jl_para_free);
+    if (is_text_block(container)) {
+        jl_para *p = jl_para_shape_with(sh, container, NULL, NULL);
+        if (p)
+            g_ptr_array_add(paras, p);
+        else
+            g_clear_pointer(&paras, g_ptr_array_unref);
+        return paras;
+    }
     for (const jd_node *b = jd_node_first_child(container); b; b = jd_node_next(b)) {
-        jd_node_type t = jd_node_get_type(b);
         /* anything else is an error the layout reports itself */
-        jl_para *p = (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING) ? jl_para_shape_with(sh, b, NULL, NULL) : NULL;
+        jl_para *p = is_text_block(b) ? jl_para_shape_with(sh, b, NULL, NULL) : NULL;
         if (!p) {
             g_ptr_array_free(paras, TRUE);
             return NULL;
@@ -82,6 +96,7 @@ static gpointer worker(gpointer data)
 {
     jl_pool *pool = data;
     PangoFontMap *map = jd_fonts_new_fontmap(pool->fonts);
+
     jl_shaper sh;
     jl_shaper_init(&sh, map, NULL, pool->descs, pool->keys, NULL);
     g_mutex_lock(&pool->lock);
