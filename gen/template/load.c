@@ -739,9 +739,8 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
 
 static bool has_raw_attr(const tpl_raw *raw, const char *name)
 {
-    for (guint i = 0; i < raw->attrs->len; i++)
-        if (strcmp(((const tpl_raw_attr *)g_ptr_array_index(raw->attrs, i))->name, name) == 0)
-            return true;
+    for (const tpl_raw_attr *a = raw->attrs; a; a = a->next)
+        if (strcmp(a->name, name) == 0) return true;
     return false;
 }
 
@@ -1085,8 +1084,7 @@ static void compile_children(loader *ld, const tpl_source *src, const tpl_raw *r
 {
     node->children = g_ptr_array_new_with_free_func(node_free_cb);
     tpl_node *tail_of_if = NULL; /* the last branch of the last child, when that is an <if> */
-    for (guint i = 0; i < raw->children->len; i++) {
-        const tpl_raw *child = g_ptr_array_index(raw->children, i);
+    for (const tpl_raw *child = raw->children; child; child = child->next) {
         tpl_node *c =
             child->is_text ? compile_text(ld, src, child) : compile_element(ld, src, child);
         if (!c) continue;
@@ -1139,9 +1137,9 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
     GArray *attrs = g_array_new(FALSE, TRUE, sizeof(tpl_attr));
     GArray *named = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
     GArray *own = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
-    for (guint i = 0; i < raw->attrs->len; i++) {
+    for (const tpl_raw_attr *ra = raw->attrs; ra; ra = ra->next) {
         tpl_attr a;
-        if (!compile_attr(ld, src, node, def, g_ptr_array_index(raw->attrs, i), &a, named, own)) {
+        if (!compile_attr(ld, src, node, def, ra, &a, named, own)) {
             tpl_expr_free(a.expr);
             free_parts(a.parts, a.n_parts);
             g_free(a.text);

@@ -40,19 +40,101 @@ static void on_xml_error(void *data, xmlErrorPtr err)
     g_free(msg);
 }
 
+/* ---- the raw tree's memory -------------------------------------------------------- */
+
+/* Every piece of the raw tree (elements, attributes, names, decoded text and offset maps:
+ * thousands of small pieces for a real template) comes from one arena and goes at once
+ * when the tree is freed; one malloc and one free each cost more than scanning them. */
+typedef struct arena_block arena_block;
+struct arena_block {
+    arena_block *next;
+    size_t used, size;
+    max_align_t data[]; /* size bytes */
+};
+
+struct tpl_raw_arena {
+    arena_block *blocks; /* newest first */
+};
+
+enum { ARENA_BLOCK = 64 * 1024 };
+
+static void *arena_alloc(tpl_raw_arena *arena, size_t n)
+{
+    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
+    arena_block *b = arena->blocks;
+    if (!b || b->size - b->used < n) {
+        size_t size = MAX(n, (size_t)ARENA_BLOCK);
+        b = g_malloc(sizeof *b + size);
+        b->used = 0;
+        b->size = size;
+        b->next = arena->blocks;
+        arena->blocks = b;
+    }
+    void *p = (char *)b->data + b->used;
+    b->used += n;
+    return p;
+}
+
+static void *arena_zero(tpl_raw_arena *arena, size_t n)
+{
+    return memset(arena_alloc(arena, n), 0, n);
+}
+
+static void *arena_copy(tpl_raw_arena *arena, const void *data, size_t n)
+{
+    return n ? memcpy(arena_alloc(arena, n), data, n) : arena_alloc(arena, 0);
+}
+
+static char *arena_strndup(tpl_raw_arena *arena, const char *s, size_t n)
+{
+    char *out = arena_alloc(arena, n + 1);
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+static void arena_free(tpl_raw_arena *arena)
+{
+    for (arena_block *b = arena->blocks, *next; b; b = next) {
+        next = b->next;
+        g_free(b);
+    }
+    g_free(arena);
+}
+
+void tpl_raw_free(tpl_raw *root)
+{
+    if (root) arena_free(root->arena);
+}
+
 /* ---- decoding with offset maps ----------------------------------------------------- */
 
+/* A decoded text being built: the scanner keeps one of these and reuses it for every
+ * value and text run, then copies the result into the arena. */
 typedef struct {
     GString *text;
     GArray *map; /* uint32_t raw offset of each byte of text */
 } decoded;
 
+/* Appends `n` bytes that all come from raw offset `raw` (a reference, a line end). */
 static void put(decoded *d, const char *bytes, size_t n, size_t raw)
 {
     g_string_append_len(d->text, bytes, (gssize)n);
-    uint32_t r = (uint32_t)raw;
+    guint at = d->map->len;
+    g_array_set_size(d->map, at + (guint)n);
     for (size_t i = 0; i < n; i++)
-        g_array_append_val(d->map, r);
+        g_array_index(d->map, uint32_t, at + i) = (uint32_t)raw;
+}
+
+/* Appends raw bytes [start, end) as they are, each from its own offset. */
+static void put_run(decoded *d, const char *s, size_t start, size_t end)
+{
+    g_string_append_len(d->text, s + start, (gssize)(end - start));
+    guint at = d->map->len;
+    g_array_set_size(d->map, at + (guint)(end - start));
+    uint32_t *m = &g_array_index(d->map, uint32_t, at);
+    for (size_t i = start; i < end; i++)
+        *m++ = (uint32_t)i;
 }
 
 /* Decodes raw [start, end): character and predefined entity references, line ends
@@ -66,6 +148,16 @@ static bool decode(const tpl_source *src, size_t start, size_t end, bool attribu
     } predefined[] = {{"lt", "<"}, {"gt", ">"}, {"amp", "&"}, {"quot", "\""}, {"apos", "'"}};
     const char *s = src->text;
     for (size_t i = start; i < end;) {
+        /* characters that stay as they are, copied in one go */
+        size_t plain = i;
+        while (plain < end && s[plain] != '&' && s[plain] != '\r' &&
+               !(attribute && (s[plain] == '\n' || s[plain] == '\t')))
+            plain++;
+        if (plain > i) {
+            put_run(d, s, i, plain);
+            i = plain;
+            continue;
+        }
         char c = s[i];
         if (c == '&') {
             const char *semi = memchr(s + i, ';', end - i);
@@ -95,42 +187,12 @@ static bool decode(const tpl_source *src, size_t start, size_t end, bool attribu
             if (!text) return false;
             put(d, text, text_len, i);
             i += n + 2;
-        } else if (c == '\r' || (attribute && (c == '\n' || c == '\t'))) {
+        } else {
             put(d, attribute ? " " : "\n", 1, i);
             i += c == '\r' && i + 1 < end && s[i + 1] == '\n' ? 2 : 1;
-        } else {
-            put(d, &c, 1, i);
-            i++;
         }
     }
     return true;
-}
-
-/* ---- raw tree ---------------------------------------------------------------------- */
-
-static void raw_attr_free(gpointer p)
-{
-    tpl_raw_attr *a = p;
-    g_free(a->name);
-    g_free(a->value);
-    g_free(a->map);
-    g_free(a);
-}
-
-void tpl_raw_free(tpl_raw *raw)
-{
-    if (!raw) return;
-    g_free(raw->name);
-    g_free(raw->text);
-    g_free(raw->map);
-    if (raw->attrs) g_ptr_array_free(raw->attrs, TRUE);
-    if (raw->children) g_ptr_array_free(raw->children, TRUE);
-    g_free(raw);
-}
-
-static void raw_free_cb(gpointer p)
-{
-    tpl_raw_free(p);
 }
 
 /* ---- scanner ----------------------------------------------------------------------- */
@@ -138,8 +200,11 @@ static void raw_free_cb(gpointer p)
 typedef struct {
     const tpl_source *src;
     tpl_errors *errs;
+    tpl_raw_arena *arena;
     size_t pos;
-    bool lost; /* the scan lost its way: stop, report once */
+    bool lost;         /* the scan lost its way: stop, report once */
+    decoded d;         /* the value or text run being decoded */
+    GString *expected; /* what libxml2 read of the text run, to check the scan against */
 } scanner;
 
 static bool at(const scanner *sc, const char *s)
@@ -148,9 +213,14 @@ static bool at(const scanner *sc, const char *s)
     return sc->pos + n <= sc->src->len && memcmp(sc->src->text + sc->pos, s, n) == 0;
 }
 
+static bool is_xml_space(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
 static void skip_space(scanner *sc)
 {
-    while (sc->pos < sc->src->len && strchr(" \t\r\n", sc->src->text[sc->pos]))
+    while (sc->pos < sc->src->len && is_xml_space(sc->src->text[sc->pos]))
         sc->pos++;
 }
 
@@ -176,10 +246,35 @@ static void lost(scanner *sc, const char *what)
     sc->lost = true;
 }
 
-/* A text run being assembled from text nodes and CDATA sections. */
+static void decoded_reset(scanner *sc)
+{
+    g_string_truncate(sc->d.text, 0);
+    g_array_set_size(sc->d.map, 0);
+}
+
+/* The decoded text and its map (with `end` appended) copied into the arena. */
+static void decoded_keep(scanner *sc, size_t end, char **text, size_t *len, uint32_t **map)
+{
+    uint32_t e = (uint32_t)end;
+    g_array_append_val(sc->d.map, e);
+    *len = sc->d.text->len;
+    *text = arena_strndup(sc->arena, sc->d.text->str, sc->d.text->len);
+    *map = arena_copy(sc->arena, sc->d.map->data, sc->d.map->len * sizeof(uint32_t));
+}
+
+/* Children are linked as they are scanned. */
 typedef struct {
-    decoded d;
-    GString *expected; /* what libxml2 read, to check the scan against */
+    tpl_raw **tail;
+} child_list;
+
+static void add_child(child_list *list, tpl_raw *child)
+{
+    *list->tail = child;
+    list->tail = &child->next;
+}
+
+/* A text run being assembled from text nodes and CDATA sections (in sc->d). */
+typedef struct {
     size_t start;
     bool open;
 } text_run;
@@ -188,51 +283,48 @@ static void run_add(scanner *sc, text_run *run, size_t start, size_t end, bool c
                     const xmlChar *content)
 {
     if (!run->open) {
-        run->d.text = g_string_new(NULL);
-        run->d.map = g_array_new(FALSE, FALSE, sizeof(uint32_t));
-        run->expected = g_string_new(NULL);
+        decoded_reset(sc);
+        g_string_truncate(sc->expected, 0);
         run->start = start;
         run->open = true;
     }
-    g_string_append(run->expected, content ? (const char *)content : "");
+    g_string_append(sc->expected, content ? (const char *)content : "");
     if (cdata) {
         /* only line ends are normalised inside CDATA */
-        for (size_t i = start; i < end; i++) {
-            char c = sc->src->text[i];
-            if (c == '\r') {
-                put(&run->d, "\n", 1, i);
-                if (i + 1 < end && sc->src->text[i + 1] == '\n') i++;
-            } else {
-                put(&run->d, &c, 1, i);
+        for (size_t i = start; i < end;) {
+            size_t plain = i;
+            while (plain < end && sc->src->text[plain] != '\r')
+                plain++;
+            if (plain > i) {
+                put_run(&sc->d, sc->src->text, i, plain);
+                i = plain;
+                continue;
             }
+            put(&sc->d, "\n", 1, i);
+            i += i + 1 < end && sc->src->text[i + 1] == '\n' ? 2 : 1;
         }
-    } else if (!decode(sc->src, start, end, false, &run->d)) {
+    } else if (!decode(sc->src, start, end, false, &sc->d)) {
         lost(sc, "a character reference");
     }
 }
 
-static void run_flush(scanner *sc, text_run *run, GPtrArray *children)
+static void run_flush(scanner *sc, text_run *run, child_list *children)
 {
     if (!run->open) return;
     run->open = false;
-    uint32_t end = (uint32_t)sc->pos;
-    g_array_append_val(run->d.map, end);
-    tpl_raw *t = g_new0(tpl_raw, 1);
-    t->is_text = true;
-    t->start = t->name_end = run->start;
-    if (strcmp(run->d.text->str, run->expected->str) != 0) {
+    size_t end = sc->pos;
+    if (strcmp(sc->d.text->str, sc->expected->str) != 0) {
         /* cannot happen with a well-formed document; keep libxml2's text, positioned at the
          * start of the run, rather than trust a scan that went wrong */
-        g_string_assign(run->d.text, run->expected->str);
-        g_array_set_size(run->d.map, run->d.text->len + 1);
-        for (guint i = 0; i < run->d.map->len; i++)
-            g_array_index(run->d.map, uint32_t, i) = (uint32_t)run->start;
+        decoded_reset(sc);
+        put(&sc->d, sc->expected->str, sc->expected->len, run->start);
+        end = run->start;
     }
-    t->text_len = run->d.text->len;
-    t->text = g_string_free(run->d.text, FALSE);
-    t->map = (uint32_t *)g_array_free(run->d.map, FALSE);
-    g_string_free(run->expected, TRUE);
-    g_ptr_array_add(children, t);
+    tpl_raw *t = arena_zero(sc->arena, sizeof *t);
+    t->is_text = true;
+    t->start = t->name_end = run->start;
+    decoded_keep(sc, end, &t->text, &t->text_len, &t->map);
+    add_child(children, t);
 }
 
 static tpl_raw *scan_element(scanner *sc, xmlNodePtr node);
@@ -240,6 +332,7 @@ static tpl_raw *scan_element(scanner *sc, xmlNodePtr node);
 static void scan_attributes(scanner *sc, tpl_raw *raw)
 {
     const char *s = sc->src->text;
+    tpl_raw_attr **tail = &raw->attrs;
     for (;;) {
         skip_space(sc);
         if (sc->pos >= sc->src->len || s[sc->pos] == '>' || at(sc, "/>")) return;
@@ -262,24 +355,23 @@ static void scan_attributes(scanner *sc, tpl_raw *raw)
         size_t value_start = ++sc->pos;
         size_t value_end = find_char(sc, value_start, quote);
         sc->pos = MIN(value_end + 1, sc->src->len);
-        decoded d = {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t))};
-        if (!decode(sc->src, value_start, value_end, true, &d)) lost(sc, "a character reference");
-        uint32_t end = (uint32_t)value_end;
-        g_array_append_val(d.map, end);
-        tpl_raw_attr *a = g_new0(tpl_raw_attr, 1);
-        a->name = g_strndup(s + name_start, name_end - name_start);
+        decoded_reset(sc);
+        if (!decode(sc->src, value_start, value_end, true, &sc->d))
+            lost(sc, "a character reference");
+        tpl_raw_attr *a = arena_zero(sc->arena, sizeof *a);
+        a->name = arena_strndup(sc->arena, s + name_start, name_end - name_start);
         a->name_start = name_start;
         a->name_end = name_end;
-        a->value_len = d.text->len;
-        a->value = g_string_free(d.text, FALSE);
-        a->map = (uint32_t *)g_array_free(d.map, FALSE);
-        g_ptr_array_add(raw->attrs, a);
+        decoded_keep(sc, value_end, &a->value, &a->value_len, &a->map);
+        *tail = a;
+        tail = &a->next;
     }
 }
 
 static void scan_content(scanner *sc, xmlNodePtr node, tpl_raw *raw)
 {
     text_run run = {0};
+    child_list children = {&raw->children};
     for (xmlNodePtr child = node->children; child && !sc->lost; child = child->next) {
         switch (child->type) {
         case XML_TEXT_NODE: {
@@ -313,9 +405,9 @@ static void scan_content(scanner *sc, xmlNodePtr node, tpl_raw *raw)
                 skip_past(sc, "?>");
             break;
         case XML_ELEMENT_NODE: {
-            run_flush(sc, &run, raw->children);
+            run_flush(sc, &run, &children);
             tpl_raw *el = scan_element(sc, child);
-            if (el) g_ptr_array_add(raw->children, el);
+            if (el) add_child(&children, el);
             break;
         }
         default:
@@ -323,7 +415,7 @@ static void scan_content(scanner *sc, xmlNodePtr node, tpl_raw *raw)
             break;
         }
     }
-    run_flush(sc, &run, raw->children);
+    run_flush(sc, &run, &children);
     if (sc->lost) return;
     if (!at(sc, "</")) {
         lost(sc, "an end tag");
@@ -339,14 +431,12 @@ static tpl_raw *scan_element(scanner *sc, xmlNodePtr node)
         lost(sc, "an element");
         return NULL;
     }
-    tpl_raw *raw = g_new0(tpl_raw, 1);
+    tpl_raw *raw = arena_zero(sc->arena, sizeof *raw);
     raw->start = sc->pos++;
     while (sc->pos < sc->src->len && !strchr(" \t\r\n/>", s[sc->pos]))
         sc->pos++;
     raw->name_end = sc->pos;
-    raw->name = g_strndup(s + raw->start + 1, raw->name_end - raw->start - 1);
-    raw->attrs = g_ptr_array_new_with_free_func(raw_attr_free);
-    raw->children = g_ptr_array_new_with_free_func(raw_free_cb);
+    raw->name = arena_strndup(sc->arena, s + raw->start + 1, raw->name_end - raw->start - 1);
     if (strcmp(raw->name, (const char *)node->name) != 0 && !node->ns) {
         lost(sc, "an element name");
         return raw;
@@ -429,13 +519,20 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
     }
     xmlNodePtr el = ok ? xmlDocGetRootElement(doc) : NULL;
     if (el) {
-        scanner sc = {src, errs, 0, false};
+        scanner sc = {src, errs, g_new0(tpl_raw_arena, 1), 0, false,
+                      {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t))},
+                      g_string_new(NULL)};
         skip_prolog(&sc);
         root = scan_element(&sc, el);
-        if (sc.lost) {
-            tpl_raw_free(root);
+        if (root && !sc.lost) {
+            root->arena = sc.arena;
+        } else {
+            arena_free(sc.arena);
             root = NULL;
         }
+        g_string_free(sc.d.text, TRUE);
+        g_array_free(sc.d.map, TRUE);
+        g_string_free(sc.expected, TRUE);
     } else if (ok) {
         tpl_error_file(errs, src->path, 1, 1, "empty template");
     }

@@ -298,13 +298,18 @@ void tpl_style_inherit(jd_style *out, const jd_style *parent);
 
 /* An attribute as written: name and value positions in the raw source, and the value
  * decoded (entities, attribute-value normalisation) with the raw offset of each byte. */
-typedef struct {
+typedef struct tpl_raw_attr tpl_raw_attr;
+struct tpl_raw_attr {
     char *name;
     size_t name_start, name_end;
     char *value;
     size_t value_len;
-    uint32_t *map; /* value_len + 1 entries */
-} tpl_raw_attr;
+    uint32_t *map;      /* value_len + 1 entries */
+    tpl_raw_attr *next; /* in source order */
+};
+
+/* The memory a raw tree lives in (scan.c). */
+typedef struct tpl_raw_arena tpl_raw_arena;
 
 /* An element or a text run of the parsed template, with its raw positions. Comments and
  * processing instructions are dropped; CDATA sections become text. */
@@ -313,18 +318,21 @@ struct tpl_raw {
     bool is_text;
     char *name;             /* element */
     size_t start, name_end; /* element: '<' and end of name; text: first byte */
-    GPtrArray *attrs;       /* tpl_raw_attr*, in source order */
-    GPtrArray *children;    /* tpl_raw* */
+    tpl_raw_attr *attrs;    /* the first, in source order */
+    tpl_raw *children;      /* the first child */
+    tpl_raw *next;          /* the next sibling */
     char *text;             /* text: decoded */
     size_t text_len;
-    uint32_t *map; /* text_len + 1 entries */
+    uint32_t *map;         /* text_len + 1 entries */
+    tpl_raw_arena *arena;  /* the root's: holds the whole tree */
 };
 
 /* Parses a template with libxml2 (no network, no DTD, no entity expansion; its messages
  * go to `errs`, never to stderr) and returns the root element with exact positions, or
  * NULL after reporting errors. */
 tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs);
-void tpl_raw_free(tpl_raw *raw);
+/* Frees the tree whose root is `root`, all at once. */
+void tpl_raw_free(tpl_raw *root);
 
 /* ---- compiled template ------------------------------------------------------------- */
 
