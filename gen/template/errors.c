@@ -107,14 +107,16 @@ tpl_source *tpl_source_new(const char *path, const char *dir, char *text, size_t
     src->dir = g_strdup(dir);
     src->text = text;
     src->len = len;
-    src->line_starts = g_array_new(FALSE, FALSE, sizeof(size_t));
+    guint lines = 1;
+    for (const char *nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))); nl++)
+        lines++;
+    src->line_starts = g_array_sized_new(FALSE, FALSE, sizeof(size_t), lines);
     size_t start = 0;
     g_array_append_val(src->line_starts, start);
-    for (size_t i = 0; i < len; i++)
-        if (text[i] == '\n') {
-            start = i + 1;
-            g_array_append_val(src->line_starts, start);
-        }
+    for (const char *nl = text; (nl = memchr(nl, '\n', len - (size_t)(nl - text))); nl++) {
+        start = (size_t)(nl - text) + 1;
+        g_array_append_val(src->line_starts, start);
+    }
     return src;
 }
 

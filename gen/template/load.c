@@ -395,6 +395,12 @@ typedef struct {
     GHashTable *loaded;      /* canonical path -> root tpl_node (NULL if it failed) */
     const char *page_name, *pages_name;
     int depth; /* elements open, counting those of the including files */
+    /* Scratch arrays, emptied and reused by every element (thousands of them), their
+     * contents copied out at the end: an element's are done with before its children are
+     * compiled, so nesting never finds one in use. */
+    GArray *parts;       /* tpl_part, interpolate */
+    GArray *attrs;       /* tpl_attr, compile_element */
+    GArray *named, *own; /* tpl_prop, compile_element */
 } loader;
 
 /* How deep elements may nest, counting through includes. libxml2 stops a single file at
@@ -519,7 +525,8 @@ static bool check_page_names(loader *ld, const tpl_expr *e)
 static tpl_part *interpolate(loader *ld, const tpl_source *src, const char *text, size_t len,
                              const uint32_t *map, bool content, guint *n_parts)
 {
-    GArray *parts = g_array_new(FALSE, TRUE, sizeof(tpl_part));
+    GArray *parts = ld->parts;
+    g_array_set_size(parts, 0);
     size_t i = 0;
     while (i < len) {
         const char *open = g_strstr_len(text + i, (gssize)(len - i), "{{");
@@ -554,7 +561,7 @@ static tpl_part *interpolate(loader *ld, const tpl_source *src, const char *text
         i = close + 2;
     }
     *n_parts = parts->len;
-    return (tpl_part *)g_array_free(parts, FALSE);
+    return parts->len ? g_memdup2(parts->data, parts->len * sizeof(tpl_part)) : NULL;
 }
 
 static bool has_expr(const tpl_part *parts, guint n)
@@ -1134,9 +1141,10 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
     node->name_end = raw->name_end;
     node->line = tpl_source_line(src, raw->start);
 
-    GArray *attrs = g_array_new(FALSE, TRUE, sizeof(tpl_attr));
-    GArray *named = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
-    GArray *own = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
+    GArray *attrs = ld->attrs, *named = ld->named, *own = ld->own;
+    g_array_set_size(attrs, 0);
+    g_array_set_size(named, 0);
+    g_array_set_size(own, 0);
     for (const tpl_raw_attr *ra = raw->attrs; ra; ra = ra->next) {
         tpl_attr a;
         if (!compile_attr(ld, src, node, def, ra, &a, named, own)) {
@@ -1150,10 +1158,9 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
         if (!static_prop && !static_styles) g_array_append_val(attrs, a);
     }
     node->n_attrs = attrs->len;
-    node->attrs = (tpl_attr *)g_array_free(attrs, FALSE);
+    node->attrs = attrs->len ? g_memdup2(attrs->data, attrs->len * sizeof(tpl_attr)) : NULL;
     node->n_named = named->len;
     g_array_append_vals(named, own->data, own->len);
-    g_array_free(own, TRUE);
     node->n_style = named->len;
     node->style = named->len ? g_memdup2(named->data, named->len * sizeof(tpl_prop)) : NULL;
     check_required(ld, node, raw);
@@ -1165,7 +1172,6 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
         node->var = name ? name->value.s : NULL;
     }
     if (node->kind == TPL_STYLE) register_style(ld, node, named);
-    g_array_free(named, TRUE);
     ld->depth++;
     if (node->kind == TPL_INCLUDE) compile_include(ld, src, node);
     compile_children(ld, src, raw, node);
@@ -1400,8 +1406,32 @@ static bool is_control(tpl_kind kind)
 
 typedef struct {
     loader *ld;
-    GHashTable *checked; /* "node:context:flags" already checked (partials included twice) */
+    GHashTable *checked; /* checked_key*: the places a node was checked in already */
 } checker;
+
+/* A node in a place: a partial included twice in the same place is checked once, so its
+ * errors are reported once. */
+typedef struct {
+    const tpl_node *node;
+    context ctx;
+    bool in_control, in_margin;
+    const char *parent;
+} checked_key;
+
+static guint checked_hash(gconstpointer p)
+{
+    const checked_key *k = p;
+    return g_direct_hash(k->node) ^ ((guint)k->ctx << 2 | (guint)k->in_control << 1 |
+                                     (guint)k->in_margin) ^
+           (k->parent ? g_str_hash(k->parent) : 0);
+}
+
+static gboolean checked_equal(gconstpointer pa, gconstpointer pb)
+{
+    const checked_key *a = pa, *b = pb;
+    return a->node == b->node && a->ctx == b->ctx && a->in_control == b->in_control &&
+           a->in_margin == b->in_margin && g_strcmp0(a->parent, b->parent) == 0;
+}
 
 static void check_node(checker *ck, const tpl_node *node, const place *pl);
 
@@ -1460,8 +1490,8 @@ static const tpl_node *check_one(checker *ck, const tpl_node *node, const place 
         check_text(ck, node, pl);
         return NULL;
     }
-    char *key = g_strdup_printf("%p:%d:%d:%d:%s", (const void *)node, pl->ctx, pl->in_control,
-                                pl->in_margin, pl->parent);
+    checked_key *key = g_new(checked_key, 1);
+    *key = (checked_key){node, pl->ctx, pl->in_control, pl->in_margin, pl->parent};
     if (!g_hash_table_add(ck->checked, key)) return NULL;
     const char *name = kind_name(node->kind);
     if (!allowed(node->kind, pl)) {
@@ -1550,7 +1580,7 @@ static void check_tree(loader *ld, const tpl_node *root)
                   kind_name(root->kind));
         return;
     }
-    checker ck = {ld, g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL)};
+    checker ck = {ld, g_hash_table_new_full(checked_hash, checked_equal, g_free, NULL)};
     place pl = {CTX_DOCUMENT, "document", false, false, NULL};
     check_children(&ck, root, &pl);
     g_hash_table_destroy(ck.checked);
@@ -1626,6 +1656,10 @@ static void loader_init(loader *ld, jd_template *tpl, tpl_errors *errs, const ch
     ld->stack = g_ptr_array_new_with_free_func(g_free);
     ld->stack_names = g_ptr_array_new_with_free_func(g_free);
     ld->loaded = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    ld->parts = g_array_new(FALSE, TRUE, sizeof(tpl_part));
+    ld->attrs = g_array_new(FALSE, TRUE, sizeof(tpl_attr));
+    ld->named = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
+    ld->own = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
     ld->page_name = g_string_chunk_insert_const(tpl->names, "page");
     ld->pages_name = g_string_chunk_insert_const(tpl->names, "pages");
     char *base = base_dir ? realpath(base_dir, NULL) : NULL;
@@ -1648,6 +1682,10 @@ static void loader_clear(loader *ld)
     g_ptr_array_free(ld->stack, TRUE);
     g_ptr_array_free(ld->stack_names, TRUE);
     g_hash_table_destroy(ld->loaded);
+    g_array_free(ld->parts, TRUE);
+    g_array_free(ld->attrs, TRUE);
+    g_array_free(ld->named, TRUE);
+    g_array_free(ld->own, TRUE);
 }
 
 /* Checks the main root, takes document-level settings, and hands the template over (or
