@@ -288,6 +288,22 @@ static void node_free(enode *n)
     g_free(n);
 }
 
+/* The interned copy of a name in the expression's text. */
+static const char *intern(parser *p, size_t start, size_t end)
+{
+    char buf[64];
+    size_t n = end - start;
+    if (n >= sizeof buf) {
+        char *name = g_strndup(p->s + start, n);
+        const char *interned = g_string_chunk_insert_const(p->names, name);
+        g_free(name);
+        return interned;
+    }
+    memcpy(buf, p->s + start, n); /* most names are short: no copy on the heap */
+    buf[n] = '\0';
+    return g_string_chunk_insert_const(p->names, buf);
+}
+
 static enode *node_new(parser *p, node_kind kind, size_t start, size_t end)
 {
     enode *n = g_new0(enode, 1);
@@ -389,9 +405,7 @@ static enode *parse_primary(parser *p)
             return NULL;
         } else {
             n = node_new(p, N_VAR, t.start, t.end);
-            char *name = g_strndup(p->s + t.start, t.end - t.start);
-            n->name = g_string_chunk_insert_const(p->names, name);
-            g_free(name);
+            n->name = intern(p, t.start, t.end);
         }
         next(p);
         return n;
@@ -494,9 +508,7 @@ static enode *parse_postfix_rest(parser *p, enode *n, bool filters)
                 return NULL;
             }
             n = node_postfix(p, N_MEMBER, n, dot, p->tok.end);
-            char *name = g_strndup(p->s + p->tok.start, p->tok.end - p->tok.start);
-            n->name = g_string_chunk_insert_const(p->names, name);
-            g_free(name);
+            n->name = intern(p, p->tok.start, p->tok.end);
             next(p);
             n = grown(p, n);
         } else if (tok_is_op(p, "[")) {

@@ -474,6 +474,18 @@ static size_t find_close(const char *text, size_t len, size_t from)
     return plain ? (size_t)(plain - text) : len;
 }
 
+/* Offset of the first "{{" in text[from, len), or `len`: memchr finds the candidates
+ * (g_strstr_len compares at every byte, and most text has no braces at all). */
+static size_t find_open(const char *text, size_t from, size_t len)
+{
+    for (const char *b; from + 1 < len && (b = memchr(text + from, '{', len - from - 1));) {
+        size_t at = (size_t)(b - text);
+        if (text[at + 1] == '{') return at;
+        from = at + 1;
+    }
+    return len;
+}
+
 static bool is_xml_space(char c)
 {
     return c == ' ' || c == '\t' || c == '\n' || c == '\r';
@@ -529,10 +541,9 @@ static tpl_part *interpolate(loader *ld, const tpl_source *src, const char *text
     g_array_set_size(parts, 0);
     size_t i = 0;
     while (i < len) {
-        const char *open = g_strstr_len(text + i, (gssize)(len - i), "{{");
-        size_t at = open ? (size_t)(open - text) : len;
+        size_t at = find_open(text, i, len);
         literal_parts(text, i, at, map, content, parts);
-        if (!open) break;
+        if (at == len) break;
         size_t close = find_close(text, len, at + 2);
         if (close == len) {
             tpl_error(ld->errs, src, map[at], map[at + 2], "unclosed '{{' (no matching '}}')");
@@ -635,7 +646,9 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
     out->value_end = ra->map[ra->value_len];
     int id = -1;
     for (int i = 0; i < TPL_A_COUNT && id < 0; i++)
-        if ((def->attrs & (UINT64_C(1) << i)) && strcmp(attr_defs[i].name, ra->name) == 0) id = i;
+        if ((def->attrs & (UINT64_C(1) << i)) && attr_defs[i].name[0] == ra->name[0] &&
+            strcmp(attr_defs[i].name, ra->name) == 0)
+            id = i;
     if (id < 0 && def->styled && strcmp(ra->name, "style") == 0) id = TPL_A_STYLE;
     int prop = def->styled && id < 0 ? tpl_prop_lookup(ra->name) : -1;
     if (id < 0 && prop < 0) {
@@ -683,7 +696,7 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
     } else {
         out->single = single_expr(out->parts, out->n_parts);
     }
-    if (g_strstr_len(ra->value, (gssize)ra->value_len, "{{") && !dynamic)
+    if (find_open(ra->value, 0, ra->value_len) < ra->value_len && !dynamic)
         return false; /* the interpolation was malformed and reported */
     if (dynamic && ((id >= 0 && attr_defs[id].static_only) || node->kind == TPL_STYLE ||
                     node->kind == TPL_INCLUDE)) {
@@ -1123,7 +1136,8 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
 {
     const element_def *def = NULL;
     for (size_t i = 0; i < G_N_ELEMENTS(elements) && !def; i++)
-        if (strcmp(elements[i].name, raw->name) == 0) def = &elements[i];
+        if (elements[i].name[0] == raw->name[0] && strcmp(elements[i].name, raw->name) == 0)
+            def = &elements[i]; /* the first letters differ for most: no call */
     if (!def) {
         tpl_error(ld->errs, src, raw->start + 1, raw->name_end, "unknown element <%s>", raw->name);
         return NULL;

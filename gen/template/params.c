@@ -153,17 +153,21 @@ void tpl_param_free(gpointer data)
 /* The element's text with white space runs made one space: the description. */
 static char *description_of(const tpl_node *node)
 {
-    GString *s = g_string_new(NULL);
+    GString *out = g_string_new(NULL);
+    bool space = false; /* a space is due before the next word */
     for (guint i = 0; node->children && i < node->children->len; i++) {
         const tpl_node *c = g_ptr_array_index(node->children, i);
-        if (c->kind == TPL_TEXT && c->text) g_string_append(s, c->text);
+        if (c->kind != TPL_TEXT || !c->text) continue;
+        for (const char *t = c->text; *t; t++) {
+            if (strchr(" \t\r\n", *t)) {
+                space = out->len > 0;
+            } else {
+                if (space) g_string_append_c(out, ' ');
+                space = false;
+                g_string_append_c(out, *t);
+            }
+        }
     }
-    char **words = g_strsplit_set(s->str, " \t\r\n", -1);
-    GString *out = g_string_new(NULL);
-    for (char **w = words; *w; w++)
-        if (**w) g_string_append_printf(out, "%s%s", out->len ? " " : "", *w);
-    g_strfreev(words);
-    g_string_free(s, TRUE);
     return g_string_free(out, FALSE);
 }
 

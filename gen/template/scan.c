@@ -504,7 +504,7 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
      * anything but its own text. It is UTF-8 (checked above) whatever its XML declaration
      * says, and ignoring that declaration also keeps libxml2's converters, which report
      * through a global channel, out of the way. */
-    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC);
+    xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
     xmlParseDocument(ctxt);
     xmlDocPtr doc = ctxt->myDoc;
     ctxt->myDoc = NULL;

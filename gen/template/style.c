@@ -170,7 +170,7 @@ static const char *const prop_names[TPL_PROP_COUNT] = {
 int tpl_prop_lookup(const char *name)
 {
     for (int i = 0; i < TPL_PROP_COUNT; i++)
-        if (strcmp(prop_names[i], name) == 0) return i;
+        if (prop_names[i][0] == name[0] && strcmp(prop_names[i], name) == 0) return i;
     return -1;
 }
 
