@@ -503,7 +503,8 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
     /* no network, no DTD loading, no entity substitution: a template cannot pull in
      * anything but its own text. It is UTF-8 (checked above) whatever its XML declaration
      * says, and ignoring that declaration also keeps libxml2's converters, which report
-     * through a global channel, out of the way. */
+     * through a global channel, out of the way. The tree is only read, so short text
+     * nodes (most are the white space between elements) can live inside their node. */
     xmlCtxtUseOptions(ctxt, XML_PARSE_NONET | XML_PARSE_IGNORE_ENC | XML_PARSE_COMPACT);
     xmlParseDocument(ctxt);
     xmlDocPtr doc = ctxt->myDoc;
