@@ -72,6 +72,9 @@ bool jd_progress_not_reported(const char *text);
  * of the row reported, the state is the most worrying one (滞后, then 未启动, 序时推进, 已完成,
  * then any other) and each text line starts with its unit ("商务局：…"). New reference. */
 jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period);
+/* Its "state" alone, without building the rest (borrowed from the row; "" for a report
+ * without a state, as the report would hold). */
+const char *jd_progress_report_state(const jd_value *unit_row, const jd_period *period);
 /* The same for one unit of the row only (`only` one of its names): its own state and texts,
  * 未报送 when it has not reported however the row's other units did. */
 jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *period, const char *only);

@@ -63,6 +63,10 @@ static int severity(const char *state)
 {
     static const char *const order[] = {"滞后", "未启动", NULL, NULL, "序时推进", "已完成"};
     if (g_strcmp0(state, JD_STATE_NOT_REPORTED) == 0) return SEVERITY_NOT_REPORTED;
+    /* a state written as the merge records it is its own canonical form: no need to
+     * normalise it (jd_progress_state would return it as it is) */
+    for (size_t i = 0; state && i < G_N_ELEMENTS(order); i++)
+        if (order[i] && strcmp(state, order[i]) == 0) return (int)i;
     const char *canonical = state ? jd_progress_state(state, jd_progress_default_states()) : NULL;
     for (size_t i = 0; canonical && i < G_N_ELEMENTS(order); i++)
         if (order[i] && strcmp(canonical, order[i]) == 0) return (int)i;
@@ -74,9 +78,9 @@ jd_value *jd_progress_report(const jd_value *unit_row, const jd_period *period)
     return jd_progress_report_of(unit_row, period, NULL);
 }
 
-jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *period, const char *only)
+/* The reports of a row for `period` (of unit `only` alone, if given), in the row's order. */
+static GPtrArray *row_reports(const jd_value *unit_row, const jd_period *period, const char *only)
 {
-    static const char *const texts[] = {"done", "problems", "next", "reporter"};
     char *wanted = jd_period_format(period);
     const jd_value *reports = jd_object_get(unit_row, "reports");
     GPtrArray *mine = g_ptr_array_new();
@@ -87,17 +91,40 @@ jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *perio
             g_ptr_array_add(mine, (gpointer)r);
     }
     g_free(wanted);
+    return mine;
+}
 
-    jd_value *out = jd_value_new_object();
-    const char *state = JD_STATE_NOT_REPORTED, *date = "";
+/* The state of a row's reports: the most worrying, the first of equals; 未报送 without any
+ * (a report without a state gives ""). */
+static const char *row_state(const GPtrArray *mine)
+{
+    const char *state = JD_STATE_NOT_REPORTED;
     for (guint i = 0; i < mine->len; i++) {
-        const jd_value *r = g_ptr_array_index(mine, i);
-        const char *s = jd_object_get_string(r, "state");
+        const char *s = jd_object_get_string(g_ptr_array_index(mine, i), "state");
         if (i == 0 || severity(s) < severity(state)) state = s;
-        const char *d = jd_object_get_string(r, "date");
+    }
+    return state ? state : "";
+}
+
+const char *jd_progress_report_state(const jd_value *unit_row, const jd_period *period)
+{
+    GPtrArray *mine = row_reports(unit_row, period, NULL);
+    const char *state = row_state(mine);
+    g_ptr_array_free(mine, TRUE);
+    return state;
+}
+
+jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *period, const char *only)
+{
+    static const char *const texts[] = {"done", "problems", "next", "reporter"};
+    GPtrArray *mine = row_reports(unit_row, period, only);
+    jd_value *out = jd_value_new_object();
+    const char *date = "";
+    for (guint i = 0; i < mine->len; i++) {
+        const char *d = jd_object_get_string(g_ptr_array_index(mine, i), "date");
         if (d && strcmp(d, date) > 0) date = d; /* the latest, as ISO dates sort */
     }
-    jd_object_set(out, "state", jd_value_new_string(state));
+    jd_object_set(out, "state", jd_value_new_string(row_state(mine)));
     for (size_t t = 0; t < G_N_ELEMENTS(texts); t++) {
         GString *text = g_string_new(NULL);
         for (guint i = 0; i < mine->len; i++) {

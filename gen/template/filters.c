@@ -983,13 +983,11 @@ static jd_value *f_state_counts(const tpl_filter_call *call, jd_value *in, jd_va
     for (size_t t = 0; t < jd_array_length(tasks); t++) {
         const jd_value *units = jd_object_get(jd_array_get(tasks, t), "units");
         for (size_t u = 0; u < jd_array_length(units); u++) {
-            jd_value *r = jd_progress_report(jd_array_get(units, u), &period);
-            const char *state = jd_object_get_string(r, "state");
+            const char *state = jd_progress_report_state(jd_array_get(units, u), &period);
             if (strcmp(state, JD_STATE_NOT_REPORTED) == 0)
                 missing++;
             else
                 jd_object_set(counts, state, jd_value_new_int(jd_object_get_int(counts, state, 0) + 1));
-            jd_value_unref(r);
         }
     }
     jd_object_set(counts, JD_STATE_NOT_REPORTED, jd_value_new_int(missing));
