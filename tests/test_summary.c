@@ -585,10 +585,12 @@ START_TEST(text_pages_hold_22_lines_of_28_characters_on_the_grid)
         g_ptr_array_unref(lines);
     }
     /* the lagging tasks fill pages of text; a page may leave its last line to keep two
-     * lines of a paragraph together on the next, and one of them is full */
+     * lines of a paragraph together on the next, and one of them is full. Full lines of
+     * hanzi and marks only are counted (a line with figures is proportional), and a line
+     * whose last figure went down with its unit (第44项) ends early */
     ck_assert_int_ge(text_pages, 4);
     ck_assert_int_ge(full_pages, 1);
-    ck_assert_int_ge(full_lines, 10);
+    ck_assert_int_ge(full_lines, 9);
     g_ptr_array_unref(pages);
     g_free(dump);
 }

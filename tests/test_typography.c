@@ -313,6 +313,37 @@ START_TEST(a_long_name_in_a_narrow_column_stays_whole)
 }
 END_TEST
 
+/* A number and its unit stay on one line: "990亿元" is not broken after 亿, "64.7万平方米"
+ * not inside 平方米, "44项" not before 项 — the line before ends earlier instead. Each text
+ * puts its figure across the end of a line of 10 characters (the same fixtures broke it
+ * before the rule). */
+START_TEST(a_number_keeps_its_unit)
+{
+    static const struct {
+        const char *text, *figure;
+    } cases[] = {
+        {"一二三四五六七990亿元同比增长", "990亿元"},   {"一二三四五六64.7万平方米", "64.7万平方米"},
+        {"一二三四五六七第44项甲乙丙", "44项"},         {"一二三四五六下降0.6个百分点", "0.6个百分点"},
+        {"一二三四五六接待15万人次游客", "15万人次"},   {"一二三四五六七空气8微克/立方米", "8微克/立方米"},
+    };
+    for (size_t i = 0; i < G_N_ELEMENTS(cases); i++) {
+        char *body = g_strdup_printf("<p>%s</p>", cases[i].text);
+        jd_pages *pages = lay(140, body);
+        GPtrArray *lines = lines_of(pages, NULL);
+        ck_assert_int_eq(lines->len, 2);
+        bool whole = false;
+        for (guint l = 0; l < lines->len; l++)
+            whole = whole || strstr(g_ptr_array_index(lines, l), cases[i].figure);
+        ck_assert_msg(whole, "%s broken: '%s' / '%s'", cases[i].figure, (char *)g_ptr_array_index(lines, 0),
+                      (char *)g_ptr_array_index(lines, 1));
+        g_ptr_array_free(lines, TRUE);
+        jd_pages_free(pages);
+        g_free(body);
+    }
+    ck_assert_int_eq(jd_diags_count(diags), 0);
+}
+END_TEST
+
 START_TEST(a_paragraph_does_not_end_in_one_character)
 {
     /* 21 Han in lines of 10: not 10 + 10 + 1, but 10 + 9 + 2 */
@@ -446,6 +477,7 @@ int main(void)
     tcase_add_test(tc, han_and_latin_are_a_quarter_em_apart);
     tcase_add_test(tc, an_ideographic_space_beside_digits_stays_in_the_cjk_face);
     tcase_add_test(tc, a_long_name_in_a_narrow_column_stays_whole);
+    tcase_add_test(tc, a_number_keeps_its_unit);
     tcase_add_test(tc, a_paragraph_does_not_end_in_one_character);
     tcase_add_test(tc, right_to_left_text_is_drawn_in_visual_order);
     tcase_add_test(tc, a_character_grid_spans_its_measure);

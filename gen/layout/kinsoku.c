@@ -1,5 +1,7 @@
 /* Chinese line breaking rules (禁则 / 避头尾), after GB/T 15834-2011 and W3C clreq:
  * a line must not start with a closing or pause mark, nor end with an opening one. */
+#include <string.h>
+
 #include "layout_private.h"
 
 /* Closing brackets and quotes, pause and stop marks, the connector marks, full-width and
@@ -76,6 +78,46 @@ static const gunichar closing[] = {
 static const gunichar stops[] = {
     0xFF0C, 0x3002, 0x3001, 0xFF0E, 0xFF1A, 0xFF1B, 0xFF01, 0xFF1F, /* ，。、．：；！？ */
 };
+
+bool jl_is_digit(gunichar ch)
+{
+    return (ch >= '0' && ch <= '9') || (ch >= 0xFF10 && ch <= 0xFF19);
+}
+
+/* Units of several characters written after a number in plans, reports and statistics,
+ * longest first where one begins another. A unit of one character (元, 家, 项, 人, 年 …)
+ * needs no entry: the ideograph after a number always stays with it. */
+static const char *const unit_words[] = {
+    "个百分点", "百分点", "平方公里", "平方千米", "平方米", "立方米", "微克/立方米", "毫克/立方米",
+    "吨标准煤", "千瓦时", "千瓦", "兆瓦", "公里", "千米", "公顷", "公斤", "千克", "人次", "户次",
+    "架次", "车次", "标箱",
+};
+
+static bool is_magnitude(gunichar ch)
+{
+    return ch == 0x4EBF || ch == 0x4E07 || ch == 0x5343 || ch == 0x767E || ch == 0x5341; /* 亿万千百十 */
+}
+
+/* A number and its unit are one word to a reader: "990亿元" broken after 亿, or "64.7万平方米"
+ * after 平, reads as two quantities (clreq: a number is not split; nor, in Chinese
+ * practice, a number from its unit). */
+size_t jl_unit_after_number(const char *s, size_t len)
+{
+    const char *p = s, *end = s + len;
+    while (p < end && is_magnitude(g_utf8_get_char(p)))
+        p = g_utf8_next_char(p);
+    for (size_t i = 0; i < G_N_ELEMENTS(unit_words); i++) {
+        size_t n = strlen(unit_words[i]);
+        if ((size_t)(end - p) >= n && memcmp(p, unit_words[i], n) == 0)
+            return (size_t)(p + n - s);
+    }
+    if (p < end) {
+        gunichar ch = g_utf8_get_char(p);
+        if (ch >= 0x4E00 && ch <= 0x9FFF)
+            p = g_utf8_next_char(p);
+    }
+    return (size_t)(p - s);
+}
 
 jl_class jl_char_class(gunichar ch)
 {

@@ -19,6 +19,12 @@ bool jl_forbidden_at_line_end(gunichar ch);
 bool jl_inseparable(gunichar ch);
 /* CJK ideographs, kana, CJK punctuation and full-width forms. */
 bool jl_is_cjk(gunichar ch);
+/* Arabic digits, half- and full-width. */
+bool jl_is_digit(gunichar ch);
+/* Of `s` (`len` bytes), which follows a number: the bytes of the unit that stays on the
+ * number's line — magnitudes (亿, 万 …) and then a unit word of the list (个百分点, 平方米,
+ * 人次 …) or one ideograph (元, 家, 项, 年 …); 0 when `s` does not start with an ideograph. */
+size_t jl_unit_after_number(const char *s, size_t len);
 
 /* What a character is to spacing and punctuation compression. */
 typedef enum {

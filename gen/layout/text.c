@@ -460,6 +460,7 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
     size_t byte = 0;
     int char_index = 0;
     gunichar prev_last = 0; /* last character of the previous cluster */
+    size_t unit_end = 0;    /* a number's unit runs to here: no break inside it */
     for (size_t i = 0; i < p->n_clusters; i++) {
         jl_cluster *c = &p->clusters[i];
         while (byte < c->byte_start) {
@@ -491,7 +492,11 @@ static void classify(jl_para *p, const PangoLogAttr *attrs, int n_attrs)
                 allowed = true;
             bool rules_allow = !jl_forbidden_at_line_start(first) && !jl_forbidden_at_line_end(prev_last) &&
                                !(jl_inseparable(first) && first == prev_last);
-            if (allowed && rules_allow)
+            if (jl_is_digit(prev_last) && c->byte_start >= unit_end)
+                unit_end = c->byte_start + jl_unit_after_number(t + c->byte_start, p->text_len - c->byte_start);
+            bool in_unit = c->byte_start < unit_end;
+            /* an emergency break (below) may still cut a unit that cannot fit a line */
+            if (allowed && rules_allow && !in_unit)
                 flags |= JL_BREAK_BEFORE;
             /* an emergency break may cut between any two characters that the rules allow */
             if (rules_allow)
