@@ -596,6 +596,70 @@ START_TEST(text_pages_hold_22_lines_of_28_characters_on_the_grid)
 }
 END_TEST
 
+/* Names stay whole in the body text too: no leader or unit of the list is cut at the end
+ * of a line (庞铁/强), in the text of the circular or of its attachment. */
+START_TEST(names_are_never_cut_at_a_line_end)
+{
+    char *list = jt_src("samples/xiqing-2023/tasks.tsv");
+    jd_diags *diags = jd_diags_new();
+    jd_import_info info;
+    jd_value *tree = jd_import_file(list, JD_FORMAT_AUTO, &info, diags);
+    ck_assert_ptr_nonnull(tree);
+    GHashTable *names = g_hash_table_new(g_str_hash, g_str_equal);
+    const jd_value *tasks = jd_object_get(tree, "tasks");
+    for (size_t t = 0; t < jd_array_length(tasks); t++) {
+        const jd_value *task = jd_array_get(tasks, t), *leaders = jd_object_get(task, "leaders"),
+                       *units = jd_object_get(task, "units");
+        for (size_t i = 0; i < jd_array_length(leaders); i++)
+            g_hash_table_add(names, (gpointer)jd_value_string(jd_array_get(leaders, i)));
+        for (size_t u = 0; u < jd_array_length(units); u++) {
+            const jd_value *ns = jd_object_get(jd_array_get(units, u), "names");
+            for (size_t i = 0; i < jd_array_length(ns); i++)
+                g_hash_table_add(names, (gpointer)jd_value_string(jd_array_get(ns, i)));
+        }
+    }
+    /* a name the template itself writes in its prose (督查室) is a word there */
+    char *own = jt_read(template_path);
+    GHashTableIter it;
+    gpointer name;
+    g_hash_table_iter_init(&it, names);
+    while (g_hash_table_iter_next(&it, &name, NULL))
+        if (strstr(own, name))
+            g_hash_table_iter_remove(&it);
+    g_free(own);
+    ck_assert_uint_ge(g_hash_table_size(names), 55);
+    const char *extras[] = {"", "-D attachment=tasks"};
+    int lines_seen = 0;
+    for (size_t e = 0; e < G_N_ELEMENTS(extras); e++) {
+        char *dump = layout_dump("2023Q2", extras[e]);
+        GPtrArray *pages = rs_dump_parse(dump);
+        for (guint p = 0; p < pages->len; p++) {
+            GPtrArray *lines = lines_of(g_ptr_array_index(pages, p), NULL, 16);
+            for (guint i = 0; i + 1 < lines->len; i++, lines_seen++) {
+                const char *end = line_at(lines, i)->text, *next = line_at(lines, i + 1)->text;
+                g_hash_table_iter_init(&it, names);
+                while (g_hash_table_iter_next(&it, &name, NULL))
+                    for (const char *cut = g_utf8_next_char(name); *cut; cut = g_utf8_next_char(cut)) {
+                        size_t head = (size_t)(cut - (const char *)name);
+                        ck_assert_msg(!(strlen(end) >= head &&
+                                        memcmp(end + strlen(end) - head, name, head) == 0 &&
+                                        g_str_has_prefix(next, cut)),
+                                      "page %u: %s cut: '%s' / '%s'", p + 1, (char *)name, end, next);
+                    }
+            }
+            g_ptr_array_unref(lines);
+        }
+        g_ptr_array_unref(pages);
+        g_free(dump);
+    }
+    ck_assert_int_gt(lines_seen, 200);
+    g_hash_table_destroy(names);
+    jd_value_unref(tree);
+    jd_diags_free(diags);
+    g_free(list);
+}
+END_TEST
+
 START_TEST(page_numbers_sit_where_the_standard_puts_them)
 {
     /* every leader's tasks attached: turned pages of both parities */
@@ -974,6 +1038,7 @@ int main(void)
     tcase_set_timeout(tc, 300);
     tcase_add_test(tc, every_cell_of_the_indicator_table_is_in_the_pdf_with_its_state);
     tcase_add_test(tc, text_pages_hold_22_lines_of_28_characters_on_the_grid);
+    tcase_add_test(tc, names_are_never_cut_at_a_line_end);
     tcase_add_test(tc, page_numbers_sit_where_the_standard_puts_them);
     tcase_add_test(tc, the_charts_are_in_the_layout_dump_to_scale);
     tcase_add_test(tc, without_a_number_the_red_rule_stays_in_its_place);
