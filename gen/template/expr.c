@@ -217,11 +217,13 @@ static void next(parser *p)
                 p->i++;
             t.type = T_IDENT;
         } else {
-            static const char *const two[] = {"==", "!=", "<=", ">="};
             t.type = T_OP;
-            for (size_t k = 0; k < G_N_ELEMENTS(two); k++)
-                if (p->i + 1 < p->len && strncmp(p->s + p->i, two[k], 2) == 0)
-                    memcpy(t.op, two[k], 2);
+            /* the two-character operators: ==, !=, <=, >= */
+            if (p->i + 1 < p->len && p->s[p->i + 1] == '=' &&
+                (c == '=' || c == '!' || c == '<' || c == '>')) {
+                t.op[0] = (char)c;
+                t.op[1] = '=';
+            }
             if (t.op[0]) {
                 p->i += 2;
             } else if (c && strchr("+-*/%<>()[].,|", c)) {

@@ -415,31 +415,36 @@ const tpl_attr *tpl_node_attr(const tpl_node *node, int id)
     return NULL;
 }
 
-static void free_parts(tpl_part *parts, guint n)
+/* Nodes, their texts, parts, attributes and styles live in the template's arena (a
+ * template has thousands of them, all freed with it); what a node owns besides is its
+ * expressions and its children's array. */
+static void *arena_zero(jd_template *tpl, size_t n)
+{
+    return memset(jd_arena_alloc(tpl->arena, n), 0, n);
+}
+
+static void *arena_copy(jd_template *tpl, const void *data, size_t n)
+{
+    return n ? memcpy(jd_arena_alloc(tpl->arena, n), data, n) : NULL;
+}
+
+static void free_part_exprs(tpl_part *parts, guint n)
 {
     for (guint i = 0; i < n; i++)
         tpl_expr_free(parts[i].expr);
-    g_free(parts);
 }
 
-/* Frees a node and the <elif>/<else> chain after it, in a loop: a long chain of
- * branches must not grow the stack. */
+/* Frees what a node owns outside the arena, and so for the <elif>/<else> chain after it,
+ * in a loop: a long chain of branches must not grow the stack. */
 static void node_free(tpl_node *node)
 {
-    while (node) {
+    for (; node; node = node->else_branch) {
         for (guint i = 0; i < node->n_attrs; i++) {
             tpl_expr_free(node->attrs[i].expr);
-            free_parts(node->attrs[i].parts, node->attrs[i].n_parts);
-            g_free(node->attrs[i].text);
+            free_part_exprs(node->attrs[i].parts, node->attrs[i].n_parts);
         }
-        g_free(node->attrs);
-        g_free(node->style);
-        free_parts(node->parts, node->n_parts);
-        g_free(node->text);
+        free_part_exprs(node->parts, node->n_parts);
         if (node->children) g_ptr_array_free(node->children, TRUE);
-        tpl_node *branch = node->else_branch;
-        g_free(node);
-        node = branch;
     }
 }
 
@@ -572,7 +577,7 @@ static tpl_part *interpolate(loader *ld, const tpl_source *src, const char *text
         i = close + 2;
     }
     *n_parts = parts->len;
-    return parts->len ? g_memdup2(parts->data, parts->len * sizeof(tpl_part)) : NULL;
+    return arena_copy(ld->tpl, parts->data, parts->len * sizeof(tpl_part));
 }
 
 static bool has_expr(const tpl_part *parts, guint n)
@@ -684,14 +689,13 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
         return true;
     }
 
-    out->text = g_strndup(ra->value, ra->value_len);
+    out->text = jd_arena_strndup(ld->tpl->arena, ra->value, ra->value_len);
     out->parts = interpolate(ld, src, out->text, ra->value_len, ra->map, false, &out->n_parts);
     bool dynamic = has_expr(out->parts, out->n_parts);
     if (!dynamic) {
-        free_parts(out->parts, out->n_parts);
+        free_part_exprs(out->parts, out->n_parts);
         out->parts = NULL;
         out->n_parts = 0;
-        g_free(out->text);
         out->text = NULL;
     } else {
         out->single = single_expr(out->parts, out->n_parts);
@@ -1057,12 +1061,12 @@ static void compile_include(loader *ld, const tpl_source *src, tpl_node *node)
 
 static tpl_node *compile_text(loader *ld, const tpl_source *src, const tpl_raw *raw)
 {
-    tpl_node *node = g_new0(tpl_node, 1);
+    tpl_node *node = arena_zero(ld->tpl, sizeof *node);
     node->kind = TPL_TEXT;
     node->src = src;
     node->start = node->name_end = raw->start;
     node->line = tpl_source_line(src, raw->start);
-    node->text = g_strndup(raw->text, raw->text_len);
+    node->text = jd_arena_strndup(ld->tpl->arena, raw->text, raw->text_len);
     node->parts = interpolate(ld, src, node->text, raw->text_len, raw->map, true, &node->n_parts);
     return node;
 }
@@ -1148,7 +1152,7 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
                   MAX_NESTING);
         return NULL;
     }
-    tpl_node *node = g_new0(tpl_node, 1);
+    tpl_node *node = arena_zero(ld->tpl, sizeof *node);
     node->kind = def->kind;
     node->src = src;
     node->start = raw->start + 1;
@@ -1163,8 +1167,7 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
         tpl_attr a;
         if (!compile_attr(ld, src, node, def, ra, &a, named, own)) {
             tpl_expr_free(a.expr);
-            free_parts(a.parts, a.n_parts);
-            g_free(a.text);
+            free_part_exprs(a.parts, a.n_parts);
             continue;
         }
         bool static_prop = a.id >= TPL_A_COUNT && !a.parts;
@@ -1172,11 +1175,11 @@ static tpl_node *compile_element(loader *ld, const tpl_source *src, const tpl_ra
         if (!static_prop && !static_styles) g_array_append_val(attrs, a);
     }
     node->n_attrs = attrs->len;
-    node->attrs = attrs->len ? g_memdup2(attrs->data, attrs->len * sizeof(tpl_attr)) : NULL;
+    node->attrs = arena_copy(ld->tpl, attrs->data, attrs->len * sizeof(tpl_attr));
     node->n_named = named->len;
     g_array_append_vals(named, own->data, own->len);
     node->n_style = named->len;
-    node->style = named->len ? g_memdup2(named->data, named->len * sizeof(tpl_prop)) : NULL;
+    node->style = arena_copy(ld->tpl, named->data, named->len * sizeof(tpl_prop));
     check_required(ld, node, raw);
 
     const tpl_attr *index = tpl_node_attr(node, TPL_A_INDEX);
@@ -1622,6 +1625,7 @@ static jd_template *template_new(void)
     tpl->file_names = g_ptr_array_new_with_free_func(g_free);
     tpl->params = g_ptr_array_new_with_free_func(tpl_param_free);
     tpl->names = g_string_chunk_new(1024);
+    tpl->arena = jd_arena_new();
     tpl->styles = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, named_style_free);
     tpl->strict = true;
     tpl->loop_name = g_string_chunk_insert_const(tpl->names, "loop");
@@ -1639,6 +1643,7 @@ void jd_template_free(jd_template *tpl)
     g_hash_table_destroy(tpl->styles);
     if (tpl->variables) g_hash_table_destroy(tpl->variables);
     g_string_chunk_free(tpl->names);
+    jd_arena_free(tpl->arena);
     g_free(tpl);
 }
 

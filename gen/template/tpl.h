@@ -13,6 +13,7 @@
 
 #include <stdint.h>
 
+#include "jd_base.h"
 #include "jd_data.h"
 #include "jd_doc.h"
 #include "jd_domain.h"
@@ -308,9 +309,6 @@ struct tpl_raw_attr {
     tpl_raw_attr *next; /* in source order */
 };
 
-/* The memory a raw tree lives in (scan.c). */
-typedef struct tpl_raw_arena tpl_raw_arena;
-
 /* An element or a text run of the parsed template, with its raw positions. Comments and
  * processing instructions are dropped; CDATA sections become text. */
 typedef struct tpl_raw tpl_raw;
@@ -324,7 +322,7 @@ struct tpl_raw {
     char *text;             /* text: decoded */
     size_t text_len;
     uint32_t *map;         /* text_len + 1 entries */
-    tpl_raw_arena *arena;  /* the root's: holds the whole tree */
+    jd_arena *arena;       /* the root's: holds the whole tree */
 };
 
 /* Parses a template with libxml2 (no network, no DTD, no entity expansion; its messages
@@ -561,6 +559,7 @@ struct jd_template {
     const tpl_node *main;  /* the template's <document> */
     GPtrArray *file_names; /* char*, NULL-terminated, for jd_template_files */
     GStringChunk *names;   /* interned identifiers and style values (read-only once loaded) */
+    jd_arena *arena;       /* the compiled nodes with their texts, parts, attributes, styles */
     const char *loop_name, *item_name; /* the names `loop` and `item`, interned */
     GHashTable *styles;                /* named styles: name -> tpl_named_style* */
     GHashTable *variables;             /* every variable name an expression uses */
