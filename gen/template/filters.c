@@ -1057,7 +1057,8 @@ char *tpl_filter_closest(const char *name, size_t len)
 const tpl_filter *tpl_filter_find(const char *name, size_t len)
 {
     for (size_t i = 0; i < G_N_ELEMENTS(filters); i++)
-        if (strlen(filters[i].name) == len && strncmp(filters[i].name, name, len) == 0)
+        if (filters[i].name[0] == name[0] && strlen(filters[i].name) == len &&
+            strncmp(filters[i].name, name, len) == 0)
             return &filters[i];
     return NULL;
 }

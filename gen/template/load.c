@@ -650,7 +650,8 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
     out->value_start = ra->map[0];
     out->value_end = ra->map[ra->value_len];
     int id = -1;
-    for (int i = 0; i < TPL_A_COUNT && id < 0; i++)
+    /* up to the element's last attribute: most names are style properties, on no list */
+    for (int i = 0; i < TPL_A_COUNT && id < 0 && (def->attrs >> i); i++)
         if ((def->attrs & (UINT64_C(1) << i)) && attr_defs[i].name[0] == ra->name[0] &&
             strcmp(attr_defs[i].name, ra->name) == 0)
             id = i;
@@ -1507,9 +1508,12 @@ static const tpl_node *check_one(checker *ck, const tpl_node *node, const place 
         check_text(ck, node, pl);
         return NULL;
     }
-    checked_key *key = g_new(checked_key, 1);
-    *key = (checked_key){node, pl->ctx, pl->in_control, pl->in_margin, pl->parent};
-    if (!g_hash_table_add(ck->checked, key)) return NULL;
+    /* the template's own nodes each have one place; a partial's have one per include */
+    if (node->src != ld->tpl->main->src) {
+        checked_key *key = g_new(checked_key, 1);
+        *key = (checked_key){node, pl->ctx, pl->in_control, pl->in_margin, pl->parent};
+        if (!g_hash_table_add(ck->checked, key)) return NULL;
+    }
     const char *name = kind_name(node->kind);
     if (!allowed(node->kind, pl)) {
         if (pl->ctx == CTX_DOCUMENT && pl->in_control)

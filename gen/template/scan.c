@@ -58,31 +58,43 @@ void tpl_raw_free(tpl_raw *root)
 /* ---- decoding with offset maps ----------------------------------------------------- */
 
 /* A decoded text being built: the scanner keeps one of these and reuses it for every
- * value and text run, then copies the result into the arena. */
+ * value and text run, then copies the result into the arena. Its own growth rather than a
+ * GString and a GArray: it takes a run at a time, thousands of times per template. */
 typedef struct {
-    GString *text;
-    GArray *map; /* uint32_t raw offset of each byte of text */
+    char *text;    /* NUL-terminated */
+    uint32_t *map; /* raw offset of each byte of text, and room for one more */
+    size_t len, cap;
 } decoded;
+
+static void reserve(decoded *d, size_t n)
+{
+    if (d->len + n + 1 <= d->cap) return;
+    d->cap = MAX(d->cap * 2, d->len + n + 1);
+    d->text = g_realloc(d->text, d->cap);
+    d->map = g_realloc_n(d->map, d->cap, sizeof(uint32_t));
+}
 
 /* Appends `n` bytes that all come from raw offset `raw` (a reference, a line end). */
 static void put(decoded *d, const char *bytes, size_t n, size_t raw)
 {
-    g_string_append_len(d->text, bytes, (gssize)n);
-    guint at = d->map->len;
-    g_array_set_size(d->map, at + (guint)n);
+    reserve(d, n);
+    memcpy(d->text + d->len, bytes, n);
     for (size_t i = 0; i < n; i++)
-        g_array_index(d->map, uint32_t, at + i) = (uint32_t)raw;
+        d->map[d->len + i] = (uint32_t)raw;
+    d->len += n;
+    d->text[d->len] = '\0';
 }
 
 /* Appends raw bytes [start, end) as they are, each from its own offset. */
 static void put_run(decoded *d, const char *s, size_t start, size_t end)
 {
-    g_string_append_len(d->text, s + start, (gssize)(end - start));
-    guint at = d->map->len;
-    g_array_set_size(d->map, at + (guint)(end - start));
-    uint32_t *m = &g_array_index(d->map, uint32_t, at);
-    for (size_t i = start; i < end; i++)
-        *m++ = (uint32_t)i;
+    size_t n = end - start;
+    reserve(d, n);
+    memcpy(d->text + d->len, s + start, n);
+    for (size_t i = 0; i < n; i++)
+        d->map[d->len + i] = (uint32_t)(start + i);
+    d->len += n;
+    d->text[d->len] = '\0';
 }
 
 /* Decodes raw [start, end): character and predefined entity references, line ends
@@ -211,19 +223,19 @@ static void lost(scanner *sc, const char *what)
 
 static void decoded_reset(scanner *sc)
 {
-    g_string_truncate(sc->d.text, 0);
-    g_array_set_size(sc->d.map, 0);
+    sc->d.len = 0;
+    reserve(&sc->d, 0); /* the text is "" */
+    sc->d.text[0] = '\0';
 }
 
 /* The decoded text and its map (with `end` appended) copied into the arena. */
 static void decoded_keep(scanner *sc, size_t end, char **text, size_t *len, uint32_t **map)
 {
-    uint32_t e = (uint32_t)end;
-    g_array_append_val(sc->d.map, e);
-    *len = sc->d.text->len;
-    *text = jd_arena_strndup(sc->arena, sc->d.text->str, sc->d.text->len);
-    *map = jd_arena_alloc(sc->arena, sc->d.map->len * sizeof(uint32_t));
-    memcpy(*map, sc->d.map->data, sc->d.map->len * sizeof(uint32_t));
+    sc->d.map[sc->d.len] = (uint32_t)end;
+    *len = sc->d.len;
+    *text = jd_arena_strndup(sc->arena, sc->d.text, sc->d.len);
+    *map = jd_arena_alloc(sc->arena, (sc->d.len + 1) * sizeof(uint32_t));
+    memcpy(*map, sc->d.map, (sc->d.len + 1) * sizeof(uint32_t));
 }
 
 /* Children are linked as they are scanned. */
@@ -277,7 +289,7 @@ static void run_flush(scanner *sc, text_run *run, child_list *children)
     if (!run->open) return;
     run->open = false;
     size_t end = sc->pos;
-    if (strcmp(sc->d.text->str, sc->expected->str) != 0) {
+    if (strcmp(sc->d.text, sc->expected->str) != 0) {
         /* cannot happen with a well-formed document; keep libxml2's text, positioned at the
          * start of the run, rather than trust a scan that went wrong */
         decoded_reset(sc);
@@ -512,9 +524,7 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
     }
     xmlNodePtr el = ok ? xmlDocGetRootElement(doc) : NULL;
     if (el) {
-        scanner sc = {src, errs, jd_arena_new(), 0, false,
-                      {g_string_new(NULL), g_array_new(FALSE, FALSE, sizeof(uint32_t))},
-                      g_string_new(NULL)};
+        scanner sc = {src, errs, jd_arena_new(), 0, false, {NULL, NULL, 0, 0}, g_string_new(NULL)};
         skip_prolog(&sc);
         root = scan_element(&sc, el);
         if (root && !sc.lost) {
@@ -523,8 +533,8 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
             jd_arena_free(sc.arena);
             root = NULL;
         }
-        g_string_free(sc.d.text, TRUE);
-        g_array_free(sc.d.map, TRUE);
+        g_free(sc.d.text);
+        g_free(sc.d.map);
         g_string_free(sc.expected, TRUE);
     } else if (ok) {
         tpl_error_file(errs, src->path, 1, 1, "empty template");
