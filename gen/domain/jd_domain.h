@@ -113,6 +113,9 @@ jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period);
  * 未报送. New reference. */
 jd_value *jd_task_state_counts(const jd_value *tasks, const char *const *states,
                                const jd_period *period);
+/* The same counts from the tasks' states already known (`n` of them, as jd_task_state gives
+ * them), for a caller that keeps them. */
+jd_value *jd_state_counts(const char *const *task_states, size_t n, const char *const *states);
 
 /* ---- indicators ---------------------------------------------------------------------------
  *

@@ -170,20 +170,27 @@ jd_value *jd_progress_report_of(const jd_value *unit_row, const jd_period *perio
 
 /* ---- a task's state ------------------------------------------------------------------------ */
 
-/* The most worrying report of unit `name` on `task` for period `wanted` (canonical text),
- * over every row that names it; NULL when it has none. */
-static const jd_value *name_report(const jd_value *task, const char *name, const char *wanted)
+/* The most worrying report of each unit name of `task` (`names`, distinct) for period
+ * `wanted` (canonical text), over every row that names it: the first of the most worrying
+ * in row and report order, NULL for a name without one. One pass over the task's reports,
+ * not one per name. Free with g_free. */
+static const jd_value **name_reports(const jd_value *task, const GPtrArray *names, const char *wanted)
 {
-    const jd_value *units = jd_object_get(task, "units"), *worst = NULL;
+    const jd_value **worst = g_new0(const jd_value *, names->len + 1);
+    const jd_value *units = jd_object_get(task, "units");
     for (size_t u = 0; u < jd_array_length(units); u++) {
         const jd_value *reports = jd_object_get(jd_array_get(units, u), "reports");
         for (size_t r = 0; r < jd_array_length(reports); r++) {
             const jd_value *report = jd_array_get(reports, r);
             const char *s = jd_object_get_string(report, "state");
-            if (s && g_strcmp0(jd_object_get_string(report, "unit"), name) == 0 &&
-                g_strcmp0(jd_object_get_string(report, "period"), wanted) == 0 &&
-                (!worst || severity(s) < severity(jd_object_get_string(worst, "state"))))
-                worst = report;
+            const char *unit = jd_object_get_string(report, "unit");
+            if (!s || !unit || g_strcmp0(jd_object_get_string(report, "period"), wanted) != 0) continue;
+            guint n = 0;
+            while (n < names->len && strcmp(g_ptr_array_index(names, n), unit) != 0)
+                n++;
+            if (n < names->len &&
+                (!worst[n] || severity(s) < severity(jd_object_get_string(worst[n], "state"))))
+                worst[n] = report;
         }
     }
     return worst;
@@ -193,12 +200,13 @@ const char *jd_task_state(const jd_value *task, const jd_period *period)
 {
     char *wanted = jd_period_format(period);
     GPtrArray *names = jd_task_unit_names(task);
+    const jd_value **reports = name_reports(task, names, wanted);
     const char *worst = NULL;
     for (guint n = 0; n < names->len; n++) {
-        const jd_value *report = name_report(task, g_ptr_array_index(names, n), wanted);
-        const char *state = report ? jd_object_get_string(report, "state") : JD_STATE_NOT_REPORTED;
+        const char *state = reports[n] ? jd_object_get_string(reports[n], "state") : JD_STATE_NOT_REPORTED;
         if (!worst || severity(state) < severity(worst)) worst = state;
     }
+    g_free(reports);
     g_ptr_array_free(names, TRUE);
     g_free(wanted);
     return worst ? worst : JD_STATE_NOT_REPORTED;
@@ -209,10 +217,11 @@ jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period)
     static const char *const texts[] = {"done", "problems", "next", "reporter", "date"};
     char *wanted = jd_period_format(period);
     GPtrArray *names = jd_task_unit_names(task);
+    const jd_value **reports = name_reports(task, names, wanted);
     jd_value *out = jd_value_new_array();
     for (guint n = 0; n < names->len; n++) {
         const char *name = g_ptr_array_index(names, n);
-        const jd_value *report = name_report(task, name, wanted);
+        const jd_value *report = reports[n];
         jd_value *entry = jd_value_new_object();
         jd_object_set(entry, "unit", jd_value_new_string(name));
         jd_object_set(entry, "state",
@@ -223,6 +232,7 @@ jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period)
         }
         jd_array_append(out, entry);
     }
+    g_free(reports);
     g_ptr_array_free(names, TRUE);
     g_free(wanted);
     return out;
@@ -231,13 +241,24 @@ jd_value *jd_task_unit_reports(const jd_value *task, const jd_period *period)
 jd_value *jd_task_state_counts(const jd_value *tasks, const char *const *states,
                                const jd_period *period)
 {
+    size_t n = jd_array_length(tasks);
+    const char **task_states = g_new(const char *, n + 1);
+    for (size_t t = 0; t < n; t++)
+        task_states[t] = jd_task_state(jd_array_get(tasks, t), period);
+    jd_value *out = jd_state_counts(task_states, n, states);
+    g_free(task_states);
+    return out;
+}
+
+jd_value *jd_state_counts(const char *const *task_states, size_t n, const char *const *states)
+{
     if (!states) states = jd_progress_default_states();
     GPtrArray *order = g_ptr_array_new(); /* the keys: configured states, then others met */
     for (const char *const *s = states; *s; s++)
         g_ptr_array_add(order, (gpointer)*s);
     GHashTable *counts = g_hash_table_new(g_str_hash, g_str_equal);
-    for (size_t t = 0; t < jd_array_length(tasks); t++) {
-        const char *state = jd_task_state(jd_array_get(tasks, t), period);
+    for (size_t t = 0; t < n; t++) {
+        const char *state = task_states[t];
         bool known = strcmp(state, JD_STATE_NOT_REPORTED) == 0;
         for (guint i = 0; i < order->len && !known; i++)
             known = strcmp(g_ptr_array_index(order, i), state) == 0;

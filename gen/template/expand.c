@@ -1304,6 +1304,7 @@ jd_doc *tpl_expand(const jd_template *tpl, const jd_value *globals, size_t max_s
     ex.ev.scope = g_array_new(FALSE, FALSE, sizeof(tpl_binding));
     ex.ev.strict = tpl->strict;
     ex.ev.errs = errs;
+    ex.ev.memo = tpl_memo_new();
     ex.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     ex.links = g_array_new(FALSE, FALSE, sizeof(pending_link));
     ex.strings = g_string_chunk_new(256);
@@ -1334,6 +1335,7 @@ jd_doc *tpl_expand(const jd_template *tpl, const jd_value *globals, size_t max_s
     g_string_chunk_free(ex.strings);
     tpl_scope_pop_to(&ex.ev, 0);
     g_array_free(ex.ev.scope, TRUE);
+    tpl_memo_free(ex.ev.memo);
     g_hash_table_destroy(ex.ids);
     g_array_free(ex.links, TRUE);
     jd_value_unref(empty);

@@ -16,6 +16,85 @@ static jd_value *with_member(const jd_value *obj, const char *key, jd_value *val
     return copy;
 }
 
+/* ---- what one expansion has worked out ------------------------------------------------- */
+
+/* A summary asks the same questions of the same data again and again: every task's state
+ * for the whole list, then for each leader's tasks (copies made by task_states, sharing the
+ * units), in two tables; an indicator tree's statuses for the text, then for the counts.
+ * Values do not change while a template expands, so each answer is worked out once: a
+ * task's state depends only on its units and the period, an indicator tree's statuses only
+ * on the tree and the period. The memo holds a reference to each key value, so that its
+ * address cannot be reused by another value while the answer is kept. */
+struct tpl_memo {
+    GHashTable *task_states; /* memo_key (units, period) -> const char * (in the units) */
+    GHashTable *statuses;    /* memo_key (indicator tree, period) -> jd_value * (the list) */
+};
+
+typedef struct {
+    jd_value *value; /* referenced */
+    int year, quarter, month; /* a jd_period, or a jd_ytd's year and months */
+} memo_key;
+
+static guint memo_hash(gconstpointer p)
+{
+    const memo_key *k = p;
+    return g_direct_hash(k->value) ^ (guint)(k->year * 8191 + k->quarter * 31 + k->month);
+}
+
+static gboolean memo_equal(gconstpointer a, gconstpointer b)
+{
+    const memo_key *x = a, *y = b;
+    return x->value == y->value && x->year == y->year && x->quarter == y->quarter &&
+           x->month == y->month;
+}
+
+static void memo_key_free(gpointer p)
+{
+    memo_key *k = p;
+    jd_value_unref(k->value);
+    g_free(k);
+}
+
+tpl_memo *tpl_memo_new(void)
+{
+    tpl_memo *memo = g_new0(tpl_memo, 1);
+    memo->task_states = g_hash_table_new_full(memo_hash, memo_equal, memo_key_free, NULL);
+    memo->statuses = g_hash_table_new_full(memo_hash, memo_equal, memo_key_free,
+                                           (GDestroyNotify)jd_value_unref);
+    return memo;
+}
+
+void tpl_memo_free(tpl_memo *memo)
+{
+    if (!memo) return;
+    g_hash_table_destroy(memo->task_states);
+    g_hash_table_destroy(memo->statuses);
+    g_free(memo);
+}
+
+/* Adds `answer` under a new key for (value, a, b, c). */
+static void memo_put(GHashTable *table, const jd_value *value, int a, int b, int c, gpointer answer)
+{
+    memo_key *k = g_new(memo_key, 1);
+    *k = (memo_key){jd_value_ref((jd_value *)value), a, b, c};
+    g_hash_table_insert(table, k, answer);
+}
+
+/* jd_task_state, remembered per units and period when the expansion keeps a memo. */
+static const char *task_state(const tpl_filter_call *call, const jd_value *task, const jd_period *period)
+{
+    tpl_memo *memo = call->ev->memo;
+    const jd_value *units = jd_object_get(task, "units");
+    if (!memo || !units) return jd_task_state(task, period);
+    memo_key key = {(jd_value *)units, period->year, period->quarter, period->month};
+    const char *state = g_hash_table_lookup(memo->task_states, &key);
+    if (!state) {
+        state = jd_task_state(task, period);
+        memo_put(memo->task_states, units, period->year, period->quarter, period->month, (gpointer)state);
+    }
+    return state;
+}
+
 /* A list of tasks (null is an empty one), each an object with units. */
 static bool task_list(const tpl_filter_call *call, const jd_value *in)
 {
@@ -42,7 +121,7 @@ jd_value *tpl_f_task_states(const tpl_filter_call *call, jd_value *in, jd_value 
     jd_value *out = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(in); i++) {
         const jd_value *task = jd_array_get(in, i);
-        jd_array_append(out, with_member(task, "state", jd_value_new_string(jd_task_state(task, &period))));
+        jd_array_append(out, with_member(task, "state", jd_value_new_string(task_state(call, task, &period))));
     }
     return out;
 }
@@ -62,7 +141,13 @@ jd_value *tpl_f_task_counts(const tpl_filter_call *call, jd_value *in, jd_value 
         if (jd_value_string(jd_array_get(configured, i)))
             g_ptr_array_add(states, (gpointer)jd_value_string(jd_array_get(configured, i)));
     g_ptr_array_add(states, NULL);
-    jd_value *counts = jd_task_state_counts(tasks, states->len > 1 ? (const char *const *)states->pdata : NULL, &period);
+    size_t count = jd_array_length(tasks);
+    const char **task_states = g_new(const char *, count + 1);
+    for (size_t i = 0; i < count; i++)
+        task_states[i] = task_state(call, jd_array_get(tasks, i), &period);
+    jd_value *counts =
+        jd_state_counts(task_states, count, states->len > 1 ? (const char *const *)states->pdata : NULL);
+    g_free(task_states);
     g_ptr_array_free(states, TRUE);
     return counts;
 }
@@ -164,6 +249,20 @@ static jd_value *with_status(const tpl_filter_call *call, const jd_value *list, 
     return out;
 }
 
+/* Every indicator of a tree with its status, remembered per tree and period when the
+ * expansion keeps a memo. */
+static jd_value *tree_statuses(const tpl_filter_call *call, const jd_value *tree, const jd_ytd *period,
+                               const jd_indicator_rules *rules)
+{
+    tpl_memo *memo = call->ev->memo;
+    memo_key key = {(jd_value *)tree, period->year, period->months, 0};
+    jd_value *list = memo ? g_hash_table_lookup(memo->statuses, &key) : NULL;
+    if (list) return jd_value_ref(list);
+    list = with_status(call, jd_object_get(tree, "indicators"), period, rules);
+    if (list && memo) memo_put(memo->statuses, tree, period->year, period->months, 0, jd_value_ref(list));
+    return list;
+}
+
 /* indicators | indicator_status(period): every indicator with its status, by the tree's
  * rules. One indicator (or a list of them) needs the rules as the second argument:
  * ind | indicator_status(period, indicators.rules) gives that indicator's status. */
@@ -183,7 +282,7 @@ jd_value *tpl_f_indicator_status(const tpl_filter_call *call, jd_value *in, jd_v
         } else {
             jd_indicator_rules_init(&rules);
         }
-        return with_status(call, jd_object_get(in, "indicators"), &period, &rules);
+        return tree_statuses(call, in, &period, &rules);
     }
     bool one = jd_value_kind_of(in) == JD_VALUE_OBJECT && jd_object_get(in, "target");
     if (!one && jd_value_kind_of(in) != JD_VALUE_ARRAY)

@@ -95,12 +95,18 @@ typedef struct {
     jd_value *value;  /* owned reference */
 } tpl_binding;
 
+/* What the domain filters worked out during one expansion (filters_domain.c). */
+typedef struct tpl_memo tpl_memo;
+tpl_memo *tpl_memo_new(void);
+void tpl_memo_free(tpl_memo *memo);
+
 typedef struct {
     const jd_value *globals;
     GArray *scope; /* tpl_binding, innermost last */
     bool strict;
     int lenient; /* > 0 while evaluating the input of `default`: a missing value is null */
     tpl_errors *errs;
+    tpl_memo *memo; /* NULL: every filter works everything out afresh */
 } tpl_eval;
 
 void tpl_scope_push(tpl_eval *ev, const char *name, jd_value *value); /* takes the reference */
