@@ -196,6 +196,37 @@ START_TEST(filters_on_the_sample)
 }
 END_TEST
 
+/* An expansion works out a task's state and an indicator tree's statuses once per period
+ * (tpl_memo): asked again — for another period, or of the copies task_states makes — the
+ * answers are those each question gets on its own (the figures above). */
+START_TEST(filters_asked_again)
+{
+    static const char template[] =
+        "<document>\n"
+        "  <p>{{ list.tasks | task_counts('2023Q2') }}</p>\n"
+        "  <p>{{ list.tasks | task_counts('2023Q1') }}</p>\n"
+        "  <p>{{ list.tasks | task_states('2023Q2') | task_counts('2023Q1') }}</p>\n"
+        "  <p>{{ list.tasks | task_states('2023Q1') | select(\"state\", \"滞后\") | length }}</p>\n"
+        "  <p>{{ indicators | indicator_counts('2023Q2') }}</p>\n"
+        "  <p>{{ indicators | indicator_counts('2023Q4') }}</p>\n"
+        "  <p>{{ indicators | indicator_status('2023Q2') | count(\"status.state\", \"滞后序时进度\") }}</p>\n"
+        "</document>\n";
+    char *out, *err;
+    ck_assert_int_eq(expand_sample(template, "2023Q2", &out, &err), 0);
+    ck_assert_str_eq(out, "{\\\"已完成\\\":15,\\\"序时推进\\\":79,\\\"滞后\\\":18,\\\"未启动\\\":1,\\\"未报送\\\":10}\n"
+                          "{\\\"已完成\\\":5,\\\"序时推进\\\":86,\\\"滞后\\\":21,\\\"未启动\\\":11,\\\"未报送\\\":0}\n"
+                          "{\\\"已完成\\\":5,\\\"序时推进\\\":86,\\\"滞后\\\":21,\\\"未启动\\\":11,\\\"未报送\\\":0}\n"
+                          "21\n"
+                          "{\\\"已完成全年目标\\\":2,\\\"达到序时进度\\\":14,\\\"滞后序时进度\\\":15,\\\"无法量化\\\":3,"
+                          "\\\"未报送\\\":0}\n"
+                          "{\\\"已完成全年目标\\\":8,\\\"达到序时进度\\\":0,\\\"滞后序时进度\\\":2,"
+                          "\\\"无法量化\\\":2,\\\"未报送\\\":22}\n"
+                          "15\n");
+    g_free(out);
+    g_free(err);
+}
+END_TEST
+
 /* ---- a project ----------------------------------------------------------------------------- */
 
 static const char table[] = "指标名称,计量单位,2023年目标值,全年,备注\n"
@@ -354,6 +385,7 @@ int main(void)
     tcase_add_test(tc, import_and_check_a_bad_table_write_nothing);
     tcase_add_test(tc, import_and_check_the_sample);
     tcase_add_test(tc, filters_on_the_sample);
+    tcase_add_test(tc, filters_asked_again);
     suite_add_tcase(s, tc);
     tc = tcase_create("project");
     tcase_set_timeout(tc, 120);
