@@ -129,6 +129,16 @@ bool tpl_is_identifier(const char *s)
 static bool lex_string(parser *p, token *t)
 {
     char quote = p->s[p->i++];
+    /* most strings have no escape: their value is their text */
+    size_t close = p->i;
+    while (close < p->len && p->s[close] != quote && p->s[close] != '\\')
+        close++;
+    if (close < p->len && p->s[close] == quote) {
+        t->type = T_STR;
+        t->value = jd_value_new_string_len(p->s + p->i, close - p->i);
+        p->i = close + 1;
+        return true;
+    }
     GString *out = g_string_new(NULL);
     while (p->i < p->len && p->s[p->i] != quote) {
         char c = p->s[p->i];

@@ -401,6 +401,7 @@ typedef struct {
     GArray *parts;       /* tpl_part, interpolate */
     GArray *attrs;       /* tpl_attr, compile_element */
     GArray *named, *own; /* tpl_prop, compile_element */
+    jd_arena *raw;       /* the raw trees of the template and its includes, until loaded */
 } loader;
 
 /* How deep elements may nest, counting through includes. libxml2 stops a single file at
@@ -522,8 +523,10 @@ static void literal_parts(const char *text, size_t start, size_t end, const uint
 }
 
 /* Reports a use of {{ page }} / {{ pages }} where they cannot be; true if there was one. */
-static bool check_page_names(loader *ld, const tpl_expr *e)
+static bool check_page_names(loader *ld, const tpl_expr *e, const char *text, size_t len)
 {
+    /* both names start with "page": an expression without it uses neither (most do not) */
+    if (!g_strstr_len(text, (gssize)len, "page")) return false;
     const char *names[] = {ld->page_name, ld->pages_name};
     for (int k = 0; k < 2; k++) {
         size_t start, end;
@@ -566,7 +569,7 @@ static tpl_part *interpolate(loader *ld, const tpl_source *src, const char *text
                 p.field = bare == ld->page_name ? JD_FIELD_PAGE_NUMBER : JD_FIELD_PAGE_COUNT;
                 tpl_expr_free(e);
                 g_array_append_val(parts, p);
-            } else if (check_page_names(ld, e)) {
+            } else if (check_page_names(ld, e, text + at + 2, close - at - 2)) {
                 tpl_expr_free(e);
             } else {
                 p.kind = TPL_PART_EXPR;
@@ -682,7 +685,7 @@ static bool compile_attr(loader *ld, const tpl_source *src, tpl_node *node, cons
         else
             out->expr = tpl_expr_parse(ra->value, ra->value_len, &o, ld->tpl->names, ld->errs);
         if (!out->expr) return false;
-        if (check_page_names(ld, out->expr)) return false;
+        if (check_page_names(ld, out->expr, ra->value, ra->value_len)) return false;
         if (kind == AK_EACH && (node->var == ld->page_name || node->var == ld->pages_name)) {
             error_at_value(ld, src, ra, "'%s' is reserved for the page number", node->var);
             return false;
@@ -1215,9 +1218,8 @@ static tpl_source *add_source(loader *ld, const char *display, const char *dir, 
 /* Scans and compiles one source; its root is kept by the template. */
 static tpl_node *compile_source(loader *ld, const tpl_source *src)
 {
-    tpl_raw *raw = tpl_scan(src, ld->errs);
+    tpl_raw *raw = tpl_scan(src, ld->errs, ld->raw);
     tpl_node *root = raw ? compile_element(ld, src, raw) : NULL;
-    tpl_raw_free(raw);
     if (root) g_ptr_array_add(ld->tpl->roots, root);
     return root;
 }
@@ -1683,6 +1685,7 @@ static void loader_init(loader *ld, jd_template *tpl, tpl_errors *errs, const ch
     ld->attrs = g_array_new(FALSE, TRUE, sizeof(tpl_attr));
     ld->named = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
     ld->own = g_array_new(FALSE, TRUE, sizeof(tpl_prop));
+    ld->raw = jd_arena_new();
     ld->page_name = g_string_chunk_insert_const(tpl->names, "page");
     ld->pages_name = g_string_chunk_insert_const(tpl->names, "pages");
     char *base = base_dir ? realpath(base_dir, NULL) : NULL;
@@ -1709,6 +1712,7 @@ static void loader_clear(loader *ld)
     g_array_free(ld->attrs, TRUE);
     g_array_free(ld->named, TRUE);
     g_array_free(ld->own, TRUE);
+    jd_arena_free(ld->raw);
 }
 
 /* Checks the main root, takes document-level settings, and hands the template over (or
@@ -1736,9 +1740,18 @@ static jd_template *finish(loader *ld, tpl_node *root, bool main_is_file, jd_dia
         jd_template_free(tpl);
         return NULL;
     }
-    tpl->variables = g_hash_table_new(g_str_hash, g_str_equal);
+    /* names are interned, so the uses (thousands) are gathered by address first, and only
+     * the distinct names (dozens) are hashed as text for jd_template_reads */
+    GHashTable *used = g_hash_table_new(g_direct_hash, g_direct_equal);
     for (guint i = 0; i < tpl->roots->len; i++)
-        collect_node_variables(g_ptr_array_index(tpl->roots, i), tpl->variables);
+        collect_node_variables(g_ptr_array_index(tpl->roots, i), used);
+    tpl->variables = g_hash_table_new(g_str_hash, g_str_equal);
+    GHashTableIter it;
+    gpointer name;
+    g_hash_table_iter_init(&it, used);
+    while (g_hash_table_iter_next(&it, &name, NULL))
+        g_hash_table_add(tpl->variables, name);
+    g_hash_table_destroy(used);
     return tpl;
 }
 

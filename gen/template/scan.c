@@ -43,16 +43,11 @@ static void on_xml_error(void *data, xmlErrorPtr err)
 /* ---- the raw tree's memory -------------------------------------------------------- */
 
 /* Every piece of the raw tree (elements, attributes, names, decoded text and offset maps:
- * thousands of small pieces for a real template) comes from one arena and goes at once
- * when the tree is freed; a malloc and a free each would cost more than scanning them. */
+ * thousands of small pieces for a real template) comes from the caller's arena and goes
+ * with it; a malloc and a free each would cost more than scanning them. */
 static void *arena_zero(jd_arena *arena, size_t n)
 {
     return memset(jd_arena_alloc(arena, n), 0, n);
-}
-
-void tpl_raw_free(tpl_raw *root)
-{
-    if (root) jd_arena_free(root->arena);
 }
 
 /* ---- decoding with offset maps ----------------------------------------------------- */
@@ -471,7 +466,7 @@ static bool utf8_valid(const char *text, size_t len, const char **bad)
     return true;
 }
 
-tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
+tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs, jd_arena *arena)
 {
     const char *bad = NULL;
     if (!utf8_valid(src->text, src->len, &bad)) {
@@ -524,15 +519,10 @@ tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs)
     }
     xmlNodePtr el = ok ? xmlDocGetRootElement(doc) : NULL;
     if (el) {
-        scanner sc = {src, errs, jd_arena_new(), 0, false, {NULL, NULL, 0, 0}, g_string_new(NULL)};
+        scanner sc = {src, errs, arena, 0, false, {NULL, NULL, 0, 0}, g_string_new(NULL)};
         skip_prolog(&sc);
         root = scan_element(&sc, el);
-        if (root && !sc.lost) {
-            root->arena = sc.arena;
-        } else {
-            jd_arena_free(sc.arena);
-            root = NULL;
-        }
+        if (sc.lost) root = NULL;
         g_free(sc.d.text);
         g_free(sc.d.map);
         g_string_free(sc.expected, TRUE);

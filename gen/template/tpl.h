@@ -327,16 +327,13 @@ struct tpl_raw {
     tpl_raw *next;          /* the next sibling */
     char *text;             /* text: decoded */
     size_t text_len;
-    uint32_t *map;         /* text_len + 1 entries */
-    jd_arena *arena;       /* the root's: holds the whole tree */
+    uint32_t *map;          /* text_len + 1 entries */
 };
 
 /* Parses a template with libxml2 (no network, no DTD, no entity expansion; its messages
  * go to `errs`, never to stderr) and returns the root element with exact positions, or
- * NULL after reporting errors. */
-tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs);
-/* Frees the tree whose root is `root`, all at once. */
-void tpl_raw_free(tpl_raw *root);
+ * NULL after reporting errors. The tree is allocated in `arena` and lives as long as it. */
+tpl_raw *tpl_scan(const tpl_source *src, tpl_errors *errs, jd_arena *arena);
 
 /* ---- compiled template ------------------------------------------------------------- */
 
