@@ -71,6 +71,53 @@ START_TEST(object_replaces_and_indexes_many_keys)
 }
 END_TEST
 
+/* jd_object_with: the members of the original in its order, sharing keys and values, with
+ * one member replaced in place or added last, for objects below and past the size where an
+ * object gets its index (every member is found by its key in both). */
+START_TEST(object_with_one_member_more)
+{
+    for (int size = 0; size <= 40; size++) {
+        jd_value *o = jd_value_new_object();
+        jd_value_set_pos(o, 7, 3);
+        for (int i = 0; i < size; i++) {
+            char k[16];
+            g_snprintf(k, sizeof k, "k%d", i);
+            jd_object_set(o, k, jd_value_new_int(i));
+        }
+        jd_value *added = jd_object_with(o, "state", jd_value_new_string("滞后"));
+        ck_assert_int_eq(jd_object_size(added), size + 1);
+        ck_assert_int_eq(jd_value_line(added), 7);
+        ck_assert_int_eq(jd_value_col(added), 3);
+        ck_assert_str_eq(jd_object_key(added, (size_t)size), "state");
+        ck_assert_str_eq(jd_object_get_string(added, "state"), "滞后");
+        for (int i = 0; i < size; i++) {
+            char k[16];
+            g_snprintf(k, sizeof k, "k%d", i);
+            ck_assert_str_eq(jd_object_key(added, (size_t)i), k);
+            ck_assert_ptr_eq(jd_object_key(added, (size_t)i), jd_object_key(o, (size_t)i));
+            ck_assert_ptr_eq(jd_object_get(added, k), jd_object_get(o, k));
+        }
+        ck_assert_int_eq(jd_object_size(o), size); /* the original is left as it was */
+        ck_assert_ptr_null(jd_object_get(o, "state"));
+        if (size > 0) {
+            jd_value *replaced = jd_object_with(o, "k0", jd_value_new_string("zero"));
+            ck_assert_int_eq(jd_object_size(replaced), size);
+            ck_assert_str_eq(jd_object_key(replaced, 0), "k0");
+            ck_assert_str_eq(jd_object_get_string(replaced, "k0"), "zero");
+            ck_assert_int_eq(jd_object_get_int(o, "k0", -1), 0);
+            /* one member more still finds every key */
+            jd_object_set(replaced, "more", jd_value_new_int(-1));
+            ck_assert_int_eq(jd_object_get_int(replaced, "more", 0), -1);
+            ck_assert_int_eq(jd_object_get_int(replaced, "k1", -1), size > 1 ? 1 : -1);
+            jd_value_unref(replaced);
+        }
+        jd_value_unref(o);
+        ck_assert_int_eq(jd_object_get_int(added, size ? "k0" : "none", -1), size ? 0 : -1);
+        jd_value_unref(added);
+    }
+}
+END_TEST
+
 /* Objects built with one jd_builder share each key; "" is a key like any other; the objects
  * keep their keys after the jd_builder is freed, and a key set twice replaces the value. */
 START_TEST(shared_keys_outlive_their_table)
@@ -235,6 +282,7 @@ int main(void)
     TCase *tc = tcase_create("core");
     tcase_add_test(tc, build_and_write_canonical_json);
     tcase_add_test(tc, object_replaces_and_indexes_many_keys);
+    tcase_add_test(tc, object_with_one_member_more);
     tcase_add_test(tc, shared_keys_outlive_their_table);
     tcase_add_test(tc, slab_values_live_as_long_as_their_references);
 #ifdef __GLIBC__

@@ -66,6 +66,10 @@ jd_value *jd_object_value(const jd_value *obj, size_t i);           /* borrowed 
 jd_value *jd_object_get(const jd_value *obj, const char *key);      /* borrowed, or NULL */
 gssize jd_object_index(const jd_value *obj, const char *key);       /* member index, or -1 */
 void jd_object_set(jd_value *obj, const char *key, jd_value *v);    /* takes ownership of v */
+/* A new object with the members of `obj` (keys and values shared, in its order) and `key`
+ * set to `v` (taken): replaced where `obj` has it, else added last; at obj's position. One
+ * block for all members, where setting them one by one would copy each key and grow. */
+jd_value *jd_object_with(const jd_value *obj, const char *key, jd_value *v);
 /* What an importer builds a tree with: jd_object_set copies its key into each object,
  * jd_object_set_with takes it from the builder (one copy for all the objects set through
  * it); the _in constructors carve values from the builder's slabs (no allocation of their

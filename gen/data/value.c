@@ -559,6 +559,33 @@ void jd_object_set(jd_value *obj, const char *key, jd_value *v)
     object_set(obj, key, NULL, v);
 }
 
+jd_value *jd_object_with(const jd_value *obj, const char *key, jd_value *v)
+{
+    jd_value *copy = jd_value_new_object();
+    jd_value_set_pos(copy, jd_value_line(obj), jd_value_col(obj));
+    guint32 n = (guint32)jd_object_size(obj);
+    if (n) {
+        /* one block for the members and the one to come, of the capacity members_reserve
+         * would have grown to (past INDEX_THRESHOLD a power of two, for the index's mask) */
+        guint32 cap = n + 1;
+        if (cap > INDEX_THRESHOLD)
+            for (cap = 2 * INDEX_THRESHOLD; cap < n + 1; cap *= 2) {}
+        members *ms = g_malloc(sizeof(members) + cap * sizeof(member) + index_size(cap) * sizeof(guint32));
+        ms->len = n;
+        ms->cap = cap;
+        for (guint32 i = 0; i < n; i++)
+            ms->m[i] = (member){key_ref(obj->u.obj->m[i].key), jd_value_ref(obj->u.obj->m[i].value)};
+        if (index_size(cap)) {
+            memset(members_index(ms), 0, index_size(cap) * sizeof(guint32));
+            for (guint32 i = 0; i < n; i++)
+                index_put(ms, i);
+        }
+        copy->u.obj = ms;
+    }
+    object_set(copy, key, NULL, v);
+    return copy;
+}
+
 void jd_object_set_with(jd_value *obj, jd_builder *b, const char *key, jd_value *v)
 {
     g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT && key);

@@ -5,17 +5,6 @@
 
 #include "tpl.h"
 
-/* A copy of object `obj` sharing its members, with `key` set to `value` (taken). */
-static jd_value *with_member(const jd_value *obj, const char *key, jd_value *value)
-{
-    jd_value *copy = jd_value_new_object();
-    jd_value_set_pos(copy, jd_value_line(obj), jd_value_col(obj));
-    for (size_t i = 0; i < jd_object_size(obj); i++)
-        jd_object_set(copy, jd_object_key(obj, i), jd_value_ref(jd_object_value(obj, i)));
-    jd_object_set(copy, key, value);
-    return copy;
-}
-
 /* ---- what one expansion has worked out ------------------------------------------------- */
 
 /* A summary asks the same questions of the same data again and again: every task's state
@@ -121,7 +110,7 @@ jd_value *tpl_f_task_states(const tpl_filter_call *call, jd_value *in, jd_value 
     jd_value *out = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(in); i++) {
         const jd_value *task = jd_array_get(in, i);
-        jd_array_append(out, with_member(task, "state", jd_value_new_string(task_state(call, task, &period))));
+        jd_array_append(out, jd_object_with(task, "state", jd_value_new_string(task_state(call, task, &period))));
     }
     return out;
 }
@@ -244,7 +233,7 @@ static jd_value *with_status(const tpl_filter_call *call, const jd_value *list, 
             jd_value_unref(out);
             return NULL;
         }
-        jd_array_append(out, with_member(indicator, "status", status));
+        jd_array_append(out, jd_object_with(indicator, "status", status));
     }
     return out;
 }
