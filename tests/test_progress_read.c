@@ -33,6 +33,25 @@ START_TEST(periods_in_every_accepted_form)
 }
 END_TEST
 
+/* jd_period_format writes the usual periods itself: the same text as "%04dQ%d" and
+ * "%04d-%02d", in and out of the years and months it writes itself. */
+START_TEST(period_text_as_printf_writes_it)
+{
+    static const int years[] = {-1, 0, 7, 99, 999, 1900, 2023, 9999, 10000, 123456};
+    for (size_t y = 0; y < G_N_ELEMENTS(years); y++)
+        for (int month = 0; month <= 13; month++)
+            for (int quarter = 0; quarter <= 10; quarter++) {
+                jd_period p = {years[y], quarter, month};
+                char *text = jd_period_format(&p);
+                char *expected = month ? g_strdup_printf("%04d-%02d", years[y], month)
+                                       : g_strdup_printf("%04dQ%d", years[y], quarter);
+                ck_assert_str_eq(text, expected);
+                g_free(text);
+                g_free(expected);
+            }
+}
+END_TEST
+
 START_TEST(periods_rejected)
 {
     static const char *const bad[] = {"",           "2023",    "2023Q5",         "2023Q0",
@@ -692,6 +711,7 @@ int main(void)
     Suite *s = suite_create("progress: reading");
     TCase *tc = tcase_create("values");
     tcase_add_test(tc, periods_in_every_accepted_form);
+    tcase_add_test(tc, period_text_as_printf_writes_it);
     tcase_add_test(tc, periods_rejected);
     tcase_add_test(tc, period_names_and_order);
     tcase_add_test(tc, dates_accepted_and_rejected);

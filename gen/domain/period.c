@@ -106,6 +106,26 @@ int jd_period_quarter(const char *text)
 
 char *jd_period_format(const jd_period *period)
 {
+    /* what the printf formats below give, written out for the usual years, months and
+     * quarters: a report's period is compared with this text for every report read */
+    int y = period->year, m = period->month, q = period->quarter;
+    if (y >= 0 && y <= 9999 && m >= 0 && m <= 12 && (m || (q >= 1 && q <= 9))) {
+        char *out = g_malloc(8), *p = out;
+        *p++ = (char)('0' + y / 1000);
+        *p++ = (char)('0' + y / 100 % 10);
+        *p++ = (char)('0' + y / 10 % 10);
+        *p++ = (char)('0' + y % 10);
+        if (m) {
+            *p++ = '-';
+            *p++ = (char)('0' + m / 10);
+            *p++ = (char)('0' + m % 10);
+        } else {
+            *p++ = 'Q';
+            *p++ = (char)('0' + q);
+        }
+        *p = '\0';
+        return out;
+    }
     if (period->month) return g_strdup_printf("%04d-%02d", period->year, period->month);
     return g_strdup_printf("%04dQ%d", period->year, period->quarter);
 }
