@@ -321,11 +321,12 @@ static bool match_unit(const char **p, const char *unit, bool *over)
     for (const char *split = unit; *split; split = g_utf8_next_char(split)) {
         size_t head = (size_t)(split - unit);
         for (size_t m = 0; m < G_N_ELEMENTS(over_marks); m++) {
-            char *candidate = g_strdup_printf("%.*s%s%s", (int)head, unit, over_marks[m], split);
-            bool found = g_str_has_prefix(*p, candidate);
-            if (found) *p += strlen(candidate);
-            g_free(candidate);
-            if (found) {
+            /* *p starts with the unit's head, the mark, then the rest of the unit: the text
+             * compared in place, piece by piece, rather than built for each split and mark */
+            size_t mark = strlen(over_marks[m]);
+            if (strncmp(*p, unit, head) == 0 && strncmp(*p + head, over_marks[m], mark) == 0 &&
+                g_str_has_prefix(*p + head + mark, split)) {
+                *p += head + mark + strlen(split);
                 *over = true;
                 return true;
             }
