@@ -16,6 +16,10 @@
 /* `text` without white space and with full-width ASCII made ASCII ("２０２３年 ５月" →
  * "2023年5月"), as header words, periods, dates and states are compared. Newly allocated. */
 char *jd_text_compact(const char *text);
+/* jd_text_compact() into `out`, `size` bytes with the NUL, without allocating: false when
+ * it does not fit (a header word is a few characters: a longer cell is none, and need not
+ * be compacted whole to know it). */
+bool jd_text_compact_to(const char *text, char *out, size_t size);
 
 /* ---- periods and dates ------------------------------------------------------------------ */
 

@@ -8,16 +8,64 @@ enum { QUARTERS = 4, MONTHS = 12, FIRST_YEAR = 1900 };
 
 static const char *const quarter_numerals[QUARTERS] = {"一", "二", "三", "四"};
 
+/* The length of the character at `p` (a byte of 0x80 or more) when it is well formed and
+ * surely neither white space nor a full-width form, so that copying its bytes is what
+ * decoding it and encoding it again would give; 0 otherwise. Every white space character
+ * of Unicode (Zs, Zl, Zp) starts with 0xC2, 0xE1, 0xE2 or 0xE3 and the full-width forms
+ * with 0xEF, none of the lead bytes taken here; 0xE0, 0xED and 0xF0 can start overlong or
+ * surrogate sequences. Most Chinese text (U+4000 to U+9FFF) is copied this way. */
+static size_t plain_char_len(const unsigned char *p)
+{
+    unsigned char b = p[0];
+    size_t n = b >= 0xC3 && b <= 0xDF                ? 2
+               : b >= 0xE4 && b <= 0xEE && b != 0xED ? 3
+               : b >= 0xF1 && b <= 0xF3              ? 4
+                                                     : 0;
+    for (size_t i = 1; i < n; i++)
+        if ((p[i] & 0xC0) != 0x80) return 0;
+    return n;
+}
+
+bool jd_text_compact_to(const char *text, char *out, size_t size)
+{
+    size_t len = 0;
+    for (const char *p = text; *p;) {
+        unsigned char b = (unsigned char)*p;
+        char encoded[8];
+        const char *bytes = p;
+        size_t n;
+        if (b < 0x80) {
+            /* the ASCII characters g_unichar_isspace() takes */
+            n = b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' ? 0 : 1;
+            p++;
+        } else if ((n = plain_char_len((const unsigned char *)p))) {
+            p += n;
+        } else {
+            gunichar c = g_utf8_get_char(p);
+            bool space = g_unichar_isspace(c);
+            if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
+            n = space ? 0 : (size_t)g_unichar_to_utf8(c, encoded);
+            bytes = encoded;
+            p = g_utf8_next_char(p);
+        }
+        if (len + n >= size) return false;
+        memcpy(out + len, bytes, n);
+        len += n;
+    }
+    if (len >= size) return false;
+    out[len] = '\0';
+    return true;
+}
+
 char *jd_text_compact(const char *text)
 {
-    GString *out = g_string_new(NULL);
-    for (const char *p = text; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (g_unichar_isspace(c)) continue;
-        if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-        g_string_append_unichar(out, c);
+    /* compact text is never longer than the text, unless a malformed byte decodes to a
+     * character whose encoding is longer (at most six bytes) */
+    for (size_t size = strlen(text) + 1;; size *= 6) {
+        char *out = g_malloc(size);
+        if (jd_text_compact_to(text, out, size)) return out;
+        g_free(out);
     }
-    return g_string_free(out, FALSE);
 }
 
 /* Reads 1 to `max_digits` ASCII digits at *p into *n and moves *p past them. */

@@ -129,8 +129,26 @@ static gunichar last_char(const GString *out)
     return c == '\n' ? 0 : c;
 }
 
+/* Whether `cell` has no tag, no entity and no white space, so that its text is itself, as
+ * most cells of a form are (a name, a date, a sentence without breaks). Only a character
+ * whose lead byte can decode to white space is decoded: 0xC2, 0xE1 to 0xE3 (U+00A0, U+1680,
+ * U+2000 to U+205F, U+3000), and 0xC0, 0xC1, 0xE0, 0xF0 and 0xF8 up, the overlong forms a
+ * malformed cell may hold, decoded as the full path below decodes them. */
+static bool is_plain_text(const char *cell)
+{
+    for (const unsigned char *p = (const unsigned char *)cell; *p; p++) {
+        unsigned char b = *p;
+        if (b == '<' || b == '&' || b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f')
+            return false;
+        bool may_be_space = (b >= 0xC0 && b <= 0xC2) || (b >= 0xE0 && b <= 0xE3) || b == 0xF0 || b >= 0xF8;
+        if (may_be_space && g_unichar_isspace(g_utf8_get_char((const char *)p))) return false;
+    }
+    return true;
+}
+
 char *jd_cell_text(const char *cell)
 {
+    if (is_plain_text(cell)) return g_strdup(cell);
     GString *plain = g_string_new(NULL);
     html_to_text(cell, plain);
     GString *out = g_string_sized_new(plain->len);

@@ -61,11 +61,14 @@ static const struct {
 
 static column classify(const char *cell)
 {
-    char *word = jd_text_compact(cell ? cell : "");
+    /* every row is asked whether it is a header: a cell longer than any header word (the
+     * longest has five characters, this room ten) is none, known without compacting all
+     * its text */
+    char word[32];
+    if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return COL_OTHER;
     column col = *word ? COL_OTHER : COL_EMPTY;
     for (size_t i = 0; i < G_N_ELEMENTS(header_words) && col == COL_OTHER; i++)
         if (strcmp(word, header_words[i].word) == 0) col = header_words[i].col;
-    g_free(word);
     return col;
 }
 
