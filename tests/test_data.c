@@ -118,6 +118,33 @@ START_TEST(object_with_one_member_more)
 }
 END_TEST
 
+/* An object given room for n members first (some set before, some after) finds each of
+ * them and more, whatever n is below or past the size where its index starts. */
+START_TEST(reserved_object_finds_every_member)
+{
+    for (int n = 0; n <= 40; n++) {
+        for (int before = 0; before <= 9; before += 3) {
+            jd_value *o = jd_value_new_object();
+            int total = n + before + 5;
+            for (int i = 0; i < total; i++) {
+                if (i == before) jd_object_reserve(o, (size_t)n);
+                char k[16];
+                g_snprintf(k, sizeof k, "k%d", i);
+                jd_object_set(o, k, jd_value_new_int(i));
+            }
+            ck_assert_int_eq(jd_object_size(o), total);
+            for (int i = 0; i < total; i++) {
+                char k[16];
+                g_snprintf(k, sizeof k, "k%d", i);
+                ck_assert_int_eq(jd_object_index(o, k), i);
+            }
+            ck_assert_ptr_null(jd_object_get(o, "k-1"));
+            jd_value_unref(o);
+        }
+    }
+}
+END_TEST
+
 /* Objects built with one jd_builder share each key; "" is a key like any other; the objects
  * keep their keys after the jd_builder is freed, and a key set twice replaces the value. */
 START_TEST(shared_keys_outlive_their_table)
@@ -283,6 +310,7 @@ int main(void)
     tcase_add_test(tc, build_and_write_canonical_json);
     tcase_add_test(tc, object_replaces_and_indexes_many_keys);
     tcase_add_test(tc, object_with_one_member_more);
+    tcase_add_test(tc, reserved_object_finds_every_member);
     tcase_add_test(tc, shared_keys_outlive_their_table);
     tcase_add_test(tc, slab_values_live_as_long_as_their_references);
 #ifdef __GLIBC__

@@ -70,6 +70,9 @@ void jd_object_set(jd_value *obj, const char *key, jd_value *v);    /* takes own
  * set to `v` (taken): replaced where `obj` has it, else added last; at obj's position. One
  * block for all members, where setting them one by one would copy each key and grow. */
 jd_value *jd_object_with(const jd_value *obj, const char *key, jd_value *v);
+/* Room for `n` members, so that an object whose members are known is allocated once
+ * rather than grown one member at a time. */
+void jd_object_reserve(jd_value *obj, size_t n);
 /* What an importer builds a tree with: jd_object_set copies its key into each object,
  * jd_object_set_with takes it from the builder (one copy for all the objects set through
  * it); the _in constructors carve values from the builder's slabs (no allocation of their

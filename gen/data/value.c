@@ -128,13 +128,10 @@ static void index_put(members *ms, guint32 i)
     slot[h] = i + 1;
 }
 
-/* Room for one more member: the block grows (and its index is rebuilt) when full. The
- * caller checks that the object is below MAX_MEMBERS. */
-static members *members_reserve(members *ms)
+/* The block with room for `ncap` members (no fewer than it holds), its index rebuilt. */
+static members *members_resize(members *ms, guint32 ncap)
 {
-    guint32 len = ms ? ms->len : 0, cap = ms ? ms->cap : 0;
-    if (len < cap) return ms;
-    guint32 ncap = len < INDEX_THRESHOLD ? len + 1 : MAX(2 * cap, 2 * INDEX_THRESHOLD);
+    guint32 len = ms ? ms->len : 0;
     members *grown = g_realloc(ms, sizeof(members) + ncap * sizeof(member) +
                                        index_size(ncap) * sizeof(guint32));
     grown->len = len;
@@ -145,6 +142,15 @@ static members *members_reserve(members *ms)
             index_put(grown, i);
     }
     return grown;
+}
+
+/* Room for one more member: the block grows (and its index is rebuilt) when full. The
+ * caller checks that the object is below MAX_MEMBERS. */
+static members *members_reserve(members *ms)
+{
+    guint32 len = ms ? ms->len : 0, cap = ms ? ms->cap : 0;
+    if (len < cap) return ms;
+    return members_resize(ms, len < INDEX_THRESHOLD ? len + 1 : MAX(2 * cap, 2 * INDEX_THRESHOLD));
 }
 
 /* Values an importer makes through its jd_builder are carved from slabs, without an
@@ -551,6 +557,16 @@ static void object_set(jd_value *obj, const char *k, const char *take_key, jd_va
     ms->m[ms->len] = (member){take_key ? take_key : key_new(k), v};
     if (index_size(ms->cap)) index_put(ms, ms->len);
     ms->len++;
+}
+
+void jd_object_reserve(jd_value *obj, size_t n)
+{
+    g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT);
+    if (n > MAX_MEMBERS || n <= (obj->u.obj ? obj->u.obj->cap : 0)) return;
+    /* past INDEX_THRESHOLD the capacity is a power of two, as its index's mask needs */
+    guint32 cap = (guint32)n;
+    if (cap > INDEX_THRESHOLD) cap = MAX(1u << g_bit_storage(cap - 1), 2 * INDEX_THRESHOLD); /* n <= 2^28 */
+    obj->u.obj = members_resize(obj->u.obj, cap);
 }
 
 void jd_object_set(jd_value *obj, const char *key, jd_value *v)

@@ -161,6 +161,7 @@ static jd_value *merged_report(const jd_value *report, const jd_period *period, 
 {
     static const char *const shared[] = {"done", "problems", "next", "reporter", "date"};
     jd_value *out = jd_value_new_object();
+    jd_object_reserve(out, 4 + G_N_ELEMENTS(shared));
     jd_value_set_pos(out, jd_value_line(report), jd_value_col(report));
     jd_object_set_with(out, keys, "task", jd_value_ref(jd_object_get(report, "task")));
     jd_object_set_with(out, keys, "unit", jd_value_ref(jd_object_get(report, "unit")));
@@ -216,6 +217,7 @@ static jd_value *row_reports(const jd_value *unit, const task_entry *e)
 static jd_value *copy_except(const jd_value *obj, const char *replaced, jd_builder *keys)
 {
     jd_value *out = jd_value_new_object();
+    jd_object_reserve(out, jd_object_size(obj)); /* the member replaced is set after */
     jd_value_set_pos(out, jd_value_line(obj), jd_value_col(obj));
     for (size_t i = 0; i < jd_object_size(obj); i++)
         if (strcmp(jd_object_key(obj, i), replaced) != 0)

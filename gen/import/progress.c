@@ -350,6 +350,7 @@ static void add_reports(reader *rd, size_t r, int64_t id, char **text, char **na
 {
     for (char **n = names; *n; n++) {
         jd_value *report = jd_value_new_object_in(rd->tree);
+        jd_object_reserve(report, G_N_ELEMENTS(report_members) + 1); /* and its source */
         set_pos(report, rd, r, COL_ID);
         jd_value *task = jd_value_new_int_in(rd->tree, id);
         set_pos(task, rd, r, COL_ID);
@@ -746,8 +747,18 @@ static char *report_key(const jd_value *report)
 {
     const char *unit = jd_object_get_string(report, "unit");
     const char *period = jd_object_get_string(report, "period");
-    return g_strdup_printf("%" G_GINT64_FORMAT "\x1f%s\x1f%s", jd_object_get_int(report, "task", 0),
-                           unit ? unit : "", period ? period : "");
+    /* without printf: binding a folder makes one key per report three times over (each
+     * file, the folder, the merge with the task list) */
+    int64_t task = jd_object_get_int(report, "task", 0);
+    guint64 magnitude = task < 0 ? -(guint64)task : (guint64)task;
+    char digits[24], *p = digits + sizeof digits - 1;
+    *p = '\0';
+    do {
+        *--p = (char)('0' + magnitude % 10);
+        magnitude /= 10;
+    } while (magnitude);
+    if (task < 0) *--p = '-';
+    return g_strjoin("\x1f", p, unit ? unit : "", period ? period : "", NULL);
 }
 
 /* Reports every duplicate (and describes it in `rejects`, when not NULL); returns the keys
@@ -802,8 +813,9 @@ jd_value *jd_progress_drop_duplicates(const jd_value *reports, jd_value *rejects
     jd_value *kept = jd_value_new_array();
     for (size_t i = 0; i < jd_array_length(reports); i++) {
         jd_value *report = jd_array_get(reports, i);
-        char *key = report_key(report);
-        if (!rejects || !g_hash_table_contains(twice, key)) jd_array_append(kept, jd_value_ref(report));
+        /* (strict, or without duplicates, every report is kept: no key to make) */
+        char *key = rejects && g_hash_table_size(twice) ? report_key(report) : NULL;
+        if (!key || !g_hash_table_contains(twice, key)) jd_array_append(kept, jd_value_ref(report));
         g_free(key);
     }
     if (rejects) *errors += jd_tally_errors(&tally);

@@ -85,18 +85,19 @@ static int quarter_of(const char *word)
     return q && strcmp(word, "季度") == 0 ? q : 0;
 }
 
+static void ascii_upper(char *word)
+{
+    for (char *p = word; *p; p++)
+        *p = g_ascii_toupper(*p);
+}
+
 /* The header word of a cell with its spaces removed ("责任 区领导" → 责任区领导) and
- * full-width letters and digits made ASCII ("Ｑ１" → Q1). */
+ * full-width letters and digits made ASCII ("Ｑ１" → Q1), letters in upper case. */
 static char *header_word(const char *cell)
 {
-    GString *word = g_string_new(NULL);
-    for (const char *p = cell; *p; p = g_utf8_next_char(p)) {
-        gunichar c = g_utf8_get_char(p);
-        if (g_unichar_isspace(c)) continue;
-        if (c >= 0xFF01 && c <= 0xFF5E) c -= 0xFEE0;
-        g_string_append_unichar(word, c < 0x80 ? (gunichar)g_ascii_toupper((char)c) : c);
-    }
-    return g_string_free(word, FALSE);
+    char *word = jd_text_compact(cell);
+    ascii_upper(word);
+    return word;
 }
 
 static const struct {
@@ -146,13 +147,16 @@ static header_kind classify(const char *cell, int *quarter)
     /* header words are a few characters: a longer cell (a task's text) is none of them */
     if (cell && strnlen(cell, HEADER_CELL_MAX_BYTES + 1) > HEADER_CELL_MAX_BYTES)
         return HEADER_OTHER;
-    char *word = header_word(cell ? cell : "");
+    /* the header word, made on the stack: every cell of every row is asked (one whose
+     * compact form is longer than the cell is malformed, and no header word) */
+    char word[HEADER_CELL_MAX_BYTES + 1];
+    if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return HEADER_OTHER;
+    ascii_upper(word);
     header_kind kind = *word ? HEADER_OTHER : HEADER_EMPTY;
     *quarter = quarter_of(word);
     if (*quarter) kind = HEADER_QUARTER;
     for (size_t i = 0; i < G_N_ELEMENTS(header_words) && kind == HEADER_OTHER; i++)
         if (strcmp(word, header_words[i].word) == 0) kind = header_words[i].kind;
-    g_free(word);
     return kind;
 }
 
