@@ -42,20 +42,32 @@ static void key_unref(const char *text)
 
 typedef struct slab slab;
 
+/* An importer names its members with a few literals, the same pointers each time: a
+ * small table by the pointer asked finds their keys without hashing the text. The text is
+ * still compared (the same address may hold another text by then). */
+enum { RECENT_KEYS = 16 };
+
 struct jd_builder {
     GHashTable *keys; /* text → the same text, each holding a reference */
     slab *slab;       /* where the next value is carved, or NULL */
+    struct {
+        const char *asked, *key; /* key: one of `keys` */
+    } recent[RECENT_KEYS];
 };
 
 /* A new reference to the key `s`: the one of `b` (made there if new), else its own. */
 static const char *key_get(jd_builder *b, const char *s)
 {
     if (!b) return key_new(s);
+    size_t r = ((uintptr_t)s >> 3) % RECENT_KEYS;
+    if (b->recent[r].asked == s && strcmp(b->recent[r].key, s) == 0) return key_ref(b->recent[r].key);
     const char *k = g_hash_table_lookup(b->keys, s);
     if (!k) {
         k = key_new(s);
         g_hash_table_add(b->keys, (gpointer)k);
     }
+    b->recent[r].asked = s;
+    b->recent[r].key = k;
     return key_ref(k);
 }
 
@@ -515,8 +527,9 @@ static gssize object_find(const jd_value *obj, const char *key)
         }
         return -1;
     }
+    /* (most keys differ in their first byte: strcmp only when it agrees) */
     for (guint32 i = 0; i < ms->len; i++)
-        if (ms->m[i].key == key || strcmp(ms->m[i].key, key) == 0)
+        if (ms->m[i].key == key || (ms->m[i].key[0] == key[0] && strcmp(ms->m[i].key, key) == 0))
             return (gssize)i;
     return -1;
 }

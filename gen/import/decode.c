@@ -78,13 +78,17 @@ static char *normalise_line_ends(const char *s, size_t len, size_t *out_len)
 {
     char *out = g_malloc(len + 1);
     size_t n = 0;
-    for (size_t i = 0; i < len; i++) {
-        if (s[i] == '\r') {
-            out[n++] = '\n';
-            if (i + 1 < len && s[i + 1] == '\n') i++;
-        } else {
-            out[n++] = s[i];
-        }
+    /* the text between '\r's is copied whole */
+    for (const char *p = s, *end = s + len; p < end;) {
+        const char *cr = memchr(p, '\r', (size_t)(end - p));
+        size_t run = (size_t)((cr ? cr : end) - p);
+        memcpy(out + n, p, run);
+        n += run;
+        p += run;
+        if (!cr) break;
+        out[n++] = '\n';
+        p++;
+        if (p < end && *p == '\n') p++;
     }
     out[n] = '\0';
     *out_len = n;

@@ -68,7 +68,8 @@ static column classify(const char *cell)
     if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return COL_OTHER;
     column col = *word ? COL_OTHER : COL_EMPTY;
     for (size_t i = 0; i < G_N_ELEMENTS(header_words) && col == COL_OTHER; i++)
-        if (strcmp(word, header_words[i].word) == 0) col = header_words[i].col;
+        if (word[0] == header_words[i].word[0] && strcmp(word, header_words[i].word) == 0)
+            col = header_words[i].col;
     return col;
 }
 

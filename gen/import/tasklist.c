@@ -147,16 +147,17 @@ static header_kind classify(const char *cell, int *quarter)
     /* header words are a few characters: a longer cell (a task's text) is none of them */
     if (cell && strnlen(cell, HEADER_CELL_MAX_BYTES + 1) > HEADER_CELL_MAX_BYTES)
         return HEADER_OTHER;
-    /* the header word, made on the stack: every cell of every row is asked (one whose
-     * compact form is longer than the cell is malformed, and no header word) */
-    char word[HEADER_CELL_MAX_BYTES + 1];
+    /* the header word, made on the stack: every cell of every row is asked, and one whose
+     * compact form is longer than ten characters is no header word nor a quarter's name */
+    char word[32];
     if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return HEADER_OTHER;
     ascii_upper(word);
     header_kind kind = *word ? HEADER_OTHER : HEADER_EMPTY;
     *quarter = quarter_of(word);
     if (*quarter) kind = HEADER_QUARTER;
     for (size_t i = 0; i < G_N_ELEMENTS(header_words) && kind == HEADER_OTHER; i++)
-        if (strcmp(word, header_words[i].word) == 0) kind = header_words[i].kind;
+        if (word[0] == header_words[i].word[0] && strcmp(word, header_words[i].word) == 0)
+            kind = header_words[i].kind;
     return kind;
 }
 
