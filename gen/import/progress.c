@@ -61,10 +61,10 @@ static const struct {
 
 static column classify(const char *cell)
 {
-    /* every row is asked whether it is a header: a cell longer than any header word (the
-     * longest has five characters, this room ten) is none, known without compacting all
-     * its text */
-    char word[32];
+    /* every row is asked whether it is a header: a cell longer than any header word is
+     * none, known without compacting all its text. Room for the longest (five characters,
+     * 15 bytes) and no more: a longer one added to header_words needs more. */
+    char word[16];
     if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return COL_OTHER;
     column col = *word ? COL_OTHER : COL_EMPTY;
     for (size_t i = 0; i < G_N_ELEMENTS(header_words) && col == COL_OTHER; i++)

@@ -1,6 +1,8 @@
 /* Records: rows of fields with their positions, split from delimited text (RFC 4180
  * quoting over tab- or comma-separated UTF-8) or filled from a worksheet, whose merged
  * cells they keep. */
+#include <string.h>
+
 #include "jd_import_layers.h"
 
 typedef struct {
@@ -77,6 +79,20 @@ static void read_plain(cursor *c, char delimiter, GString *value)
      * the column moves (most of a file's bytes are read here) */
     const char *start = c->text + c->at, *end = c->text + c->len, *p = start;
     int col = c->col;
+    /* eight bytes at a time while none of them ends the field: a byte is zero in x ^ b
+     * where x has byte b, and (y - ones) & ~y & highs is not 0 exactly when y has a zero
+     * byte; continuation bytes (10xxxxxx) are those with bit 7 set and bit 6 clear */
+    const guint64 ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+    const guint64 delimiters = ones * (unsigned char)delimiter, newlines = ones * '\n';
+    while (end - p >= 8) {
+        guint64 x;
+        memcpy(&x, p, sizeof x);
+        guint64 d = x ^ delimiters, n = x ^ newlines;
+        if (((d - ones) & ~d & highs) || ((n - ones) & ~n & highs)) break;
+        guint64 continuations = x & ~(x << 1) & highs;
+        col += 8 - (int)((((continuations >> 7) * ones) >> 56) & 0xFF);
+        p += 8;
+    }
     for (; p < end && *p != delimiter && *p != '\n'; p++)
         col += ((unsigned char)*p & 0xC0) != 0x80;
     c->at = (size_t)(p - c->text);

@@ -148,8 +148,9 @@ static header_kind classify(const char *cell, int *quarter)
     if (cell && strnlen(cell, HEADER_CELL_MAX_BYTES + 1) > HEADER_CELL_MAX_BYTES)
         return HEADER_OTHER;
     /* the header word, made on the stack: every cell of every row is asked, and one whose
-     * compact form is longer than ten characters is no header word nor a quarter's name */
-    char word[32];
+     * compact form is longer than the longest header word (five characters, 15 bytes; a
+     * longer one added to header_words needs more room) is none, nor a quarter's name */
+    char word[16];
     if (!jd_text_compact_to(cell ? cell : "", word, sizeof word)) return HEADER_OTHER;
     ascii_upper(word);
     header_kind kind = *word ? HEADER_OTHER : HEADER_EMPTY;
