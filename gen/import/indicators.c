@@ -81,6 +81,7 @@ static jd_value *new_number(double v)
 static void set_figure(jd_value *obj, const icell *c, const jd_figure *f)
 {
     jd_value_set_pos(obj, c->line, c->col);
+    jd_object_reserve(obj, jd_object_size(obj) + 3); /* its members and these three: one block */
     jd_object_set(obj, "text", string_at(c->text, c));
     jd_object_set(obj, "qualifier", string_at(f->qualifier, c));
     jd_value *value = f->number && !f->level_only ? new_number(f->value) : jd_value_new_null();
@@ -214,6 +215,7 @@ static jd_value *build_indicator(const builder *b, indicator_in *in)
     jd_value *out = NULL;
     if (ok && jd_diags_count_severity(b->diags, JD_ERROR) == errors_before) {
         out = jd_value_new_object();
+        jd_object_reserve(out, 11); /* the members below: one block */
         jd_value_set_pos(out, in->name.line, in->name.col);
         jd_object_set(out, "name", string_at(name, &in->name));
         jd_object_set(out, "unit", string_at(unit, has_text(&in->unit) ? &in->unit : &in->name));

@@ -499,6 +499,7 @@ static task *new_task(builder *b, int id, const char *title, const row_view *v)
     task *t = g_new0(task, 1);
     t->line = jd_records_field_line(b->records, v->r, field_of(v, b->cols.id));
     t->value = jd_value_new_object_in(b->tree);
+    jd_object_reserve(t->value, 4); /* id, title, leaders, units: one block */
     set_pos(t->value, v, b->cols.id);
     jd_value *id_value = jd_value_new_int_in(b->tree, id);
     set_pos(id_value, v, b->cols.id);
@@ -574,6 +575,7 @@ static jd_value *read_plan(const row_view *v)
         while (end < QUARTERS && !*texts[end] && continues[end])
             end++;
         jd_value *segment = jd_value_new_object_in(b->tree);
+        jd_object_reserve(segment, 3);
         set_pos(segment, v, b->cols.quarter[q]);
         jd_object_set_with(segment, b->tree, "from", quarter_number(b, q + 1));
         jd_object_set_with(segment, b->tree, "to", quarter_number(b, end));
@@ -615,6 +617,7 @@ static void add_unit(task *t, const row_view *v)
         report(b, JD_ERROR, v->r, field_of(v, b->cols.units), "row has no 责任单位");
     } else {
         jd_value *unit = jd_value_new_object_in(b->tree);
+        jd_object_reserve(unit, 2);
         set_pos(unit, v, b->cols.units);
         jd_object_set_with(unit, b->tree, "names", names_array(names, v, b->cols.units));
         jd_object_set_with(unit, b->tree, "plan", read_plan(v));
