@@ -344,6 +344,66 @@ START_TEST(a_number_keeps_its_unit)
 }
 END_TEST
 
+/* A share column with min-width="auto" is never narrower than its longest unbreakable
+ * text: the figure and its unit stay on one line, and the other share gives up the room. */
+START_TEST(a_share_column_can_keep_its_longest_figure_whole)
+{
+    const char *cols[] = {"<col width=\"1fr\"/><col width=\"1fr\"/>",
+                          "<col width=\"1fr\"/><col width=\"1fr\" min-width=\"auto\"/>"};
+    for (int with_min = 0; with_min <= 1; with_min++) {
+        char *body = g_strdup_printf("<table padding=\"0\" font-size=\"10pt\">%s<tr><td>甲乙丙丁戊己庚辛壬癸子丑</td>"
+                                     "<td>1234567890万平方米</td></tr></table>",
+                                     cols[with_min]);
+        fresh_diags();
+        jd_pages *pages = lay(200, body);
+        GPtrArray *lines = lines_of(pages, NULL);
+        bool whole = false;
+        for (guint l = 0; l < lines->len; l++)
+            whole = whole || strstr(g_ptr_array_index(lines, l), "1234567890万平方米");
+        /* 160pt for two shares of 80: the figure is 92.5pt wide */
+        ck_assert_msg(whole == (with_min == 1), "with_min %d: figure whole %d", with_min, whole);
+        if (with_min) {
+            GArray *gs = glyphs_of(pages);
+            const glyph *one = find(gs, '1', 0), *first = find(gs, 0x7532 /* 甲 */, 0);
+            ck_assert_double_eq_tol(first->x, 20, 0.01);
+            /* the second column starts where the figure's width (and the measuring margin)
+             * leaves it: 160 - 92.5 - 0.5 */
+            ck_assert_double_eq_tol(one->x, 20 + 160 - 93, 0.05);
+            g_array_free(gs, TRUE);
+        }
+        ck_assert_int_eq(jd_diags_count(diags), 0);
+        g_ptr_array_free(lines, TRUE);
+        jd_pages_free(pages);
+        g_free(body);
+    }
+    /* a share is not a minimum */
+    fresh_diags();
+    const char *xml = "<document><page size=\"200pt 200pt\"/><table><col width=\"1fr\" min-width=\"2fr\"/>"
+                      "<tr><td>甲</td></tr></table></document>";
+    jd_template *tpl = jd_template_load_memory(xml, strlen(xml), "fixture.xml", NULL, NULL, diags);
+    jd_doc *doc = tpl ? jd_template_expand(tpl, NULL, diags) : NULL;
+    ck_assert_ptr_null(doc);
+    char *msg = jd_diag_format(jd_diags_get(diags, 0));
+    ck_assert_msg(strstr(msg, "fixture.xml:1:") && strstr(msg, "min-width is a length"), "%s", msg);
+    g_free(msg);
+    jd_template_free(tpl);
+}
+END_TEST
+
+/* A centred or left-aligned line is not stretched, so a last line of one character takes
+ * one more from the line above even when that line would be loose if justified. */
+START_TEST(a_centred_paragraph_does_not_end_in_one_character)
+{
+    jd_pages *pages = lay(96, "<p text-align=\"center\">实现稳定增长</p>");
+    GPtrArray *lines = lines_of(pages, NULL);
+    ck_assert_int_eq(lines->len, 2);
+    ck_assert_str_eq(g_ptr_array_index(lines, 0), "实现稳定");
+    ck_assert_str_eq(g_ptr_array_index(lines, 1), "增长");
+    g_ptr_array_free(lines, TRUE);
+    jd_pages_free(pages);
+}
+END_TEST
+
 START_TEST(a_paragraph_does_not_end_in_one_character)
 {
     /* 21 Han in lines of 10: not 10 + 10 + 1, but 10 + 9 + 2 */
@@ -479,6 +539,8 @@ int main(void)
     tcase_add_test(tc, a_long_name_in_a_narrow_column_stays_whole);
     tcase_add_test(tc, a_number_keeps_its_unit);
     tcase_add_test(tc, a_paragraph_does_not_end_in_one_character);
+    tcase_add_test(tc, a_share_column_can_keep_its_longest_figure_whole);
+    tcase_add_test(tc, a_centred_paragraph_does_not_end_in_one_character);
     tcase_add_test(tc, right_to_left_text_is_drawn_in_visual_order);
     tcase_add_test(tc, a_character_grid_spans_its_measure);
     tcase_add_test(tc, the_seed_sheet_measures_as_issue_11_asks);

@@ -218,6 +218,9 @@ typedef enum {
     /* COLOPHON (string): "even" or "odd": the page it is on must be one (GB/T 9704: the
      * 版记 is on the back of the last sheet); unset: any page */
     JD_ATTR_PARITY,
+    /* COLUMN (length: PT, or AUTO: its longest unbreakable text): the narrowest an FR
+     * column may be made */
+    JD_ATTR_MIN_WIDTH,
     JD_ATTR_COUNT
 } jd_attr;
 

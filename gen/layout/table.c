@@ -224,11 +224,11 @@ static void free_key(gpointer key)
     g_string_free(key, TRUE);
 }
 
-/* Content widths of the single-column cells of automatic columns: a column fits its
- * longest unbreakable name. Each distinct content is shaped once (a unit's name recurs on
+/* Content widths of the single-column cells of the columns `measure` names (automatic
+ * ones, and shares with min-width="auto"): a column fits its longest unbreakable name. Each distinct content is shaped once (a unit's name recurs on
  * every row of its tasks) and its box thrown away: the walk shapes the cell again when it
  * reaches it, so the boxes of a long table's names are not all held at once. */
-static void auto_widths(table *t, const jd_length *spec, double avail, double *amin, double *amax)
+static void auto_widths(table *t, const bool *measure, double avail, double *amin, double *amax)
 {
     GHashTable *seen = g_hash_table_new_full((GHashFunc)g_string_hash, (GEqualFunc)g_string_equal,
                                              free_key, g_free);
@@ -237,7 +237,7 @@ static void auto_widths(table *t, const jd_length *spec, double avail, double *a
         for (int k = r; k <= end; k++)
             for (guint i = 0; i < t->rows[k].starting->len; i++) {
                 tcell *c = g_ptr_array_index(t->rows[k].starting, i);
-                if (c->colspan != 1 || c->col >= t->ncols || spec[c->col].unit != JD_UNIT_AUTO)
+                if (c->colspan != 1 || c->col >= t->ncols || !measure[c->col])
                     continue;
                 GString *key = content_key(c->node);
                 widths *w = key ? g_hash_table_lookup(seen, key) : NULL;
@@ -270,6 +270,41 @@ static void auto_widths(table *t, const jd_length *spec, double avail, double *a
     g_hash_table_destroy(seen);
 }
 
+/* A share (fr) column with a min-width is widened to it — to its longest unbreakable text
+ * for "auto" ("37.5亿元，" whole rather than cut after 亿) — and the room comes from the
+ * other shares in proportion to what each has above its own minimum. When they have not
+ * enough, the table comes out wider than the page and is narrowed as a whole (with the
+ * warning that says so). */
+static void shares_at_least(table *t, const jd_length *spec, const jd_length *least, const double *amin,
+                            double avail, double *w)
+{
+    double *lowest = g_new0(double, (gsize)MAX(t->ncols, 0) + 1), deficit = 0, slack = 0;
+    for (int j = 0; j < t->ncols; j++) {
+        if (spec[j].unit != JD_UNIT_FR)
+            continue;
+        lowest[j] = least[j].unit == JD_UNIT_AUTO      ? amin[j]
+                   : least[j].unit == JD_UNIT_PT      ? least[j].value
+                   : least[j].unit == JD_UNIT_PERCENT ? avail * least[j].value / 100.0
+                                                      : 0;
+        if (w[j] < lowest[j])
+            deficit += lowest[j] - w[j];
+    }
+    if (deficit <= 0) {
+        g_free(lowest);
+        return;
+    }
+    for (int j = 0; j < t->ncols; j++)
+        if (spec[j].unit == JD_UNIT_FR && w[j] > lowest[j])
+            slack += w[j] - lowest[j];
+    double take = slack > 0 ? MIN(1, deficit / slack) : 0;
+    for (int j = 0; j < t->ncols; j++) {
+        if (spec[j].unit != JD_UNIT_FR)
+            continue;
+        w[j] = w[j] < lowest[j] ? lowest[j] : w[j] - (w[j] - lowest[j]) * take;
+    }
+    g_free(lowest);
+}
+
 static void column_widths(table *t, const jd_node *tn)
 {
     double avail = t->flow->width;
@@ -282,7 +317,14 @@ static void column_widths(table *t, const jd_node *tn)
     }
     double *w = g_new0(double, t->ncols), *amin = g_new0(double, t->ncols), *amax = g_new0(double, t->ncols);
     double fixed = 0, fr_total = 0, auto_min = 0, auto_max = 0;
-    bool any_auto = false;
+    bool any_auto = false, *measure = g_new0(bool, t->ncols);
+    jd_length *least = g_new0(jd_length, t->ncols); /* min-width of the shares */
+    for (int j = 0; j < t->ncols; j++) {
+        if (spec[j].unit == JD_UNIT_FR && (guint)j < t->columns->len)
+            least[j] = jd_node_length(g_ptr_array_index(t->columns, j), JD_ATTR_MIN_WIDTH);
+        measure[j] = spec[j].unit == JD_UNIT_AUTO || least[j].unit == JD_UNIT_AUTO;
+        any_auto = any_auto || measure[j];
+    }
     for (int j = 0; j < t->ncols; j++) {
         if (spec[j].unit == JD_UNIT_PT)
             w[j] = spec[j].value, fixed += w[j];
@@ -290,11 +332,9 @@ static void column_widths(table *t, const jd_node *tn)
             w[j] = avail * spec[j].value / 100.0, fixed += w[j];
         else if (spec[j].unit == JD_UNIT_FR)
             fr_total += spec[j].value;
-        else
-            any_auto = true;
     }
     if (any_auto) {
-        auto_widths(t, spec, avail, amin, amax);
+        auto_widths(t, measure, avail, amin, amax);
         for (int j = 0; j < t->ncols; j++)
             if (spec[j].unit == JD_UNIT_AUTO)
                 auto_min += amin[j], auto_max += amax[j];
@@ -317,6 +357,7 @@ static void column_widths(table *t, const jd_node *tn)
     for (int j = 0; j < t->ncols; j++)
         if (spec[j].unit == JD_UNIT_FR)
             w[j] = fr_total > 0 ? MAX(0, left) * spec[j].value / fr_total : 0;
+    shares_at_least(t, spec, least, amin, avail, w);
     double total = 0;
     for (int j = 0; j < t->ncols; j++)
         total += w[j];
@@ -335,6 +376,8 @@ static void column_widths(table *t, const jd_node *tn)
     g_free(amin);
     g_free(amax);
     g_free(spec);
+    g_free(measure);
+    g_free(least);
 }
 
 /* ---- measuring --------------------------------------------------------------------- */

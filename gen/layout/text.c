@@ -1269,7 +1269,9 @@ static void avoid_single(const jl_para *p, const sums *S, GArray *lines, const p
     for (uint32_t k = prev->end - 1; k > s + 1; k--) {
         if (!(p->clusters[k].flags & JL_BREAK_BEFORE))
             continue;
-        if (!fits_compressed(p, S, k, para_end, pl->width) || loosening(p, S, s, k, avail) > PUSH_LIMIT)
+        /* a shorter line is stretched only in justified text */
+        bool justified = p->style->text_align == JD_ALIGN_JUSTIFY;
+        if (!fits_compressed(p, S, k, para_end, pl->width) || (justified && loosening(p, S, s, k, avail) > PUSH_LIMIT))
             return;
         set_line(p, S, s, k, avail, indent, false, &a);
         set_line(p, S, k, para_end, pl->width, 0, true, &b);

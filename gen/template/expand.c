@@ -797,6 +797,13 @@ static void expand_col(expander *ex, const tpl_node *node, sink *s)
     g_ptr_array_add(s->table->col_props, props);
     tpl_attr_value width = {.len = {0, TPL_LEN_AUTO}};
     attr_typed(ex, node, TPL_A_WIDTH, &width);
+    tpl_attr_value min_width = {.len = {0, TPL_LEN_AUTO}};
+    bool has_min = attr_typed(ex, node, TPL_A_MIN_WIDTH, &min_width);
+    if (has_min && min_width.len.unit == TPL_LEN_FR) {
+        attr_error(ex, node, tpl_node_attr(node, TPL_A_MIN_WIDTH),
+                   "min-width is a length (pt, mm, em, 字, %) or auto, not a share (fr)");
+        has_min = false;
+    }
     tpl_attr_value repeat = {.i = 1};
     attr_typed(ex, node, TPL_A_REPEAT, &repeat);
     tpl_attr_value repeat_on_break = {.flag = false};
@@ -808,6 +815,8 @@ static void expand_col(expander *ex, const tpl_node *node, sink *s)
         set_source(col, node);
         if (repeat_on_break.flag) jd_node_set_int(col, JD_ATTR_REPEAT_ON_BREAK, 1);
         jd_node_set_length(col, JD_ATTR_WIDTH, resolve(ex, width.len, style));
+        if (has_min)
+            jd_node_set_length(col, JD_ATTR_MIN_WIDTH, resolve(ex, min_width.len, style));
         jd_node_append(s->node, col);
         g_ptr_array_add(s->table->cols, props);
     }

@@ -42,7 +42,7 @@ static const element_def elements[] = {
     {"list", TPL_LIST, true, A(MARKER) | BLOCK_ATTRS},
     {"item", TPL_ITEM, true, A(ID)},
     {"table", TPL_TABLE, true, A(HEADER_ROWS) | BLOCK_ATTRS},
-    {"col", TPL_COL, true, A(WIDTH) | A(REPEAT) | A(REPEAT_ON_BREAK)},
+    {"col", TPL_COL, true, A(WIDTH) | A(MIN_WIDTH) | A(REPEAT) | A(REPEAT_ON_BREAK)},
     {"tr", TPL_TR, true, A(CHANGE_BAR) | BLOCK_ATTRS},
     {"th", TPL_TH, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
     {"td", TPL_TD, true, A(ROWSPAN) | A(COLSPAN) | A(ID) | A(REPEAT_ON_BREAK)},
@@ -157,6 +157,7 @@ static const struct {
     [TPL_A_DEFAULT] = {"default", AK_STRING, true},
     [TPL_A_EXAMPLE] = {"example", AK_STRING, true},
     [TPL_A_CHOICES] = {"choices", AK_STRING, true},
+    [TPL_A_MIN_WIDTH] = {"min-width", AK_LENGTH, false},
 };
 
 static const char *const orientations[] = {"portrait", "landscape", NULL};

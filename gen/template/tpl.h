@@ -440,6 +440,7 @@ typedef enum {
     TPL_A_DEFAULT,
     TPL_A_EXAMPLE,
     TPL_A_CHOICES,
+    TPL_A_MIN_WIDTH,
     TPL_A_COUNT
 } tpl_attr_id;
 
