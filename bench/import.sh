@@ -19,23 +19,17 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 bench_args "${1:-}" "${2:-}" 11
-command -v valgrind >/dev/null || { echo "bench: valgrind is needed: apt-get install valgrind" >&2; exit 2; }
+need_valgrind
 sample=$root/samples/xiqing-2023
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-# millions COMMAND...: callgrind's instruction count of COMMAND (its options first)
-millions() {
-    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
-        awk '/I *refs:/ { gsub(",", "", $NF); printf "%.2f", $NF / 1e6 }'
-}
-
-printf '%-24s %8s M\n' "bind (three inputs)" "$(millions --toggle-collect=jd_bind_data "$jindu" render \
+printf '%-24s %8s M\n' "bind (three inputs)" "$(callgrind_millions --toggle-collect=jd_bind_data "$jindu" render \
     "$root/templates/meeting-summary.xml" --data "$sample/tasks.tsv" --data "$sample/progress" \
     --data "$sample/indicators.csv" -D period=2023Q2 -D date=2023-07-10 -D office=西青区人民政府督查室 \
     -D number=西青督〔2023〕5号 -o "$out/summary.pdf")"
 for input in progress tasks.tsv indicators.csv; do
-    printf '%-24s %8s M\n' "import $input" "$(millions "$jindu" import "$sample/$input" -o /dev/null)"
+    printf '%-24s %8s M\n' "import $input" "$(callgrind_millions "$jindu" import "$sample/$input" -o /dev/null)"
 done
 printf '%-24s %8.1f ms (median of %s)\n' "import progress" \
     "$(measure : "'$jindu' import '$sample/progress' -o /dev/null" | cut -d' ' -f1)" "$runs"

@@ -10,6 +10,18 @@ bench_args() {
     [ -x "$jindu" ] || { echo "no $jindu: build first (cmake --build $build)" >&2; exit 2; }
 }
 
+# need_valgrind: stops the script when valgrind is not installed (callgrind_millions needs it)
+need_valgrind() {
+    command -v valgrind >/dev/null || { echo "bench: valgrind is needed: apt-get install valgrind" >&2; exit 2; }
+}
+
+# callgrind_millions [VALGRIND_OPTION...] COMMAND...: callgrind's instruction count of COMMAND
+# in millions (deterministic, so it compares on a busy machine)
+callgrind_millions() {
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$@" 2>&1 >/dev/null |
+        awk '/I *refs:/ { gsub(",", "", $NF); printf "%.2f", $NF / 1e6 }'
+}
+
 # median of the numbers on standard input
 median() {
     sort -g | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'

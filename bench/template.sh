@@ -17,16 +17,14 @@ set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 bench_args "${1:-}" "${2:-}" 11
-command -v valgrind >/dev/null || { echo "bench: valgrind is needed: apt-get install valgrind" >&2; exit 2; }
+need_valgrind
 sample=$root/samples/xiqing-2023
 data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv' -D period=2023Q2"
 summary="-D date=2023-07-10 -D office=西青区人民政府督查室 -D number=西青督〔2023〕5号"
 
 # instructions FUNCTION TEMPLATE ARGS: what callgrind counts inside FUNCTION, in millions
 instructions() {
-    eval "valgrind --tool=callgrind --toggle-collect=$1 --callgrind-out-file=/dev/null \
-        '$jindu' expand '$root/templates/$2' $data $3" 2>&1 >/dev/null |
-        awk '/I *refs:/ { gsub(",", "", $NF); printf "%.2f", $NF / 1e6 }'
+    eval "callgrind_millions --toggle-collect=$1 '$jindu' expand '$root/templates/$2' $data $3"
 }
 
 printf '%-22s %10s %12s %14s\n' "" "load (M)" "expand (M)" "expand (ms)"

@@ -390,38 +390,35 @@ START_TEST(a_share_column_can_keep_its_longest_figure_whole)
 }
 END_TEST
 
+/* `body` laid out `width` pt wide is `n` lines; line i is want[i] (NULL: not checked). */
+static void assert_lines(double width, const char *body, guint n, const char *const *want)
+{
+    jd_pages *pages = lay(width, body);
+    GPtrArray *lines = lines_of(pages, NULL);
+    ck_assert_int_eq(lines->len, n);
+    for (guint i = 0; i < n; i++)
+        if (want[i])
+            ck_assert_str_eq(g_ptr_array_index(lines, i), want[i]);
+    g_ptr_array_free(lines, TRUE);
+    jd_pages_free(pages);
+}
+
 /* A centred or left-aligned line is not stretched, so a last line of one character takes
  * one more from the line above even when that line would be loose if justified. */
 START_TEST(a_centred_paragraph_does_not_end_in_one_character)
 {
-    jd_pages *pages = lay(96, "<p text-align=\"center\">实现稳定增长</p>");
-    GPtrArray *lines = lines_of(pages, NULL);
-    ck_assert_int_eq(lines->len, 2);
-    ck_assert_str_eq(g_ptr_array_index(lines, 0), "实现稳定");
-    ck_assert_str_eq(g_ptr_array_index(lines, 1), "增长");
-    g_ptr_array_free(lines, TRUE);
-    jd_pages_free(pages);
+    assert_lines(96, "<p text-align=\"center\">实现稳定增长</p>", 2, (const char *[]){"实现稳定", "增长"});
 }
 END_TEST
 
 START_TEST(a_paragraph_does_not_end_in_one_character)
 {
     /* 21 Han in lines of 10: not 10 + 10 + 1, but 10 + 9 + 2 */
-    jd_pages *pages = lay(140, "<p text-align=\"justify\">一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子</p>");
-    GPtrArray *lines = lines_of(pages, NULL);
-    ck_assert_int_eq(lines->len, 3);
-    ck_assert_str_eq(g_ptr_array_index(lines, 1), "甲乙丙丁戊己庚辛壬");
-    ck_assert_str_eq(g_ptr_array_index(lines, 2), "癸子");
-    g_ptr_array_free(lines, TRUE);
-    jd_pages_free(pages);
-
+    assert_lines(140, "<p text-align=\"justify\">一二三四五六七八九十甲乙丙丁戊己庚辛壬癸子</p>", 3,
+                 (const char *[]){NULL, "甲乙丙丁戊己庚辛壬", "癸子"});
     /* when the line above can take it by compressing its marks, it does */
-    pages = lay(140, "<p text-align=\"justify\">一二三四五六七八九十甲乙，丙丁，戊己庚辛壬</p>");
-    lines = lines_of(pages, NULL);
-    ck_assert_int_eq(lines->len, 2);
-    ck_assert_str_eq(g_ptr_array_index(lines, 1), "甲乙，丙丁，戊己庚辛壬");
-    g_ptr_array_free(lines, TRUE);
-    jd_pages_free(pages);
+    assert_lines(140, "<p text-align=\"justify\">一二三四五六七八九十甲乙，丙丁，戊己庚辛壬</p>", 2,
+                 (const char *[]){NULL, "甲乙，丙丁，戊己庚辛壬"});
 }
 END_TEST
 

@@ -612,14 +612,12 @@ static void start_body_pool(state *st, const jd_node *parent)
     GPtrArray *blocks = g_ptr_array_new();
     for (const jd_node *n = jd_node_first_child(parent); n; n = jd_node_next(n)) {
         jd_node_type t = jd_node_get_type(n);
-        if (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING) {
+        if (t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING)
             g_ptr_array_add(blocks, (gpointer)n);
-            g_hash_table_insert(st->body_jobs, (gpointer)n, GUINT_TO_POINTER(blocks->len));
-        }
     }
     st->body_pool = jl_pool_start(st->flow.ctx, (const jd_node *const *)blocks->pdata, blocks->len);
-    if (!st->body_pool)
-        g_hash_table_remove_all(st->body_jobs);
+    for (guint i = 0; st->body_pool && i < blocks->len; i++)
+        g_hash_table_insert(st->body_jobs, blocks->pdata[i], GUINT_TO_POINTER(i + 1));
     g_ptr_array_free(blocks, TRUE);
 }
 

@@ -275,34 +275,24 @@ static void auto_widths(table *t, const bool *measure, double avail, double *ami
  * other shares in proportion to what each has above its own minimum. When they have not
  * enough, the table comes out wider than the page and is narrowed as a whole (with the
  * warning that says so). */
-static void shares_at_least(table *t, const jd_length *spec, const jd_length *least, const double *amin,
-                            double avail, double *w)
+static void shares_at_least(table *t, const jd_length *spec, const double *lowest, double *w)
 {
-    double *lowest = g_new0(double, (gsize)MAX(t->ncols, 0) + 1), deficit = 0, slack = 0;
-    for (int j = 0; j < t->ncols; j++) {
-        if (spec[j].unit != JD_UNIT_FR)
-            continue;
-        lowest[j] = least[j].unit == JD_UNIT_AUTO      ? amin[j]
-                   : least[j].unit == JD_UNIT_PT      ? least[j].value
-                   : least[j].unit == JD_UNIT_PERCENT ? avail * least[j].value / 100.0
-                                                      : 0;
-        if (w[j] < lowest[j])
-            deficit += lowest[j] - w[j];
-    }
-    if (deficit <= 0) {
-        g_free(lowest);
-        return;
-    }
+    double deficit = 0, slack = 0;
     for (int j = 0; j < t->ncols; j++)
-        if (spec[j].unit == JD_UNIT_FR && w[j] > lowest[j])
-            slack += w[j] - lowest[j];
+        if (spec[j].unit == JD_UNIT_FR)
+            deficit += MAX(0, lowest[j] - w[j]), slack += MAX(0, w[j] - lowest[j]);
+    if (deficit <= 0)
+        return;
     double take = slack > 0 ? MIN(1, deficit / slack) : 0;
-    for (int j = 0; j < t->ncols; j++) {
-        if (spec[j].unit != JD_UNIT_FR)
-            continue;
-        w[j] = w[j] < lowest[j] ? lowest[j] : w[j] - (w[j] - lowest[j]) * take;
-    }
-    g_free(lowest);
+    for (int j = 0; j < t->ncols; j++)
+        if (spec[j].unit == JD_UNIT_FR)
+            w[j] = w[j] < lowest[j] ? lowest[j] : w[j] - (w[j] - lowest[j]) * take;
+}
+
+/* A length in pt or % of `avail`, else 0 (fr and auto are shares, not widths). */
+static double width_of(jd_length l, double avail)
+{
+    return l.unit == JD_UNIT_PT ? l.value : l.unit == JD_UNIT_PERCENT ? avail * l.value / 100.0 : 0;
 }
 
 static void column_widths(table *t, const jd_node *tn)
@@ -324,12 +314,8 @@ static void column_widths(table *t, const jd_node *tn)
             least[j] = jd_node_length(g_ptr_array_index(t->columns, j), JD_ATTR_MIN_WIDTH);
         measure[j] = spec[j].unit == JD_UNIT_AUTO || least[j].unit == JD_UNIT_AUTO;
         any_auto = any_auto || measure[j];
-    }
-    for (int j = 0; j < t->ncols; j++) {
-        if (spec[j].unit == JD_UNIT_PT)
-            w[j] = spec[j].value, fixed += w[j];
-        else if (spec[j].unit == JD_UNIT_PERCENT)
-            w[j] = avail * spec[j].value / 100.0, fixed += w[j];
+        if (spec[j].unit == JD_UNIT_PT || spec[j].unit == JD_UNIT_PERCENT)
+            w[j] = width_of(spec[j], avail), fixed += w[j];
         else if (spec[j].unit == JD_UNIT_FR)
             fr_total += spec[j].value;
     }
@@ -357,7 +343,13 @@ static void column_widths(table *t, const jd_node *tn)
     for (int j = 0; j < t->ncols; j++)
         if (spec[j].unit == JD_UNIT_FR)
             w[j] = fr_total > 0 ? MAX(0, left) * spec[j].value / fr_total : 0;
-    shares_at_least(t, spec, least, amin, avail, w);
+    /* the narrowest each share may be: its longest unbreakable text (amin, measured), or a
+     * length; amin is not needed for anything else from here on */
+    double *lowest = amin;
+    for (int j = 0; j < t->ncols; j++)
+        if (least[j].unit != JD_UNIT_AUTO)
+            lowest[j] = width_of(least[j], avail);
+    shares_at_least(t, spec, lowest, w);
     double total = 0;
     for (int j = 0; j < t->ncols; j++)
         total += w[j];
