@@ -20,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const jd_value *globals = fuzz_globals();
     const jd_value *tasks = jd_object_get(jd_object_get(globals, "list"), "tasks");
     for (int strict = 0; e && strict < 2; strict++) {
-        tpl_eval ev = {globals, g_array_new(FALSE, FALSE, sizeof(tpl_binding)), strict, 0, errs};
+        tpl_eval ev = {globals, g_array_new(FALSE, FALSE, sizeof(tpl_binding)), strict, 0, errs, NULL};
         tpl_scope_push(&ev, g_string_chunk_insert_const(names, "t"),
                        jd_value_ref(jd_array_get(tasks, 1)));
         tpl_scope_push(&ev, g_string_chunk_insert_const(names, "i"), jd_value_new_int(1));
