@@ -164,6 +164,8 @@ typedef struct jl_para {
     const jd_style *style; /* the block's style: alignment, indent, line height */
     float empty_ascent, empty_height; /* for a paragraph with no text */
     GArray *missing;       /* jl_missing: characters no font has, reported on adoption */
+    bool packed;           /* the arrays live in the paragraph's own block (jl_para_pack) */
+    struct jl_para *next;  /* the next paragraph of a cell, while a shaping thread hands it over */
 } jl_para;
 
 typedef struct {
@@ -191,6 +193,11 @@ typedef struct {
  * adopts it. A character no font has is reported as an error. */
 jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_number,
                        const char *page_count);
+/* The paragraph and its arrays moved into one block. A paragraph shaped on a worker thread
+ * is freed on the layout's, and glibc frees each block into the arena of the thread that
+ * allocated it, under that arena's lock: five blocks a cell kept the two threads waiting
+ * for each other's locks. Takes `p`. */
+jl_para *jl_para_pack(jl_para *p);
 /* Shapes with any shaper, on any thread; the result is not yet adopted. NULL when the
  * shaper lacks a style's font description. */
 jl_para *jl_para_shape_with(jl_shaper *shaper, const jd_node *block, const char *page_number,

@@ -8,6 +8,12 @@
  * that is not under way, and the workers never run more than WINDOW cells ahead (memory
  * stays bounded by the window, not the table).
  *
+ * What a worker hands over is packed: each paragraph one block, chained, with no container.
+ * The layout frees it, and glibc takes the lock of the worker's malloc arena for each such
+ * block; with a container and five blocks a paragraph the two threads spent the time the
+ * worker saved waiting on each other's arena (a 327-page list laid out no faster on two
+ * threads than on one).
+ *
  * Nothing a worker does reaches the output directly: font keys are interned, and font ids
  * and errors are assigned when the layout adopts a paragraph, in document order. The pages
  * are therefore the same whatever the number of threads. The workers never touch cairo:
@@ -15,7 +21,10 @@
  * pango's FreeType one. */
 #include "layout_private.h"
 
-enum { WINDOW = 256, MIN_CELLS = 32 };
+/* WAKE_STEP: a worker that ran a window ahead sleeps until the layout has taken this many
+ * more cells, not one (a wake-up per cell made tens of thousands of futex calls in a long
+ * table). */
+enum { WINDOW = 256, WAKE_STEP = 32, MIN_CELLS = 32 };
 
 /* JOB_TAKEN: the layout has it (shaped by a worker, or left for the layout to shape). */
 typedef enum { JOB_FREE, JOB_CLAIMED, JOB_DONE, JOB_GAVE_UP, JOB_TAKEN } job_state;
@@ -23,7 +32,7 @@ typedef enum { JOB_FREE, JOB_CLAIMED, JOB_DONE, JOB_GAVE_UP, JOB_TAKEN } job_sta
 typedef struct {
     const jd_node *container;
     job_state state;
-    GPtrArray *paras; /* jl_para*, once done */
+    jl_para *paras;   /* once done: the first, the others chained through `next` */
 } job;
 
 struct jl_pool {
@@ -35,9 +44,12 @@ struct jl_pool {
     size_t n_jobs;
     size_t next;       /* first job a worker may claim */
     size_t consumed;   /* jobs before this one were taken by the layout */
+    size_t awaited;    /* the job the layout waits for a worker to finish, or SIZE_MAX */
+    int idle;          /* workers waiting for room */
     bool stop;
     GMutex lock;
-    GCond changed;
+    GCond room;        /* to the workers: the window moved, or stop */
+    GCond done;        /* to the layout: the job it waits for is finished */
     GThread **threads;
     int n_threads;
 };
@@ -48,29 +60,36 @@ static bool is_text_block(const jd_node *n)
     return t == JD_NODE_PARAGRAPH || t == JD_NODE_HEADING;
 }
 
-/* The paragraphs of one cell (or the one paragraph of a block of the body), or NULL when
- * the worker cannot shape it alone. */
-static GPtrArray *shape_cell(jl_shaper *sh, const jd_node *container)
+static void free_chain(jl_para *p)
 {
-    GPtrArray *paras = g_ptr_array_new_with_free_func((GDestroyNotify)jl_para_free);
-    if (is_text_block(container)) {
-        jl_para *p = jl_para_shape_with(sh, container, NULL, NULL);
-        if (p)
-            g_ptr_array_add(paras, p);
-        else
-            g_clear_pointer(&paras, g_ptr_array_unref);
-        return paras;
+    while (p) {
+        jl_para *next = p->next;
+        jl_para_free(p);
+        p = next;
     }
-    for (const jd_node *b = jd_node_first_child(container); b; b = jd_node_next(b)) {
+}
+
+/* Shapes the paragraphs of one cell (or the one paragraph of a block of the body) into
+ * `*chain`, each packed into one block and chained through `next` (no container: every
+ * block a worker allocates is one the layout's thread frees); false when the worker cannot
+ * shape it alone. */
+static bool shape_cell(jl_shaper *sh, const jd_node *container, jl_para **chain)
+{
+    *chain = NULL;
+    jl_para **tail = chain;
+    bool single = is_text_block(container);
+    for (const jd_node *b = single ? container : jd_node_first_child(container); b; b = single ? NULL : jd_node_next(b)) {
         /* anything else is an error the layout reports itself */
         jl_para *p = is_text_block(b) ? jl_para_shape_with(sh, b, NULL, NULL) : NULL;
         if (!p) {
-            g_ptr_array_free(paras, TRUE);
-            return NULL;
+            free_chain(*chain);
+            *chain = NULL;
+            return false;
         }
-        g_ptr_array_add(paras, p);
+        *tail = jl_para_pack(p);
+        tail = &(*tail)->next;
     }
-    return paras;
+    return true;
 }
 
 /* With the lock held: claims the first free job inside the window, or returns n_jobs. */
@@ -85,11 +104,12 @@ static size_t claim_next(jl_pool *pool)
 }
 
 /* With the lock held: stores a claimed job's result. */
-static void finish(jl_pool *pool, size_t i, GPtrArray *paras)
+static void finish(jl_pool *pool, size_t i, bool shaped, jl_para *paras)
 {
     pool->jobs[i].paras = paras;
-    pool->jobs[i].state = paras ? JOB_DONE : JOB_GAVE_UP;
-    g_cond_broadcast(&pool->changed);
+    pool->jobs[i].state = shaped ? JOB_DONE : JOB_GAVE_UP;
+    if (i == pool->awaited)
+        g_cond_signal(&pool->done);
 }
 
 static gpointer worker(gpointer data)
@@ -105,13 +125,16 @@ static gpointer worker(gpointer data)
         if (i == pool->n_jobs) {
             if (pool->stop || pool->next >= pool->n_jobs)
                 break;
-            g_cond_wait(&pool->changed, &pool->lock); /* the window is full */
+            pool->idle++;
+            g_cond_wait(&pool->room, &pool->lock); /* the window is full */
+            pool->idle--;
             continue;
         }
         g_mutex_unlock(&pool->lock);
-        GPtrArray *paras = shape_cell(&sh, pool->jobs[i].container);
+        jl_para *paras;
+        bool shaped = shape_cell(&sh, pool->jobs[i].container, &paras);
         g_mutex_lock(&pool->lock);
-        finish(pool, i, paras);
+        finish(pool, i, shaped, paras);
     }
     g_mutex_unlock(&pool->lock);
     jl_shaper_clear(&sh);
@@ -151,8 +174,10 @@ jl_pool *jl_pool_start(jl_ctx *ctx, const jd_node *const *containers, size_t n)
     pool->n_jobs = n;
     for (size_t i = 0; i < n; i++)
         pool->jobs[i].container = containers[i];
+    pool->awaited = SIZE_MAX;
     g_mutex_init(&pool->lock);
-    g_cond_init(&pool->changed);
+    g_cond_init(&pool->room);
+    g_cond_init(&pool->done);
     pool->n_threads = ctx->threads - 1;
     pool->threads = g_new0(GThread *, pool->n_threads);
     for (int t = 0; t < pool->n_threads; t++)
@@ -166,11 +191,14 @@ GPtrArray *jl_pool_take(jl_pool *pool, size_t i)
         return NULL;
     g_mutex_lock(&pool->lock);
     if (i + 1 > pool->consumed) {
+        size_t before = pool->consumed;
         pool->consumed = i + 1;
-        g_cond_broadcast(&pool->changed); /* the window moved */
+        if (pool->idle > 0 && before / WAKE_STEP != pool->consumed / WAKE_STEP)
+            g_cond_broadcast(&pool->room);
     }
     job *j = &pool->jobs[i];
-    GPtrArray *paras = NULL;
+    jl_para *chain = NULL;
+    bool shaped = false;
     if (j->state == JOB_FREE) {
         j->state = JOB_TAKEN;
     } else {
@@ -178,20 +206,32 @@ GPtrArray *jl_pool_take(jl_pool *pool, size_t i)
             /* rather than wait for a worker, shape the next free cell too */
             size_t k = claim_next(pool);
             if (k == pool->n_jobs) {
-                g_cond_wait(&pool->changed, &pool->lock);
+                pool->awaited = i;
+                g_cond_wait(&pool->done, &pool->lock);
+                pool->awaited = SIZE_MAX;
                 continue;
             }
             g_mutex_unlock(&pool->lock);
-            GPtrArray *shaped = shape_cell(pool->own_shaper, pool->jobs[k].container);
+            jl_para *own;
+            bool own_shaped = shape_cell(pool->own_shaper, pool->jobs[k].container, &own);
             g_mutex_lock(&pool->lock);
-            finish(pool, k, shaped);
+            finish(pool, k, own_shaped, own);
         }
-        if (j->state == JOB_DONE)
-            paras = j->paras;
+        shaped = j->state == JOB_DONE;
+        chain = j->paras;
         j->paras = NULL;
         j->state = JOB_TAKEN;
     }
     g_mutex_unlock(&pool->lock);
+    if (!shaped)
+        return NULL;
+    GPtrArray *paras = g_ptr_array_new_with_free_func((GDestroyNotify)jl_para_free);
+    while (chain) {
+        jl_para *next = chain->next;
+        chain->next = NULL;
+        g_ptr_array_add(paras, chain);
+        chain = next;
+    }
     return paras;
 }
 
@@ -201,17 +241,17 @@ void jl_pool_free(jl_pool *pool)
         return;
     g_mutex_lock(&pool->lock);
     pool->stop = true;
-    g_cond_broadcast(&pool->changed);
+    g_cond_broadcast(&pool->room);
     g_mutex_unlock(&pool->lock);
     for (int t = 0; t < pool->n_threads; t++)
         g_thread_join(pool->threads[t]);
     for (size_t i = 0; i < pool->n_jobs; i++)
-        if (pool->jobs[i].paras)
-            g_ptr_array_free(pool->jobs[i].paras, TRUE);
+        free_chain(pool->jobs[i].paras);
     g_free(pool->threads);
     g_free(pool->jobs);
     g_hash_table_destroy(pool->descs);
     g_mutex_clear(&pool->lock);
-    g_cond_clear(&pool->changed);
+    g_cond_clear(&pool->room);
+    g_cond_clear(&pool->done);
     g_free(pool);
 }

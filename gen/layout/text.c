@@ -855,6 +855,8 @@ static GBytes *shaped_key(const jd_style *bstyle, const flat *f)
 static jl_para *para_copy(const jl_para *p)
 {
     jl_para *c = g_memdup2(p, sizeof *p);
+    c->packed = false;
+    c->next = NULL;
     c->text = g_memdup2(p->text, p->text_len + 1);
     c->clusters = g_memdup2(p->clusters, sizeof *p->clusters * p->n_clusters);
     c->spaces = g_memdup2(p->spaces, sizeof *p->spaces * (p->n_clusters ? p->n_clusters : 1));
@@ -997,10 +999,47 @@ jl_para *jl_para_shape_text(jl_ctx *ctx, const char *text, const jd_style *style
     return p;
 }
 
+/* Room for `n` bytes from `*at`, aligned for any of the paragraph's arrays. */
+static size_t take_room(size_t *at, size_t n)
+{
+    size_t start = (*at + 15) & ~(size_t)15;
+    *at = start + n;
+    return start;
+}
+
+jl_para *jl_para_pack(jl_para *p)
+{
+    size_t n_spaces = p->n_clusters ? p->n_clusters : 1, at = 0;
+    size_t o_para = take_room(&at, sizeof *p);
+    size_t o_text = take_room(&at, p->text_len + 1);
+    size_t o_clusters = take_room(&at, sizeof *p->clusters * p->n_clusters);
+    size_t o_spaces = take_room(&at, sizeof *p->spaces * n_spaces);
+    size_t o_glyphs = take_room(&at, sizeof *p->glyphs * p->n_glyphs);
+    size_t o_runs = take_room(&at, sizeof *p->runs * p->n_runs);
+    char *block = g_malloc(at);
+    jl_para *q = (jl_para *)(block + o_para);
+    *q = *p;
+    q->packed = true;
+    q->text = memcpy(block + o_text, p->text, p->text_len + 1);
+    q->clusters = memcpy(block + o_clusters, p->clusters, sizeof *p->clusters * p->n_clusters);
+    q->spaces = memcpy(block + o_spaces, p->spaces, sizeof *p->spaces * n_spaces);
+    q->glyphs = memcpy(block + o_glyphs, p->glyphs, sizeof *p->glyphs * p->n_glyphs);
+    q->runs = memcpy(block + o_runs, p->runs, sizeof *p->runs * p->n_runs);
+    p->missing = NULL; /* moved */
+    jl_para_free(p);
+    return q;
+}
+
 void jl_para_free(jl_para *para)
 {
     if (!para)
         return;
+    if (para->packed) {
+        if (para->missing)
+            g_array_free(para->missing, TRUE);
+        g_free(para);
+        return;
+    }
     g_free(para->text);
     g_free(para->clusters);
     g_free(para->spaces);
