@@ -1007,6 +1007,15 @@ static size_t take_room(size_t *at, size_t n)
     return start;
 }
 
+/* `n` bytes of `src` copied to `at` (an empty paragraph's arrays may be NULL, and memcpy
+ * is not to be given NULL even for nothing). */
+static void *place(char *at, const void *src, size_t n)
+{
+    if (n)
+        memcpy(at, src, n);
+    return at;
+}
+
 jl_para *jl_para_pack(jl_para *p)
 {
     size_t n_spaces = p->n_clusters ? p->n_clusters : 1, at = 0;
@@ -1020,11 +1029,11 @@ jl_para *jl_para_pack(jl_para *p)
     jl_para *q = (jl_para *)(block + o_para);
     *q = *p;
     q->packed = true;
-    q->text = memcpy(block + o_text, p->text, p->text_len + 1);
-    q->clusters = memcpy(block + o_clusters, p->clusters, sizeof *p->clusters * p->n_clusters);
-    q->spaces = memcpy(block + o_spaces, p->spaces, sizeof *p->spaces * n_spaces);
-    q->glyphs = memcpy(block + o_glyphs, p->glyphs, sizeof *p->glyphs * p->n_glyphs);
-    q->runs = memcpy(block + o_runs, p->runs, sizeof *p->runs * p->n_runs);
+    q->text = place(block + o_text, p->text, p->text_len + 1);
+    q->clusters = place(block + o_clusters, p->clusters, sizeof *p->clusters * p->n_clusters);
+    q->spaces = place(block + o_spaces, p->spaces, sizeof *p->spaces * n_spaces);
+    q->glyphs = place(block + o_glyphs, p->glyphs, sizeof *p->glyphs * p->n_glyphs);
+    q->runs = place(block + o_runs, p->runs, sizeof *p->runs * p->n_runs);
     p->missing = NULL; /* moved */
     jl_para_free(p);
     return q;
