@@ -18,7 +18,6 @@ bench_args "${1:-}" "${2:-}" 5
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-sample=$root/samples/xiqing-2023
 summary="'$jindu' render '$root/tests/fixtures/chart/summary-charts.xml' --data '$sample/tasks.tsv' --data '$sample/progress/' --data rows='$root/tests/fixtures/chart/indicators.json' -D period=2023Q2"
 # CPU time is the one to compare on a busy machine: wall time waits for the processor too
 printf '%-30s %10s %10s %10s\n' "document" "wall (ms)" "cpu (ms)" "peak (KiB)"

@@ -20,14 +20,11 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 bench_args "${1:-}" "${2:-}" 11
 need_valgrind
-sample=$root/samples/xiqing-2023
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 
-printf '%-24s %8s M\n' "bind (three inputs)" "$(callgrind_millions --toggle-collect=jd_bind_data "$jindu" render \
-    "$root/templates/meeting-summary.xml" --data "$sample/tasks.tsv" --data "$sample/progress" \
-    --data "$sample/indicators.csv" -D period=2023Q2 -D date=2023-07-10 -D office=西青区人民政府督查室 \
-    -D number=西青督〔2023〕5号 -o "$out/summary.pdf")"
+printf '%-24s %8s M\n' "bind (three inputs)" "$(eval "callgrind_millions --toggle-collect=jd_bind_data '$jindu' \
+    render '$root/templates/meeting-summary.xml' $sample_data -D period=2023Q2 $summary_params -o '$out/summary.pdf'")"
 for input in progress tasks.tsv indicators.csv; do
     printf '%-24s %8s M\n' "import $input" "$(callgrind_millions "$jindu" import "$sample/$input" -o /dev/null)"
 done

@@ -49,3 +49,9 @@ measure() {
     fi
     echo "$ms $cpu $kib"
 }
+
+# The sample project, its three inputs as words for `eval` (or `sh -c`), and the parameters of
+# its 通报 (the 2023Q2 circular the project builds); the sheets take only the period.
+sample=$root/samples/xiqing-2023
+sample_data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv'"
+summary_params="-D date=2023-07-10 -D office=西青区人民政府督查室 -D number=西青督〔2023〕5号"

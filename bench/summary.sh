@@ -23,10 +23,9 @@ bench_args "${1:-}" "${2:-}" 5
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-sample=$root/samples/xiqing-2023
-data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv'"
-summary="'$jindu' render '$root/templates/meeting-summary.xml' $data -D period=2023Q2 -D date=2023-07-10 \
-    -D office=西青区人民政府督查室 -D number=西青督〔2023〕5号 -o '$work/summary.pdf'"
+data=$sample_data
+summary="'$jindu' render '$root/templates/meeting-summary.xml' $data -D period=2023Q2 $summary_params \
+    -o '$work/summary.pdf'"
 sheet="'$jindu' render '$root/templates/quarterly-sheet.xml' $data -D period=2023Q2 -o '$work/sheet.pdf'"
 printf '<document font-family="fangsong"><p>全区重点工作任务落实情况。</p></document>\n' >"$work/one.xml"
 one="'$jindu' render '$work/one.xml' $data -o '$work/one.pdf'"

@@ -18,9 +18,7 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/bench/lib.sh"
 bench_args "${1:-}" "${2:-}" 11
 need_valgrind
-sample=$root/samples/xiqing-2023
-data="--data '$sample/tasks.tsv' --data '$sample/progress' --data '$sample/indicators.csv' -D period=2023Q2"
-summary="-D date=2023-07-10 -D office=西青区人民政府督查室 -D number=西青督〔2023〕5号"
+data="$sample_data -D period=2023Q2"
 
 # instructions FUNCTION TEMPLATE ARGS: what callgrind counts inside FUNCTION, in millions
 instructions() {
@@ -30,7 +28,7 @@ instructions() {
 printf '%-22s %10s %12s %14s\n' "" "load (M)" "expand (M)" "expand (ms)"
 for t in meeting-summary quarterly-sheet task-list; do
     extra=""
-    [ "$t" = meeting-summary ] && extra=$summary
+    [ "$t" = meeting-summary ] && extra=$summary_params
     set -- "$(instructions jd_template_load "$t.xml" "$extra")" \
         "$(instructions jd_template_expand "$t.xml" "$extra")" \
         "$(measure : "'$jindu' expand '$root/templates/$t.xml' $data $extra" | cut -d' ' -f1)"
