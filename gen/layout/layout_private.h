@@ -196,7 +196,7 @@ jl_para *jl_para_shape(jl_ctx *ctx, const jd_node *block, const char *page_numbe
 /* The paragraph and its arrays moved into one block. A paragraph shaped on a worker thread
  * is freed on the layout's, and glibc frees each block into the arena of the thread that
  * allocated it, under that arena's lock: five blocks a cell kept the two threads waiting
- * for each other's locks. Takes `p`. */
+ * for each other's locks. Takes `p`; one from the shaping cache is packed already. */
 jl_para *jl_para_pack(jl_para *p);
 /* Shapes with any shaper, on any thread; the result is not yet adopted. NULL when the
  * shaper lacks a style's font description. */

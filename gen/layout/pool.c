@@ -70,10 +70,10 @@ static void free_chain(jl_para *p)
 }
 
 /* Shapes the paragraphs of one cell (or the one paragraph of a block of the body) into
- * `*chain`, each packed into one block and chained through `next` (no container: every
- * block a worker allocates is one the layout's thread frees); false when the worker cannot
- * shape it alone. */
-static bool shape_cell(jl_shaper *sh, const jd_node *container, jl_para **chain)
+ * `*chain`, chained through `next` (no container); a worker's are `packed` into one block
+ * each, since every block a worker allocates is one the layout's thread frees. False when
+ * the cell cannot be shaped without the layout. */
+static bool shape_cell(jl_shaper *sh, const jd_node *container, bool packed, jl_para **chain)
 {
     *chain = NULL;
     jl_para **tail = chain;
@@ -86,7 +86,7 @@ static bool shape_cell(jl_shaper *sh, const jd_node *container, jl_para **chain)
             *chain = NULL;
             return false;
         }
-        *tail = jl_para_pack(p);
+        *tail = packed ? jl_para_pack(p) : p;
         tail = &(*tail)->next;
     }
     return true;
@@ -132,7 +132,7 @@ static gpointer worker(gpointer data)
         }
         g_mutex_unlock(&pool->lock);
         jl_para *paras;
-        bool shaped = shape_cell(&sh, pool->jobs[i].container, &paras);
+        bool shaped = shape_cell(&sh, pool->jobs[i].container, true, &paras);
         g_mutex_lock(&pool->lock);
         finish(pool, i, shaped, paras);
     }
@@ -213,7 +213,7 @@ GPtrArray *jl_pool_take(jl_pool *pool, size_t i)
             }
             g_mutex_unlock(&pool->lock);
             jl_para *own;
-            bool own_shaped = shape_cell(pool->own_shaper, pool->jobs[k].container, &own);
+            bool own_shaped = shape_cell(pool->own_shaper, pool->jobs[k].container, false, &own);
             g_mutex_lock(&pool->lock);
             finish(pool, k, own_shaped, own);
         }

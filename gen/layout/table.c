@@ -225,9 +225,10 @@ static void free_key(gpointer key)
 }
 
 /* Content widths of the single-column cells of the columns `measure` names (automatic
- * ones, and shares with min-width="auto"): a column fits its longest unbreakable name. Each distinct content is shaped once (a unit's name recurs on
- * every row of its tasks) and its box thrown away: the walk shapes the cell again when it
- * reaches it, so the boxes of a long table's names are not all held at once. */
+ * ones, and shares with min-width="auto"): a column fits its longest unbreakable name.
+ * Each distinct content is shaped once (a unit's name recurs on every row of its tasks)
+ * and its box thrown away: the walk shapes the cell again when it reaches it, so the
+ * boxes of a long table's names are not all held at once. */
 static void auto_widths(table *t, const bool *measure, double avail, double *amin, double *amax)
 {
     GHashTable *seen = g_hash_table_new_full((GHashFunc)g_string_hash, (GEqualFunc)g_string_equal,

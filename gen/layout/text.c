@@ -852,18 +852,57 @@ static GBytes *shaped_key(const jd_style *bstyle, const flat *f)
     return g_byte_array_free_to_bytes(k);
 }
 
+/* Room for `n` bytes from `*at`, aligned for any of the paragraph's arrays. */
+static size_t take_room(size_t *at, size_t n)
+{
+    size_t start = (*at + 15) & ~(size_t)15;
+    *at = start + n;
+    return start;
+}
+
+/* `n` bytes of `src` copied to `at` (an empty paragraph's arrays may be NULL, and memcpy
+ * is not to be given NULL even for nothing). */
+static void *place(char *at, const void *src, size_t n)
+{
+    if (n)
+        memcpy(at, src, n);
+    return at;
+}
+
+/* A copy of `p` in one block (packed), without its missing characters: a copy is kept in
+ * the shaping cache, and those messages name the nodes of the text shaped first. */
 static jl_para *para_copy(const jl_para *p)
 {
-    jl_para *c = g_memdup2(p, sizeof *p);
-    c->packed = false;
+    size_t n_spaces = p->n_clusters ? p->n_clusters : 1, at = 0;
+    size_t o_para = take_room(&at, sizeof *p);
+    size_t o_text = take_room(&at, p->text_len + 1);
+    size_t o_clusters = take_room(&at, sizeof *p->clusters * p->n_clusters);
+    size_t o_spaces = take_room(&at, sizeof *p->spaces * n_spaces);
+    size_t o_glyphs = take_room(&at, sizeof *p->glyphs * p->n_glyphs);
+    size_t o_runs = take_room(&at, sizeof *p->runs * p->n_runs);
+    char *block = g_malloc(at);
+    jl_para *c = (jl_para *)(block + o_para);
+    *c = *p;
+    c->packed = true;
     c->next = NULL;
-    c->text = g_memdup2(p->text, p->text_len + 1);
-    c->clusters = g_memdup2(p->clusters, sizeof *p->clusters * p->n_clusters);
-    c->spaces = g_memdup2(p->spaces, sizeof *p->spaces * (p->n_clusters ? p->n_clusters : 1));
-    c->glyphs = g_memdup2(p->glyphs, sizeof *p->glyphs * p->n_glyphs);
-    c->runs = g_memdup2(p->runs, sizeof *p->runs * p->n_runs);
-    c->missing = NULL; /* never kept: its messages name the nodes */
+    c->missing = NULL;
+    c->text = place(block + o_text, p->text, p->text_len + 1);
+    c->clusters = place(block + o_clusters, p->clusters, sizeof *p->clusters * p->n_clusters);
+    c->spaces = place(block + o_spaces, p->spaces, sizeof *p->spaces * n_spaces);
+    c->glyphs = place(block + o_glyphs, p->glyphs, sizeof *p->glyphs * p->n_glyphs);
+    c->runs = place(block + o_runs, p->runs, sizeof *p->runs * p->n_runs);
     return c;
+}
+
+jl_para *jl_para_pack(jl_para *p)
+{
+    if (p->packed)
+        return p;
+    jl_para *q = para_copy(p);
+    q->missing = p->missing; /* moved */
+    p->missing = NULL;
+    jl_para_free(p);
+    return q;
 }
 
 static void keep_shaped(jl_shaper *sh, GBytes *key, const jl_para *p)
@@ -997,46 +1036,6 @@ jl_para *jl_para_shape_text(jl_ctx *ctx, const char *text, const jd_style *style
     jl_para *p = jl_para_shape(ctx, para, NULL, NULL);
     jd_doc_free(doc);
     return p;
-}
-
-/* Room for `n` bytes from `*at`, aligned for any of the paragraph's arrays. */
-static size_t take_room(size_t *at, size_t n)
-{
-    size_t start = (*at + 15) & ~(size_t)15;
-    *at = start + n;
-    return start;
-}
-
-/* `n` bytes of `src` copied to `at` (an empty paragraph's arrays may be NULL, and memcpy
- * is not to be given NULL even for nothing). */
-static void *place(char *at, const void *src, size_t n)
-{
-    if (n)
-        memcpy(at, src, n);
-    return at;
-}
-
-jl_para *jl_para_pack(jl_para *p)
-{
-    size_t n_spaces = p->n_clusters ? p->n_clusters : 1, at = 0;
-    size_t o_para = take_room(&at, sizeof *p);
-    size_t o_text = take_room(&at, p->text_len + 1);
-    size_t o_clusters = take_room(&at, sizeof *p->clusters * p->n_clusters);
-    size_t o_spaces = take_room(&at, sizeof *p->spaces * n_spaces);
-    size_t o_glyphs = take_room(&at, sizeof *p->glyphs * p->n_glyphs);
-    size_t o_runs = take_room(&at, sizeof *p->runs * p->n_runs);
-    char *block = g_malloc(at);
-    jl_para *q = (jl_para *)(block + o_para);
-    *q = *p;
-    q->packed = true;
-    q->text = place(block + o_text, p->text, p->text_len + 1);
-    q->clusters = place(block + o_clusters, p->clusters, sizeof *p->clusters * p->n_clusters);
-    q->spaces = place(block + o_spaces, p->spaces, sizeof *p->spaces * n_spaces);
-    q->glyphs = place(block + o_glyphs, p->glyphs, sizeof *p->glyphs * p->n_glyphs);
-    q->runs = place(block + o_runs, p->runs, sizeof *p->runs * p->n_runs);
-    p->missing = NULL; /* moved */
-    jl_para_free(p);
-    return q;
 }
 
 void jl_para_free(jl_para *para)
@@ -1314,11 +1313,11 @@ static void avoid_single(const jl_para *p, const sums *S, GArray *lines, const p
         g_array_append_val(lines, a);
         return;
     }
+    /* a shorter line is stretched only in justified text */
+    bool justified = p->style->text_align == JD_ALIGN_JUSTIFY;
     for (uint32_t k = prev->end - 1; k > s + 1; k--) {
         if (!(p->clusters[k].flags & JL_BREAK_BEFORE))
             continue;
-        /* a shorter line is stretched only in justified text */
-        bool justified = p->style->text_align == JD_ALIGN_JUSTIFY;
         if (!fits_compressed(p, S, k, para_end, pl->width) || (justified && loosening(p, S, s, k, avail) > PUSH_LIMIT))
             return;
         set_line(p, S, s, k, avail, indent, false, &a);
