@@ -572,14 +572,18 @@ static void object_set(jd_value *obj, const char *k, const char *take_key, jd_va
     ms->len++;
 }
 
+/* The capacity of a block for `n` members (n <= MAX_MEMBERS): `n` itself up to
+ * INDEX_THRESHOLD, past it a power of two, as the index's mask needs. */
+static guint32 capacity_for(guint32 n)
+{
+    return n <= INDEX_THRESHOLD ? n : MAX(1u << g_bit_storage(n - 1), 2 * INDEX_THRESHOLD);
+}
+
 void jd_object_reserve(jd_value *obj, size_t n)
 {
     g_return_if_fail(obj && obj->kind == JD_VALUE_OBJECT);
     if (n > MAX_MEMBERS || n <= (obj->u.obj ? obj->u.obj->cap : 0)) return;
-    /* past INDEX_THRESHOLD the capacity is a power of two, as its index's mask needs */
-    guint32 cap = (guint32)n;
-    if (cap > INDEX_THRESHOLD) cap = MAX(1u << g_bit_storage(cap - 1), 2 * INDEX_THRESHOLD); /* n <= 2^28 */
-    obj->u.obj = members_resize(obj->u.obj, cap);
+    obj->u.obj = members_resize(obj->u.obj, capacity_for((guint32)n));
 }
 
 void jd_object_set(jd_value *obj, const char *key, jd_value *v)
@@ -594,21 +598,14 @@ jd_value *jd_object_with(const jd_value *obj, const char *key, jd_value *v)
     jd_value_set_pos(copy, jd_value_line(obj), jd_value_col(obj));
     guint32 n = (guint32)jd_object_size(obj);
     if (n) {
-        /* one block for the members and the one to come, of the capacity members_reserve
-         * would have grown to (past INDEX_THRESHOLD a power of two, for the index's mask) */
-        guint32 cap = n + 1;
-        if (cap > INDEX_THRESHOLD)
-            for (cap = 2 * INDEX_THRESHOLD; cap < n + 1; cap *= 2) {}
-        members *ms = g_malloc(sizeof(members) + cap * sizeof(member) + index_size(cap) * sizeof(guint32));
-        ms->len = n;
-        ms->cap = cap;
-        for (guint32 i = 0; i < n; i++)
+        /* one block for the members and the one to come */
+        members *ms = members_resize(NULL, capacity_for(n + 1));
+        for (guint32 i = 0; i < n; i++) {
             ms->m[i] = (member){key_ref(obj->u.obj->m[i].key), jd_value_ref(obj->u.obj->m[i].value)};
-        if (index_size(cap)) {
-            memset(members_index(ms), 0, index_size(cap) * sizeof(guint32));
-            for (guint32 i = 0; i < n; i++)
+            if (index_size(ms->cap))
                 index_put(ms, i);
         }
+        ms->len = n;
         copy->u.obj = ms;
     }
     object_set(copy, key, NULL, v);

@@ -20,6 +20,9 @@ char *jd_text_compact(const char *text);
  * it does not fit (a header word is a few characters: a longer cell is none, and need not
  * be compacted whole to know it). */
 bool jd_text_compact_to(const char *text, char *out, size_t size);
+/* g_unichar_isspace(g_utf8_get_char(p)), decoding only a character whose first byte can
+ * begin white space: most Chinese text is known not to be from its first byte. */
+bool jd_text_space_at(const char *p);
 
 /* ---- periods and dates ------------------------------------------------------------------ */
 

@@ -26,6 +26,19 @@ static size_t plain_char_len(const unsigned char *p)
     return n;
 }
 
+/* The ASCII characters g_unichar_isspace() takes. */
+static bool ascii_space(unsigned char b)
+{
+    return b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f';
+}
+
+bool jd_text_space_at(const char *p)
+{
+    unsigned char b = (unsigned char)*p;
+    if (b < 0x80) return ascii_space(b);
+    return !plain_char_len((const unsigned char *)p) && g_unichar_isspace(g_utf8_get_char(p));
+}
+
 bool jd_text_compact_to(const char *text, char *out, size_t size)
 {
     size_t len = 0;
@@ -35,8 +48,7 @@ bool jd_text_compact_to(const char *text, char *out, size_t size)
         const char *bytes = p;
         size_t n;
         if (b < 0x80) {
-            /* the ASCII characters g_unichar_isspace() takes */
-            n = b == ' ' || b == '\t' || b == '\n' || b == '\r' || b == '\f' ? 0 : 1;
+            n = ascii_space(b) ? 0 : 1;
             p++;
         } else if ((n = plain_char_len((const unsigned char *)p))) {
             p += n;

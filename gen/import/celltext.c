@@ -129,33 +129,12 @@ static gunichar last_char(const GString *out)
     return c == '\n' ? 0 : c;
 }
 
-/* Whether a character starting with byte `b` can be white space: the ASCII ones, and those
- * whose lead byte can decode to white space: 0xC2, 0xE1 to 0xE3 (U+00A0, U+1680, U+2000 to
- * U+205F, U+3000), and 0xC0, 0xC1, 0xE0, 0xF0 and 0xF8 up, the overlong forms a malformed
- * cell may hold. Other characters (most Chinese text) need not be decoded to know. */
-static inline bool may_be_space(unsigned char b)
-{
-    static const bool may[256] = {
-        [' '] = true,  ['\t'] = true, ['\n'] = true, ['\r'] = true, ['\f'] = true, [0xC0] = true,
-        [0xC1] = true, [0xC2] = true, [0xE0] = true, [0xE1] = true, [0xE2] = true, [0xE3] = true,
-        [0xF0] = true, [0xF8] = true, [0xF9] = true, [0xFA] = true, [0xFB] = true, [0xFC] = true,
-        [0xFD] = true, [0xFE] = true, [0xFF] = true,
-    };
-    return may[b];
-}
-
-/* g_unichar_isspace(g_utf8_get_char(p)), decoding only where the answer may be yes. */
-static inline bool is_space_at(const char *p)
-{
-    return may_be_space((unsigned char)*p) && g_unichar_isspace(g_utf8_get_char(p));
-}
-
 /* Whether `cell` has no tag, no entity and no white space, so that its text is itself, as
  * most cells of a form are (a name, a date, a sentence without breaks). */
 static bool is_plain_text(const char *cell)
 {
     for (const char *p = cell; *p; p++)
-        if (*p == '<' || *p == '&' || is_space_at(p)) return false;
+        if (*p == '<' || *p == '&' || jd_text_space_at(p)) return false;
     return true;
 }
 
@@ -168,12 +147,12 @@ char *jd_cell_text(const char *cell)
     const char *p = plain->str;
     while (*p) {
         const char *run = p;
-        while (*p && !is_space_at(p))
+        while (*p && !jd_text_space_at(p))
             p = g_utf8_next_char(p);
         g_string_append_len(out, run, p - run);
         if (!*p) break;
         bool line_end = false;
-        while (*p && is_space_at(p)) {
+        while (*p && jd_text_space_at(p)) {
             line_end |= *p == '\n';
             p = g_utf8_next_char(p);
         }
